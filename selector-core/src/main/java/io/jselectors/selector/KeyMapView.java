@@ -1,0 +1,81 @@
+package io.jselectors.selector;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ConcurrentModificationException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The read-only live view {@link Selector#getMap()} returns, Python's {@code _SelectorMapping}:
+ * keys are fds, lookups also take file objects, mutation is refused, and changing the selector
+ * while iterating fails fast.
+ */
+final class KeyMapView extends AbstractMap<Object, SelectorKey> {
+
+    private final AbstractSelector selector;
+    private final Set<Entry<Object, SelectorKey>> entries = new Entries();
+
+    KeyMapView(AbstractSelector selector) {
+        this.selector = selector;
+    }
+
+    @Override
+    public int size() {
+        return selector.table().size();
+    }
+
+    /**
+     * Resolves {@code fileobj} like the selector does. An object with no usable fd that is not
+     * registered throws {@link IllegalArgumentException}, as Python's mapping raises ValueError.
+     */
+    @Override
+    public SelectorKey get(Object fileobj) {
+        return selector.table().get(selector.lookupFd(fileobj));
+    }
+
+    @Override
+    public boolean containsKey(Object fileobj) {
+        return get(fileobj) != null;
+    }
+
+    @Override
+    public Set<Entry<Object, SelectorKey>> entrySet() {
+        return entries;
+    }
+
+    private final class Entries extends AbstractSet<Entry<Object, SelectorKey>> {
+        @Override
+        public int size() {
+            return selector.table().size();
+        }
+
+        @Override
+        public Iterator<Entry<Object, SelectorKey>> iterator() {
+            KeyTable table = selector.table();
+            return new Iterator<>() {
+                private final int expectedModCount = table.modCount;
+                private int next = table.nextFd(-1);
+
+                @Override
+                public boolean hasNext() {
+                    return next >= 0;
+                }
+
+                @Override
+                public Entry<Object, SelectorKey> next() {
+                    if (table.modCount != expectedModCount) {
+                        throw new ConcurrentModificationException("selector changed while iterating its map");
+                    }
+                    if (next < 0) {
+                        throw new NoSuchElementException();
+                    }
+                    int fd = next;
+                    next = table.nextFd(fd);
+                    return new SimpleImmutableEntry<>(fd, table.get(fd));
+                }
+            };
+        }
+    }
+}
