@@ -2,6 +2,8 @@ package io.jselectors.selector;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -15,7 +17,7 @@ import java.util.Set;
 final class KeyMapView extends AbstractMap<Object, SelectorKey> {
 
     private final AbstractSelector selector;
-    private final Set<Entry<Object, SelectorKey>> entries = new Entries();
+    private final Set<Entry<Object, SelectorKey>> entries = Collections.unmodifiableSet(new Entries());
 
     KeyMapView(AbstractSelector selector) {
         this.selector = selector;
@@ -43,6 +45,43 @@ final class KeyMapView extends AbstractMap<Object, SelectorKey> {
     @Override
     public Set<Entry<Object, SelectorKey>> entrySet() {
         return entries;
+    }
+
+    @Override
+    public Set<Object> keySet() {
+        return Collections.unmodifiableSet(super.keySet());
+    }
+
+    @Override
+    public Collection<SelectorKey> values() {
+        return Collections.unmodifiableCollection(super.values());
+    }
+
+    // Every mutator refuses unconditionally, as Python's mapping has no __delitem__/__setitem__,
+    // even when the call would change nothing.
+
+    @Override
+    public SelectorKey put(Object key, SelectorKey value) {
+        throw readOnly();
+    }
+
+    @Override
+    public SelectorKey remove(Object key) {
+        throw readOnly();
+    }
+
+    @Override
+    public void putAll(java.util.Map<?, ? extends SelectorKey> m) {
+        throw readOnly();
+    }
+
+    @Override
+    public void clear() {
+        throw readOnly();
+    }
+
+    private static UnsupportedOperationException readOnly() {
+        return new UnsupportedOperationException("a selector's map is read-only: use register/unregister/modify");
     }
 
     private final class Entries extends AbstractSet<Entry<Object, SelectorKey>> {
