@@ -1,0 +1,81 @@
+package io.jselectors.kqueue;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.jselectors.posix.ErrnoException;
+import io.jselectors.posix.Libc;
+import io.jselectors.posix.Native;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The real kqueue system calls through the FFM API. This class links {@code kqueue} and {@code
+ * kevent} when it is initialized, so only {@link KqueueSelectorProvider#open} touches it, and only
+ * after the provider has found both symbols.
+ *
+ * <p>{@code kevent} is not linked {@code critical}: it blocks for the whole timeout. errno comes
+ * from the calling thread's own call state, which keeps {@code wakeup()} from other threads apart
+ * from the selecting thread.
+ *
+ * <p>The kqueue fd needs no close-on-exec flag: neither macOS nor FreeBSD hands a kqueue to a child
+ * of fork(2), so no exec'd program can inherit it.
+ */
+final class Kqueue implements KqueueSyscalls {
+
+    /** The one instance; it holds no state. */
+    static final Kqueue INSTANCE = new Kqueue();
+
+    private static final MethodHandle KQUEUE = Native.downcall("kqueue", FunctionDescriptor.of(JAVA_INT));
+    // int kevent(int kq, const struct kevent *changelist, int nchanges,
+    //            struct kevent *eventlist, int nevents, const struct timespec *timeout);
+    private static final MethodHandle KEVENT = Native.downcall("kevent",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+
+    private Kqueue() {}
+
+    @Override
+    public int kqueue() {
+        MemorySegment state = Native.threadCallState();
+        try {
+            int fd = (int) KQUEUE.invokeExact(state);
+            return fd >= 0 ? fd : -Native.errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public int kevent(int kq, MemorySegment changes, int nchanges, MemorySegment events, int nevents,
+            MemorySegment timeout) {
+        MemorySegment state = Native.threadCallState();
+        try {
+            // The kernel reads nchanges and writes at most nevents structs; the selector sizes both
+            // segments for that many entries (checked in KqueueSelector, never trusted from here).
+            int n = (int) KEVENT.invokeExact(state, kq, changes, nchanges, events, nevents, timeout);
+            return n >= 0 ? n : -Native.errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        try {
+            Libc.close(fd);
+        } catch (ErrnoException ignored) {
+            // EBADF or EIO on a kqueue fd: it is released either way, and close() must not fail.
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}
