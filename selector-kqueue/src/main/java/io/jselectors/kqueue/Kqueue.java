@@ -51,8 +51,10 @@ final class Kqueue implements KqueueSyscalls {
             MemorySegment timeout) {
         MemorySegment state = Native.threadCallState();
         try {
-            // The kernel reads nchanges and writes at most nevents structs; the selector sizes both
-            // segments for that many entries (checked in KqueueSelector, never trusted from here).
+            // SAFETY: the kernel reads nchanges structs from changes and writes at most nevents into
+            // events. KqueueSelector allocates both from its arena for at least that many entries
+            // of its KeventAbi's size (MAX_CHANGES, eventCapacity) and keeps them reachable while
+            // the call runs; timeout is NULL or a live 16-byte timespec.
             int n = (int) KEVENT.invokeExact(state, kq, changes, nchanges, events, nevents, timeout);
             return n >= 0 ? n : -Native.errno(state);
         } catch (Throwable t) {
