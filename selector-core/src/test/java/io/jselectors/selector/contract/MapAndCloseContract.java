@@ -83,9 +83,11 @@ public abstract class MapAndCloseContract extends RegistrationContract {
         Endpoints.Pair p = pair();
         SelectorKey key = s.register(p.a(), EVENT_READ);
         Map<Object, SelectorKey> keys = s.getMap();
-        // By fd; remove(fileobj) is filed in REQUESTS.md: AbstractMap.remove finds no such key and
-        // returns null instead of refusing, as Python's "del keys[rd]" does.
+        // Python's "del keys[rd]" raises: refused by object, by fd, and even when nothing would change.
+        assertThrows(UnsupportedOperationException.class, () -> keys.remove(p.a()));
         assertThrows(UnsupportedOperationException.class, () -> keys.remove(key.fd()));
+        assertThrows(UnsupportedOperationException.class, () -> keys.putAll(Map.of()));
+        assertThrows(UnsupportedOperationException.class, () -> keys.values().removeIf(k -> true));
         assertThrows(UnsupportedOperationException.class, () -> keys.put(p.b(), key));
         assertThrows(UnsupportedOperationException.class, keys::clear);
         Iterator<Object> it = keys.keySet().iterator();
