@@ -1,0 +1,312 @@
+package io.jselectors.epoll;
+
+import static io.jselectors.selector.Selector.EVENT_READ;
+import static io.jselectors.selector.Selector.EVENT_WRITE;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jselectors.posix.Errno;
+import io.jselectors.posix.ErrnoException;
+import io.jselectors.posix.Fd;
+import io.jselectors.posix.Libc;
+import io.jselectors.selector.Ready;
+import io.jselectors.selector.Selector;
+import io.jselectors.selector.SelectorOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the epoll backend does: its kernel mapping, wakeup, edge triggering and closed fds. */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "epoll exists on Linux only")
+class EpollSelectorTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private EpollSelector selector;
+
+    @BeforeEach
+    void open() throws IOException {
+        selector = (EpollSelector) Selector.open("epoll");
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        selector.close();
+        for (AutoCloseable c : resources) {
+            c.close();
+        }
+    }
+
+    private Fd[] socketPair() throws ErrnoException {
+        Fd[] pair = Fd.socketPair();
+        resources.add(pair[0]);
+        resources.add(pair[1]);
+        return pair;
+    }
+
+    private Fd[] pipe() throws ErrnoException {
+        Fd[] pipe = Fd.pipe();
+        resources.add(pipe[0]);
+        resources.add(pipe[1]);
+        return pipe;
+    }
+
+    private List<Ready> poll() throws IOException {
+        return selector.select(Duration.ZERO);
+    }
+
+    private static String procLink(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return "(none)";
+        }
+    }
+
+    @Test
+    void reportsReadAndWriteReadiness() throws IOException {
+        Fd[] pair = socketPair();
+        selector.register(pair[0], EVENT_READ | EVENT_WRITE, "a");
+        assertThat(poll()).extracting(Ready::events).containsExactly(EVENT_WRITE);
+        pair[1].write("x".getBytes(US_ASCII));
+        List<Ready> ready = poll();
+        assertThat(ready).hasSize(1);
+        assertThat(ready.getFirst().key()).isSameAs(selector.getKey(pair[0]));
+        assertThat(ready.getFirst().events()).isEqualTo(EVENT_READ | EVENT_WRITE);
+    }
+
+    @Test
+    void selectOnAnEmptySelectorReturnsNothing() throws IOException {
+        // maxevents must never be 0 (bpo-23009): the events array always has room.
+        assertThat(selector.eventsCapacity()).isPositive();
+        assertThat(poll()).isEmpty();
+        assertThat(selector.select(Duration.ofMillis(1))).isEmpty();
+    }
+
+    @Test
+    void theEventsArrayGrowsWithTheRegistrations() throws IOException {
+        int count = EpollSelector.INITIAL_EVENTS + 10;
+        for (int i = 0; i < count; i++) {
+            selector.register(pipe()[0], EVENT_READ);
+        }
+        assertThat(selector.eventsCapacity()).isGreaterThan(count);
+    }
+
+    @Test
+    void aHangUpIsReportedAsReadAndWrite() throws IOException {
+        Fd[] pipe = pipe();
+        selector.register(pipe[0], EVENT_READ | EVENT_WRITE);
+        assertThat(poll()).isEmpty();
+        pipe[1].close(); // EPOLLHUP alone on the read end: no EPOLLIN, never EPOLLOUT
+        assertThat(poll()).extracting(Ready::events).containsExactly(EVENT_READ | EVENT_WRITE);
+    }
+
+    @Test
+    void anErrorIsReportedAsReadAndWrite() throws IOException {
+        Fd[] pipe = pipe();
+        selector.register(pipe[1], EVENT_READ | EVENT_WRITE);
+        assertThat(poll()).extracting(Ready::events).containsExactly(EVENT_WRITE);
+        pipe[0].close(); // EPOLLERR on the write end of a pipe without readers
+        assertThat(poll()).extracting(Ready::events).containsExactly(EVENT_READ | EVENT_WRITE);
+    }
+
+    @Test
+    void aHangUpIsMaskedWithTheKeysEvents() throws IOException {
+        Fd[] pipe = pipe();
+        selector.register(pipe[0], EVENT_READ);
+        pipe[1].close();
+        assertThat(poll()).extracting(Ready::events).containsExactly(EVENT_READ);
+    }
+
+    @Test
+    void levelTriggeredReportsUntilDrained() throws IOException {
+        Fd[] pair = socketPair();
+        selector.register(pair[0], EVENT_READ);
+        pair[1].write("x".getBytes(US_ASCII));
+        assertThat(poll()).hasSize(1);
+        assertThat(poll()).hasSize(1);
+        pair[0].read(16);
+        assertThat(poll()).isEmpty();
+    }
+
+    @Test
+    void edgeTriggeredReportsOnceUntilMoreArrives() throws IOException {
+        try (EpollSelector edge = (EpollSelector) Selector.open("epoll", SelectorOption.EDGE_TRIGGERED)) {
+            assertThat(edge.isEdgeTriggered()).isTrue();
+            Fd[] pair = socketPair();
+            edge.register(pair[0], EVENT_READ);
+            pair[1].write("x".getBytes(US_ASCII));
+            assertThat(edge.select(Duration.ZERO)).hasSize(1);
+            // Not drained, yet not reported again: the edge has been seen.
+            assertThat(edge.select(Duration.ZERO)).isEmpty();
+            pair[1].write("y".getBytes(US_ASCII));
+            assertThat(edge.select(Duration.ZERO)).hasSize(1);
+            // The rule: drain until EAGAIN; then the next byte makes a new edge.
+            assertThat(pair[0].read(16)).isEqualTo("xy".getBytes(US_ASCII));
+            assertThat(pair[0].read(16)).isNull();
+            assertThat(edge.select(Duration.ZERO)).isEmpty();
+            pair[1].write("z".getBytes(US_ASCII));
+            assertThat(edge.select(Duration.ZERO)).hasSize(1);
+        }
+    }
+
+    @Test
+    void edgeTriggeredSelectorStillSeesEveryWakeup() throws IOException {
+        try (Selector edge = Selector.open("epoll", SelectorOption.EDGE_TRIGGERED)) {
+            for (int i = 0; i < 3; i++) {
+                edge.wakeup();
+                assertTimeoutPreemptively(BOUND, () -> edge.select(null));
+            }
+        }
+    }
+
+    @Test
+    void wakeupFromAnotherThreadEndsABlockedSelect() throws Exception {
+        Fd[] pair = socketPair();
+        selector.register(pair[0], EVENT_READ);
+        Thread waker = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200); // let the select block first; if it has not, it returns at once anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            selector.wakeup();
+        });
+        List<Ready> ready = assertTimeoutPreemptively(BOUND, () -> selector.select(null));
+        waker.join(BOUND.toMillis());
+        assertThat(ready).isEmpty(); // the eventfd's own event never reaches the caller
+    }
+
+    @Test
+    void aWakeupBeforeSelectMakesTheNextSelectReturnAtOnceAndOnlyThatOne() throws Exception {
+        selector.wakeup();
+        assertThat(assertTimeoutPreemptively(BOUND, () -> selector.select(null))).isEmpty();
+        // Drained: the eventfd is empty again, and a later wakeup works again.
+        assertThat(Libc.read(selector.eventFd(), 8)).isNull();
+        selector.wakeup();
+        assertThat(assertTimeoutPreemptively(BOUND, () -> selector.select(null))).isEmpty();
+    }
+
+    @Test
+    void repeatedWakeupsCoalesceIntoOneWrite() throws ErrnoException {
+        for (int i = 0; i < 5; i++) {
+            selector.wakeup();
+        }
+        // The eventfd's counter adds every write: 1 means one write happened.
+        byte[] counter = Libc.read(selector.eventFd(), 8);
+        assertThat(ByteBuffer.wrap(counter).order(ByteOrder.nativeOrder()).getLong()).isEqualTo(1);
+    }
+
+    @Test
+    void wakeupAfterCloseDoesNothing() throws IOException {
+        selector.close();
+        selector.wakeup();
+        selector.wakeup();
+    }
+
+    @Test
+    void aRegularFileIsRefusedWithEpermAndRolledBack(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("regular"), "data");
+        int fd = RegularFiles.openReadOnly(file);
+        try {
+            assertThatThrownBy(() -> selector.register(fd, EVENT_READ))
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM))
+                    .hasMessageContaining("EPERM");
+            assertThat(selector.getMap()).isEmpty();
+            Fd[] pair = socketPair();
+            selector.register(pair[0], EVENT_READ);
+            assertThat(selector.getMap()).hasSize(1);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    @Test
+    void aClosedFdIsDroppedByTheKernelAndCanStillBeUnregistered() throws IOException {
+        Fd[] pair = socketPair();
+        selector.register(pair[0], EVENT_READ, "gone");
+        pair[1].write("x".getBytes(US_ASCII));
+        assertThat(poll()).hasSize(1);
+        pair[0].close();
+        // Still readable data in it, but the kernel removed it from the set with its last fd.
+        assertThat(poll()).isEmpty();
+        assertThat(selector.unregister(pair[0]).data()).isEqualTo("gone"); // EBADF ignored
+        assertThat(selector.getMap()).isEmpty();
+    }
+
+    @Test
+    void unregisterWorksWhenTheNumberNowNamesAnotherSocket() throws IOException {
+        Fd[] pair = socketPair();
+        int fd = pair[0].fileno();
+        selector.register(fd, EVENT_READ);
+        pair[0].close();
+        Fd[] other = socketPair();
+        assumeTrue(other[0].fileno() == fd, "the kernel did not hand out fd " + fd + " again (another thread took it)");
+        assertThat(selector.unregister(fd).fd()).isEqualTo(fd); // ENOENT ignored
+        assertThat(selector.getMap()).isEmpty();
+        selector.register(other[0], EVENT_READ); // the number is usable again
+    }
+
+    @Test
+    void unregisterWorksWhenTheNumberNowNamesARegularFile(@TempDir Path dir) throws IOException {
+        Fd[] pair = socketPair();
+        int fd = pair[0].fileno();
+        selector.register(fd, EVENT_READ);
+        pair[0].close();
+        int file = RegularFiles.openReadOnly(Files.writeString(dir.resolve("f"), "data"));
+        try {
+            assumeTrue(file == fd, "the kernel did not hand out fd " + fd + " again (another thread took it)");
+            assertThat(selector.unregister(fd).fd()).isEqualTo(fd); // EPERM ignored
+            assertThat(selector.getMap()).isEmpty();
+        } finally {
+            Libc.close(file);
+        }
+    }
+
+    @Test
+    void filenoIsTheEpollFdAndCloseReleasesItAndTheEventfd() throws IOException {
+        int epfd = selector.fileno();
+        int eventFd = selector.eventFd();
+        assertThat(procLink(epfd)).isEqualTo("anon_inode:[eventpoll]");
+        assertThat(procLink(eventFd)).isEqualTo("anon_inode:[eventfd]");
+        selector.close();
+        assertThat(selector.fileno()).isEqualTo(-1);
+        assertThat(procLink(epfd)).isNotEqualTo("anon_inode:[eventpoll]");
+        assertThat(procLink(eventFd)).isNotEqualTo("anon_inode:[eventfd]");
+    }
+
+    @Test
+    void timeoutsAreRoundedUpToMillisecondsAndClamped() {
+        assertThat(EpollSelector.toMillis(Selector.INFINITE)).isEqualTo(-1);
+        assertThat(EpollSelector.toMillis(0)).isZero();
+        assertThat(EpollSelector.toMillis(-5)).isZero();
+        assertThat(EpollSelector.toMillis(1)).isEqualTo(1);
+        assertThat(EpollSelector.toMillis(1_000_000)).isEqualTo(1);
+        assertThat(EpollSelector.toMillis(1_000_001)).isEqualTo(2);
+        assertThat(EpollSelector.toMillis(Selector.INFINITE - 1)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void epollBitsMapToReadAndWrite() {
+        assertThat(EpollSelector.toSelectorEvents(Epoll.EPOLLIN)).isEqualTo(EVENT_READ);
+        assertThat(EpollSelector.toSelectorEvents(Epoll.EPOLLOUT)).isEqualTo(EVENT_WRITE);
+        assertThat(EpollSelector.toSelectorEvents(Epoll.EPOLLIN | Epoll.EPOLLOUT)).isEqualTo(EVENT_READ | EVENT_WRITE);
+        assertThat(EpollSelector.toSelectorEvents(Epoll.EPOLLHUP)).isEqualTo(EVENT_READ | EVENT_WRITE);
+        assertThat(EpollSelector.toSelectorEvents(Epoll.EPOLLERR)).isEqualTo(EVENT_READ | EVENT_WRITE);
+    }
+}
