@@ -120,7 +120,7 @@ final class KeyTable {
 
     /** The smallest registered fd greater than {@code fd}, or -1: iteration in ascending order. */
     int nextFd(int fd) {
-        int limit = Math.min(dense.length, maxFd + 1);
+        int limit = (int) Math.min(dense.length, (long) maxFd + 1); // maxFd may be Integer.MAX_VALUE
         for (int i = fd + 1; i < limit; i++) {
             if (dense[i] != null) {
                 return i;

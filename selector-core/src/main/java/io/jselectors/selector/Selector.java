@@ -34,7 +34,9 @@ import java.util.Map;
  * without blocking, as Python does (the kernel's "negative means forever" is never reached);
  * positive waits at least that long, rounded up to the backend's clock unit, never down to zero.
  * Interrupted system calls are retried with the time that remains (PEP 475).
- * {@link Thread#interrupt()} does not end a select; {@link #wakeup()} does.
+ * {@link Thread#interrupt()} does not end a select on the native backends; {@link #wakeup()}
+ * does. (On {@code nio} the JDK's selector returns early on interrupt and leaves the interrupt
+ * status set.)
  *
  * <h2>Where this differs from CPython</h2>
  * <ul>
