@@ -95,6 +95,16 @@ public final class Libc {
         }
     }
 
+    /** fcntl(2) with an int argument: the result, or {@code -errno}. */
+    public static int fcntl(MemorySegment callState, int fd, int cmd, int arg) {
+        try {
+            int rc = (int) FCNTL.invokeExact(callState, fd, cmd, arg);
+            return rc >= 0 ? rc : -Native.errno(callState);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     // ---------------------------------------------------------------- cold path: exceptions
 
     /** close(2). EINTR is not retried: on Linux and the BSDs the fd is released either way. */
