@@ -32,7 +32,8 @@ package io.jselectors.posix;
  * @param soRcvbuf SO_RCVBUF
  * @param soError SO_ERROR
  * @param soLinger SO_LINGER
- * @param soNosigpipe SO_NOSIGPIPE, 0 where it does not exist (Linux uses MSG_NOSIGNAL)
+ * @param soNosigpipe SO_NOSIGPIPE where sockets need it (macOS); 0 on Linux, which lacks it, and on
+ *     FreeBSD, which has it (0x0800) but where MSG_NOSIGNAL on every send is enough
  * @param msgNosignal MSG_NOSIGNAL, 0 where it does not exist (macOS uses SO_NOSIGPIPE)
  * @param ipv6V6only IPV6_V6ONLY
  */
