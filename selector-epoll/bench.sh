@@ -4,6 +4,8 @@
 # installed and available here) and on the JDK's selector, with -prof gc for bytes allocated per
 # op. Extra arguments go to JMH and override these defaults, e.g.
 #   selector-epoll/bench.sh -p backend=epoll -p ready=100 -wi 1 -i 3
+# With --cpu-split TARGET READY (TARGET: epoll, poll or jdk) it runs SelectCpuSplit instead, which
+# splits a select's CPU time into user and kernel time.
 # Results: selector-epoll/target/jmh-select.json. Never run by `./mvnw verify` (which only
 # compiles the benchmark).
 set -euo pipefail
@@ -30,6 +32,11 @@ jselectors_find_jdk
 mod="$top/selector-epoll"
 cp="$mod/target/test-classes:$mod/target/classes:$(cat "$mod/target/jmh.classpath")"
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp")
+
+if [ "${1:-}" = --cpu-split ]; then
+    shift
+    exec "${java[@]}" io.jselectors.epoll.jmh.SelectCpuSplit "$@"
+fi
 
 defaults=()
 case " $* " in *" backend="*|*"-p backend="*) ;; *)
