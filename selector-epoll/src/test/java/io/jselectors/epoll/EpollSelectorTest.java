@@ -12,6 +12,7 @@ import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Fd;
 import io.jselectors.posix.Libc;
+import io.jselectors.posix.Signals;
 import io.jselectors.selector.Ready;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
@@ -288,6 +289,23 @@ class EpollSelectorTest {
         assertThat(selector.fileno()).isEqualTo(-1);
         assertThat(procLink(epfd)).isNotEqualTo("anon_inode:[eventpoll]");
         assertThat(procLink(eventFd)).isNotEqualTo("anon_inode:[eventfd]");
+    }
+
+    /** PEP 475: a signal during epoll_wait (EINTR) neither ends the select early nor restarts the full wait. */
+    @Test
+    void aSignalDuringSelectIsRetriedWithTheRemainingTime() throws Exception {
+        assumeTrue(Signals.isSupported(), Signals.unsupportedReason());
+        Fd[] pair = socketPair();
+        selector.register(pair[0], EVENT_READ);
+        try (Signals.Handler handler = Signals.installNoopHandler()) {
+            long start = System.nanoTime();
+            Signals.Result<List<Ready>> result =
+                    Signals.whileSignalled(Duration.ofMillis(300), 3, () -> selector.select(Duration.ofMillis(1500)));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(result.signalsSent()).as("signals sent").isPositive();
+            assertThat(result.value()).isEmpty();
+            assertThat(millis).as("the select waited its whole timeout").isGreaterThanOrEqualTo(1450);
+        }
     }
 
     @Test
