@@ -3,12 +3,13 @@ package io.jselectors.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jselectors.posix.Fd;
+import io.jselectors.posix.Sockets;
 import io.jselectors.selector.Selector;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +22,9 @@ class EchoServerExampleTest {
 
     @Test
     void echoesWhatTwoClientsSend() throws Exception {
-        try (Selector sel = Selector.open("nio");
-                ServerSocketChannel sock = ServerSocketChannel.open()) {
-            sock.bind(new InetSocketAddress("127.0.0.1", 0), 100);
+        try (Selector sel = Selector.open();
+                Fd sock = new Fd(Sockets.listen(new InetSocketAddress("127.0.0.1", 0), 100))) {
+            int port = Sockets.localAddress(sock.fileno()).getPort();
             EchoServerExample server = new EchoServerExample(sel);
             CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> {
                 try {
@@ -32,8 +33,8 @@ class EchoServerExampleTest {
                     throw new IllegalStateException(e);
                 }
             });
-            try (Socket first = new Socket("127.0.0.1", sock.socket().getLocalPort());
-                    Socket second = new Socket("127.0.0.1", sock.socket().getLocalPort())) {
+            try (Socket first = new Socket("127.0.0.1", port);
+                    Socket second = new Socket("127.0.0.1", port)) {
                 first.setSoTimeout(10_000);
                 second.setSoTimeout(10_000);
                 assertEquals("hello", roundTrip(first, "hello"));
