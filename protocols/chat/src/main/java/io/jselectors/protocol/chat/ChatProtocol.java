@@ -1,0 +1,53 @@
+package io.jselectors.protocol.chat;
+
+import io.jselectors.protocol.ListenerContext;
+import io.jselectors.protocol.Protocol;
+import io.jselectors.protocol.ProtocolHandler;
+
+/**
+ * A line-based chat for people with {@code nc host 7001} or {@code telnet host 7001}: nicks, rooms
+ * (everyone starts in {@code lobby}), private messages. Rooms span every worker loop.
+ *
+ * <p>Options: {@code max-line} (bytes, default {@value ChatSettings#DEFAULT_MAX_LINE}) and
+ * {@code max-queue} (bytes queued for one reader before it is dropped, default 1 MiB). Meters:
+ * {@code jselectors.chat.users} and {@code jselectors.chat.rooms} (gauges), {@code
+ * jselectors.chat.messages.delivered} and {@code jselectors.chat.slow.consumers} (counters).
+ */
+public final class ChatProtocol implements Protocol {
+
+    /** The port a chat listener uses when none is given. */
+    public static final int DEFAULT_PORT = 7001;
+
+    /** For {@link java.util.ServiceLoader}. */
+    public ChatProtocol() {}
+
+    @Override
+    public String name() {
+        return "chat";
+    }
+
+    @Override
+    public int defaultPort() {
+        return DEFAULT_PORT;
+    }
+
+    @Override
+    public String description() {
+        return "line chat with nicks, rooms and private messages (try nc or telnet)";
+    }
+
+    @Override
+    public Object createSharedState(ListenerContext listener) {
+        return new ChatState(ChatSettings.from(listener), listener.meterRegistry());
+    }
+
+    @Override
+    public ProtocolHandler newHandler(ListenerContext listener) {
+        ChatState state = listener.sharedState(ChatState.class);
+        if (state == null) {
+            throw new IllegalStateException("chat: no shared state for listener " + listener.address()
+                    + " (createSharedState must run before newHandler)");
+        }
+        return new ChatHandler(state);
+    }
+}

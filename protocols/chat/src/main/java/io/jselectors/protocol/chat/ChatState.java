@@ -1,0 +1,158 @@
+package io.jselectors.protocol.chat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every connection of one chat listener shares, from every worker loop: the nick registry,
+ * the rooms and the meters. Thread-safe without locks of its own: each change that must be atomic
+ * is one {@link ConcurrentHashMap} operation ({@code putIfAbsent} for a nick, {@code compute} for
+ * joining or leaving a room, so a room is dropped exactly when its last member leaves and never
+ * while someone joins it).
+ */
+final class ChatState implements AutoCloseable {
+
+    /** The room everyone starts in; it exists while the listener does, even when empty. */
+    static final String LOBBY = "lobby";
+
+    private final ChatSettings settings;
+    private final ConcurrentHashMap<String, Member> nicks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final AtomicLong guestNumbers = new AtomicLong();
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Counter delivered;
+    private final Counter slowConsumers;
+    private volatile boolean shuttingDown;
+
+    ChatState(ChatSettings settings, MeterRegistry registry) {
+        this.settings = settings;
+        this.registry = registry;
+        rooms.put(Room.key(LOBBY), new Room(LOBBY));
+        meters.add(Gauge.builder("jselectors.chat.users", nicks, ConcurrentHashMap::size)
+                .description("Users connected to the chat")
+                .strongReference(true)
+                .register(registry));
+        meters.add(Gauge.builder("jselectors.chat.rooms", rooms, ConcurrentHashMap::size)
+                .description("Chat rooms, the lobby included")
+                .strongReference(true)
+                .register(registry));
+        delivered = Counter.builder("jselectors.chat.messages.delivered")
+                .description("Chat messages (room lines, actions, private messages) queued to a recipient")
+                .register(registry);
+        slowConsumers = Counter.builder("jselectors.chat.slow.consumers")
+                .description("Users disconnected because their outbound queue passed max-queue")
+                .register(registry);
+        meters.add(delivered);
+        meters.add(slowConsumers);
+    }
+
+    ChatSettings settings() {
+        return settings;
+    }
+
+    private static String nickKey(String nick) {
+        return nick.toLowerCase(Locale.ROOT);
+    }
+
+    /** Gives {@code member} the next free guest nick and registers it. */
+    String admitGuest(Member member) {
+        while (true) {
+            String nick = ChatText.GUEST_PREFIX + guestNumbers.incrementAndGet();
+            if (nicks.putIfAbsent(nickKey(nick), member) == null) {
+                return nick;
+            }
+        }
+    }
+
+    /** Registers {@code nick} for {@code member}: false if someone else holds it (in any case). */
+    boolean claimNick(String nick, Member member) {
+        Member holder = nicks.putIfAbsent(nickKey(nick), member);
+        return holder == null || holder == member;
+    }
+
+    /** Unregisters {@code nick} if {@code member} holds it. */
+    void releaseNick(String nick, Member member) {
+        nicks.remove(nickKey(nick), member);
+    }
+
+    /** Whether two nicks are the same registry entry (they differ at most in case). */
+    static boolean sameNick(String a, String b) {
+        return nickKey(a).equals(nickKey(b));
+    }
+
+    /** The member with this nick (any case), or null. */
+    Member findNick(String nick) {
+        return nicks.get(nickKey(nick));
+    }
+
+    /** Adds {@code member} to the room named {@code name}, creating it if needed. */
+    Room join(Member member, String name) {
+        return rooms.compute(Room.key(name), (key, room) -> {
+            Room joined = room != null ? room : new Room(name);
+            joined.members().add(member);
+            return joined;
+        });
+    }
+
+    /** Removes {@code member} from {@code room}, and the room with it if it is now empty and not the lobby. */
+    void leave(Member member, Room room) {
+        rooms.computeIfPresent(room.key(), (key, current) -> {
+            current.members().remove(member);
+            return current.members().isEmpty() && !key.equals(LOBBY) ? null : current;
+        });
+    }
+
+    /** The rooms now, by name. */
+    List<Room> rooms() {
+        List<Room> list = new ArrayList<>(rooms.values());
+        list.sort(Comparator.comparing(Room::key));
+        return list;
+    }
+
+    /** The room with this name (any case), or null. */
+    Room room(String name) {
+        return rooms.get(Room.key(name));
+    }
+
+    /** Registered users, guests included. */
+    int userCount() {
+        return nicks.size();
+    }
+
+    /** Rooms, the lobby included. */
+    int roomCount() {
+        return rooms.size();
+    }
+
+    void countDelivered() {
+        delivered.increment();
+    }
+
+    void countSlowConsumer() {
+        slowConsumers.increment();
+    }
+
+    /** From now on departures are not announced: everyone is leaving at once. */
+    void shutDown() {
+        shuttingDown = true;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Removes this listener's meters, so a stopped listener leaves no stale values behind. */
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+    }
+}

@@ -1,0 +1,185 @@
+package io.jselectors.protocol.chat;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connected user as the rest of the chat sees it: a nick, a room, and a way to send to it from
+ * any loop.
+ *
+ * <h2>Threads</h2>
+ * {@link #send} and {@link #nick()} may be called from any loop. Everything else runs on the
+ * member's own loop ({@code connection.loop()}), which is also the only thread that writes
+ * {@code room}, {@code gone} and touches the connection.
+ *
+ * <h2>Order</h2>
+ * Each recipient sees one sender's messages in the order sent. A sender's handler runs only on its
+ * own loop thread, so its sends to recipient R are made by one thread, in program order. Whether R
+ * lives on that same loop never changes (a connection keeps its loop for life), so all of them take
+ * the same path: either written directly, in program order, or queued with {@code
+ * R.loop().execute}, whose tasks from one submitting thread run in submission order (the {@link
+ * EventLoop#execute} contract). Both paths end in {@code connection.write}, which keeps queue
+ * order, so sender-to-R is FIFO. Nothing is promised across different senders, as in any chat.
+ */
+final class Member {
+
+    /**
+     * How long a reader dropped for being too slow gets to take its goodbye line before the socket
+     * is aborted: {@code close()} waits for the queue to drain, which a stalled reader never does.
+     */
+    static final long SLOW_ABORT_GRACE_SECONDS = 5;
+
+    private final Connection connection;
+    private final ChatState state;
+    private final Runnable flushTask = this::flushNow;
+    private volatile String nick = "";
+    private Room room;
+    private boolean gone;
+    private boolean flushScheduled;
+    private EventLoop.Timer abortTimer;
+
+    Member(Connection connection, ChatState state) {
+        this.connection = connection;
+        this.state = state;
+    }
+
+    /** The current nick; read from any loop. */
+    String nick() {
+        return nick;
+    }
+
+    void nick(String nick) {
+        this.nick = nick;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** The member's room, or null once gone; own loop only. */
+    Room room() {
+        return room;
+    }
+
+    void room(Room room) {
+        this.room = room;
+    }
+
+    /** Whether the member has left the chat (quit, dropped or closed); own loop only. */
+    boolean isGone() {
+        return gone;
+    }
+
+    /**
+     * Sends one line, from any thread. Takes ownership of {@code line}. With {@code onlyIn} set,
+     * the line is dropped if the member is no longer in that room when it arrives (a room message
+     * must not reach someone who has moved on). See the class comment for why order is kept.
+     */
+    void send(ByteBuf line, Room onlyIn, boolean counted) {
+        EventLoop loop = connection.loop();
+        if (loop.inLoop()) {
+            sendHere(line, onlyIn, counted);
+            return;
+        }
+        try {
+            loop.execute(() -> sendHere(line, onlyIn, counted));
+        } catch (RejectedExecutionException stopped) {
+            line.release();
+        }
+    }
+
+    /**
+     * Sends one line on the member's own loop. A member whose outbound queue would pass {@code
+     * max-queue} is dropped instead: it cannot keep up, and holding more for it would let one
+     * stalled reader grow the server's memory while the others wait for nothing.
+     */
+    void sendHere(ByteBuf line, Room onlyIn, boolean counted) {
+        if (gone || (onlyIn != null && room != onlyIn) || !connection.isOpen()) {
+            line.release();
+            return;
+        }
+        if (connection.pendingWriteBytes() + line.readableBytes() > state.settings().maxQueue()) {
+            line.release();
+            dropSlow();
+            return;
+        }
+        connection.write(line);
+        if (counted) {
+            state.countDelivered();
+        }
+        scheduleFlush();
+    }
+
+    /**
+     * One flush per loop batch instead of one per line: lines delivered while the loop works
+     * through its tasks go out in one writev.
+     */
+    private void scheduleFlush() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        try {
+            connection.loop().execute(flushTask);
+        } catch (RejectedExecutionException stopped) {
+            flushNow();
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        connection.flush();
+    }
+
+    /**
+     * Leaves the chat: out of its room and the nick registry. Own loop only; idempotent.
+     *
+     * @return the room it was in, or null if it had already left
+     */
+    Room depart() {
+        if (gone) {
+            return null;
+        }
+        gone = true;
+        Room left = room;
+        room = null;
+        if (left != null) {
+            state.leave(this, left);
+        }
+        state.releaseNick(nick, this);
+        return left;
+    }
+
+    private void dropSlow() {
+        Room left = depart();
+        if (left == null) {
+            return;
+        }
+        state.countSlowConsumer();
+        String who = nick;
+        connection.write(ChatText.encode(connection.alloc(), ChatText.error(
+                "disconnected: you are not reading fast enough (over " + state.settings().maxQueue() + " bytes waiting)")));
+        connection.flush();
+        connection.close();
+        abortTimer = connection.loop().schedule(connection::abort, SLOW_ABORT_GRACE_SECONDS, TimeUnit.SECONDS);
+        // Told from a task, not inline: telling the room may find the next member too slow, and
+        // inline that would recurse once per stalled member on this loop.
+        ByteBuf notice = ChatText.encode(connection.alloc(), ChatText.event(left.name(), who + " was disconnected: too slow to read"));
+        try {
+            connection.loop().execute(() -> left.broadcast(notice, this, false));
+        } catch (RejectedExecutionException stopped) {
+            notice.release();
+        }
+    }
+
+    /** The connection has closed: nothing more is scheduled for it. Own loop only. */
+    void closed() {
+        if (abortTimer != null) {
+            abortTimer.cancel();
+            abortTimer = null;
+        }
+    }
+}
