@@ -66,6 +66,7 @@ class ChatLinesTest {
         }
     }
 
+    /** The JDK's decoder rules: an encoded surrogate (ED A0 80) or a cut-off sequence is one U+FFFD. */
     @Test
     void invalidUtf8IsReplacedAndTheConnectionCarriesOn() {
         try (ProtocolTester tester = ChatTesting.tester()) {
