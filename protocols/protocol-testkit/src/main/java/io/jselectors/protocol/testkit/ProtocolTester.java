@@ -1,0 +1,329 @@
+package io.jselectors.protocol.testkit;
+
+import io.jselectors.protocol.ListenerContext;
+import io.jselectors.protocol.Protocol;
+import io.jselectors.protocol.ProtocolHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link Protocol} in memory: one pretend listener (options, a {@link SimpleMeterRegistry},
+ * the protocol's shared state), a {@link TestLoop} owned by the test's thread, and any number of
+ * {@link TestConnection}s, each with its own handler. Everything happens on the test's thread, in
+ * an order fixed by the test, so protocol tests need no sockets, sleeps or retries.
+ *
+ * {@snippet :
+ * @Test
+ * void echoesWhatItReceives() {
+ *     try (ProtocolTester tester = ProtocolTester.of(new EchoProtocol())) {
+ *         TestConnection connection = tester.connect();
+ *         connection.receive("hello");
+ *         assertThat(connection.takeOutputString()).isEqualTo("hello");
+ *
+ *         connection.peerShutdownOutput();
+ *         assertThat(connection.isOpen()).isFalse();
+ *     } // close() aborts what is still open and fails the test if a buffer leaked
+ * }
+ * }
+ *
+ * <p><b>Leaks.</b> Netty runs at PARANOID level and every buffer allocated on the test's thread
+ * while the tester is open is tracked until its last release. {@link #close()} first aborts the
+ * connections still open (their handlers' onClose runs and should release what they hold), then
+ * calls {@link #assertNoLeaks()}: any buffer still unreleased fails the test with the place it was
+ * allocated, no garbage collection needed. A leak reported by Netty's own detector meanwhile fails
+ * it too.
+ *
+ * <p><b>Ordering.</b> After every step the test drives (a receive, a timer, {@link
+ * TestConnection#takeOutput()}...) the tester settles: it delivers whatever became due to the
+ * handlers (opens, reads, end of stream, writability changes, closes) and runs the loop's queued
+ * tasks, until nothing is left. A handler callback never runs inside another one.
+ */
+public final class ProtocolTester implements AutoCloseable {
+
+    /** How many events one settling may deliver before it declares a livelock. */
+    public static final int MAX_EVENTS_PER_SETTLE = 10_000_000;
+
+    private final Protocol protocol;
+    private final TestListenerContext context;
+    private final TestLoop loop;
+    private final LeakScope leaks;
+    private final List<TestConnection> connections = new ArrayList<>();
+    private long nextId = 1;
+    private int callbackDepth;
+    private boolean settling;
+    private boolean closed;
+
+    private ProtocolTester(Builder builder) {
+        if (!LeakTracking.exact()) {
+            throw new IllegalStateException("""
+                    the testkit could not install its leak detector because a ByteBuf was created \
+                    before the first ProtocolTester in this JVM; create testers first, or add \
+                    -Dio.netty.customResourceLeakDetector=io.jselectors.protocol.testkit.TrackingLeakDetector \
+                    to the tests' JVM arguments (Surefire's argLine)""");
+        }
+        this.protocol = builder.protocol;
+        this.loop = new TestLoop(protocol.name() + "-test-loop");
+        this.leaks = LeakScope.open();
+        loop.taskRunner(this::runTask);
+        TestListenerContext bare = new TestListenerContext(protocol.name(), new InetSocketAddress("127.0.0.1", builder.port),
+                Map.copyOf(builder.options), builder.registry, null);
+        this.context = bare.withSharedState(protocol.createSharedState(bare));
+    }
+
+    /** A tester for {@code protocol} with no options. */
+    public static ProtocolTester of(Protocol protocol) {
+        return builder(protocol).build();
+    }
+
+    /** A builder for a tester of {@code protocol}. */
+    public static Builder builder(Protocol protocol) {
+        return new Builder(Objects.requireNonNull(protocol, "protocol"));
+    }
+
+    /** A builder for a tester of a protocol named {@code name} whose handlers {@code handlers} makes. */
+    public static Builder builder(String name, Function<ListenerContext, ProtocolHandler> handlers) {
+        Objects.requireNonNull(handlers, "handlers");
+        return builder(new Protocol() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int defaultPort() {
+                return 7999;
+            }
+
+            @Override
+            public ProtocolHandler newHandler(ListenerContext listener) {
+                return handlers.apply(listener);
+            }
+        });
+    }
+
+    /** Accepts a new connection: the protocol makes its handler, whose onOpen runs before this returns. */
+    public TestConnection connect() {
+        requireTestCode();
+        requireOpen();
+        TestConnection connection = new TestConnection(this, protocol.newHandler(context), nextId++);
+        connections.add(connection);
+        settle();
+        return connection;
+    }
+
+    /** Every connection made so far, open or closed, in order. */
+    public List<TestConnection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** The listener the handlers see. */
+    public ListenerContext context() {
+        return context;
+    }
+
+    /** Where the protocol's meters are, to assert on them. */
+    public MeterRegistry meterRegistry() {
+        return context.meterRegistry();
+    }
+
+    /** The loop every connection belongs to. */
+    public TestLoop loop() {
+        return loop;
+    }
+
+    /** The pooled direct allocator the connections use; buffers from it are leak-checked too. */
+    public ByteBufAllocator alloc() {
+        return LeakTracking.ALLOC;
+    }
+
+    /** Moves the loop's clock forward, running due timers (and settling after each); see {@link TestLoop#advance}. */
+    public ProtocolTester advance(Duration duration) {
+        requireTestCode();
+        loop.advance(duration);
+        settle();
+        return this;
+    }
+
+    /** Runs tasks queued with {@code loop().execute(...)} (settling after each). */
+    public ProtocolTester runPending() {
+        requireTestCode();
+        loop.runPending();
+        settle();
+        return this;
+    }
+
+    /**
+     * Fails if a buffer allocated while this tester was open is still unreleased, or Netty's leak
+     * detector reported a leak meanwhile; the leaked buffers are then released, so that the leak
+     * fails this test only. Meaningful once handlers have let go of what they legitimately hold:
+     * {@link #close()} calls it after closing every connection.
+     *
+     * @throws AssertionError describing each leaked buffer and where the first was allocated
+     */
+    public void assertNoLeaks() {
+        String problems = leaks.problems();
+        if (problems != null) {
+            leaks.reclaim();
+            throw new AssertionError(problems);
+        }
+    }
+
+    /**
+     * Aborts the connections still open (their onClose runs), closes the protocol's shared state if
+     * it is {@link AutoCloseable}, stops the loop, then {@link #assertNoLeaks()}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        requireTestCode();
+        closed = true;
+        try {
+            for (TestConnection connection : connections) {
+                connection.abortIfOpen();
+            }
+            settle();
+            closeSharedState();
+        } finally {
+            loop.stop();
+            leaks.exit();
+        }
+        assertNoLeaks();
+    }
+
+    // ---- the dispatch machinery shared with TestConnection ----
+
+    /** Delivers everything that became due, unless a callback or settling is already under way. */
+    void settle() {
+        if (settling || callbackDepth > 0) {
+            return;
+        }
+        settling = true;
+        try {
+            for (int events = 0; events < MAX_EVENTS_PER_SETTLE; ) {
+                boolean progress = false;
+                for (int i = 0; i < connections.size(); i++) {
+                    if (connections.get(i).step()) {
+                        progress = true;
+                        events++;
+                    }
+                }
+                if (!loop.isStopped()) {
+                    int tasks = loop.runPending();
+                    progress |= tasks > 0;
+                    events += tasks;
+                }
+                if (!progress) {
+                    return;
+                }
+            }
+            throw new IllegalStateException("more than " + MAX_EVENTS_PER_SETTLE + " events without the test doing anything: a livelock between handler callbacks?");
+        } finally {
+            settling = false;
+        }
+    }
+
+    /** Runs one handler callback; a RuntimeException is reported and handed to {@code onFailure}. */
+    void callback(Runnable call, Consumer<Throwable> onFailure) {
+        callbackDepth++;
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            System.err.println("jselectors testkit: a handler of " + protocol.name() + " threw"
+                    + (onFailure == null ? " in onClose" : "; its connection is aborted, as the server would") + ":");
+            e.printStackTrace();
+            if (onFailure != null) {
+                onFailure.accept(e);
+            }
+        } finally {
+            callbackDepth--;
+        }
+    }
+
+    /** Throws unless called by test code: on the owning thread and not from inside a handler. */
+    void requireTestCode() {
+        loop.requireOwner();
+        if (callbackDepth > 0 || settling) {
+            throw new IllegalStateException("the peer's side of a test connection is driven by the test, not from inside a handler callback");
+        }
+    }
+
+    private void runTask(Runnable task) {
+        callbackDepth++;
+        try {
+            task.run();
+        } finally {
+            callbackDepth--;
+        }
+        settle();
+    }
+
+    private void closeSharedState() {
+        if (context.sharedState() instanceof AutoCloseable state) {
+            try {
+                state.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the shared state of " + protocol.name() + " failed", e);
+            }
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this tester is closed");
+        }
+    }
+
+    /** Settings of a {@link ProtocolTester}. */
+    public static final class Builder {
+        private final Protocol protocol;
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private int port;
+
+        private Builder(Protocol protocol) {
+            this.protocol = protocol;
+            this.port = protocol.defaultPort();
+        }
+
+        /** A protocol option, named without the protocol prefix ({@code max-line}, not {@code chat.max-line}). */
+        public Builder option(String name, String value) {
+            options.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Several protocol options at once. */
+        public Builder options(Map<String, String> values) {
+            values.forEach(this::option);
+            return this;
+        }
+
+        /** The registry the listener's meters go to; a fresh {@link SimpleMeterRegistry} by default. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /** The port the pretend listener is bound to (on 127.0.0.1); the protocol's default port by default. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** Creates the tester, calling the protocol's {@link Protocol#createSharedState}. */
+        public ProtocolTester build() {
+            return new ProtocolTester(this);
+        }
+    }
+}
