@@ -72,6 +72,28 @@ class ChatLifecycleTest {
     }
 
     @Test
+    void aUserWhoseRepliesPileUpIsNotReadUntilTheyDrain() {
+        try (ProtocolTester tester = ChatTesting.tester()) {
+            TestConnection alice = login(tester, "alice");
+            alice.socketCapacity(0);
+            for (int i = 0; i < 200; i++) {
+                alice.receive("/help\n");
+            }
+            assertThat(alice.isReadingPaused()).isTrue();
+            assertThat(alice.unreadBytes()).isPositive();
+            assertThat(alice.pendingWriteBytes()).isLessThan(TestConnection.HIGH_WATER_MARK + 2 * ChatText.HELP.length());
+
+            alice.socketCapacity(TestConnection.UNLIMITED);
+            long helps = 0;
+            for (int round = 0; round < 100 && helps < 200; round++) {
+                helps += lines(alice).stream().filter(line -> line.equals("* commands:")).count();
+            }
+            assertThat(helps).as("every /help answered once the user reads").isEqualTo(200);
+            assertThat(alice.isReadingPaused()).isFalse();
+        }
+    }
+
+    @Test
     void oneSendersMessagesArriveInOrder() {
         try (ProtocolTester tester = ChatTesting.tester()) {
             TestConnection alice = login(tester, "alice");
@@ -147,7 +169,7 @@ class ChatLifecycleTest {
     void closingTheStateRemovesTheMeters() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProtocolTester tester = ProtocolTester.builder(new ChatProtocol()).meterRegistry(registry).build()) {
-            assertThat(registry.getMeters()).hasSize(4);
+            assertThat(tester.meterRegistry().getMeters()).hasSize(4);
         }
         assertThat(registry.getMeters()).isEmpty();
     }
