@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * own loop thread, so its sends to recipient R are made by one thread, in program order. Whether R
  * lives on that same loop never changes (a connection keeps its loop for life), so all of them take
  * the same path: either written directly, in program order, or queued with {@code
- * R.loop().execute}, whose tasks from one submitting thread run in submission order (the {@link
+ * R.loop().execute} (alone, or in one task for all of a room's members on R's loop, see {@link
+ * Room#broadcast}), whose tasks from one submitting thread run in submission order (the {@link
  * EventLoop#execute} contract). Both paths end in {@code connection.write}, which keeps queue
  * order, so sender-to-R is FIFO. Nothing is promised across different senders, as in any chat.
  */

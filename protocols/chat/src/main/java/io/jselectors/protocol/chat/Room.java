@@ -1,9 +1,15 @@
 package io.jselectors.protocol.chat;
 
+import io.jselectors.protocol.EventLoop;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A chat room. Its member set is changed only by {@link ChatState#join} and {@link
@@ -43,18 +49,52 @@ final class Room {
     }
 
     /**
-     * Sends {@code line} (owned: released here) to every member but {@code except}, each through
-     * {@link Member#send}, so each gets it on its own loop. Members who leave before it arrives do
-     * not get it. Callable from any loop.
+     * Sends {@code line} (owned: released here) to every member but {@code except}, each on its own
+     * loop: members of the calling loop at once, those of each other loop in one task queued on that
+     * loop (one task and one wakeup per loop, not per member). Members who leave before it arrives
+     * do not get it. Callable from any loop.
+     *
+     * <p>Order is kept as {@link Member} explains: for a given sender thread a recipient is always
+     * served the same way, and a task queued for it, batched here or single from {@link
+     * Member#send}, runs in submission order.
      */
     void broadcast(ByteBuf line, Member except, boolean counted) {
+        Map<EventLoop, List<Member>> elsewhere = null;
         try {
             for (Member member : members) {
-                if (member != except) {
-                    member.send(line.retainedDuplicate(), this, counted);
+                if (member == except) {
+                    continue;
+                }
+                EventLoop loop = member.connection().loop();
+                if (loop.inLoop()) {
+                    member.sendHere(line.retainedDuplicate(), this, counted);
+                } else {
+                    if (elsewhere == null) {
+                        elsewhere = new IdentityHashMap<>();
+                    }
+                    elsewhere.computeIfAbsent(loop, l -> new ArrayList<>()).add(member);
                 }
             }
+            if (elsewhere != null) {
+                elsewhere.forEach((loop, recipients) -> handOver(loop, recipients, line.retainedDuplicate(), counted));
+            }
         } finally {
+            line.release();
+        }
+    }
+
+    private void handOver(EventLoop loop, List<Member> recipients, ByteBuf line, boolean counted) {
+        try {
+            loop.execute(() -> {
+                try {
+                    for (Member member : recipients) {
+                        member.sendHere(line.retainedDuplicate(), this, counted);
+                    }
+                } finally {
+                    line.release();
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
             line.release();
         }
     }
