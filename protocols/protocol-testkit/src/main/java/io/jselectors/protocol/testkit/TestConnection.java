@@ -26,8 +26,10 @@ import java.util.Objects;
  *   <li>The simulated socket takes at most {@link #socketCapacity(long)} bytes that the peer has
  *       not taken yet (unlimited by default). What does not fit stays pending; above {@link
  *       #HIGH_WATER_MARK} pending bytes the connection turns not writable, below {@link
- *       #LOW_WATER_MARK} writable again, and the handler hears of each change through
- *       onWritabilityChanged once the current callback has returned.
+ *       #LOW_WATER_MARK} writable again. The handler hears of every change, in order, through
+ *       onWritabilityChanged once the current callback has returned: a write that crosses the
+ *       high mark and a flush that drains below the low one within one read give "false" then
+ *       "true", never nothing.
  *   <li>While reading is paused, received bytes and the peer's end of stream wait "in the kernel"
  *       and are delivered, in order, when the handler resumes.
  *   <li>{@link #close()} stops reading, sends what is queued, then closes; {@link #abort()}
@@ -67,7 +69,8 @@ public final class TestConnection implements Connection {
     private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
     private long socketCapacity = UNLIMITED;
     private boolean writable = true;
-    private boolean notifiedWritable = true;
+    /** Each flip of {@link #writable} not told to the handler yet, in order; never coalesced. */
+    private final ArrayDeque<Boolean> writabilityChanges = new ArrayDeque<>();
 
     private boolean opened;
     private boolean closeRequested;
@@ -343,10 +346,9 @@ public final class TestConnection implements Connection {
                 return true;
             }
         }
-        if (writable != notifiedWritable) {
-            boolean now = writable;
-            notifiedWritable = now;
-            callback(() -> handler.onWritabilityChanged(this, now));
+        Boolean change = writabilityChanges.poll();
+        if (change != null) {
+            callback(() -> handler.onWritabilityChanged(this, change));
             return true;
         }
         if (closeRequested && pendingBytes == 0) {
@@ -422,8 +424,10 @@ public final class TestConnection implements Connection {
     private void updateWritability() {
         if (writable && pendingBytes > HIGH_WATER_MARK) {
             writable = false;
+            writabilityChanges.add(false);
         } else if (!writable && pendingBytes < LOW_WATER_MARK) {
             writable = true;
+            writabilityChanges.add(true);
         }
     }
 

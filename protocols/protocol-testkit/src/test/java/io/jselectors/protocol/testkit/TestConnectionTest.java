@@ -120,6 +120,17 @@ class TestConnectionTest {
     }
 
     @Test
+    void crossingBothMarksWithinOneReadReportsBothChanges() {
+        probe.onRead = (conn, data) -> {
+            data.release();
+            writeBytes(conn, HIGH_WATER_MARK + 1); // not writable now; the end-of-read flush drains it all
+        };
+        TestConnection c = tester.connect().receive("a");
+        assertThat(c.isWritable()).isTrue();
+        assertThat(probe.events).containsExactly("open", "read a", "writable false", "writable true");
+    }
+
+    @Test
     void pausedReadingKeepsDataAndEndOfStreamUntilResumed() {
         probe.onRead = (conn, data) -> {
             data.release();
