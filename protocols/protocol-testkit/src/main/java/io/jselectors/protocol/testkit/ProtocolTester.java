@@ -55,7 +55,9 @@ public final class ProtocolTester implements AutoCloseable {
 
     private final Protocol protocol;
     private final TestListenerContext context;
-    private final TestLoop loop;
+    private final List<TestLoop> loops;
+    /** The loop whose callback or task runs now; {@code null} while test code runs. */
+    private TestLoop dispatching;
     private final LeakScope leaks;
     private final List<TestConnection> connections = new ArrayList<>();
     private long nextId = 1;
@@ -72,9 +74,15 @@ public final class ProtocolTester implements AutoCloseable {
                     to the tests' JVM arguments (Surefire's argLine)""");
         }
         this.protocol = builder.protocol;
-        this.loop = new TestLoop(protocol.name() + "-test-loop");
+        List<TestLoop> made = new ArrayList<>();
+        for (int i = 0; i < builder.loops; i++) {
+            TestLoop loop = new TestLoop(builder.loops == 1 ? protocol.name() + "-test-loop" : protocol.name() + "-test-loop-" + i);
+            loop.taskRunner(task -> runTask(loop, task));
+            loop.activeWhen(candidate -> dispatching == null || dispatching == candidate);
+            made.add(loop);
+        }
+        this.loops = List.copyOf(made);
         this.leaks = LeakScope.open();
-        loop.taskRunner(this::runTask);
         TestListenerContext bare = new TestListenerContext(protocol.name(), new InetSocketAddress("127.0.0.1", builder.port),
                 Map.copyOf(builder.options), builder.registry, null);
         this.context = bare.withSharedState(protocol.createSharedState(bare));
@@ -111,11 +119,20 @@ public final class ProtocolTester implements AutoCloseable {
         });
     }
 
-    /** Accepts a new connection: the protocol makes its handler, whose onOpen runs before this returns. */
+    /**
+     * Accepts a new connection on the next loop, round robin: the protocol makes its handler,
+     * whose onOpen runs before this returns.
+     */
     public TestConnection connect() {
+        return connect((int) ((nextId - 1) % loops.size()));
+    }
+
+    /** Accepts a new connection on loop number {@code loopIndex} (from 0). */
+    public TestConnection connect(int loopIndex) {
         requireTestCode();
         requireOpen();
-        TestConnection connection = new TestConnection(this, protocol.newHandler(context), nextId++);
+        TestLoop loop = loops.get(loopIndex);
+        TestConnection connection = new TestConnection(this, loop, protocol.newHandler(context), nextId++);
         connections.add(connection);
         settle();
         return connection;
@@ -136,9 +153,19 @@ public final class ProtocolTester implements AutoCloseable {
         return context.meterRegistry();
     }
 
-    /** The loop every connection belongs to. */
+    /** The first loop: the one every connection belongs to unless the tester has {@link Builder#loops several}. */
     public TestLoop loop() {
-        return loop;
+        return loops.getFirst();
+    }
+
+    /** Loop number {@code index}, from 0. */
+    public TestLoop loop(int index) {
+        return loops.get(index);
+    }
+
+    /** All loops, in order. */
+    public List<TestLoop> loops() {
+        return loops;
     }
 
     /** The pooled direct allocator the connections use; buffers from it are leak-checked too. */
@@ -146,18 +173,41 @@ public final class ProtocolTester implements AutoCloseable {
         return LeakTracking.ALLOC;
     }
 
-    /** Moves the loop's clock forward, running due timers (and settling after each); see {@link TestLoop#advance}. */
+    /**
+     * Moves the clock of every loop forward, running due timers in deadline order across loops
+     * (and settling after each); see {@link TestLoop#advance}.
+     */
     public ProtocolTester advance(Duration duration) {
         requireTestCode();
-        loop.advance(duration);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("time does not go backwards: " + duration);
+        }
+        long target = TestLoop.saturatedAdd(loop().nanoTime(), TestLoop.saturatedNanos(duration));
+        for (int steps = 0; steps < TestLoop.MAX_TASKS_PER_RUN; steps++) {
+            long next = Long.MAX_VALUE;
+            for (TestLoop loop : loops) {
+                next = Math.min(next, loop.nextDeadline());
+            }
+            if (next > target) {
+                break;
+            }
+            for (TestLoop loop : loops) {
+                loop.advanceTo(next);
+            }
+        }
+        for (TestLoop loop : loops) {
+            loop.advanceTo(target);
+        }
         settle();
         return this;
     }
 
-    /** Runs tasks queued with {@code loop().execute(...)} (settling after each). */
+    /** Runs tasks queued with {@code execute(...)} on every loop (settling after each). */
     public ProtocolTester runPending() {
         requireTestCode();
-        loop.runPending();
+        for (TestLoop loop : loops) {
+            loop.runPending();
+        }
         settle();
         return this;
     }
@@ -196,7 +246,7 @@ public final class ProtocolTester implements AutoCloseable {
             settle();
             closeSharedState();
         } finally {
-            loop.stop();
+            loops.forEach(TestLoop::stop);
             leaks.exit();
         }
         assertNoLeaks();
@@ -219,10 +269,12 @@ public final class ProtocolTester implements AutoCloseable {
                         events++;
                     }
                 }
-                if (!loop.isStopped()) {
-                    int tasks = loop.runPending();
-                    progress |= tasks > 0;
-                    events += tasks;
+                for (TestLoop loop : loops) {
+                    if (!loop.isStopped()) {
+                        int tasks = loop.runPending();
+                        progress |= tasks > 0;
+                        events += tasks;
+                    }
                 }
                 if (!progress) {
                     return;
@@ -234,8 +286,10 @@ public final class ProtocolTester implements AutoCloseable {
         }
     }
 
-    /** Runs one handler callback; a RuntimeException is reported and handed to {@code onFailure}. */
-    void callback(Runnable call, Consumer<Throwable> onFailure) {
+    /** Runs one handler callback on {@code loop}; a RuntimeException is reported and handed to {@code onFailure}. */
+    void callback(TestLoop loop, Runnable call, Consumer<Throwable> onFailure) {
+        TestLoop previous = dispatching;
+        dispatching = loop;
         callbackDepth++;
         try {
             call.run();
@@ -248,23 +302,27 @@ public final class ProtocolTester implements AutoCloseable {
             }
         } finally {
             callbackDepth--;
+            dispatching = previous;
         }
     }
 
     /** Throws unless called by test code: on the owning thread and not from inside a handler. */
     void requireTestCode() {
-        loop.requireOwner();
+        loop().requireOwner();
         if (callbackDepth > 0 || settling) {
             throw new IllegalStateException("the peer's side of a test connection is driven by the test, not from inside a handler callback");
         }
     }
 
-    private void runTask(Runnable task) {
+    private void runTask(TestLoop loop, Runnable task) {
+        TestLoop previous = dispatching;
+        dispatching = loop;
         callbackDepth++;
         try {
             task.run();
         } finally {
             callbackDepth--;
+            dispatching = previous;
         }
         settle();
     }
@@ -291,6 +349,7 @@ public final class ProtocolTester implements AutoCloseable {
         private final Map<String, String> options = new LinkedHashMap<>();
         private MeterRegistry registry = new SimpleMeterRegistry();
         private int port;
+        private int loops = 1;
 
         private Builder(Protocol protocol) {
             this.protocol = protocol;
@@ -318,6 +377,21 @@ public final class ProtocolTester implements AutoCloseable {
         /** The port the pretend listener is bound to (on 127.0.0.1); the protocol's default port by default. */
         public Builder port(int value) {
             this.port = value;
+            return this;
+        }
+
+        /**
+         * How many event loops the tester runs (1 by default). Connections are spread over them
+         * round robin (or placed with {@link ProtocolTester#connect(int)}); while one loop's
+         * callback or task runs, the other loops' {@code inLoop()} is false, so cross-loop code
+         * must go through {@code execute}, as on the server. All loops run on the test's thread
+         * and share one clock.
+         */
+        public Builder loops(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("at least one loop: " + count);
+            }
+            this.loops = count;
             return this;
         }
 

@@ -5,7 +5,6 @@ import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,8 @@ import java.util.Objects;
  *       on the server; the stack trace goes to standard error and {@link #closeCause()} returns it.
  * </ul>
  *
- * <p>Every method must be called on the tester's thread (the connection's {@link #loop()}).
+ * <p>Every method must be called on the tester's thread: the peer's side from test code, the
+ * {@link Connection} side from test code or a callback on this connection's {@link #loop()}.
  */
 public final class TestConnection implements Connection {
 
@@ -52,6 +52,7 @@ public final class TestConnection implements Connection {
     public static final long UNLIMITED = Long.MAX_VALUE;
 
     private final ProtocolTester tester;
+    private final TestLoop loop;
     private final ProtocolHandler handler;
     private final long id;
     private final InetSocketAddress remote;
@@ -62,15 +63,7 @@ public final class TestConnection implements Connection {
     private boolean inputClosedDelivered;
     private boolean readingPaused;
 
-    private final ArrayDeque<ByteBuf> unflushed = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuf> flushed = new ArrayDeque<>();
-    private long pendingBytes;
-    private long unflushedBytes;
-    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-    private long socketCapacity = UNLIMITED;
-    private boolean writable = true;
-    /** Each flip of {@link #writable} not told to the handler yet, in order; never coalesced. */
-    private final ArrayDeque<Boolean> writabilityChanges = new ArrayDeque<>();
+    private final Outbound outbound = new Outbound();
 
     private boolean opened;
     private boolean closeRequested;
@@ -78,8 +71,9 @@ public final class TestConnection implements Connection {
     private boolean closeNotified;
     private Throwable closeCause;
 
-    TestConnection(ProtocolTester tester, ProtocolHandler handler, long id) {
+    TestConnection(ProtocolTester tester, TestLoop loop, ProtocolHandler handler, long id) {
         this.tester = tester;
+        this.loop = loop;
         this.handler = Objects.requireNonNull(handler, "the protocol created a null handler");
         this.id = id;
         this.remote = new InetSocketAddress("127.0.0.1", 49152 + (int) (id % 16384));
@@ -146,9 +140,10 @@ public final class TestConnection implements Connection {
      */
     public byte[] takeOutput() {
         tester.requireTestCode();
-        byte[] bytes = sent.toByteArray();
-        sent.reset();
-        sendFlushed();
+        byte[] bytes = outbound.takeSent();
+        if (!closed) {
+            outbound.send();
+        }
         tester.settle();
         return bytes;
     }
@@ -168,8 +163,10 @@ public final class TestConnection implements Connection {
         if (bytes < 0) {
             throw new IllegalArgumentException("capacity must be >= 0: " + bytes);
         }
-        socketCapacity = bytes;
-        sendFlushed();
+        outbound.socketCapacity(bytes);
+        if (!closed) {
+            outbound.send();
+        }
         tester.settle();
         return this;
     }
@@ -181,7 +178,7 @@ public final class TestConnection implements Connection {
 
     /** Bytes written but not flushed yet; they are part of {@link #pendingWriteBytes()}. */
     public long unflushedBytes() {
-        return unflushedBytes;
+        return outbound.unflushedBytes();
     }
 
     /** Why the connection closed: {@code null} while open or after an orderly close. */
@@ -209,15 +206,15 @@ public final class TestConnection implements Connection {
     @Override
     public void write(ByteBuf data) {
         Objects.requireNonNull(data, "data");
-        requireLoop();
+        if (!loop.inLoop()) {
+            data.release(); // ownership passed with the call, even a refused one
+            requireLoop();
+        }
         if (closed || closeRequested) {
             data.release();
             return;
         }
-        unflushed.add(data);
-        unflushedBytes += data.readableBytes();
-        pendingBytes += data.readableBytes();
-        updateWritability();
+        outbound.write(data);
     }
 
     @Override
@@ -226,21 +223,18 @@ public final class TestConnection implements Connection {
         if (closed) {
             return;
         }
-        flushed.addAll(unflushed);
-        unflushed.clear();
-        unflushedBytes = 0;
-        sendFlushed();
+        outbound.flush();
         tester.settle();
     }
 
     @Override
     public long pendingWriteBytes() {
-        return pendingBytes;
+        return outbound.pendingBytes();
     }
 
     @Override
     public boolean isWritable() {
-        return writable && !closed;
+        return outbound.isWritable() && !closed;
     }
 
     @Override
@@ -295,7 +289,7 @@ public final class TestConnection implements Connection {
 
     @Override
     public EventLoop loop() {
-        return tester.loop();
+        return loop;
     }
 
     @Override
@@ -317,7 +311,7 @@ public final class TestConnection implements Connection {
                 return false;
             }
             closeNotified = true;
-            tester.callback(() -> handler.onClose(this, closeCause), null);
+            tester.callback(loop, () -> handler.onClose(this, closeCause), null);
             return true;
         }
         if (!opened) {
@@ -346,12 +340,12 @@ public final class TestConnection implements Connection {
                 return true;
             }
         }
-        Boolean change = writabilityChanges.poll();
+        Boolean change = outbound.pollWritabilityChange();
         if (change != null) {
             callback(() -> handler.onWritabilityChanged(this, change));
             return true;
         }
-        if (closeRequested && pendingBytes == 0) {
+        if (closeRequested && outbound.pendingBytes() == 0) {
             closed = true;
             return true;
         }
@@ -375,7 +369,7 @@ public final class TestConnection implements Connection {
     }
 
     private void callback(Runnable call) {
-        tester.callback(call, this::abortWith);
+        tester.callback(loop, call, this::abortWith);
     }
 
     private void abortWith(Throwable cause) {
@@ -386,53 +380,11 @@ public final class TestConnection implements Connection {
         closeCause = cause;
         inbound.clear();
         inboundBytes = 0;
-        releaseAll(unflushed);
-        releaseAll(flushed);
-        pendingBytes = 0;
-        unflushedBytes = 0;
-    }
-
-    private void releaseAll(ArrayDeque<ByteBuf> queue) {
-        for (ByteBuf buf; (buf = queue.poll()) != null; ) {
-            buf.release();
-        }
-    }
-
-    /** Moves flushed data into the simulated socket, as far as it has room. */
-    private void sendFlushed() {
-        if (closed) {
-            return;
-        }
-        for (ByteBuf head; (head = flushed.peek()) != null; ) {
-            long room = socketCapacity == UNLIMITED ? Long.MAX_VALUE : socketCapacity - sent.size();
-            int n = (int) Math.min(head.readableBytes(), room);
-            if (n <= 0 && head.isReadable()) {
-                break;
-            }
-            byte[] chunk = new byte[n];
-            head.readBytes(chunk);
-            sent.write(chunk, 0, n);
-            pendingBytes -= n;
-            if (!head.isReadable()) {
-                flushed.poll();
-                head.release();
-            }
-        }
-        updateWritability();
-    }
-
-    private void updateWritability() {
-        if (writable && pendingBytes > HIGH_WATER_MARK) {
-            writable = false;
-            writabilityChanges.add(false);
-        } else if (!writable && pendingBytes < LOW_WATER_MARK) {
-            writable = true;
-            writabilityChanges.add(true);
-        }
+        outbound.discard();
     }
 
     private void requireLoop() {
-        if (!tester.loop().inLoop()) {
+        if (!loop.inLoop()) {
             throw new IllegalStateException("connection " + id + " used from thread " + Thread.currentThread().getName()
                     + ", not its loop's: hand the work over with connection.loop().execute(...)");
         }

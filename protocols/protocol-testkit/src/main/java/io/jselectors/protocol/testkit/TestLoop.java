@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A deterministic {@link EventLoop} for tests: it runs on the thread that created it, and nothing
@@ -46,6 +47,7 @@ public final class TestLoop implements EventLoop {
     private long sequence;
     private volatile boolean stopped;
     private Consumer<Runnable> runner = Runnable::run;
+    private Predicate<TestLoop> active = loop -> true;
 
     /** A loop named {@code test-loop}, owned by the calling thread, its clock at zero. */
     public TestLoop() {
@@ -66,9 +68,15 @@ public final class TestLoop implements EventLoop {
         tasks.add(task);
     }
 
+    /**
+     * Whether the caller runs "on" this loop: on the owning thread and, when a {@link
+     * ProtocolTester} has several loops, while it runs this loop's callbacks and tasks or runs test
+     * code (the test may act as any loop). A handler on one loop therefore sees another loop's
+     * {@code inLoop()} false, as on the server.
+     */
     @Override
     public boolean inLoop() {
-        return Thread.currentThread() == owner;
+        return Thread.currentThread() == owner && active.test(this);
     }
 
     @Override
@@ -126,8 +134,12 @@ public final class TestLoop implements EventLoop {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("time does not go backwards: " + duration);
         }
+        return advanceTo(saturatedAdd(now, saturatedNanos(duration)));
+    }
+
+    /** {@link #advance} to an absolute time of {@link #nanoTime()}; a time in the past changes nothing. */
+    int advanceTo(long target) {
         runPending();
-        long target = saturatedAdd(now, saturatedNanos(duration));
         int ran = 0;
         for (ScheduledTask due; (due = pollDue(target)) != null; ) {
             if (++ran > MAX_TASKS_PER_RUN) {
@@ -137,8 +149,16 @@ public final class TestLoop implements EventLoop {
             runner.accept(due.task);
             runPending();
         }
-        now = target;
+        now = Math.max(now, target);
         return ran;
+    }
+
+    /** The deadline of the next timer, or {@link Long#MAX_VALUE} if none is pending. */
+    long nextDeadline() {
+        synchronized (timers) {
+            ScheduledTask next = timers.peek();
+            return next == null ? Long.MAX_VALUE : next.deadline;
+        }
     }
 
     /** Tasks queued by {@link #execute} and not run yet. */
@@ -172,8 +192,13 @@ public final class TestLoop implements EventLoop {
         this.runner = Objects.requireNonNull(taskRunner);
     }
 
+    /** Lets a {@link ProtocolTester} with several loops say which one is running now. */
+    void activeWhen(Predicate<TestLoop> isActive) {
+        this.active = Objects.requireNonNull(isActive);
+    }
+
     void requireOwner() {
-        if (!inLoop()) {
+        if (Thread.currentThread() != owner) {
             throw new IllegalStateException(name + " belongs to thread " + owner.getName() + ", not " + Thread.currentThread().getName());
         }
     }
@@ -190,7 +215,7 @@ public final class TestLoop implements EventLoop {
         }
     }
 
-    private static long saturatedNanos(Duration duration) {
+    static long saturatedNanos(Duration duration) {
         try {
             return duration.toNanos();
         } catch (ArithmeticException tooLong) {
@@ -198,7 +223,7 @@ public final class TestLoop implements EventLoop {
         }
     }
 
-    private static long saturatedAdd(long a, long b) {
+    static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return sum < a ? Long.MAX_VALUE : sum;
     }
