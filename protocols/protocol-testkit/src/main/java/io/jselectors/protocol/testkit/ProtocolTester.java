@@ -85,7 +85,12 @@ public final class ProtocolTester implements AutoCloseable {
         this.leaks = LeakScope.open();
         TestListenerContext bare = new TestListenerContext(protocol.name(), new InetSocketAddress("127.0.0.1", builder.port),
                 Map.copyOf(builder.options), builder.registry, null);
-        this.context = bare.withSharedState(protocol.createSharedState(bare));
+        try {
+            this.context = bare.withSharedState(protocol.createSharedState(bare));
+        } catch (RuntimeException | Error e) {
+            leaks.exit(); // no tester to close: do not leave the scope adopting this thread's buffers
+            throw e;
+        }
     }
 
     /** A tester for {@code protocol} with no options. */
