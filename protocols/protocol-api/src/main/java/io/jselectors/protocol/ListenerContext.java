@@ -1,0 +1,56 @@
+package io.jselectors.protocol;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * What a protocol knows of the listener it serves: its settings, where to register meters, and the
+ * state shared by all its connections.
+ */
+public interface ListenerContext {
+
+    /** The protocol's name. */
+    String protocol();
+
+    /** The address the listener is bound to. */
+    InetSocketAddress address();
+
+    /**
+     * Protocol options from the command line ({@code --option chat.max-line=8192}) or
+     * environment, by name without the protocol prefix ({@code max-line}).
+     */
+    Map<String, String> options();
+
+    /** An option as a string, or {@code defaultValue}. */
+    default String option(String name, String defaultValue) {
+        return options().getOrDefault(name, defaultValue);
+    }
+
+    /** An option as a long, or {@code defaultValue}; a malformed value is an error naming it. */
+    default long longOption(String name, long defaultValue) {
+        String value = options().get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(protocol() + " option " + name + " must be a number: " + value);
+        }
+    }
+
+    /**
+     * The registry to create meters in. Meters get the listener's tags ({@code protocol}, {@code
+     * listener}) added by the server.
+     */
+    MeterRegistry meterRegistry();
+
+    /** What {@link Protocol#createSharedState} returned for this listener, or {@code null}. */
+    Object sharedState();
+
+    /** {@link #sharedState()} cast to {@code type}. */
+    default <T> T sharedState(Class<T> type) {
+        return type.cast(sharedState());
+    }
+}

@@ -1,0 +1,231 @@
+package io.jselectors.server;
+
+import io.jselectors.protocol.EventLoop;
+import io.jselectors.selector.ReadyConsumer;
+import io.jselectors.selector.Selector;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread, one {@link Selector}, a task queue and timers: the unit everything in the server
+ * runs on. Registered keys carry an {@link IoHandler} as their data; a ready key is handed to it on
+ * this thread. Other threads reach the loop only through {@link #execute} and {@link #schedule},
+ * which wake the selector.
+ *
+ * <p>A turn: select (blocking until the next timer, or not at all when tasks wait), dispatch the
+ * ready keys, run due timers, run queued tasks.
+ */
+final class IoLoop implements EventLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(IoLoop.class);
+
+    /** What a registered key's data is: told on the loop thread that its fd is ready. */
+    interface IoHandler {
+        void onReady(int events);
+    }
+
+    private final String name;
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<ScheduledTask> timers = new PriorityQueue<>();
+    /** Set by the first {@code execute} after the loop last woke; saves a syscall per task. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final ReadyConsumer dispatcher = (key, events) -> ((IoHandler) key.data()).onReady(events);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private long timerSequence;
+
+    IoLoop(String name, Selector selector) {
+        this.name = name;
+        this.selector = selector;
+        this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The loop's selector; use only on the loop thread. */
+    Selector selector() {
+        return selector;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (stopping && terminated.getCount() == 0) {
+            throw new RejectedExecutionException(name + " has stopped");
+        }
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public Timer schedule(Runnable task, long delay, TimeUnit unit) {
+        ScheduledTask scheduled = new ScheduledTask(task, System.nanoTime() + unit.toNanos(Math.max(0, delay)));
+        if (inLoop()) {
+            addTimer(scheduled);
+        } else {
+            execute(() -> addTimer(scheduled));
+        }
+        return scheduled;
+    }
+
+    private void addTimer(ScheduledTask t) {
+        t.sequence = timerSequence++;
+        timers.add(t);
+    }
+
+    /** Asks the loop to finish its current turn and exit; callable from any thread. */
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    /** Waits for the loop thread to end. */
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
+                try {
+                    selector.selectNanos(timeout, dispatcher);
+                } catch (IOException e) {
+                    // A select failure is not a client's doing; report it and keep the loop alive.
+                    log.error("{}: select failed", name, e);
+                    sleepQuietly();
+                }
+                wakeupPending.set(false);
+                runTimers();
+                runTasks();
+            }
+            runTasks();
+        } catch (Throwable t) {
+            log.error("{}: loop died", name, t);
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                log.warn("{}: closing selector", name, e);
+            }
+            terminated.countDown();
+        }
+    }
+
+    private long nanosToNextTimer() {
+        ScheduledTask next = timers.peek();
+        if (next == null) {
+            return Selector.INFINITE;
+        }
+        return Math.max(0, next.deadline - System.nanoTime());
+    }
+
+    private void runTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<ScheduledTask> due = null;
+        while (!timers.isEmpty() && timers.peek().deadline - now <= 0) {
+            if (due == null) {
+                due = new ArrayList<>();
+            }
+            due.add(timers.poll());
+        }
+        if (due != null) {
+            for (ScheduledTask t : due) {
+                if (!t.cancelled) {
+                    safeRun(t.task);
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
+        // Bounded by what is queued now, so tasks that queue tasks cannot starve I/O.
+        int n = tasks.size();
+        for (int i = 0; i < n; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                break;
+            }
+            safeRun(task);
+        }
+    }
+
+    private void safeRun(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("{}: task failed", name, t);
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** A timer entry; ordered by deadline, then by scheduling order. */
+    private static final class ScheduledTask implements Timer, Comparable<ScheduledTask> {
+        final Runnable task;
+        final long deadline;
+        long sequence;
+        volatile boolean cancelled;
+
+        ScheduledTask(Runnable task, long deadline) {
+            this.task = task;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public boolean cancel() {
+            boolean was = !cancelled;
+            cancelled = true;
+            return was;
+        }
+
+        @Override
+        public int compareTo(ScheduledTask o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}

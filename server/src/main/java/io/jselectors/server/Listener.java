@@ -1,0 +1,77 @@
+package io.jselectors.server;
+
+import io.jselectors.protocol.ListenerContext;
+import io.jselectors.protocol.Protocol;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/** One bound listener: its protocol, socket, context and meters. */
+final class Listener implements ListenerContext {
+
+    private final Protocol protocol;
+    private final Transport.ListenSocket socket;
+    private final Map<String, String> options;
+    private final MeterRegistry registry;
+    private final ListenerMeters meters;
+    private Object sharedState;
+
+    Listener(Protocol protocol, Transport.ListenSocket socket, Map<String, String> options,
+            MeterRegistry registry, ListenerMeters meters) {
+        this.protocol = protocol;
+        this.socket = socket;
+        this.options = Map.copyOf(options);
+        this.registry = registry;
+        this.meters = meters;
+    }
+
+    void createSharedState() {
+        sharedState = protocol.createSharedState(this);
+    }
+
+    Protocol plugin() {
+        return protocol;
+    }
+
+    ListenerContext context() {
+        return this;
+    }
+
+    Transport.ListenSocket socket() {
+        return socket;
+    }
+
+    ListenerMeters meters() {
+        return meters;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol.name();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return socket.localAddress();
+    }
+
+    @Override
+    public Map<String, String> options() {
+        return options;
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    @Override
+    public Object sharedState() {
+        return sharedState;
+    }
+
+    @Override
+    public String toString() {
+        return protocol.name() + " on " + address();
+    }
+}

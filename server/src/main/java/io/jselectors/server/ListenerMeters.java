@@ -1,0 +1,68 @@
+package io.jselectors.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The meters of one listener, tagged with protocol, listener address, transport and selector
+ * backend. Counters are updated from every worker loop, so they are Micrometer's thread-safe ones.
+ */
+final class ListenerMeters {
+
+    final AtomicInteger active = new AtomicInteger();
+    private final Counter accepted;
+    private final Counter acceptErrors;
+    private final Map<CloseCause, Counter> closed = new EnumMap<>(CloseCause.class);
+    // Bytes are counted per read/write on the hot path: a LongAdder per listener is cheaper than
+    // the counter's own bookkeeping, and the counters read it at scrape time.
+    private final LongAdder readAdder = new LongAdder();
+    private final LongAdder writtenAdder = new LongAdder();
+
+    ListenerMeters(MeterRegistry registry, Tags tags) {
+        Gauge.builder("jselectors.connections.active", active, AtomicInteger::get)
+                .description("Connections open now").tags(tags).register(registry);
+        accepted = Counter.builder("jselectors.connections.accepted")
+                .description("Connections accepted").tags(tags).register(registry);
+        acceptErrors = Counter.builder("jselectors.accept.errors")
+                .description("accept() failures (EMFILE, ENFILE, ...)").tags(tags).register(registry);
+        for (CloseCause cause : CloseCause.values()) {
+            closed.put(cause, Counter.builder("jselectors.connections.closed")
+                    .description("Connections closed, by cause").tags(tags).tag("cause", cause.tag())
+                    .register(registry));
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.bytes.read", readAdder, LongAdder::doubleValue)
+                .description("Bytes read from connections").baseUnit("bytes").tags(tags).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.bytes.written", writtenAdder, LongAdder::doubleValue)
+                .description("Bytes written to connections").baseUnit("bytes").tags(tags).register(registry);
+    }
+
+    void opened() {
+        accepted.increment();
+        active.incrementAndGet();
+    }
+
+    void closed(CloseCause cause) {
+        if (cause != CloseCause.LIMIT) {
+            active.decrementAndGet();
+        }
+        closed.get(cause).increment();
+    }
+
+    void acceptError() {
+        acceptErrors.increment();
+    }
+
+    void bytesRead(long n) {
+        readAdder.add(n);
+    }
+
+    void bytesWritten(long n) {
+        writtenAdder.add(n);
+    }
+}

@@ -1,0 +1,86 @@
+package io.jselectors.server;
+
+import io.jselectors.protocol.Protocol;
+import io.jselectors.selector.BackendInfo;
+import io.jselectors.selector.Selector;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jselectors} command line: {@code serve}, {@code backends}, {@code protocols}. */
+@Command(name = "jselectors", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "An event-driven server on Python-style selectors (epoll, kqueue, poll, select, nio).",
+        subcommands = {ServeCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the CLI and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit status (for tests). */
+    static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /** Lists the selector backends and why any is unavailable. */
+    @Command(name = "backends", mixinStandardHelpOptions = true,
+            description = "List the selector backends, best first, and why any is unavailable here.")
+    static final class Backends implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            String chosen;
+            try (Selector s = Selector.open()) {
+                chosen = s.name();
+            }
+            for (BackendInfo b : Selector.available()) {
+                out.printf("%-8s %-11s %s%n", b.name(), b.available() ? "available" : "unavailable",
+                        b.name().equals(chosen) ? "(default)" : b.available() ? "" : b.reason());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Lists the protocol plugins found. */
+    @Command(name = "protocols", mixinStandardHelpOptions = true,
+            description = "List the protocol plugins found on the class path (and in --plugins).")
+    static final class ProtocolsCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            for (Protocol p : Protocols.load(Main.class.getClassLoader()).all()) {
+                out.printf("%-10s %5d  %s%n", p.name(), p.defaultPort(), p.description());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jselectors " + (v == null ? "(development build)" : v), "Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.jselectors.server;
+
+import io.jselectors.protocol.Protocol;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jselectors serve}: starts the listeners and runs until SIGTERM or SIGINT, then shuts down
+ * gracefully and exits 0. Every flag can also come from a {@code JSELECTORS_*} environment variable
+ * (for containers); a flag wins over the variable.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve the protocols: by default every protocol found, each on its default port.",
+            "Every option can also be set by the environment variable named after it."})
+final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--listen", paramLabel = "PROTOCOL=[HOST:]PORT",
+            description = {"Listen for PROTOCOL on HOST:PORT; repeatable. Default: every protocol found on its "
+                + "default port (echo=7000, chat=7001, http=8080). Env: JSELECTORS_LISTEN (comma-separated)."})
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:JSELECTORS_HOST:-127.0.0.1}",
+            description = "Host for listeners given without one (default: ${DEFAULT-VALUE}; 0.0.0.0 for all "
+                + "interfaces). Env: JSELECTORS_HOST.")
+    String host;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:JSELECTORS_WORKERS:-0}",
+            description = "Worker loops (default: the number of cores). Env: JSELECTORS_WORKERS.")
+    int workers;
+
+    @Option(names = "--selector", paramLabel = "BACKEND", defaultValue = "${env:JSELECTORS_SELECTOR}",
+            description = "Selector backend: epoll, kqueue, poll, select or nio (default: the best available). "
+                + "Env: JSELECTORS_SELECTOR.")
+    String selector;
+
+    @Option(names = "--transport", paramLabel = "native|nio", defaultValue = "${env:JSELECTORS_TRANSPORT:-native}",
+            description = "Socket transport: native (posix fds through FFM) or nio (JDK channels) "
+                + "(default: ${DEFAULT-VALUE}). Env: JSELECTORS_TRANSPORT.")
+    String transport;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "${env:JSELECTORS_IDLE_TIMEOUT:-300s}",
+            converter = DurationConverter.class,
+            description = "Close connections idle this long; 0 disables (default: ${DEFAULT-VALUE}). "
+                + "Env: JSELECTORS_IDLE_TIMEOUT.")
+    Duration idleTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:JSELECTORS_MAX_CONNECTIONS:-10000}",
+            description = "Connections beyond this are closed at accept (default: ${DEFAULT-VALUE}). "
+                + "Env: JSELECTORS_MAX_CONNECTIONS.")
+    int maxConnections;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "${env:JSELECTORS_DRAIN_TIMEOUT:-10s}",
+            converter = DurationConverter.class,
+            description = "On SIGTERM/SIGINT, wait this long for connections to finish before closing them "
+                + "(default: ${DEFAULT-VALUE}). Env: JSELECTORS_DRAIN_TIMEOUT.")
+    Duration drainTimeout;
+
+    @Option(names = "--option", paramLabel = "PROTOCOL.NAME=VALUE",
+            description = "A protocol option, e.g. chat.max-line=8192; repeatable. "
+                + "Env: JSELECTORS_OPTIONS (comma-separated).")
+    List<String> protocolOptions = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The server, once started (tests read it). */
+    volatile Server server;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerSettings settings;
+        Protocols protocols = Protocols.load(ServeCommand.class.getClassLoader());
+        try {
+            settings = settings(protocols);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        MeterRegistry registry = new SimpleMeterRegistry();
+        server = Server.start(settings, protocols, registry);
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable stop = () -> {
+            log.info("signal received: shutting down");
+            server.shutdown();
+            done.countDown();
+        };
+        Signals.onTermination(stop);
+        done.await();
+        return 0;
+    }
+
+    ServerSettings settings(Protocols protocols) {
+        List<String> listenSpecs = listen.isEmpty() ? splitEnv("JSELECTORS_LISTEN") : listen;
+        List<ServerSettings.ListenerSpec> specs = new ArrayList<>();
+        if (listenSpecs.isEmpty()) {
+            for (Protocol p : protocols.all()) {
+                specs.add(ServerSettings.ListenerSpec.parse(p.name() + "=" + p.defaultPort(), host));
+            }
+        } else {
+            for (String s : listenSpecs) {
+                ServerSettings.ListenerSpec spec = ServerSettings.ListenerSpec.parse(s, host);
+                protocols.get(spec.protocol()); // fail now, with the list of names, if unknown
+                specs.add(spec);
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("no protocols found and no --listen given");
+        }
+        Map<String, Map<String, String>> options = new HashMap<>();
+        List<String> optionSpecs = protocolOptions.isEmpty() ? splitEnv("JSELECTORS_OPTIONS") : protocolOptions;
+        for (String o : optionSpecs) {
+            int dot = o.indexOf('.');
+            int eq = o.indexOf('=');
+            if (dot <= 0 || eq < dot + 2) {
+                throw new IllegalArgumentException("--option wants PROTOCOL.NAME=VALUE, got '" + o + "'");
+            }
+            options.computeIfAbsent(o.substring(0, dot), k -> new HashMap<>())
+                    .put(o.substring(dot + 1, eq), o.substring(eq + 1));
+        }
+        String backend = selector == null || selector.isBlank() ? null : selector.trim();
+        String transportName = transport.trim().toLowerCase(Locale.ROOT);
+        if (workers < 0) {
+            throw new IllegalArgumentException("--workers must be at least 1 (or 0 for one per core), not " + workers);
+        }
+        int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+        return new ServerSettings(specs, n, backend, transportName, idleTimeout, maxConnections, drainTimeout,
+                options, ServerSettings.DEFAULT_HIGH_WATER, ServerSettings.DEFAULT_LOW_WATER,
+                ServerSettings.DEFAULT_MAX_READS);
+    }
+
+    private static List<String> splitEnv(String name) {
+        String value = System.getenv(name);
+        List<String> out = new ArrayList<>();
+        if (value != null) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Parses {@code 10s}, {@code 500ms}, {@code 5m}, {@code 1h}, or plain seconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                } else if (v.endsWith("s")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                } else if (v.endsWith("m")) {
+                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+                } else if (v.endsWith("h")) {
+                    return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                return Duration.ofSeconds(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 10s, 500ms, 5m)");
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.jselectors.server;
+
+import io.jselectors.protocol.Protocol;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reactor server: one boss loop accepting on every listener and N worker loops owning the
+ * connections, each loop one thread with one selector.
+ *
+ * {@snippet :
+ * Server server = Server.start(ServerSettings.defaults(
+ *         List.of(ServerSettings.ListenerSpec.parse("echo=127.0.0.1:7000", "127.0.0.1"))),
+ *         registry);
+ * ...
+ * server.shutdown(); // stop accepting, let handlers finish, abort the rest at the drain deadline
+ * }
+ */
+public final class Server {
+
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    private final ServerSettings settings;
+    private final Transport transport;
+    private final IoLoop boss;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<Acceptor> acceptors = new ArrayList<>();
+    private final String backend;
+    private boolean stopped;
+
+    private Server(ServerSettings settings, Transport transport, IoLoop boss, String backend) {
+        this.settings = settings;
+        this.transport = transport;
+        this.boss = boss;
+        this.backend = backend;
+    }
+
+    /** Starts a server with the protocols found on the class path. */
+    public static Server start(ServerSettings settings, MeterRegistry registry) throws IOException {
+        return start(settings, Protocols.load(Server.class.getClassLoader()), registry);
+    }
+
+    /** Binds every listener and starts the loops; fails (and releases everything) if one cannot bind. */
+    static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry) throws IOException {
+        Transport transport = settings.transport().equals("nio") ? new NioTransport() : new NativeTransport();
+        ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        IoLoop boss = new IoLoop("boss", transport.openSelector(settings.selector()));
+        Server server = new Server(settings, transport, boss, boss.selector().name());
+        try {
+            Worker.ConnectionIds ids = new Worker.ConnectionIds();
+            for (int i = 0; i < settings.workers(); i++) {
+                IoLoop loop = new IoLoop("worker-" + (i + 1), transport.openSelector(settings.selector()));
+                server.workers.add(new Worker(loop, settings, alloc, transport, ids));
+            }
+            for (ServerSettings.ListenerSpec spec : settings.listeners()) {
+                Protocol protocol = protocols.get(spec.protocol());
+                Transport.ListenSocket socket;
+                try {
+                    socket = transport.listen(spec.address(), 1024);
+                } catch (IOException e) {
+                    throw new IOException("cannot listen for " + spec.protocol() + " on " + spec.address() + ": " + e.getMessage(), e);
+                }
+                Tags tags = Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress()),
+                        "transport", transport.name(), "selector", server.backend);
+                Listener listener = new Listener(protocol, socket,
+                        settings.options().getOrDefault(protocol.name(), Map.of()), registry, new ListenerMeters(registry, tags));
+                server.listeners.add(listener);
+                listener.createSharedState();
+            }
+        } catch (IOException | RuntimeException e) {
+            server.releaseAfterFailedStart();
+            throw e;
+        }
+        server.workers.forEach(Worker::start);
+        boss.start();
+        Acceptor.ConnectionCount count = () -> server.workers.stream().mapToInt(Worker::openConnections).sum();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        boss.execute(() -> {
+            try {
+                for (Listener l : server.listeners) {
+                    Acceptor a = new Acceptor(boss, l, server.workers, transport, settings.maxConnections(), count);
+                    a.start();
+                    server.acceptors.add(a);
+                }
+                started.complete(null);
+            } catch (Throwable t) {
+                started.completeExceptionally(t);
+            }
+        });
+        try {
+            started.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            server.shutdown();
+            throw new IOException("listeners did not start", e);
+        }
+        for (Listener l : server.listeners) {
+            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
+                    transport.name(), server.backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+        }
+        return server;
+    }
+
+    private void releaseAfterFailedStart() {
+        for (Listener l : listeners) {
+            try {
+                l.socket().close();
+            } catch (IOException ignored) {
+                // Releasing after a failure; the original error is what matters.
+            }
+        }
+        try {
+            boss.selector().close();
+            for (Worker w : workers) {
+                w.selector().close();
+            }
+        } catch (IOException ignored) {
+            // Same.
+        }
+    }
+
+    /** The address a protocol's (first) listener is bound to; useful with port 0. */
+    public InetSocketAddress address(String protocol) {
+        return listeners.stream().filter(l -> l.protocol().equals(protocol)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no listener for " + protocol)).address();
+    }
+
+    /** The selector backend the loops run on. */
+    public String backend() {
+        return backend;
+    }
+
+    /** Connections open now, over all workers. */
+    public int openConnections() {
+        return workers.stream().mapToInt(Worker::openConnections).sum();
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, ask every handler to finish, wait up to the drain timeout
+     * for connections to close, abort the rest, stop the loops. Idempotent.
+     */
+    public synchronized void shutdown() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        boss.execute(() -> {
+            acceptors.forEach(Acceptor::close);
+            closed.complete(null);
+        });
+        try {
+            closed.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("listeners did not close in time", e);
+        }
+        int open = openConnections();
+        if (open > 0) {
+            log.info("shutting down: {} connection{} open, draining for up to {}", open, open == 1 ? "" : "s",
+                    settings.drainTimeout());
+        }
+        workers.forEach(Worker::shutdown);
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        while (openConnections() > 0 && System.nanoTime() - deadline < 0) {
+            sleep(Duration.ofMillis(20));
+        }
+        int left = openConnections();
+        if (left > 0) {
+            log.info("drain deadline reached: closing {} connection{}", left, left == 1 ? "" : "s");
+            workers.forEach(Worker::abortAll);
+            long abortDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (openConnections() > 0 && System.nanoTime() - abortDeadline < 0) {
+                sleep(Duration.ofMillis(10));
+            }
+        }
+        for (Listener l : listeners) {
+            if (l.sharedState() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("{}: closing shared state", l, e);
+                }
+            }
+        }
+        boss.stop();
+        workers.forEach(w -> w.loop().stop());
+        try {
+            boss.awaitTermination(5, TimeUnit.SECONDS);
+            for (Worker w : workers) {
+                w.loop().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("stopped");
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String format(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

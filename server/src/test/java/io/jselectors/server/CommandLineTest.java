@@ -1,0 +1,121 @@
+package io.jselectors.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The CLI's parsing and listing commands, without starting a server. */
+class CommandLineTest {
+
+    private record Result(int status, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void listenSpecsParseHostsAndPorts() {
+        assertEquals(new ServerSettings.ListenerSpec("echo", new InetSocketAddress("127.0.0.1", 7000)),
+                ServerSettings.ListenerSpec.parse("echo=7000", "127.0.0.1"));
+        assertEquals(new ServerSettings.ListenerSpec("chat", new InetSocketAddress("0.0.0.0", 7001)),
+                ServerSettings.ListenerSpec.parse("chat=0.0.0.0:7001", "127.0.0.1"));
+        assertEquals(new ServerSettings.ListenerSpec("http", new InetSocketAddress("::1", 8080)),
+                ServerSettings.ListenerSpec.parse("http=[::1]:8080", "127.0.0.1"));
+    }
+
+    @Test
+    void badListenSpecsSayWhatIsWrong() {
+        assertThatThrownBy(() -> ServerSettings.ListenerSpec.parse("echo", "h")).hasMessageContaining("PROTOCOL=[HOST:]PORT");
+        assertThatThrownBy(() -> ServerSettings.ListenerSpec.parse("echo=abc", "h")).hasMessageContaining("bad port");
+        assertThatThrownBy(() -> ServerSettings.ListenerSpec.parse("echo=70000", "h")).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> ServerSettings.ListenerSpec.parse("echo=[::1:80", "h")).hasMessageContaining("IPv6");
+    }
+
+    @Test
+    void durationsTakeUnits() {
+        ServeCommand.DurationConverter c = new ServeCommand.DurationConverter();
+        assertEquals(Duration.ofMillis(500), c.convert("500ms"));
+        assertEquals(Duration.ofSeconds(10), c.convert("10s"));
+        assertEquals(Duration.ofMinutes(5), c.convert("5m"));
+        assertEquals(Duration.ofHours(1), c.convert("1h"));
+        assertEquals(Duration.ofSeconds(3), c.convert("3"));
+        assertThatThrownBy(() -> c.convert("soon")).hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void serveDefaultsToEveryProtocolOnItsDefaultPort() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs();
+        ServerSettings s = serve.settings(Protocols.load(getClass().getClassLoader()));
+        assertThat(s.listeners()).contains(new ServerSettings.ListenerSpec("echo", new InetSocketAddress("127.0.0.1", 7000)));
+        assertEquals(Runtime.getRuntime().availableProcessors(), s.workers());
+        assertEquals("native", s.transport());
+        assertEquals(Duration.ofSeconds(10), s.drainTimeout());
+    }
+
+    @Test
+    void serveFlagsReachTheSettings() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--listen", "echo=127.0.0.1:0", "--workers", "3", "--selector", "poll",
+                "--transport", "nio", "--idle-timeout", "2s", "--max-connections", "5", "--drain-timeout", "1s",
+                "--option", "echo.greeting=hi");
+        ServerSettings s = serve.settings(Protocols.load(getClass().getClassLoader()));
+        assertEquals(3, s.workers());
+        assertEquals("poll", s.selector());
+        assertEquals("nio", s.transport());
+        assertEquals(Duration.ofSeconds(2), s.idleTimeout());
+        assertEquals(5, s.maxConnections());
+        assertEquals("hi", s.options().get("echo").get("greeting"));
+    }
+
+    @Test
+    void unknownProtocolIsRefusedWithTheKnownNames() {
+        Result r = run("serve", "--listen", "gopher=70");
+        assertEquals(2, r.status());
+        assertThat(r.err()).contains("no protocol named 'gopher'").contains("echo");
+    }
+
+    @Test
+    void badWorkerCountIsRefused() {
+        Result r = run("serve", "--listen", "echo=127.0.0.1:0", "--workers", "-2");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("--workers");
+    }
+
+    @Test
+    void backendsListsEveryBackendAndTheDefault() {
+        Result r = run("backends");
+        assertEquals(0, r.status(), r.err());
+        assertThat(r.out()).contains("epoll").contains("poll").contains("select").contains("nio").contains("(default)");
+    }
+
+    @Test
+    void protocolsListsEcho() {
+        Result r = run("protocols");
+        assertEquals(0, r.status(), r.err());
+        assertThat(r.out()).contains("echo").contains("7000");
+    }
+
+    @Test
+    void helpDescribesEveryServeOption() {
+        Result r = run("serve", "--help");
+        assertEquals(0, r.status());
+        for (String flag : new String[] {"--listen", "--workers", "--selector", "--transport", "--idle-timeout",
+            "--max-connections", "--drain-timeout", "JSELECTORS_WORKERS"}) {
+            assertThat(r.out()).contains(flag);
+        }
+    }
+}
