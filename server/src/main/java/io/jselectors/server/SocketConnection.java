@@ -41,6 +41,11 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
     private boolean closed;
     private int interest;
     private int readSize = 2048;
+    /** Handler callbacks under way on the stack; writability changes wait until it is 0. */
+    private int callbackDepth;
+    /** Writability changes not yet told to the handler; each one is told, in order. */
+    private int pendingFlips;
+    private boolean toldWritable = true;
     /** Why the server asked the handler to close (idle, shutdown), for the closed-by-cause count. */
     private CloseCause requestedCause;
     long lastActivityNanos;
@@ -55,12 +60,15 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
     /** Creates the handler, starts reading and tells the handler. */
     void open() {
         lastActivityNanos = worker.now();
+        callbackDepth++;
         try {
             handler = listener.plugin().newHandler(listener.context());
             updateInterest();
             handler.onOpen(this);
         } catch (Throwable t) {
             failed(t);
+        } finally {
+            leaveCallback();
         }
     }
 
@@ -99,11 +107,14 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
             lastActivityNanos = worker.now();
             listener.meters().bytesRead(n);
             adaptReadSize(n, requested);
+            callbackDepth++;
             try {
                 handler.onRead(this, buf);
             } catch (Throwable t) {
                 failed(t);
                 return;
+            } finally {
+                leaveCallback();
             }
             if (n < requested) {
                 break; // the socket is drained: skip the read that would say EAGAIN
@@ -125,10 +136,13 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
     private void onEndOfInput() {
         inputClosed = true;
         updateInterest();
+        callbackDepth++;
         try {
             handler.onInputClosed(this);
         } catch (Throwable t) {
             failed(t);
+        } finally {
+            leaveCallback();
         }
     }
 
@@ -155,7 +169,7 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
         pendingBytes += direct.readableBytes();
         if (writable && pendingBytes > worker.settings().highWaterMark()) {
             writable = false;
-            notifyWritability(false);
+            flipWritability();
         }
     }
 
@@ -184,9 +198,9 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
                 break; // the socket took less than offered: it is full
             }
         }
-        if (writable == false && pendingBytes < worker.settings().lowWaterMark()) {
+        if (!writable && pendingBytes < worker.settings().lowWaterMark()) {
             writable = true;
-            notifyWritability(true);
+            flipWritability();
         }
         if (closed) {
             return;
@@ -213,11 +227,38 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
         }
     }
 
-    private void notifyWritability(boolean nowWritable) {
-        try {
-            handler.onWritabilityChanged(this, nowWritable);
-        } catch (Throwable t) {
-            failed(t);
+    /**
+     * Records a water-mark crossing. The handler hears of it once its current callback has
+     * returned, never from inside {@link #write} (no re-entry), and hears of every crossing in
+     * order: a write that crosses the high mark and a flush that drains below the low one in the
+     * same callback are two notifications, so a handler that paused is always told to resume.
+     */
+    private void flipWritability() {
+        if (pendingFlips++ == 0 && callbackDepth == 0) {
+            // Outside any callback of ours (a flush on WRITE readiness, a write from a task): tell
+            // the handler after the current task rather than from inside the caller's write.
+            worker.loop().execute(this::tellWritability);
+        }
+    }
+
+    private void leaveCallback() {
+        if (--callbackDepth == 0 && pendingFlips > 0) {
+            tellWritability();
+        }
+    }
+
+    private void tellWritability() {
+        while (pendingFlips > 0 && !closed) {
+            pendingFlips--;
+            toldWritable = !toldWritable;
+            callbackDepth++;
+            try {
+                handler.onWritabilityChanged(this, toldWritable);
+            } catch (Throwable t) {
+                failed(t);
+            } finally {
+                callbackDepth--;
+            }
         }
     }
 
@@ -363,10 +404,13 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
             return;
         }
         requestedCause = CloseCause.SHUTDOWN;
+        callbackDepth++;
         try {
             handler.onShutdown(this);
         } catch (Throwable t) {
             failed(t);
+        } finally {
+            leaveCallback();
         }
     }
 
@@ -379,10 +423,13 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
         if (requestedCause == null) {
             requestedCause = CloseCause.IDLE;
         }
+        callbackDepth++;
         try {
             handler.onIdle(this);
         } catch (Throwable t) {
             failed(t);
+        } finally {
+            leaveCallback();
         }
         if (!closing && !closed) {
             requestedCause = null; // the handler chose to keep it open
