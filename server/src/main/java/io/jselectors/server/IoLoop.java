@@ -3,6 +3,7 @@ package io.jselectors.server;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,9 @@ final class IoLoop implements EventLoop {
     IoLoop(String name, Selector selector) {
         this.name = name;
         this.selector = selector;
-        this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
+        // A FastThreadLocalThread: netty-buffer 4.2 gives per-thread pool caches and recycles
+        // buffer objects only on such threads; on a plain thread every read allocates a new one.
+        this.thread = new FastThreadLocalThread(this::run, name);
     }
 
     void start() {
