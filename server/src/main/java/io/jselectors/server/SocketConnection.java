@@ -150,6 +150,11 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
 
     @Override
     public void write(ByteBuf data) {
+        if (!worker.loop().inLoop()) {
+            data.release(); // ownership passes with the call, even a refused one
+            throw new IllegalStateException("write from " + Thread.currentThread().getName() + " to " + this
+                    + ", which belongs to " + worker.loop().name() + ": use connection.loop().execute(...)");
+        }
         if (closed || closing) {
             data.release();
             return;
