@@ -68,7 +68,7 @@ public final class EchoLoad implements AutoCloseable {
     /** What one run measured. */
     public record Result(
             EchoLoadOptions options, String selector, double seconds, long bytes, long errors, long mismatches, int alive,
-            String firstError) {
+            String firstError, ProcStats.ServerUsage server) {
 
         /** Completed round trips (messages echoed back in full) per second. */
         public double roundTripsPerSecond() {
@@ -98,7 +98,7 @@ public final class EchoLoad implements AutoCloseable {
                     "echo_load_java conns=%d depth=%d size=%d seconds=%.2f rtt_per_s=%.1f MiB_per_s=%.2f errors=%d "
                             + "mismatches=%d alive=%d selector=%s",
                     options.connections(), options.depth(), options.size(), seconds, roundTripsPerSecond(), mibPerSecond(),
-                    errors, mismatches, alive, selector);
+                    errors, mismatches, alive, selector) + (server == null ? "" : " " + server.fields());
         }
 
         /** No connection failed and every byte came back as sent. */
@@ -127,15 +127,19 @@ public final class EchoLoad implements AutoCloseable {
                     + " did not connect within " + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s");
         }
         runUntil(System.nanoTime() + nanos(options.warmupSeconds()));
+        ProcStats.Snapshot serverBefore = options.serverPid() > 0 ? ProcStats.Snapshot.take(options.serverPid()) : null;
         long before = receivedTotal();
         long start = System.nanoTime();
         long end = runUntil(start + nanos(options.seconds()));
         long bytes = receivedTotal() - before;
+        ProcStats.ServerUsage server = serverBefore == null ? null
+                : serverBefore.until(ProcStats.Snapshot.take(options.serverPid()), bytes / (double) options.size());
         int alive = 0;
         for (EchoConnection c : connections) {
             alive += c.alive ? 1 : 0;
         }
-        return new Result(options, selector.name(), (end - start) / 1e9, bytes, errors, mismatches, alive, firstError);
+        return new Result(options, selector.name(), (end - start) / 1e9, bytes, errors, mismatches, alive, firstError,
+                server);
     }
 
     private void openConnections() throws IOException {

@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param seconds how long the measurement lasts ({@code -t})
  * @param warmupSeconds how long the load runs before the measurement starts ({@code -w})
  * @param selector the backend to open, or {@code null} for {@code Selector.open()}'s choice
+ * @param serverPid the server's process id, whose CPU time is read from {@code /proc} during the
+ *     measurement ({@code --server-pid}, Linux only), or 0 for none
  */
 public record EchoLoadOptions(
         InetSocketAddress address,
@@ -27,7 +29,8 @@ public record EchoLoadOptions(
         int size,
         double seconds,
         double warmupSeconds,
-        String selector) {
+        String selector,
+        long serverPid) {
 
     /** Default server port: the one the shared scripts' examples use. */
     public static final int DEFAULT_PORT = 9000;
@@ -49,12 +52,13 @@ public record EchoLoadOptions(
 
     static final String USAGE = """
             usage: EchoLoad [-c CONNECTIONS] [-d DEPTH] [-s SIZE] [-t SECONDS] [-w WARMUP_SECONDS]
-                            [--host 127.0.0.1] [-p PORT] [--selector NAME]
+                            [--host 127.0.0.1] [-p PORT] [--selector NAME] [--server-pid PID]
               -c  connections (default 100)            -d  messages in flight per connection (default 1)
               -s  message size in bytes (default 64)   -t  measured seconds (default 10)
               -w  warm-up seconds, not measured (default 1)
               --host  loopback address only (default 127.0.0.1)  -p  port (default 9000)
               --selector  backend to use (epoll, kqueue, poll, select, nio); default: the best one
+              --server-pid  also report that process's CPU time per round trip (Linux /proc)
             """;
 
     /** Validates the fields; see the {@code MAX_} constants for the limits. */
@@ -73,6 +77,9 @@ public record EchoLoadOptions(
             throw new IllegalArgumentException(
                     "-w (warm-up seconds) must be in [0, " + (int) MAX_WARMUP_SECONDS + "], got " + warmupSeconds);
         }
+        if (serverPid < 0) {
+            throw new IllegalArgumentException("--server-pid must be a process id, got " + serverPid);
+        }
     }
 
     /**
@@ -90,6 +97,7 @@ public record EchoLoadOptions(
         double seconds = 10;
         double warmup = 1;
         String selector = null;
+        long serverPid = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -105,6 +113,7 @@ public record EchoLoadOptions(
                 case "-p", "--port" -> port = parseInt(flag, value);
                 case "--host" -> host = value;
                 case "--selector" -> selector = value;
+                case "--server-pid" -> serverPid = parseInt(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -112,7 +121,7 @@ public record EchoLoadOptions(
             throw new IllegalArgumentException("-p (port) must be in [1, 65535], got " + port);
         }
         return new EchoLoadOptions(new InetSocketAddress(loopback(host), port), connections, depth, size, seconds,
-                warmup, selector);
+                warmup, selector, serverPid);
     }
 
     /** Resolves {@code host} without DNS: an IP literal or {@code localhost}. */

@@ -37,19 +37,24 @@ class EchoLoadNettyTest {
     @Test
     void everyByteComesBackFromNettyForOneSecond() throws Exception {
         try (NettyEchoServer server = NettyEchoServer.start(0, 1)) {
-            EchoLoad.Result result = run(new EchoLoadOptions(loopback(server.port()), 10, 2, 64, 1, 0, null));
+            // The server runs in this JVM, so its CPU time is this process's.
+            long pid = ProcessHandle.current().pid();
+            EchoLoad.Result result = run(new EchoLoadOptions(loopback(server.port()), 10, 2, 64, 1, 0, null, pid));
             assertThat(result.firstError()).isNull();
             assertThat(result.clean()).isTrue();
             assertThat(result.alive()).isEqualTo(10);
             assertThat(result.roundTripsPerSecond()).isPositive();
             assertThat(result.line()).contains("conns=10", "depth=2", "size=64", "errors=0", "mismatches=0");
+            assertThat(result.server()).isNotNull();
+            assertThat(result.server().serverUsPerOp()).isPositive();
+            assertThat(result.line()).contains("server_us_per_op=", "peak_rss_MiB=");
         }
     }
 
     @Test
     void messagesLargerThanOneReadAreCheckedAcrossReads() throws Exception {
         try (NettyEchoServer server = NettyEchoServer.start(0, 1)) {
-            EchoLoad.Result result = run(new EchoLoadOptions(loopback(server.port()), 3, 4, 300_000, 0.3, 0, null));
+            EchoLoad.Result result = run(new EchoLoadOptions(loopback(server.port()), 3, 4, 300_000, 0.3, 0, null, 0));
             assertThat(result.firstError()).isNull();
             assertThat(result.bytes()).isGreaterThan(300_000);
         }
@@ -77,7 +82,7 @@ class EchoLoadNettyTest {
     @Test
     void aCorruptedByteIsReportedAsAMismatch() throws Exception {
         try (NettyEchoServer server = NettyEchoServer.start(0, 1, new CorruptingEcho())) {
-            EchoLoad.Result result = run(new EchoLoadOptions(loopback(server.port()), 2, 1, 64, 0.3, 0, null));
+            EchoLoad.Result result = run(new EchoLoadOptions(loopback(server.port()), 2, 1, 64, 0.3, 0, null, 0));
             assertThat(result.mismatches()).isEqualTo(2);
             assertThat(result.errors()).isEqualTo(2);
             assertThat(result.alive()).isZero();
@@ -93,7 +98,7 @@ class EchoLoadNettyTest {
         try (NettyEchoServer server = NettyEchoServer.start(0, 1)) {
             port = server.port(); // closed below, so nothing listens there any more
         }
-        try (EchoLoad load = new EchoLoad(new EchoLoadOptions(loopback(port), 2, 1, 64, 1, 0, null))) {
+        try (EchoLoad load = new EchoLoad(new EchoLoadOptions(loopback(port), 2, 1, 64, 1, 0, null, 0))) {
             assertThatThrownBy(load::run).isInstanceOf(IOException.class).hasMessageContaining("ECONNREFUSED");
         }
     }

@@ -19,13 +19,14 @@ class EchoLoadOptionsTest {
         assertThat(o.seconds()).isEqualTo(10.0);
         assertThat(o.warmupSeconds()).isEqualTo(1.0);
         assertThat(o.selector()).isNull();
+        assertThat(o.serverPid()).isZero();
     }
 
     @Test
     void everyFlagIsRead() {
         EchoLoadOptions o = EchoLoadOptions.parse(
                 "-c", "10", "-d", "16", "-s", "16384", "-t", "2.5", "-w", "0", "--host", "::1", "-p", "7000",
-                "--selector", "poll");
+                "--selector", "poll", "--server-pid", "4242");
         assertThat(o.connections()).isEqualTo(10);
         assertThat(o.depth()).isEqualTo(16);
         assertThat(o.size()).isEqualTo(16384);
@@ -35,6 +36,7 @@ class EchoLoadOptionsTest {
         assertThat(o.address().getAddress().getAddress()).hasSize(16);
         assertThat(o.address().getPort()).isEqualTo(7000);
         assertThat(o.selector()).isEqualTo("poll");
+        assertThat(o.serverPid()).isEqualTo(4242);
     }
 
     @Test
@@ -63,7 +65,7 @@ class EchoLoadOptionsTest {
     @Test
     void refusesANonLoopbackAddressPassedToTheConstructor() throws Exception {
         var remote = new java.net.InetSocketAddress(InetAddress.ofLiteral("192.0.2.1"), 9000);
-        assertThatThrownBy(() -> new EchoLoadOptions(remote, 1, 1, 1, 1, 0, null))
+        assertThatThrownBy(() -> new EchoLoadOptions(remote, 1, 1, 1, 1, 0, null, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-loopback");
     }
 
@@ -77,6 +79,7 @@ class EchoLoadOptionsTest {
         assertThatThrownBy(() -> EchoLoadOptions.parse("-t", "3601")).hasMessageContaining("-t");
         assertThatThrownBy(() -> EchoLoadOptions.parse("-w", "-1")).hasMessageContaining("-w");
         assertThatThrownBy(() -> EchoLoadOptions.parse("-p", "65536")).hasMessageContaining("-p");
+        assertThatThrownBy(() -> EchoLoadOptions.parse("--server-pid", "-3")).hasMessageContaining("--server-pid");
     }
 
     @Test
