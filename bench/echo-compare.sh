@@ -63,8 +63,14 @@ wants() { [[ " $SERVERS " == *" $1 "* ]]; }
 # ---------------------------------------------------------------- build
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    echo "building the bench jar..." >&2
-    (cd "$ROOT" && ./mvnw -B -q -ntp -f bench/pom.xml package -DskipTests)
+    # With -am the modules they depend on are built from this checkout, not taken from ~/.m2.
+    if grep -q '<module>bench</module>' "$ROOT/pom.xml"; then
+        echo "building the bench jar..." >&2
+        (cd "$ROOT" && ./mvnw -B -q -ntp -pl bench -am package -DskipTests)
+    else
+        echo "building the bench jar (not in the root pom yet: dependencies from ~/.m2)..." >&2
+        (cd "$ROOT" && ./mvnw -B -q -ntp -f bench/pom.xml package -DskipTests)
+    fi
     if wants jselectors && [ -f "$ROOT/server/pom.xml" ]; then
         echo "building the jselectors server jar..." >&2
         (cd "$ROOT" && ./mvnw -B -q -ntp -pl server -am package -DskipTests) ||
