@@ -1,0 +1,327 @@
+package io.jselectors.protocol.http;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import io.jselectors.protocol.ProtocolHandler;
+import io.jselectors.protocol.http.ResponseEncoder.ConnectionField;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP connection: feeds input to the {@link RequestDecoder}, answers each request in order
+ * as soon as it is complete, and collects the answers of one read into one output buffer.
+ *
+ * <p>Pipelining needs no queue of requests: a request is answered before the next one is parsed,
+ * so answers leave in request order. Parsing stops while a file is streaming or the connection is
+ * not writable (the client sends requests without reading the answers); the unparsed input then
+ * waits, and above {@link HttpLimits#MAX_BUFFERED_INPUT} reading pauses, leaving the rest to the
+ * kernel and TCP flow control.
+ */
+final class HttpHandler implements ProtocolHandler {
+
+    /** Size of the buffer the answers of one read are collected in before it is queued. */
+    private static final int OUTPUT_BUFFER = 4096;
+
+    private final HttpListenerState state;
+    private Connection connection;
+    private EventLoop loop;
+    private RequestDecoder decoder;
+    private DateCache date;
+
+    /** Unparsed input, or {@code null}. */
+    private ByteBuf in;
+    /** Whether {@link #in} is this handler's own copy (else it is the buffer the server read into). */
+    private boolean ownsIn;
+    private ByteBuf out;
+    private FileStreamer streaming;
+    /** A response said {@code Connection: close}: nothing more is parsed, and the connection closes after it. */
+    private boolean closing;
+    private boolean inputClosed;
+    private boolean shuttingDown;
+    private long requestStart = -1;
+    private EventLoop.Timer headerTimer;
+
+    HttpHandler(HttpListenerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void onOpen(Connection c) {
+        connection = c;
+        loop = c.loop();
+        decoder = new RequestDecoder(c.alloc(), state.maxBody());
+        date = state.dateCache(loop);
+    }
+
+    @Override
+    public void onRead(Connection c, ByteBuf data) {
+        if (closing) {
+            data.release();
+            return;
+        }
+        append(data);
+        process();
+    }
+
+    @Override
+    public void onWritabilityChanged(Connection c, boolean writable) {
+        if (!writable) {
+            return; // parsing checks writability before each request
+        }
+        if (streaming != null && !stream()) {
+            return;
+        }
+        process();
+        c.flush(); // not the end of a read batch: nobody else flushes
+    }
+
+    @Override
+    public void onInputClosed(Connection c) {
+        inputClosed = true;
+        process();
+    }
+
+    @Override
+    public void onShutdown(Connection c) {
+        shuttingDown = true;
+        process();
+        if (!closing && streaming == null && decoder.betweenRequests() && (in == null || !in.isReadable())) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void onClose(Connection c, Throwable cause) {
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        if (streaming != null) {
+            streaming.close();
+            streaming = null;
+        }
+        if (headerTimer != null) {
+            headerTimer.cancel();
+            headerTimer = null;
+        }
+        decoder.release();
+    }
+
+    /** Answers every complete request that can be answered now, then decides on reading and timers. */
+    private void process() {
+        while (!closing && streaming == null && in != null && in.isReadable() && connection.isWritable()) {
+            if (requestStart < 0) {
+                requestStart = loop.nanoTime();
+            }
+            int result = decoder.decode(in);
+            if (result == RequestDecoder.NEED_MORE) {
+                break;
+            } else if (result == RequestDecoder.HEADERS_DONE) {
+                if (decoder.head().expectContinue()) {
+                    output(ResponseEncoder.CONTINUE.length).writeBytes(ResponseEncoder.CONTINUE);
+                    flushOutput(); // the client waits for it before sending the body
+                }
+            } else if (result == RequestDecoder.REQUEST_DONE) {
+                answer(decoder.request());
+            } else {
+                reject(decoder.errorStatus(), String.valueOf(decoder.errorStatus()));
+            }
+        }
+        if (in != null && !in.isReadable()) {
+            releaseInput();
+        }
+        queueOutput();
+        boolean suspended = streaming != null || !connection.isWritable();
+        if (closing) {
+            if (streaming == null) {
+                connection.close(); // after what is queued
+            }
+            return;
+        }
+        if (inputClosed && !suspended) {
+            connection.close(); // what is left can only be an unfinished request
+            return;
+        }
+        if (suspended && in != null && in.readableBytes() >= HttpLimits.MAX_BUFFERED_INPUT) {
+            connection.pauseReading();
+        } else if (!suspended && connection.isReadingPaused()) {
+            connection.resumeReading();
+        }
+        keepInput();
+        if (!suspended && decoder.inHead(in)) {
+            armHeaderTimer();
+        } else if (decoder.betweenRequests() && in == null) {
+            requestStart = -1;
+        }
+    }
+
+    private void answer(HttpRequest request) {
+        boolean keepAlive = decoder.head().keepAlive() && !shuttingDown && !inputClosed;
+        HttpResponse response = dispatch(request);
+        boolean headRequest = request.method().equals("HEAD");
+        FileStreamer file = null;
+        if (response.file() != null && !headRequest) {
+            HttpResponse.FileBody body = response.file();
+            try {
+                file = FileStreamer.open(body.path(), body.offset(), body.length());
+            } catch (IOException e) {
+                response = HttpResponse.text(404, "404 Not Found\n");
+            }
+        }
+        ConnectionField connectionField = !keepAlive ? ConnectionField.CLOSE
+                : request.version() == 10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
+        write(response, connectionField, headRequest);
+        state.meters().answered(request.method(), response.status(), loop.nanoTime() - requestStart);
+        requestStart = -1;
+        request.clear();
+        closing = !keepAlive;
+        if (file != null) {
+            streaming = file;
+            queueOutput();
+            stream();
+        }
+    }
+
+    private HttpResponse dispatch(HttpRequest request) {
+        HttpRoutes.Entry entry = state.routes().find(request.path());
+        try {
+            if (entry != null) {
+                return entry.accepts(request.method()) ? entry.route().handle(request)
+                        : HttpResponse.text(405, "405 Method Not Allowed\n").header("Allow", entry.allow());
+            }
+            StaticFiles files = state.staticFiles();
+            return files != null ? files.serve(request) : HttpResponse.text(404, "404 Not Found\n");
+        } catch (RuntimeException e) {
+            return HttpResponse.text(500, "500 Internal Server Error\n");
+        }
+    }
+
+    /** Answers a request the decoder refused (or that timed out), then closes: the input can no longer be trusted. */
+    private void reject(int status, String reason) {
+        HttpResponse response = HttpResponse.text(status, status + " " + HttpStatus.reason(status) + "\n");
+        write(response, ConnectionField.CLOSE, false);
+        String method = decoder.method() != null ? decoder.method() : "OTHER";
+        state.meters().rejected(reason);
+        state.meters().answered(method, status, requestStart < 0 ? 0 : loop.nanoTime() - requestStart);
+        closing = true;
+        releaseInput();
+    }
+
+    private void write(HttpResponse response, ConnectionField connectionField, boolean headRequest) {
+        byte[] dateLine = date.line();
+        byte[] head = response.head();
+        ByteBuf buffer = output(ResponseEncoder.maxSize(response, dateLine, headRequest));
+        ResponseEncoder.write(buffer, head, response, dateLine, connectionField, headRequest);
+    }
+
+    /** Sends more of the file being streamed; returns whether it is complete. */
+    private boolean stream() {
+        boolean done;
+        try {
+            done = streaming.resume(connection);
+        } catch (IOException e) {
+            connection.abort(); // the length is promised: a short body must not look complete
+            return false;
+        }
+        if (done) {
+            streaming.close();
+            streaming = null;
+        }
+        return done;
+    }
+
+    // ---- the header timeout (slowloris) ----
+
+    private void armHeaderTimer() {
+        if (headerTimer == null) {
+            long due = requestStart + state.headerTimeoutNanos() - loop.nanoTime();
+            headerTimer = loop.schedule(this::headerTimeout, Math.max(0, due), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** One timer at a time: when it fires for a request that has since completed, it re-arms for the current one. */
+    private void headerTimeout() {
+        headerTimer = null;
+        if (!connection.isOpen() || closing || streaming != null || !connection.isWritable() || !decoder.inHead(in)) {
+            return; // answered, or waiting for the client to read: not a slow header section
+        }
+        if (loop.nanoTime() - requestStart >= state.headerTimeoutNanos()) {
+            reject(408, HttpMeters.TIMEOUT);
+            queueOutput();
+            connection.close();
+        } else {
+            armHeaderTimer();
+        }
+    }
+
+    // ---- buffers ----
+
+    private void append(ByteBuf data) {
+        if (in == null) {
+            in = data;
+            ownsIn = false;
+            return;
+        }
+        if (!ownsIn) {
+            copyInput(in.readableBytes() + data.readableBytes());
+        }
+        in.discardSomeReadBytes();
+        in.writeBytes(data);
+        data.release();
+    }
+
+    /** Leaves nothing of the server's read buffer pinned by a partial request: what is left is copied. */
+    private void keepInput() {
+        if (in != null && !ownsIn) {
+            copyInput(Math.max(in.readableBytes() * 2, 256));
+        }
+    }
+
+    private void copyInput(int capacity) {
+        ByteBuf copy = connection.alloc().buffer(capacity);
+        copy.writeBytes(in);
+        in.release();
+        in = copy;
+        ownsIn = true;
+    }
+
+    private void releaseInput() {
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+
+    /** The output buffer, with room for {@code bytes} more. */
+    private ByteBuf output(int bytes) {
+        if (out != null && out.writableBytes() < bytes) {
+            queueOutput();
+        }
+        if (out == null) {
+            out = connection.alloc().directBuffer(Math.max(bytes, OUTPUT_BUFFER));
+        }
+        return out;
+    }
+
+    /** Hands the collected answers to the connection (the server flushes at the end of the read). */
+    private void queueOutput() {
+        if (out != null) {
+            if (out.isReadable()) {
+                connection.write(out);
+            } else {
+                out.release();
+            }
+            out = null;
+        }
+    }
+
+    private void flushOutput() {
+        queueOutput();
+        connection.flush();
+    }
+}

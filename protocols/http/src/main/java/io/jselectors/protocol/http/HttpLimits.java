@@ -1,0 +1,65 @@
+package io.jselectors.protocol.http;
+
+import java.time.Duration;
+
+/**
+ * The bounds every HTTP connection is held to. Each one exists so that a single client, however
+ * hostile, costs the server a small, fixed amount of memory and time; a request that crosses one
+ * gets a clear error response and its connection is closed.
+ */
+public final class HttpLimits {
+
+    /**
+     * Longest request line, CRLF included: 8 KiB, answered by 414 URI Too Long. RFC 9112 section 3
+     * recommends supporting at least 8000 octets; longer lines are almost always abuse, and the
+     * line is buffered whole before it is parsed.
+     */
+    public static final int MAX_REQUEST_LINE = 8 * 1024;
+
+    /**
+     * Most bytes in the header section (every field line with its CRLF, and the trailer section of
+     * a chunked body): 32 KiB, answered by 431. Large enough for big cookies, small enough that a
+     * connection's parse buffer stays bounded.
+     */
+    public static final int MAX_HEADER_BYTES = 32 * 1024;
+
+    /**
+     * Most header fields in one request (or trailer section): 100, answered by 431. Each field is
+     * kept until the request is handled; the bound stops a flood of tiny fields.
+     */
+    public static final int MAX_HEADER_COUNT = 100;
+
+    /**
+     * Default most bytes in a request body (option {@code max-body}): 1 MiB, answered by 413. A body
+     * is collected whole before its route runs, so this is the per-connection memory it may take.
+     */
+    public static final long DEFAULT_MAX_BODY = 1024 * 1024;
+
+    /**
+     * Longest chunk-size line of a chunked body, extensions included: 1 KiB, answered by 400. A size
+     * needs at most 16 hex digits; the rest is extensions nobody should need many of.
+     */
+    public static final int MAX_CHUNK_LINE = 1024;
+
+    /**
+     * Default time a client has, from the first byte of a request, to finish its header section
+     * (option {@code header-timeout}, in seconds): 10 s, then 408 and close. Without it a client that
+     * trickles a header byte now and then (slowloris) holds a connection forever.
+     */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Most unparsed input buffered while the connection cannot take more output (the client pipelines
+     * requests without reading the answers, or a file is streaming): 64 KiB. Above it reading is
+     * paused, so the kernel and TCP flow control hold the rest of the queue, not the heap.
+     */
+    public static final int MAX_BUFFERED_INPUT = 64 * 1024;
+
+    /**
+     * Size of one piece of a streamed file: 64 KiB, the server's high water mark, so that one piece
+     * is written per writability window and a large file never sits in memory whole.
+     */
+    public static final int FILE_CHUNK = 64 * 1024;
+
+    private HttpLimits() {}
+}

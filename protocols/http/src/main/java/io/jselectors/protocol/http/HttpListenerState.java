@@ -1,0 +1,101 @@
+package io.jselectors.protocol.http;
+
+import io.jselectors.protocol.EventLoop;
+import io.jselectors.protocol.ListenerContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every connection of one HTTP listener shares: its {@link #routes()}, its settings, its
+ * meters, and one cached {@code Date} per loop. It is the listener's shared state, so other parts
+ * of the server reach it through {@link ListenerContext#sharedState()} and add routes:
+ *
+ * {@snippet :
+ * HttpListenerState http = listener.sharedState(HttpListenerState.class);
+ * http.routes().add("/metrics", request -> HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8", scrape()));
+ * }
+ *
+ * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
+ * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} (seconds, default
+ * 10).
+ */
+public final class HttpListenerState {
+
+    private final HttpRoutes routes = new HttpRoutes();
+    private final StaticFiles staticFiles;
+    private final Path root;
+    private final long maxBody;
+    private final long headerTimeoutNanos;
+    private final HttpMeters meters;
+    private final Clock clock;
+    private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
+
+    HttpListenerState(ListenerContext listener, Clock clock) {
+        this.clock = clock;
+        long body = listener.longOption("max-body", HttpLimits.DEFAULT_MAX_BODY);
+        if (body < 0 || body > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("http option max-body must be between 0 and " + (Integer.MAX_VALUE - 8) + ": " + body);
+        }
+        this.maxBody = body;
+        long timeout = listener.longOption("header-timeout", HttpLimits.DEFAULT_HEADER_TIMEOUT.toSeconds());
+        if (timeout <= 0) {
+            throw new IllegalArgumentException("http option header-timeout must be a positive number of seconds: " + timeout);
+        }
+        this.headerTimeoutNanos = TimeUnit.SECONDS.toNanos(timeout);
+        String rootOption = listener.option("root", null);
+        if (rootOption == null) {
+            this.root = null;
+            this.staticFiles = null;
+        } else {
+            try {
+                this.root = Path.of(rootOption).toRealPath();
+            } catch (IOException e) {
+                throw new UncheckedIOException("http option root: no such directory: " + rootOption, e);
+            }
+            if (!Files.isDirectory(root)) {
+                throw new IllegalArgumentException("http option root is not a directory: " + rootOption);
+            }
+            this.staticFiles = new StaticFiles(root);
+        }
+        this.meters = new HttpMeters(listener.meterRegistry());
+        BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
+    }
+
+    /** The listener's routes; add to them to serve more paths. */
+    public HttpRoutes routes() {
+        return routes;
+    }
+
+    /** The directory static files are served from (a real path), or {@code null} if none. */
+    public Path root() {
+        return root;
+    }
+
+    /** The most bytes a request body may have. */
+    public long maxBody() {
+        return maxBody;
+    }
+
+    long headerTimeoutNanos() {
+        return headerTimeoutNanos;
+    }
+
+    StaticFiles staticFiles() {
+        return staticFiles;
+    }
+
+    HttpMeters meters() {
+        return meters;
+    }
+
+    /** The Date cache of {@code loop}, used only on that loop. */
+    DateCache dateCache(EventLoop loop) {
+        return dates.computeIfAbsent(loop, l -> new DateCache(l, clock));
+    }
+}

@@ -1,0 +1,146 @@
+package io.jselectors.protocol.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One parsed request, as a {@link Route} sees it. The object belongs to its connection and is
+ * reused for the next request: a route must not keep it (or its {@link #body()}) after it returns;
+ * copy what it needs.
+ */
+public final class HttpRequest {
+
+    private String method;
+    private String target;
+    private String path;
+    private String query;
+    private int version;
+    private String[] names = new String[16];
+    private String[] values = new String[16];
+    private int headerCount;
+    private ByteBuf body = Unpooled.EMPTY_BUFFER;
+
+    HttpRequest() {}
+
+    /** The method, e.g. {@code GET}; case-sensitive, as RFC 9110 says. */
+    public String method() {
+        return method;
+    }
+
+    /** The request target as sent (origin-form {@code /a?b}, or absolute-form {@code http://h/a}). */
+    public String target() {
+        return target;
+    }
+
+    /** The path of the target, still %-encoded, without the query: e.g. {@code /hello}. */
+    public String path() {
+        return path;
+    }
+
+    /** The query after {@code ?}, still %-encoded, or {@code null} if there is none. */
+    public String query() {
+        return query;
+    }
+
+    /** The protocol version: {@code 11} for HTTP/1.1, {@code 10} for HTTP/1.0. */
+    public int version() {
+        return version;
+    }
+
+    /** The value of the first field named {@code name} (any case), or {@code null}. */
+    public String header(String name) {
+        for (int i = 0; i < headerCount; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    /** Every value of the fields named {@code name} (any case), in order. */
+    public List<String> headers(String name) {
+        List<String> found = new ArrayList<>(2);
+        for (int i = 0; i < headerCount; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                found.add(values[i]);
+            }
+        }
+        return found;
+    }
+
+    /** How many header fields the request has. */
+    public int headerCount() {
+        return headerCount;
+    }
+
+    /** The name of field {@code index} as sent. */
+    public String headerName(int index) {
+        return names[java.util.Objects.checkIndex(index, headerCount)];
+    }
+
+    /** The value of field {@code index}, without surrounding whitespace. */
+    public String headerValue(int index) {
+        return values[java.util.Objects.checkIndex(index, headerCount)];
+    }
+
+    /** The body (empty if none), readable only until the route returns; do not release it. */
+    public ByteBuf body() {
+        return body;
+    }
+
+    /** The body decoded as UTF-8. */
+    public String bodyAsString() {
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + target + " HTTP/1." + (version - 10);
+    }
+
+    // ---- filled by the decoder ----
+
+    void start(String method, String target, String path, String query, int version) {
+        this.method = method;
+        this.target = target;
+        this.path = path;
+        this.query = query;
+        this.version = version;
+        this.headerCount = 0;
+        releaseBody();
+    }
+
+    void addHeader(String name, String value) {
+        if (headerCount == names.length) {
+            names = Arrays.copyOf(names, headerCount * 2);
+            values = Arrays.copyOf(values, headerCount * 2);
+        }
+        names[headerCount] = name;
+        values[headerCount] = value;
+        headerCount++;
+    }
+
+    /** Takes ownership of {@code content}. */
+    void body(ByteBuf content) {
+        releaseBody();
+        this.body = content;
+    }
+
+    /** Drops the body (and the header values, so that they can be collected). */
+    void clear() {
+        releaseBody();
+        Arrays.fill(values, 0, headerCount, null);
+        headerCount = 0;
+    }
+
+    private void releaseBody() {
+        if (body != Unpooled.EMPTY_BUFFER) {
+            body.release();
+            body = Unpooled.EMPTY_BUFFER;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.jselectors.protocol.http;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The routes of one HTTP listener: exact paths mapped to a {@link Route} and the methods it
+ * accepts. Other parts of the server add theirs here without touching the parser; thread-safe,
+ * and a route added while the listener runs is seen by the next request.
+ *
+ * <p>How to add a route: the listener's shared state is an {@link HttpListenerState} (what {@link
+ * HttpProtocol#createSharedState} returned), so
+ *
+ * {@snippet :
+ * if (listener.sharedState() instanceof HttpListenerState http) {
+ *     http.routes().add("/metrics", request -> HttpResponse.of(200, "text/plain; version=0.0.4", scrape()));
+ * }
+ * }
+ *
+ * <p>Matching: the path without the query, exactly as sent (no %-decoding); a route wins over the
+ * static files of option {@code root}. A path whose route does not accept the method gets 405
+ * with {@code Allow}. A route for GET also answers HEAD.
+ */
+public final class HttpRoutes {
+
+    private final Map<String, Entry> byPath = new ConcurrentHashMap<>();
+
+    /** Creates an empty table. */
+    public HttpRoutes() {}
+
+    /** Routes GET (and HEAD) requests for {@code path} to {@code route}, replacing any route of that path. */
+    public HttpRoutes add(String path, Route route) {
+        return add(path, route, "GET");
+    }
+
+    /** Routes requests with one of {@code methods} for {@code path} to {@code route}, replacing any route of that path. */
+    public HttpRoutes add(String path, Route route, String... methods) {
+        Objects.requireNonNull(route, "route");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a path starts with /: " + path);
+        }
+        if (methods.length == 0) {
+            throw new IllegalArgumentException("no method for " + path);
+        }
+        Set<String> allowed = new LinkedHashSet<>(Arrays.asList(methods));
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        byPath.put(path, new Entry(route, Set.copyOf(allowed), String.join(", ", allowed)));
+        return this;
+    }
+
+    /** Removes the route of {@code path}; returns whether there was one. */
+    public boolean remove(String path) {
+        return byPath.remove(path) != null;
+    }
+
+    /** Whether {@code path} has a route. */
+    public boolean contains(String path) {
+        return byPath.containsKey(path);
+    }
+
+    Entry find(String path) {
+        return byPath.get(path);
+    }
+
+    /** A route with what to say in {@code Allow}. */
+    record Entry(Route route, Set<String> methods, String allow) {
+        boolean accepts(String method) {
+            return methods.contains(method);
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package io.jselectors.protocol.http;
+
+import static io.jselectors.protocol.http.HttpLimits.MAX_CHUNK_LINE;
+import static io.jselectors.protocol.http.HttpLimits.MAX_HEADER_BYTES;
+import static io.jselectors.protocol.http.HttpLimits.MAX_HEADER_COUNT;
+import static io.jselectors.protocol.http.HttpLimits.MAX_REQUEST_LINE;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Parses requests incrementally, straight from the connection's input buffer: any split of the
+ * bytes, down to one byte per read, gives the same result, and a partial line is searched only
+ * from where the previous search stopped.
+ *
+ * <p>Strict where leniency would let two parsers disagree on where a request ends (request
+ * smuggling): lines end with CRLF (no bare LF, no CR elsewhere), no whitespace before a field's
+ * colon, no obs-fold, Content-Length with Transfer-Encoding is refused, differing Content-Length
+ * values are refused, and the only transfer coding is {@code chunked}, once and last.
+ */
+final class RequestDecoder {
+
+    /** {@link #decode} results. */
+    static final int NEED_MORE = 0;
+    /** The header section is complete and a body follows: time for {@code 100 Continue}. */
+    static final int HEADERS_DONE = 1;
+    /** A whole request (with its body) is in {@link #request()}. */
+    static final int REQUEST_DONE = 2;
+    /** The input is refused: see {@link #errorStatus()}; the connection must close. */
+    static final int ERROR = 3;
+
+    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, FAILED }
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private final HttpRequest request = new HttpRequest();
+    private final ByteBufAllocator alloc;
+    private final long maxBody;
+    private final RequestHead head = new RequestHead();
+
+    private State state = State.REQUEST_LINE;
+    /** Bytes of the current, unfinished line already searched for LF. */
+    private int scanned;
+    private int headerBytes;
+    private int headerCount;
+    private long remaining;
+    private long bodyBytes;
+    private ByteBuf body;
+    private int errorStatus;
+    /** The last target seen, reused while clients repeat it (a benchmark loop, a health check). */
+    private String lastTarget;
+    private String method;
+
+    RequestDecoder(ByteBufAllocator alloc, long maxBody) {
+        this.alloc = alloc;
+        this.maxBody = maxBody;
+    }
+
+    HttpRequest request() {
+        return request;
+    }
+
+    /** What the header section said about framing and persistence. */
+    RequestHead head() {
+        return head;
+    }
+
+    /** The status to answer with after {@link #ERROR}. */
+    int errorStatus() {
+        return errorStatus;
+    }
+
+    /** The method of the request being parsed, once its request line is; else {@code null}. */
+    String method() {
+        return state == State.REQUEST_LINE ? null : method;
+    }
+
+    /** Whether a request has begun and its header section is not complete yet. */
+    boolean inHead(ByteBuf in) {
+        return state == State.HEADERS || (state == State.REQUEST_LINE && in != null && in.isReadable());
+    }
+
+    /** Whether nothing of a next request has been consumed. */
+    boolean betweenRequests() {
+        return state == State.REQUEST_LINE;
+    }
+
+    /** Consumes from {@code in} until one of the results; {@link #NEED_MORE} means all of it is used or buffered. */
+    int decode(ByteBuf in) {
+        while (true) {
+            int result = switch (state) {
+                case REQUEST_LINE -> requestLine(in);
+                case HEADERS -> headerLine(in, false);
+                case BODY -> fixedBody(in);
+                case CHUNK_SIZE -> chunkSize(in);
+                case CHUNK_DATA -> chunkData(in);
+                case CHUNK_END -> chunkEnd(in);
+                case TRAILERS -> headerLine(in, true);
+                case FAILED -> ERROR;
+            };
+            if (result != -1) {
+                return result;
+            }
+        }
+    }
+
+    /** Releases the body being collected, if any. */
+    void release() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        request.clear();
+    }
+
+    // Each step returns a result, or -1 to go on with the next state.
+
+    private int requestLine(ByteBuf in) {
+        int start = in.readerIndex();
+        int lf = findLf(in);
+        if (lf < 0) {
+            return in.readableBytes() > MAX_REQUEST_LINE ? fail(414) : NEED_MORE;
+        }
+        int length = lf - start + 1;
+        if (length > MAX_REQUEST_LINE) {
+            return fail(414);
+        }
+        if (length < 2 || in.getByte(lf - 1) != CR) {
+            return fail(400);
+        }
+        in.readerIndex(lf + 1);
+        if (length == 2) {
+            return -1; // RFC 9112 section 2.2: empty lines before a request line are ignored
+        }
+        int end = lf - 1;
+        int sp1 = start;
+        while (sp1 < end && FieldSyntax.isToken(in.getByte(sp1))) {
+            sp1++;
+        }
+        if (sp1 == start || sp1 == end || in.getByte(sp1) != ' ') {
+            return fail(400);
+        }
+        int sp2 = sp1 + 1;
+        while (sp2 < end && FieldSyntax.isTargetByte(in.getByte(sp2))) {
+            sp2++;
+        }
+        if (sp2 == sp1 + 1 || sp2 == end || in.getByte(sp2) != ' ') {
+            return fail(400);
+        }
+        int version = version(in, sp2 + 1, end);
+        if (version < 0) {
+            return fail(-version);
+        }
+        String method = FieldSyntax.method(in, start, sp1 - start);
+        String target = target(in, sp1 + 1, sp2 - sp1 - 1);
+        if (!startRequest(method, target, version)) {
+            return fail(400);
+        }
+        state = State.HEADERS;
+        headerBytes = 0;
+        headerCount = 0;
+        return -1;
+    }
+
+    private boolean startRequest(String method, String target, int version) {
+        String path;
+        if (target.charAt(0) == '/') {
+            path = target;
+        } else if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
+            int slash = target.indexOf('/', target.indexOf("//") + 2);
+            path = slash < 0 ? "/" : target.substring(slash);
+        } else if (target.equals("*") && method.equals("OPTIONS")) {
+            path = target;
+        } else {
+            return false;
+        }
+        String query = null;
+        int question = path.indexOf('?');
+        if (question >= 0) {
+            query = path.substring(question + 1);
+            path = path.substring(0, question);
+        }
+        int hash = path.indexOf('#');
+        if (hash >= 0) {
+            return false; // a fragment is never sent (RFC 9110 section 7.1)
+        }
+        request.start(method, target, path, query, version);
+        this.method = method;
+        head.reset();
+        return true;
+    }
+
+    private String target(ByteBuf in, int from, int length) {
+        if (!FieldSyntax.sameAscii(in, from, length, lastTarget, false)) {
+            lastTarget = FieldSyntax.latin1(in, from, length);
+        }
+        return lastTarget;
+    }
+
+    /** 11 or 10, or minus the status to refuse with. */
+    private static int version(ByteBuf in, int from, int end) {
+        if (end - from != 8 || !FieldSyntax.sameAscii(in, from, 5, "HTTP/", false) || in.getByte(from + 6) != '.') {
+            return -400;
+        }
+        byte major = in.getByte(from + 5);
+        byte minor = in.getByte(from + 7);
+        if (major < '0' || major > '9' || minor < '0' || minor > '9') {
+            return -400;
+        }
+        if (major != '1' || (minor != '0' && minor != '1')) {
+            return -505;
+        }
+        return minor == '1' ? 11 : 10;
+    }
+
+    private int headerLine(ByteBuf in, boolean trailer) {
+        int start = in.readerIndex();
+        int lf = findLf(in);
+        if (lf < 0) {
+            return headerBytes + in.readableBytes() > MAX_HEADER_BYTES ? fail(431) : NEED_MORE;
+        }
+        int length = lf - start + 1;
+        headerBytes += length;
+        if (headerBytes > MAX_HEADER_BYTES) {
+            return fail(431);
+        }
+        if (length < 2 || in.getByte(lf - 1) != CR) {
+            return fail(400);
+        }
+        in.readerIndex(lf + 1);
+        if (length == 2) {
+            return trailer ? finish() : endOfHead();
+        }
+        if (++headerCount > MAX_HEADER_COUNT) {
+            return fail(431);
+        }
+        int end = lf - 1;
+        int colon = start;
+        while (colon < end && FieldSyntax.isToken(in.getByte(colon))) {
+            colon++;
+        }
+        // Also refuses obs-fold (a line starting with whitespace) and whitespace before the colon.
+        if (colon == start || colon == end || in.getByte(colon) != ':') {
+            return fail(400);
+        }
+        int valueStart = colon + 1;
+        int valueEnd = end;
+        for (int i = valueStart; i < valueEnd; i++) {
+            if (!FieldSyntax.isFieldValueByte(in.getByte(i))) {
+                return fail(400); // a bare CR, NUL or other control character
+            }
+        }
+        while (valueStart < valueEnd && FieldSyntax.isWhitespace(in.getByte(valueStart))) {
+            valueStart++;
+        }
+        while (valueEnd > valueStart && FieldSyntax.isWhitespace(in.getByte(valueEnd - 1))) {
+            valueEnd--;
+        }
+        if (trailer) {
+            return -1; // trailer fields are checked and counted, never used
+        }
+        String name = FieldSyntax.fieldName(in, start, colon - start);
+        String value = FieldSyntax.latin1(in, valueStart, valueEnd - valueStart);
+        int status = head.field(name, value);
+        if (status != 0) {
+            return fail(status);
+        }
+        request.addHeader(name, value);
+        return -1;
+    }
+
+    private int endOfHead() {
+        int status = head.complete(request.version(), maxBody);
+        if (status != 0) {
+            return fail(status);
+        }
+        bodyBytes = 0;
+        if (head.chunked()) {
+            state = State.CHUNK_SIZE;
+            return HEADERS_DONE;
+        }
+        if (head.contentLength() > 0) {
+            remaining = head.contentLength();
+            body = alloc.buffer((int) remaining);
+            state = State.BODY;
+            return HEADERS_DONE;
+        }
+        return finish();
+    }
+
+    private int fixedBody(ByteBuf in) {
+        int n = (int) Math.min(remaining, in.readableBytes());
+        body.writeBytes(in, n);
+        remaining -= n;
+        return remaining == 0 ? finish() : NEED_MORE;
+    }
+
+    private int chunkSize(ByteBuf in) {
+        int start = in.readerIndex();
+        int lf = findLf(in);
+        if (lf < 0) {
+            return in.readableBytes() > MAX_CHUNK_LINE ? fail(400) : NEED_MORE;
+        }
+        if (lf - start + 1 > MAX_CHUNK_LINE || lf == start || in.getByte(lf - 1) != CR) {
+            return fail(400);
+        }
+        in.readerIndex(lf + 1);
+        int end = lf - 1;
+        long size = 0;
+        int i = start;
+        for (; i < end; i++) {
+            int digit = Character.digit(in.getByte(i), 16);
+            if (digit < 0) {
+                break;
+            }
+            size = size * 16 + digit;
+            if (bodyBytes + size > maxBody) {
+                return fail(413);
+            }
+        }
+        if (i == start || !chunkExtension(in, i, end)) {
+            return fail(400);
+        }
+        if (size == 0) {
+            state = State.TRAILERS;
+            headerBytes = 0;
+            headerCount = 0;
+            return -1;
+        }
+        if (body == null) {
+            body = alloc.buffer((int) Math.min(size, 8192));
+        }
+        remaining = size;
+        bodyBytes += size;
+        state = State.CHUNK_DATA;
+        return -1;
+    }
+
+    /** {@code *( BWS ";" ... )}: whitespace, then nothing or a {@code ;} and visible characters. */
+    private static boolean chunkExtension(ByteBuf in, int from, int end) {
+        int i = from;
+        while (i < end && FieldSyntax.isWhitespace(in.getByte(i))) {
+            i++;
+        }
+        if (i == end) {
+            return true;
+        }
+        if (in.getByte(i) != ';') {
+            return false;
+        }
+        for (; i < end; i++) {
+            if (!FieldSyntax.isFieldValueByte(in.getByte(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int chunkData(ByteBuf in) {
+        int n = (int) Math.min(remaining, in.readableBytes());
+        body.writeBytes(in, n);
+        remaining -= n;
+        if (remaining > 0) {
+            return NEED_MORE;
+        }
+        state = State.CHUNK_END;
+        return -1;
+    }
+
+    private int chunkEnd(ByteBuf in) {
+        if (in.readableBytes() < 2) {
+            return in.isReadable() && in.getByte(in.readerIndex()) != CR ? fail(400) : NEED_MORE;
+        }
+        if (in.readByte() != CR || in.readByte() != LF) {
+            return fail(400);
+        }
+        state = State.CHUNK_SIZE;
+        return -1;
+    }
+
+    private int finish() {
+        if (body != null) {
+            request.body(body);
+            body = null;
+        }
+        state = State.REQUEST_LINE;
+        return REQUEST_DONE;
+    }
+
+    private int fail(int status) {
+        if (state == State.REQUEST_LINE) {
+            method = null;
+        }
+        errorStatus = status;
+        state = State.FAILED;
+        return ERROR;
+    }
+
+    /** Index of the LF ending the line at the reader index, or -1; remembers how far it looked. */
+    private int findLf(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        int lf = in.indexOf(start + Math.min(scanned, end - start), end, LF);
+        if (lf < 0) {
+            scanned = end - start;
+        } else {
+            scanned = 0;
+        }
+        return lf;
+    }
+}

@@ -1,0 +1,34 @@
+package io.jselectors.protocol.http;
+
+import io.jselectors.protocol.testkit.ProtocolTester;
+import io.jselectors.protocol.testkit.TestConnection;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+
+/** Shared bits of the HTTP tests. */
+final class HttpTesting {
+
+    private HttpTesting() {}
+
+    /** Everything the connection sent so far, one char per byte. */
+    static String output(TestConnection connection) {
+        return new String(connection.takeOutput(), StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] latin1(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Adds {@code POST /echo}: answers with the request body, and the method and target in fields. */
+    static void addEchoRoute(ProtocolTester tester) {
+        tester.context().sharedState(HttpListenerState.class).routes().add("/echo", request -> HttpResponse.of(200,
+                        "application/octet-stream", ByteBufUtil.getBytes(request.body()))
+                .header("X-Method", request.method())
+                .header("X-Target", request.target()), "POST", "PUT");
+    }
+
+    static double counter(ProtocolTester tester, String name, String... tags) {
+        var counter = tester.meterRegistry().find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
