@@ -3,6 +3,7 @@ package io.jselectors.server;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.selector.BackendInfo;
 import io.jselectors.selector.Selector;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -69,14 +70,31 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:JSELECTORS_PLUGINS}",
+                description = "Also list the protocols of every jar in DIR. Env: JSELECTORS_PLUGINS.")
+        String plugins;
+
+        /** Lists them; exits 1 when a plugin jar failed to load, so a script can check a directory. */
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
+            ClassLoader loader = Main.class.getClassLoader();
+            Protocols protocols = Protocols.load(loader);
+            PluginLoader.Plugins found;
+            try {
+                found = PluginLoader.load(plugins, loader);
+                found.addTo(protocols);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             PrintWriter out = spec.commandLine().getOut();
-            for (Protocol p : Protocols.load(Main.class.getClassLoader()).all()) {
+            for (Protocol p : protocols.all()) {
                 out.printf("%-10s %5d  %s%n", p.name(), p.defaultPort(), p.description());
             }
             out.flush();
-            return 0;
+            PrintWriter err = spec.commandLine().getErr();
+            found.failures().forEach(f -> err.printf("plugin not loaded: %s%n", f));
+            err.flush();
+            return found.failures().isEmpty() ? 0 : 1;
         }
     }
 

@@ -75,6 +75,11 @@ final class ServeCommand implements Callable<Integer> {
                 + "Env: JSELECTORS_OPTIONS (comma-separated).")
     List<String> protocolOptions = new ArrayList<>();
 
+    @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:JSELECTORS_PLUGINS}",
+            description = "Also serve the protocols of every jar in DIR, each jar in its own class loader. "
+                + "Env: JSELECTORS_PLUGINS.")
+    String plugins;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,6 +91,11 @@ final class ServeCommand implements Callable<Integer> {
         ServerSettings settings;
         Protocols protocols = Protocols.load(ServeCommand.class.getClassLoader());
         try {
+            // The plugins' class loaders stay open for the life of the process: classes load lazily.
+            PluginLoader.Plugins found = PluginLoader.load(plugins, ServeCommand.class.getClassLoader());
+            found.failures().forEach(f -> log.warn("plugin not loaded: {}", f));
+            found.protocols().forEach(p -> log.info("plugin {} from {}", p.protocol().name(), p.jar()));
+            found.addTo(protocols);
             settings = settings(protocols);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

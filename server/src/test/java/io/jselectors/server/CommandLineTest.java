@@ -114,7 +114,7 @@ class CommandLineTest {
         Result r = run("serve", "--help");
         assertEquals(0, r.status());
         for (String flag : new String[] {"--listen", "--workers", "--selector", "--transport", "--idle-timeout",
-            "--max-connections", "--drain-timeout", "JSELECTORS_WORKERS"}) {
+            "--max-connections", "--drain-timeout", "--plugins", "JSELECTORS_WORKERS"}) {
             assertThat(r.out()).contains(flag);
         }
     }
