@@ -1,0 +1,67 @@
+package io.jselectors.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What users get from docker/Dockerfile without an engine to build it: the public default base,
+ * a non-root user, the ports, the health check and an exec-form entrypoint (java as PID 1, so
+ * {@code docker stop}'s SIGTERM reaches the JVM and not a shell that ignores it).
+ */
+class DockerfileTest {
+
+    /** The instructions, continuation lines joined and comments dropped. */
+    private static List<String> instructions() throws IOException {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : Files.readAllLines(Images.dockerDir().resolve("Dockerfile"))) {
+            if (line.strip().startsWith("#")) {
+                continue;
+            }
+            if (line.endsWith("\\")) {
+                current.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            current.append(line);
+            if (!current.toString().isBlank()) {
+                out.add(current.toString().strip().replaceAll("\\s+", " "));
+            }
+            current.setLength(0);
+        }
+        return out;
+    }
+
+    private static String only(String keyword) throws IOException {
+        List<String> found = instructions().stream().filter(i -> i.startsWith(keyword + " ")).toList();
+        assertThat(found).as(keyword).hasSize(1);
+        return found.get(0).substring(keyword.length() + 1);
+    }
+
+    @Test
+    void baseIsABuildArgumentDefaultingToAPublicJre() throws IOException {
+        assertThat(instructions().get(0)).isEqualTo("ARG BASE_IMAGE=" + Images.PUBLIC_BASE);
+        assertThat(only("FROM")).isEqualTo("${BASE_IMAGE}");
+    }
+
+    @Test
+    void runsAsANonRootUserWithExecFormEntrypoint() throws IOException {
+        assertThat(only("USER")).matches("[1-9][0-9]*:[1-9][0-9]*");
+        String entrypoint = only("ENTRYPOINT");
+        assertThat(entrypoint).startsWith("[\"java\", ").contains("\"--enable-native-access=ALL-UNNAMED\"")
+                .endsWith("\"-jar\", \"/opt/jselectors/jselectors.jar\"]");
+        assertThat(only("CMD")).isEqualTo("[\"serve\"]");
+        assertThat(only("STOPSIGNAL")).isEqualTo("SIGTERM");
+    }
+
+    @Test
+    void exposesEveryListenerAndChecksHealthz() throws IOException {
+        assertThat(only("EXPOSE")).isEqualTo("7000 7001 8080 9100");
+        assertThat(only("HEALTHCHECK")).contains("CMD ").contains("/healthz").contains("${JSELECTORS_ADMIN##*:}");
+        assertThat(only("ENV")).contains("JSELECTORS_HOST=0.0.0.0").contains("JSELECTORS_ADMIN=0.0.0.0:9100");
+    }
+}

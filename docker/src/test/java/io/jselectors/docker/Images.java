@@ -1,0 +1,123 @@
+package io.jselectors.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The Docker side of the tests: whether an engine answers, which base image to build on, building
+ * the image from docker/Dockerfile and the freshly built server jar, and one-shot runs of it.
+ */
+final class Images {
+
+    /** The image docker/setup.sh builds where nothing can be pulled. */
+    static final String LOCAL_BASE = "jselectors/base:local";
+    /** The Dockerfile's default base, used when it happens to be present locally. */
+    static final String PUBLIC_BASE = "eclipse-temurin:25-jre";
+    /** The tag the tests build; the same name setup.sh gives, so both leave one current image. */
+    static final String TAG = "jselectors:local";
+
+    private Images() {
+    }
+
+    static Path dockerDir() {
+        return Path.of(System.getProperty("jselectors.docker.dir", ".")).toAbsolutePath();
+    }
+
+    static Path serverJar() {
+        return Path.of(System.getProperty("jselectors.jar", "../server/target/jselectors.jar")).toAbsolutePath();
+    }
+
+    /** Skips the calling test (or class, from a @BeforeAll) unless {@code condition}, saying why. */
+    static void require(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED: " + reason);
+        }
+        Assumptions.assumeTrue(condition, reason);
+    }
+
+    static void requireJar() {
+        require(Files.isRegularFile(serverJar()), "no server jar at " + serverJar()
+                + ": build it first (./mvnw -pl server -am package -DskipTests; the reactor builds server before docker)");
+    }
+
+    static void requireEngine() {
+        String why = "";
+        boolean available;
+        try {
+            available = DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            available = false;
+            why = " (" + e + ")";
+        }
+        require(available, "no Docker engine answers" + why + ": run docker/setup.sh (as root) to install and start one");
+    }
+
+    static boolean imageExists(String name) {
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(name).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The base to build on: $JSELECTORS_BASE_IMAGE, else the local base, else the public one if present. */
+    static String baseImage() {
+        String chosen = System.getenv("JSELECTORS_BASE_IMAGE");
+        if (chosen != null && !chosen.isBlank()) {
+            require(imageExists(chosen), "JSELECTORS_BASE_IMAGE=" + chosen + " is not in the local image store");
+            return chosen;
+        }
+        if (imageExists(LOCAL_BASE)) {
+            return LOCAL_BASE;
+        }
+        require(imageExists(PUBLIC_BASE), "neither " + LOCAL_BASE + " nor " + PUBLIC_BASE
+                + " is in the local image store and none can be pulled here: run docker/setup.sh");
+        return PUBLIC_BASE;
+    }
+
+    /**
+     * Builds {@link #TAG} from docker/Dockerfile and the current server jar, exactly as
+     * {@code docker build -f docker/Dockerfile server/target} does (the context holds only the jar,
+     * so it is copied with the Dockerfile into a directory of its own).
+     */
+    static String build(String base) throws IOException {
+        Path context = Path.of(System.getProperty("jselectors.docker.context", "target/image-context"));
+        Files.createDirectories(context);
+        Files.copy(dockerDir().resolve("Dockerfile"), context.resolve("Dockerfile"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(serverJar(), context.resolve("jselectors.jar"), StandardCopyOption.REPLACE_EXISTING);
+        DockerClient client = DockerClientFactory.instance().client();
+        return client.buildImageCmd()
+                .withBaseDirectory(context.toFile())
+                .withDockerfile(context.resolve("Dockerfile").toFile())
+                .withBuildArg("BASE_IMAGE", base)
+                .withTags(Set.of(TAG))
+                .withPull(false)
+                .exec(new BuildImageResultCallback())
+                .awaitImageId(180, TimeUnit.SECONDS);
+    }
+
+    /** Runs the image once with {@code args} (no network), and returns what it printed. */
+    static String runOnce(String... args) {
+        try (GenericContainer<?> once = new GenericContainer<>(DockerImageName.parse(TAG))
+                .withNetworkMode("none")
+                .withCommand(args)
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)))) {
+            once.start();
+            return once.getLogs();
+        }
+    }
+}
