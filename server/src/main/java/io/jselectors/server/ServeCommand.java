@@ -75,6 +75,16 @@ final class ServeCommand implements Callable<Integer> {
                 + "Env: JSELECTORS_OPTIONS (comma-separated).")
     List<String> protocolOptions = new ArrayList<>();
 
+    @Option(names = "--http-root", paramLabel = "DIR", defaultValue = "${env:JSELECTORS_HTTP_ROOT}",
+            description = "Serve static files from DIR over http (same as --option http.root=DIR). "
+                + "Env: JSELECTORS_HTTP_ROOT.")
+    String httpRoot;
+
+    @Option(names = "--http-max-body", paramLabel = "BYTES", defaultValue = "${env:JSELECTORS_HTTP_MAX_BODY}",
+            description = "Largest http request body; bigger ones get 413 (default 1048576; same as "
+                + "--option http.max-body=BYTES). Env: JSELECTORS_HTTP_MAX_BODY.")
+    String httpMaxBody;
+
     @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:JSELECTORS_PLUGINS}",
             description = "Also serve the protocols of every jar in DIR, each jar in its own class loader. "
                 + "Env: JSELECTORS_PLUGINS.")
@@ -140,6 +150,12 @@ final class ServeCommand implements Callable<Integer> {
             }
             options.computeIfAbsent(o.substring(0, dot), k -> new HashMap<>())
                     .put(o.substring(dot + 1, eq), o.substring(eq + 1));
+        }
+        if (httpRoot != null && !httpRoot.isBlank()) {
+            options.computeIfAbsent("http", k -> new HashMap<>()).put("root", httpRoot.trim());
+        }
+        if (httpMaxBody != null && !httpMaxBody.isBlank()) {
+            options.computeIfAbsent("http", k -> new HashMap<>()).put("max-body", httpMaxBody.trim());
         }
         String backend = selector == null || selector.isBlank() ? null : selector.trim();
         String transportName = transport.trim().toLowerCase(Locale.ROOT);

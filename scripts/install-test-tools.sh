@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the command-line tools the tests drive as real clients (curl), if missing.
+# Idempotent; .ci/run calls it on every CI machine. Needs root (or sudo) to install.
+set -euo pipefail
+missing=()
+command -v curl >/dev/null || missing+=(curl)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-test-tools: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
