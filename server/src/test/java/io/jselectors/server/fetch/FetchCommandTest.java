@@ -1,0 +1,82 @@
+package io.jselectors.server.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The {@code fetch} command: its output and exit status. */
+class FetchCommandTest {
+
+    private record Result(int status, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new FetchCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private static ScriptedServer hello() throws IOException {
+        return new ScriptedServer(s -> {
+            while (ScriptedServer.readRequest(s.getInputStream()) != null) {
+                ScriptedServer.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, World!");
+            }
+        });
+    }
+
+    @Test
+    void printsEachFetchAndASummary() throws IOException {
+        try (ScriptedServer server = hello()) {
+            Result r = run("-c", "1", "-n", "3", server.url("/hello"));
+            assertThat(r.status()).isZero();
+            assertThat(r.out()).contains("200", "13 B", server.url("/hello") + " #3");
+            assertThat(r.out()).contains("3 fetches in", "3 responses, 0 failed", "1 connections opened, 2 requests on a kept-alive one", "status 200 x3");
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void anyFailureMakesTheExitStatusOne() throws IOException {
+        try (ScriptedServer server = hello()) {
+            Result r = run("--timeout", "5s", server.url("/"), "https://127.0.0.1/", "http://nosuchhost.invalid/");
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).contains("ERR", "https is not supported", "unknown host nosuchhost.invalid");
+            assertThat(r.out()).contains("3 fetches in", "1 responses, 2 failed");
+        }
+    }
+
+    @Test
+    void failFlagCountsErrorStatuses() throws IOException {
+        try (ScriptedServer server = new ScriptedServer(s -> {
+            ScriptedServer.readRequest(s.getInputStream());
+            ScriptedServer.write(s, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        })) {
+            assertThat(run(server.url("/")).status()).isZero();
+            assertThat(run("--fail", "-q", server.url("/")).status()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badArgumentsExitTwo() {
+        assertThat(run("-c", "0", "http://127.0.0.1:1/").status()).isEqualTo(2);
+        assertThat(run("--timeout", "soon", "http://127.0.0.1:1/").status()).isEqualTo(2);
+        assertThat(run().status()).isEqualTo(2);
+    }
+
+    @Test
+    void durations() {
+        FetchCommand.DurationConverter c = new FetchCommand.DurationConverter();
+        assertThat(c.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.convert("3s")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.convert("7")).isEqualTo(Duration.ofSeconds(7));
+    }
+}
