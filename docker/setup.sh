@@ -2,6 +2,7 @@
 # Gets a Docker engine and the jselectors images on a machine that can pull no image.
 #
 #   docker/setup.sh          engine, local base image, and jselectors:local if the server jar exists
+#   docker/setup.sh image    the same
 #   docker/setup.sh engine   only make sure an engine answers (installing and starting one as root)
 #   docker/setup.sh base     engine + jselectors/base:local
 #   docker/setup.sh stop     stop the engine, but only if this script started it
@@ -201,9 +202,21 @@ build_app() {
     fi
     say "building $APP_IMAGE from docker/Dockerfile"
     # The build context is server/target: the Dockerfile needs only jselectors.jar from it.
-    DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$APP_IMAGE" \
-        -f "$here/Dockerfile" "$top/server/target" >/dev/null
+    # The classic builder: Debian's docker.io has no buildx, and it says so on every build; its
+    # output is shown only when the build fails.
+    local out
+    if ! out=$(DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$APP_IMAGE" \
+            -f "$here/Dockerfile" "$top/server/target" 2>&1); then
+        echo "$out" >&2
+        die "docker build of $APP_IMAGE failed"
+    fi
     say "$APP_IMAGE: $(docker image inspect -f '{{ .Size }}' "$APP_IMAGE") bytes"
+}
+
+prune_ours() {
+    # Rebuilt images leave their predecessors untagged; remove those, and only ours (the label is
+    # the base's, which every jselectors image built on it inherits).
+    docker image prune -f --filter label=io.jselectors.base.inputs >/dev/null 2>&1 || true
 }
 
 status() {
@@ -219,10 +232,9 @@ status() {
 }
 
 case "${1:-all}" in
-    all) start_engine; build_base; build_app ;;
+    all | image) start_engine; build_base; build_app; prune_ours ;;
     engine) start_engine ;;
-    base) start_engine; build_base ;;
-    image) start_engine; build_base; build_app ;;
+    base) start_engine; build_base; prune_ours ;;
     stop) stop_engine ;;
     status) status ;;
     *) die "unknown command '$1' (all, engine, base, image, stop, status)" ;;
