@@ -1,6 +1,7 @@
 package io.jselectors.protocol.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,7 +37,25 @@ final class FieldSyntax {
         "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Priority", "Keep-Alive", "TE", "Upgrade"
     };
 
+    /** Stops at the first byte that is not a token character (one bounds check for the whole scan). */
+    static final ByteProcessor NOT_TOKEN = b -> isToken(b);
+
+    /** Stops at the first byte not allowed in a request target. */
+    static final ByteProcessor NOT_TARGET = FieldSyntax::isTargetByte;
+
+    /** Stops at the first byte not allowed in a field value. */
+    static final ByteProcessor NOT_FIELD_VALUE = FieldSyntax::isFieldValueByte;
+
     private FieldSyntax() {}
+
+    /** The index of the first byte in {@code [from, end)} that {@code scan} stops at, or {@code end}. */
+    static int scan(ByteBuf in, int from, int end, ByteProcessor scan) {
+        if (from >= end) {
+            return end;
+        }
+        int stop = in.forEachByte(from, end - from, scan);
+        return stop < 0 ? end : stop;
+    }
 
     static boolean isToken(byte b) {
         return b >= 0 && TCHAR[b];

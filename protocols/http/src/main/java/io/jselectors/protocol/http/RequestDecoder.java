@@ -134,17 +134,11 @@ final class RequestDecoder {
             return -1; // RFC 9112 section 2.2: empty lines before a request line are ignored
         }
         int end = lf - 1;
-        int sp1 = start;
-        while (sp1 < end && FieldSyntax.isToken(in.getByte(sp1))) {
-            sp1++;
-        }
+        int sp1 = FieldSyntax.scan(in, start, end, FieldSyntax.NOT_TOKEN);
         if (sp1 == start || sp1 == end || in.getByte(sp1) != ' ') {
             return fail(400);
         }
-        int sp2 = sp1 + 1;
-        while (sp2 < end && FieldSyntax.isTargetByte(in.getByte(sp2))) {
-            sp2++;
-        }
+        int sp2 = FieldSyntax.scan(in, sp1 + 1, end, FieldSyntax.NOT_TARGET);
         if (sp2 == sp1 + 1 || sp2 == end || in.getByte(sp2) != ' ') {
             return fail(400);
         }
@@ -236,20 +230,15 @@ final class RequestDecoder {
             return fail(431);
         }
         int end = lf - 1;
-        int colon = start;
-        while (colon < end && FieldSyntax.isToken(in.getByte(colon))) {
-            colon++;
-        }
+        int colon = FieldSyntax.scan(in, start, end, FieldSyntax.NOT_TOKEN);
         // Also refuses obs-fold (a line starting with whitespace) and whitespace before the colon.
         if (colon == start || colon == end || in.getByte(colon) != ':') {
             return fail(400);
         }
         int valueStart = colon + 1;
         int valueEnd = end;
-        for (int i = valueStart; i < valueEnd; i++) {
-            if (!FieldSyntax.isFieldValueByte(in.getByte(i))) {
-                return fail(400); // a bare CR, NUL or other control character
-            }
+        if (FieldSyntax.scan(in, valueStart, valueEnd, FieldSyntax.NOT_FIELD_VALUE) != valueEnd) {
+            return fail(400); // a bare CR, NUL or other control character
         }
         while (valueStart < valueEnd && FieldSyntax.isWhitespace(in.getByte(valueStart))) {
             valueStart++;
@@ -349,12 +338,7 @@ final class RequestDecoder {
         if (in.getByte(i) != ';') {
             return false;
         }
-        for (; i < end; i++) {
-            if (!FieldSyntax.isFieldValueByte(in.getByte(i))) {
-                return false;
-            }
-        }
-        return true;
+        return FieldSyntax.scan(in, i, end, FieldSyntax.NOT_FIELD_VALUE) == end;
     }
 
     private int chunkData(ByteBuf in) {
