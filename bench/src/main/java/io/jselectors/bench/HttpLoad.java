@@ -1,0 +1,364 @@
+package io.jselectors.bench;
+
+import io.jselectors.posix.Errno;
+import io.jselectors.posix.ErrnoException;
+import io.jselectors.posix.Libc;
+import io.jselectors.posix.Native;
+import io.jselectors.posix.SocketOption;
+import io.jselectors.posix.Sockets;
+import io.jselectors.selector.ReadyConsumer;
+import io.jselectors.selector.Selector;
+import io.jselectors.selector.SelectorKey;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A closed-loop HTTP/1.1 load generator on our own {@link Selector}, {@link EchoLoad}'s HTTP
+ * twin: keep-alive connections, each opened with a non-blocking connect watched for WRITE, then
+ * sending GETs and reading responses. Every connection keeps {@code depth} requests in flight
+ * (pipelined when above 1): it may have sent at most {@code (responses + depth)} requests. Each
+ * response is checked ({@link ResponseChecker}): HTTP/1.x, Content-Length framing, and for status
+ * 200 exactly the expected body. A connection that gets a bad response, an error or a close is
+ * counted as an error and closed; responses with another status are counted as {@code non2xx}.
+ *
+ * <p>One thread, one selector; the hot path allocates nothing (native buffers from one arena,
+ * one heap copy buffer for parsing, select with a consumer).
+ *
+ * {@snippet lang=sh :
+ * java --enable-native-access=ALL-UNNAMED -cp bench/target/jselectors-bench.jar \
+ *     io.jselectors.bench.HttpLoad -c 100 -d 16 --path /hello -t 10 -p 9001
+ * }
+ */
+public final class HttpLoad implements AutoCloseable {
+
+    /** Bytes per read call, and the size of the read buffers. */
+    static final int READ_CHUNK = 64 * 1024;
+
+    /** How long all connections together may take to connect before the run is abandoned. */
+    static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final HttpLoadOptions options;
+    private final Selector selector;
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment callState = Native.newCallState(arena);
+    private final MemorySegment readBuffer = arena.allocate(READ_CHUNK);
+    private final byte[] heapChunk = new byte[READ_CHUNK];
+    /** The request repeated depth + 1 times, so any run of up to depth requests from any phase is contiguous. */
+    private final MemorySegment requests;
+    private final int requestLength;
+    private final byte[] expectedBody;
+    private final HttpConnection[] connections;
+    private final ReadyConsumer onReady = this::onReady;
+
+    private int connecting;
+    private long errors;
+    private long mismatches;
+    private String firstError;
+    private IOException connectFailure;
+
+    /** Opens the selector and lays out the requests; connections are opened by {@link #run()}. */
+    public HttpLoad(HttpLoadOptions options) throws IOException {
+        this.options = options;
+        this.selector = options.selector() == null ? Selector.open() : Selector.open(options.selector());
+        byte[] request = options.request();
+        this.requestLength = request.length;
+        this.requests = arena.allocate((long) request.length * (options.depth() + 1));
+        for (int i = 0; i <= options.depth(); i++) {
+            MemorySegment.copy(request, 0, requests, ValueLayout.JAVA_BYTE, (long) i * request.length, request.length);
+        }
+        this.expectedBody = options.body() == null ? null : options.body().getBytes(StandardCharsets.UTF_8);
+        this.connections = new HttpConnection[options.connections()];
+    }
+
+    /** What one run measured. */
+    public record Result(
+            HttpLoadOptions options, String selector, double seconds, long responses, long bytes, long non200,
+            long errors, long mismatches, int alive, String firstError, ProcStats.ServerUsage server) {
+
+        /** Complete responses per second. */
+        public double responsesPerSecond() {
+            return seconds > 0 ? responses / seconds : 0;
+        }
+
+        /** Response bytes (heads and bodies) received per second, in MiB, as wrk counts. */
+        public double mibPerSecond() {
+            return seconds > 0 ? bytes / seconds / (1024.0 * 1024.0) : 0;
+        }
+
+        /** For people: the rates and what went wrong. */
+        public String summary() {
+            return String.format(Locale.ROOT,
+                    "HttpLoad on %s: %d connections x %d in flight, GET %s for %.2f s: %,.0f responses/s, %.2f MiB/s, "
+                            + "%d non-200, %d errors (%d body mismatches), %d connections alive%s",
+                    selector, options.connections(), options.depth(), options.path(), seconds, responsesPerSecond(),
+                    mibPerSecond(), non200, errors, mismatches, alive, firstError == null ? "" : "; first error: " + firstError);
+        }
+
+        /** For scripts: one {@code key=value} line with the keys run.sh reads from wrk ({@code rps}, {@code non2xx}). */
+        public String line() {
+            return String.format(Locale.ROOT,
+                    "http_load conns=%d depth=%d seconds=%.2f responses=%d rps=%.1f MiB_per_s=%.2f errors=%d non2xx=%d "
+                            + "mismatches=%d alive=%d selector=%s",
+                    options.connections(), options.depth(), seconds, responses, responsesPerSecond(), mibPerSecond(), errors,
+                    non200, mismatches, alive, selector) + (server == null ? "" : " " + server.fields());
+        }
+
+        /** No connection failed, every response was a 200 with the expected body. */
+        public boolean clean() {
+            return errors == 0 && mismatches == 0 && non200 == 0;
+        }
+    }
+
+    /**
+     * Connects, warms up, measures and returns the result. Bounded: at most the connect timeout,
+     * the warm-up and the measured seconds.
+     *
+     * @throws IOException if a connection cannot be opened or connected
+     */
+    public Result run() throws IOException {
+        openConnections();
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
+        while (connecting > 0 && connectFailure == null && System.nanoTime() < deadline) {
+            selector.selectNanos(deadline - System.nanoTime(), onReady);
+        }
+        if (connectFailure != null) {
+            throw connectFailure;
+        }
+        if (connecting > 0) {
+            throw new IOException(connecting + " of " + connections.length + " connections to " + options.address()
+                    + " did not connect within " + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s");
+        }
+        runUntil(System.nanoTime() + (long) (options.warmupSeconds() * 1e9));
+        ProcStats.Snapshot serverBefore = options.serverPid() > 0 ? ProcStats.Snapshot.take(options.serverPid()) : null;
+        long responsesBefore = total(true);
+        long bytesBefore = total(false);
+        long non200Before = non200Total();
+        long start = System.nanoTime();
+        long end = runUntil(start + (long) (options.seconds() * 1e9));
+        long responses = total(true) - responsesBefore;
+        ProcStats.ServerUsage server = serverBefore == null ? null
+                : serverBefore.until(ProcStats.Snapshot.take(options.serverPid()), responses);
+        int alive = 0;
+        for (HttpConnection c : connections) {
+            alive += c.alive ? 1 : 0;
+        }
+        return new Result(options, selector.name(), (end - start) / 1e9, responses, total(false) - bytesBefore,
+                non200Total() - non200Before, errors, mismatches, alive, firstError, server);
+    }
+
+    private void openConnections() throws IOException {
+        for (int i = 0; i < connections.length; i++) {
+            int fd;
+            try {
+                fd = Sockets.connect(options.address());
+            } catch (ErrnoException e) {
+                throw new IOException("connection " + i + " to " + options.address() + ": " + e.getMessage(), e);
+            }
+            HttpConnection c = new HttpConnection(i, fd, expectedBody);
+            connections[i] = c;
+            selector.register(c, Selector.EVENT_WRITE, c);
+            connecting++;
+        }
+    }
+
+    private long runUntil(long deadline) throws IOException {
+        long now = System.nanoTime();
+        while (now < deadline && errors < connections.length) {
+            selector.selectNanos(deadline - now, onReady);
+            now = System.nanoTime();
+        }
+        return now;
+    }
+
+    private void onReady(SelectorKey key, int events) {
+        HttpConnection c = (HttpConnection) key.data();
+        if (!c.alive) {
+            return;
+        }
+        if (!c.connected) {
+            finishConnect(c);
+            return;
+        }
+        if ((events & Selector.EVENT_READ) != 0) {
+            onReadable(c);
+        }
+        if (c.alive && (events & Selector.EVENT_WRITE) != 0) {
+            sendMore(c);
+        }
+    }
+
+    private void finishConnect(HttpConnection c) {
+        try {
+            Sockets.finishConnect(c.fd);
+            Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
+            c.connected = true;
+            connecting--;
+            selector.modify(c, Selector.EVENT_READ, c);
+        } catch (IOException e) {
+            connectFailure = new IOException(c + " to " + options.address() + ": " + e.getMessage(), e);
+            fail(c, e.getMessage());
+            return;
+        }
+        sendMore(c);
+    }
+
+    /** Sends until {@code depth} requests beyond the last complete response are out. */
+    private void sendMore(HttpConnection c) {
+        long target = (c.checker.responses() + options.depth()) * requestLength;
+        while (c.sent < target) {
+            long len = target - c.sent;
+            // SAFETY: requests holds depth + 1 copies; the offset is below one request's length and
+            // len is at most depth requests (sent never trails responses), so the run stays inside it.
+            long n = Sockets.send(callState, c.fd, requests.address() + c.sent % requestLength, len);
+            if (n < 0) {
+                if (n == -Errno.EINTR) {
+                    continue;
+                }
+                if (n == -Errno.EAGAIN) {
+                    watchWrite(c, true);
+                } else {
+                    fail(c, "send: " + Errno.name((int) -n));
+                }
+                return;
+            }
+            c.sent += n;
+        }
+        watchWrite(c, false);
+    }
+
+    private void onReadable(HttpConnection c) {
+        // SAFETY: readBuffer lives as long as this load's arena and is READ_CHUNK bytes long.
+        long n = Sockets.recv(callState, c.fd, readBuffer.address(), READ_CHUNK);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return;
+        }
+        if (n <= 0) {
+            fail(c, n == 0 ? "closed by the server" : "recv: " + Errno.name((int) -n));
+            return;
+        }
+        MemorySegment.copy(readBuffer, ValueLayout.JAVA_BYTE, 0, heapChunk, 0, (int) n);
+        c.receivedBytes += n;
+        if (!c.checker.consume(heapChunk, 0, (int) n)) {
+            if (c.checker.mismatch()) {
+                mismatches++;
+            }
+            fail(c, c.checker.error());
+            return;
+        }
+        if (c.checker.responses() * requestLength > c.sent) {
+            fail(c, "more responses than requests sent");
+            return;
+        }
+        sendMore(c);
+    }
+
+    private void watchWrite(HttpConnection c, boolean on) {
+        if (c.watchingWrite == on) {
+            return;
+        }
+        try {
+            selector.modify(c, on ? Selector.EVENT_READ | Selector.EVENT_WRITE : Selector.EVENT_READ, c);
+            c.watchingWrite = on;
+        } catch (IOException e) {
+            fail(c, "modify: " + e.getMessage());
+        }
+    }
+
+    private void fail(HttpConnection c, String why) {
+        if (!c.alive) {
+            return;
+        }
+        errors++;
+        if (firstError == null) {
+            firstError = c + ": " + why;
+        }
+        closeConnection(c);
+    }
+
+    private void closeConnection(HttpConnection c) {
+        if (!c.alive) {
+            return;
+        }
+        try {
+            selector.unregister(c);
+        } catch (IOException | RuntimeException ignored) {
+            // Closing anyway: the fd leaves the kernel's interest set when it is closed.
+        }
+        c.alive = false;
+        try {
+            Libc.close(c.fd);
+        } catch (ErrnoException ignored) {
+            // close releases the fd even when it reports an error; nothing to retry.
+        }
+    }
+
+    /** Responses ({@code true}) or bytes received ({@code false}) over all connections. */
+    private long total(boolean responses) {
+        long sum = 0;
+        for (HttpConnection c : connections) {
+            sum += responses ? c.checker.responses() : c.receivedBytes;
+        }
+        return sum;
+    }
+
+    private long non200Total() {
+        long sum = 0;
+        for (HttpConnection c : connections) {
+            sum += c.checker.non200();
+        }
+        return sum;
+    }
+
+    /** Closes every connection still open, the selector and the native memory. */
+    @Override
+    public void close() throws IOException {
+        try {
+            for (HttpConnection c : connections) {
+                if (c != null) {
+                    closeConnection(c);
+                }
+            }
+            selector.close();
+        } finally {
+            arena.close();
+        }
+    }
+
+    /**
+     * Runs one load; exit status 0 if it was clean, 1 if a connection failed or a response was not
+     * a 200 with the expected body (the result is printed either way), 2 for bad arguments.
+     */
+    public static void main(String[] args) {
+        HttpLoadOptions options;
+        try {
+            if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
+                System.out.print(HttpLoadOptions.USAGE);
+                return;
+            }
+            options = HttpLoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("HttpLoad: " + e.getMessage());
+            System.err.print(HttpLoadOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Result result;
+        try (HttpLoad load = new HttpLoad(options)) {
+            result = load.run();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("HttpLoad: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.err.println(result.summary());
+        System.out.println(result.line());
+        if (!result.clean()) {
+            System.exit(1);
+        }
+    }
+}
