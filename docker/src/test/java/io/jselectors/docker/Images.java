@@ -3,6 +3,7 @@ package io.jselectors.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.PruneType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,19 @@ final class Images {
                 .withPull(false)
                 .exec(new BuildImageResultCallback())
                 .awaitImageId(180, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Removes the untagged images a rebuild left behind, only those built on the local base (its
+     * label): with the vfs storage driver each one is a full copy of the image on disk.
+     */
+    static void pruneSuperseded() {
+        try {
+            DockerClientFactory.instance().client().pruneCmd(PruneType.IMAGES)
+                    .withDangling(true).withLabelFilter("io.jselectors.base.inputs").exec();
+        } catch (RuntimeException e) {
+            System.out.println("pruning superseded images: " + e);
+        }
     }
 
     /** Runs the image once with {@code args} (no network), and returns what it printed. */

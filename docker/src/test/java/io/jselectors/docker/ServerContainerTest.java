@@ -114,6 +114,7 @@ class ServerContainerTest {
             } catch (RuntimeException e) {
                 System.out.println("removing the container: " + e);
             }
+            Images.pruneSuperseded();
         }
     }
 
