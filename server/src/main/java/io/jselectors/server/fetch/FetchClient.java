@@ -182,7 +182,7 @@ public final class FetchClient implements AutoCloseable {
                 watch(c, Selector.EVENT_WRITE);
                 return;
             } catch (IOException e) {
-                lastError = "connect to " + format(remote) + ": " + e.getMessage();
+                lastError = "connect to " + format(remote) + ": " + reason(e);
             }
         }
         finish(fetch, lastError == null ? "no address to connect to" : lastError);
@@ -218,7 +218,7 @@ public final class FetchClient implements AutoCloseable {
             if (fetch.nextAddress < fetch.addresses.size()) {
                 connect(fetch); // e.g. localhost: ::1 refused, 127.0.0.1 may listen
             } else {
-                finish(fetch, "connect to " + format(c.remote) + ": " + e.getMessage());
+                finish(fetch, "connect to " + format(c.remote) + ": " + reason(e));
             }
             return;
         }
@@ -239,7 +239,7 @@ public final class FetchClient implements AutoCloseable {
             return;
         }
         if (n < 0) {
-            failOrRetry(c, "send: " + new ErrnoException("send", (int) -n).getMessage());
+            failOrRetry(c, "send: " + Errno.name((int) -n) + " (" + Libc.strerror((int) -n) + ")");
             return;
         }
         c.sent += (int) n;
@@ -416,6 +416,11 @@ public final class FetchClient implements AutoCloseable {
             closeConnection(c);
         }
         idle.clear();
+    }
+
+    /** {@code ECONNREFUSED (Connection refused)} for a system call's error, the message otherwise. */
+    private static String reason(IOException e) {
+        return e instanceof ErrnoException errno ? errno.errnoName() + " (" + Libc.strerror(errno.errno()) + ")" : e.getMessage();
     }
 
     private static String format(InetSocketAddress a) {

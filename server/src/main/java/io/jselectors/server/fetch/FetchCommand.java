@@ -43,9 +43,9 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--repeat"}, paramLabel = "N", description = "Fetch each URL N times (default: ${DEFAULT-VALUE}).")
     int repeats = 1;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
             description = "Limit per fetch, connect to last byte, e.g. 500ms, 10s (default: ${DEFAULT-VALUE}).")
-    Duration timeout = Duration.ofSeconds(10);
+    Duration timeout;
 
     @Option(names = "--selector", paramLabel = "NAME", description = "Selector backend (epoll, kqueue, poll, select, nio).")
     String selector;
