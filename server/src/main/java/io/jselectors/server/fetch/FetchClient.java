@@ -16,7 +16,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,7 @@ public final class FetchClient implements AutoCloseable {
     private final long timeoutNanos;
 
     private final ArrayDeque<Fetch> pending = new ArrayDeque<>();
-    private final List<ClientConnection> open = new ArrayList<>();
-    private final Map<String, ArrayDeque<ClientConnection>> idle = new HashMap<>();
+    private final ConnectionPool pool;
     private final List<FetchResult> results = new ArrayList<>();
     private Consumer<FetchResult> listener = r -> { };
     private int inFlight;
@@ -77,6 +75,7 @@ public final class FetchClient implements AutoCloseable {
         this.options = options;
         this.timeoutNanos = options.timeout().toNanos();
         this.selector = options.selector() == null ? Selector.open() : Selector.open(options.selector());
+        this.pool = new ConnectionPool(selector);
     }
 
     /** The selector backend in use. */
@@ -115,7 +114,7 @@ public final class FetchClient implements AutoCloseable {
             selector.selectNanos(Math.max(0, nextDeadline() - System.nanoTime()), this::onReady);
             expire(System.nanoTime());
         }
-        closeAll();
+        pool.closeAll();
         return List.copyOf(results);
     }
 
@@ -153,16 +152,16 @@ public final class FetchClient implements AutoCloseable {
             finish(fetch, fetch.error);
             return;
         }
-        ArrayDeque<ClientConnection> parked = idle.get(fetch.url.authority());
-        ClientConnection c = parked == null ? null : parked.pollFirst();
+        ClientConnection c = pool.takeIdle(fetch.url.authority());
         if (c != null) {
             reuses++;
             assign(c, fetch);
             sendRequest(c);
             return;
         }
-        if (open.size() >= options.concurrency()) {
-            closeOneIdle();
+        if (pool.size() >= options.concurrency()) {
+            // Fewer than `concurrency` fetches are busy, so one of the open connections is idle.
+            pool.closeOneIdle();
         }
         connect(fetch);
     }
@@ -175,7 +174,7 @@ public final class FetchClient implements AutoCloseable {
             try {
                 int fd = Sockets.connect(remote);
                 ClientConnection c = new ClientConnection(fd, fetch.url.authority(), remote, options.keepBodyBytes());
-                open.add(c);
+                pool.add(c);
                 connectionsOpened++;
                 assign(c, fetch);
                 c.state = State.CONNECTING;
@@ -203,7 +202,7 @@ public final class FetchClient implements AutoCloseable {
             case CONNECTING -> finishConnect(c);
             case SENDING -> sendRequest(c);
             case RECEIVING -> receive(c);
-            case IDLE -> closeConnection(c); // the server closed it, or sent what nobody asked for
+            case IDLE -> pool.close(c); // the server closed it, or sent what nobody asked for
             case CLOSED -> { }
         }
     }
@@ -214,7 +213,7 @@ public final class FetchClient implements AutoCloseable {
             Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
         } catch (IOException e) {
             Fetch fetch = c.fetch;
-            closeConnection(c);
+            pool.close(c);
             if (fetch.nextAddress < fetch.addresses.size()) {
                 connect(fetch); // e.g. localhost: ::1 refused, 127.0.0.1 may listen
             } else {
@@ -287,12 +286,10 @@ public final class FetchClient implements AutoCloseable {
         Fetch fetch = c.fetch;
         ResponseParser p = c.parser;
         FetchResult result = result(fetch, p.status(), p.bodyBytes(), c.reused(), null, p.body());
-        c.fetch = null;
         if (keepAlive) {
-            c.state = State.IDLE;
-            idle.computeIfAbsent(c.authority, k -> new ArrayDeque<>()).addLast(c);
+            pool.park(c);
         } else {
-            closeConnection(c);
+            pool.close(c);
         }
         report(result);
     }
@@ -306,7 +303,7 @@ public final class FetchClient implements AutoCloseable {
         if (c.reused() && !c.parser.started() && fetch.retries == 0) {
             fetch.retries++;
             fetch.nextAddress = 0;
-            closeConnection(c);
+            pool.close(c);
             inFlight--;
             pending.addFirst(fetch);
             return;
@@ -317,7 +314,7 @@ public final class FetchClient implements AutoCloseable {
     private void fail(ClientConnection c, String why) {
         Fetch fetch = c.fetch;
         ResponseParser p = c.parser;
-        closeConnection(c);
+        pool.close(c);
         report(result(fetch, 0, p.bodyBytes(), c.reused(), why, p.body()));
     }
 
@@ -340,7 +337,7 @@ public final class FetchClient implements AutoCloseable {
     /** The earliest deadline of a fetch in flight on a connection ({@code Long.MAX_VALUE}: none). */
     private long nextDeadline() {
         long next = Long.MAX_VALUE;
-        for (ClientConnection c : open) {
+        for (ClientConnection c : pool.snapshot()) {
             if (c.fetch != null) {
                 next = Math.min(next, c.fetch.deadlineNanos);
             }
@@ -349,7 +346,7 @@ public final class FetchClient implements AutoCloseable {
     }
 
     private void expire(long now) {
-        for (ClientConnection c : List.copyOf(open)) {
+        for (ClientConnection c : pool.snapshot()) {
             if (c.fetch != null && now - c.fetch.deadlineNanos >= 0) {
                 fail(c, "timed out after " + options.timeout().toMillis() + " ms " + switch (c.state) {
                     case CONNECTING -> "connecting to " + format(c.remote);
@@ -375,49 +372,6 @@ public final class FetchClient implements AutoCloseable {
         }
     }
 
-    private void closeOneIdle() {
-        for (ArrayDeque<ClientConnection> parked : idle.values()) {
-            ClientConnection c = parked.peekFirst();
-            if (c != null) {
-                closeConnection(c);
-                return;
-            }
-        }
-    }
-
-    private void closeConnection(ClientConnection c) {
-        if (c.state == State.CLOSED) {
-            return;
-        }
-        if (c.interest != 0) {
-            try {
-                selector.unregister(c);
-            } catch (IOException | RuntimeException ignored) {
-                // Closing anyway: close(2) takes the fd out of the kernel's interest set.
-            }
-        }
-        if (c.state == State.IDLE) {
-            ArrayDeque<ClientConnection> parked = idle.get(c.authority);
-            if (parked != null) {
-                parked.remove(c);
-            }
-        }
-        c.state = State.CLOSED;
-        open.remove(c);
-        try {
-            Libc.close(c.fd);
-        } catch (ErrnoException ignored) {
-            // close releases the fd even when it reports an error; nothing to retry.
-        }
-    }
-
-    private void closeAll() {
-        for (ClientConnection c : List.copyOf(open)) {
-            closeConnection(c);
-        }
-        idle.clear();
-    }
-
     /** {@code ECONNREFUSED (Connection refused)} for a system call's error, the message otherwise. */
     private static String reason(IOException e) {
         return e instanceof ErrnoException errno ? errno.errnoName() + " (" + Libc.strerror(errno.errno()) + ")" : e.getMessage();
@@ -432,7 +386,7 @@ public final class FetchClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            closeAll();
+            pool.closeAll();
             selector.close();
         } finally {
             arena.close();
