@@ -1,13 +1,12 @@
 package io.jselectors.protocol.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Byte-level grammar of RFC 9110/9112 (tokens, field values, the request target) checked straight
- * on a {@link ByteBuf}, and the strings the parser needs made without allocating for the common
- * cases (known methods and field names are shared constants).
+ * Byte-level grammar of RFC 9110/9112 (tokens, field values, the request target) checked on a
+ * line's bytes, and the strings the parser needs made without allocating for the common cases
+ * (known methods and field names are shared constants).
  */
 final class FieldSyntax {
 
@@ -37,24 +36,34 @@ final class FieldSyntax {
         "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Priority", "Keep-Alive", "TE", "Upgrade"
     };
 
-    /** Stops at the first byte that is not a token character (one bounds check for the whole scan). */
-    static final ByteProcessor NOT_TOKEN = b -> isToken(b);
-
-    /** Stops at the first byte not allowed in a request target. */
-    static final ByteProcessor NOT_TARGET = FieldSyntax::isTargetByte;
-
-    /** Stops at the first byte not allowed in a field value. */
-    static final ByteProcessor NOT_FIELD_VALUE = FieldSyntax::isFieldValueByte;
-
     private FieldSyntax() {}
 
-    /** The index of the first byte in {@code [from, end)} that {@code scan} stops at, or {@code end}. */
-    static int scan(ByteBuf in, int from, int end, ByteProcessor scan) {
-        if (from >= end) {
-            return end;
+    /** The index of the first byte in {@code bytes[from, end)} that is not a token character, or {@code end}. */
+    static int tokenEnd(byte[] bytes, int from, int end) {
+        int i = from;
+        while (i < end && isToken(bytes[i])) {
+            i++;
         }
-        int stop = in.forEachByte(from, end - from, scan);
-        return stop < 0 ? end : stop;
+        return i;
+    }
+
+    /** The index of the first byte in {@code bytes[from, end)} not allowed in a request target, or {@code end}. */
+    static int targetEnd(byte[] bytes, int from, int end) {
+        int i = from;
+        while (i < end && isTargetByte(bytes[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether every byte of {@code bytes[from, end)} may be in a field value. */
+    static boolean isFieldValue(byte[] bytes, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (!isFieldValueByte(bytes[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isToken(byte b) {
@@ -75,27 +84,27 @@ final class FieldSyntax {
         return b == ' ' || b == '\t';
     }
 
-    /** The method in {@code [from, from + length)}, a shared constant when it is a standard one. */
-    static String method(ByteBuf in, int from, int length) {
-        return shared(METHODS, in, from, length, false);
+    /** The method in {@code bytes[from, from + length)}, a shared constant when it is a standard one. */
+    static String method(byte[] bytes, int from, int length) {
+        return shared(METHODS, bytes, from, length, false);
     }
 
-    /** The field name in {@code [from, from + length)}, a shared constant for common ones. */
-    static String fieldName(ByteBuf in, int from, int length) {
-        return shared(FIELD_NAMES, in, from, length, true);
+    /** The field name in {@code bytes[from, from + length)}, a shared constant for common ones. */
+    static String fieldName(byte[] bytes, int from, int length) {
+        return shared(FIELD_NAMES, bytes, from, length, true);
     }
 
-    static String latin1(ByteBuf in, int from, int length) {
-        return in.toString(from, length, StandardCharsets.ISO_8859_1);
+    static String latin1(byte[] bytes, int from, int length) {
+        return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
     }
 
-    /** Whether {@code [from, from + length)} holds exactly the ASCII characters of {@code text}. */
-    static boolean sameAscii(ByteBuf in, int from, int length, String text, boolean ignoreCase) {
+    /** Whether {@code bytes[from, from + length)} holds exactly the ASCII characters of {@code text}. */
+    static boolean sameAscii(byte[] bytes, int from, int length, String text, boolean ignoreCase) {
         if (text == null || text.length() != length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            int b = in.getByte(from + i);
+            int b = bytes[from + i];
             int c = text.charAt(i);
             if (b != c && !(ignoreCase && toLower(b) == toLower(c))) {
                 return false;
@@ -118,12 +127,12 @@ final class FieldSyntax {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
-    private static String shared(String[] known, ByteBuf in, int from, int length, boolean ignoreCase) {
+    private static String shared(String[] known, byte[] bytes, int from, int length, boolean ignoreCase) {
         for (String candidate : known) {
-            if (sameAscii(in, from, length, candidate, ignoreCase)) {
+            if (sameAscii(bytes, from, length, candidate, ignoreCase)) {
                 return candidate;
             }
         }
-        return latin1(in, from, length);
+        return latin1(bytes, from, length);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One parsed request, as a {@link Route} sees it. The object belongs to its connection and is
@@ -20,8 +21,14 @@ public final class HttpRequest {
     private String query;
     private int version;
     private String[] names = new String[16];
+    /** Values made into strings so far; the others exist only as bytes in {@link #fieldBytes}. */
     private String[] values = new String[16];
+    private int[] valueOffsets = new int[16];
+    private int[] valueLengths = new int[16];
     private int headerCount;
+    /** Names and values of the header section as sent, so that a value costs nothing until asked for. */
+    private byte[] fieldBytes = new byte[256];
+    private int fieldBytesUsed;
     private ByteBuf body = Unpooled.EMPTY_BUFFER;
 
     HttpRequest() {}
@@ -55,7 +62,7 @@ public final class HttpRequest {
     public String header(String name) {
         for (int i = 0; i < headerCount; i++) {
             if (names[i].equalsIgnoreCase(name)) {
-                return values[i];
+                return headerValue(i);
             }
         }
         return null;
@@ -66,7 +73,7 @@ public final class HttpRequest {
         List<String> found = new ArrayList<>(2);
         for (int i = 0; i < headerCount; i++) {
             if (names[i].equalsIgnoreCase(name)) {
-                found.add(values[i]);
+                found.add(headerValue(i));
             }
         }
         return found;
@@ -79,12 +86,17 @@ public final class HttpRequest {
 
     /** The name of field {@code index} as sent. */
     public String headerName(int index) {
-        return names[java.util.Objects.checkIndex(index, headerCount)];
+        return names[Objects.checkIndex(index, headerCount)];
     }
 
     /** The value of field {@code index}, without surrounding whitespace. */
     public String headerValue(int index) {
-        return values[java.util.Objects.checkIndex(index, headerCount)];
+        String value = values[Objects.checkIndex(index, headerCount)];
+        if (value == null) {
+            value = FieldSyntax.latin1(fieldBytes, valueOffsets[index], valueLengths[index]);
+            values[index] = value;
+        }
+        return value;
     }
 
     /** The body (empty if none), readable only until the route returns; do not release it. */
@@ -110,18 +122,31 @@ public final class HttpRequest {
         this.path = path;
         this.query = query;
         this.version = version;
-        this.headerCount = 0;
-        releaseBody();
+        clear();
     }
 
-    void addHeader(String name, String value) {
+    /** Copies a field's name and value from a header line; returns its index. */
+    int addField(byte[] line, int nameFrom, int nameLength, int valueFrom, int valueLength) {
         if (headerCount == names.length) {
-            names = Arrays.copyOf(names, headerCount * 2);
-            values = Arrays.copyOf(values, headerCount * 2);
+            int grown = headerCount * 2;
+            names = Arrays.copyOf(names, grown);
+            values = Arrays.copyOf(values, grown);
+            valueOffsets = Arrays.copyOf(valueOffsets, grown);
+            valueLengths = Arrays.copyOf(valueLengths, grown);
         }
-        names[headerCount] = name;
-        values[headerCount] = value;
-        headerCount++;
+        int needed = fieldBytesUsed + nameLength + valueLength;
+        if (needed > fieldBytes.length) {
+            fieldBytes = Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2));
+        }
+        System.arraycopy(line, nameFrom, fieldBytes, fieldBytesUsed, nameLength);
+        names[headerCount] = FieldSyntax.fieldName(fieldBytes, fieldBytesUsed, nameLength);
+        fieldBytesUsed += nameLength;
+        System.arraycopy(line, valueFrom, fieldBytes, fieldBytesUsed, valueLength);
+        valueOffsets[headerCount] = fieldBytesUsed;
+        valueLengths[headerCount] = valueLength;
+        values[headerCount] = null;
+        fieldBytesUsed += valueLength;
+        return headerCount++;
     }
 
     /** Takes ownership of {@code content}. */
@@ -135,6 +160,7 @@ public final class HttpRequest {
         releaseBody();
         Arrays.fill(values, 0, headerCount, null);
         headerCount = 0;
+        fieldBytesUsed = 0;
     }
 
     private void releaseBody() {

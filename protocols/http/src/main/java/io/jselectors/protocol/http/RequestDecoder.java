@@ -40,8 +40,7 @@ final class RequestDecoder {
     private final RequestHead head = new RequestHead();
 
     private State state = State.REQUEST_LINE;
-    /** Bytes of the current, unfinished line already searched for LF. */
-    private int scanned;
+    private final LineScanner lines = new LineScanner();
     private int headerBytes;
     private int headerCount;
     private long remaining;
@@ -118,7 +117,7 @@ final class RequestDecoder {
 
     private int requestLine(ByteBuf in) {
         int start = in.readerIndex();
-        int lf = findLf(in);
+        int lf = findLf(in, MAX_REQUEST_LINE);
         if (lf < 0) {
             return in.readableBytes() > MAX_REQUEST_LINE ? fail(414) : NEED_MORE;
         }
@@ -133,21 +132,22 @@ final class RequestDecoder {
         if (length == 2) {
             return -1; // RFC 9112 section 2.2: empty lines before a request line are ignored
         }
-        int end = lf - 1;
-        int sp1 = FieldSyntax.scan(in, start, end, FieldSyntax.NOT_TOKEN);
-        if (sp1 == start || sp1 == end || in.getByte(sp1) != ' ') {
+        int end = length - 2;
+        byte[] bytes = lines.line();
+        int sp1 = FieldSyntax.tokenEnd(bytes, 0, end);
+        if (sp1 == 0 || sp1 == end || bytes[sp1] != ' ') {
             return fail(400);
         }
-        int sp2 = FieldSyntax.scan(in, sp1 + 1, end, FieldSyntax.NOT_TARGET);
-        if (sp2 == sp1 + 1 || sp2 == end || in.getByte(sp2) != ' ') {
+        int sp2 = FieldSyntax.targetEnd(bytes, sp1 + 1, end);
+        if (sp2 == sp1 + 1 || sp2 == end || bytes[sp2] != ' ') {
             return fail(400);
         }
-        int version = version(in, sp2 + 1, end);
+        String method = FieldSyntax.method(bytes, 0, sp1);
+        String target = target(bytes, sp1 + 1, sp2 - sp1 - 1);
+        int version = version(bytes, sp2 + 1, end);
         if (version < 0) {
             return fail(-version);
         }
-        String method = FieldSyntax.method(in, start, sp1 - start);
-        String target = target(in, sp1 + 1, sp2 - sp1 - 1);
         if (!startRequest(method, target, version)) {
             return fail(400);
         }
@@ -185,20 +185,21 @@ final class RequestDecoder {
         return true;
     }
 
-    private String target(ByteBuf in, int from, int length) {
-        if (!FieldSyntax.sameAscii(in, from, length, lastTarget, false)) {
-            lastTarget = FieldSyntax.latin1(in, from, length);
+    private String target(byte[] bytes, int from, int length) {
+        if (!FieldSyntax.sameAscii(bytes, from, length, lastTarget, false)) {
+            lastTarget = FieldSyntax.latin1(bytes, from, length);
         }
         return lastTarget;
     }
 
+
     /** 11 or 10, or minus the status to refuse with. */
-    private static int version(ByteBuf in, int from, int end) {
-        if (end - from != 8 || !FieldSyntax.sameAscii(in, from, 5, "HTTP/", false) || in.getByte(from + 6) != '.') {
+    private static int version(byte[] bytes, int from, int end) {
+        if (end - from != 8 || !FieldSyntax.sameAscii(bytes, from, 5, "HTTP/", false) || bytes[from + 6] != '.') {
             return -400;
         }
-        byte major = in.getByte(from + 5);
-        byte minor = in.getByte(from + 7);
+        byte major = bytes[from + 5];
+        byte minor = bytes[from + 7];
         if (major < '0' || major > '9' || minor < '0' || minor > '9') {
             return -400;
         }
@@ -210,7 +211,7 @@ final class RequestDecoder {
 
     private int headerLine(ByteBuf in, boolean trailer) {
         int start = in.readerIndex();
-        int lf = findLf(in);
+        int lf = findLf(in, MAX_HEADER_BYTES - headerBytes);
         if (lf < 0) {
             return headerBytes + in.readableBytes() > MAX_HEADER_BYTES ? fail(431) : NEED_MORE;
         }
@@ -229,34 +230,30 @@ final class RequestDecoder {
         if (++headerCount > MAX_HEADER_COUNT) {
             return fail(431);
         }
-        int end = lf - 1;
-        int colon = FieldSyntax.scan(in, start, end, FieldSyntax.NOT_TOKEN);
+        int end = length - 2;
+        byte[] bytes = lines.line();
+        int colon = FieldSyntax.tokenEnd(bytes, 0, end);
         // Also refuses obs-fold (a line starting with whitespace) and whitespace before the colon.
-        if (colon == start || colon == end || in.getByte(colon) != ':') {
+        if (colon == 0 || colon == end || bytes[colon] != ':') {
             return fail(400);
         }
         int valueStart = colon + 1;
         int valueEnd = end;
-        if (FieldSyntax.scan(in, valueStart, valueEnd, FieldSyntax.NOT_FIELD_VALUE) != valueEnd) {
+        if (!FieldSyntax.isFieldValue(bytes, valueStart, valueEnd)) {
             return fail(400); // a bare CR, NUL or other control character
         }
-        while (valueStart < valueEnd && FieldSyntax.isWhitespace(in.getByte(valueStart))) {
+        while (valueStart < valueEnd && FieldSyntax.isWhitespace(bytes[valueStart])) {
             valueStart++;
         }
-        while (valueEnd > valueStart && FieldSyntax.isWhitespace(in.getByte(valueEnd - 1))) {
+        while (valueEnd > valueStart && FieldSyntax.isWhitespace(bytes[valueEnd - 1])) {
             valueEnd--;
         }
         if (trailer) {
             return -1; // trailer fields are checked and counted, never used
         }
-        String name = FieldSyntax.fieldName(in, start, colon - start);
-        String value = FieldSyntax.latin1(in, valueStart, valueEnd - valueStart);
-        int status = head.field(name, value);
-        if (status != 0) {
-            return fail(status);
-        }
-        request.addHeader(name, value);
-        return -1;
+        int field = request.addField(bytes, 0, colon, valueStart, valueEnd - valueStart);
+        int status = head.field(request, field);
+        return status != 0 ? fail(status) : -1;
     }
 
     private int endOfHead() {
@@ -287,7 +284,7 @@ final class RequestDecoder {
 
     private int chunkSize(ByteBuf in) {
         int start = in.readerIndex();
-        int lf = findLf(in);
+        int lf = findLf(in, MAX_CHUNK_LINE);
         if (lf < 0) {
             return in.readableBytes() > MAX_CHUNK_LINE ? fail(400) : NEED_MORE;
         }
@@ -295,11 +292,12 @@ final class RequestDecoder {
             return fail(400);
         }
         in.readerIndex(lf + 1);
-        int end = lf - 1;
+        int end = lf - 1 - start;
+        byte[] bytes = lines.line();
         long size = 0;
-        int i = start;
+        int i = 0;
         for (; i < end; i++) {
-            int digit = Character.digit(in.getByte(i), 16);
+            int digit = Character.digit(bytes[i], 16);
             if (digit < 0) {
                 break;
             }
@@ -308,7 +306,7 @@ final class RequestDecoder {
                 return fail(413);
             }
         }
-        if (i == start || !chunkExtension(in, i, end)) {
+        if (i == 0 || !chunkExtension(bytes, i, end)) {
             return fail(400);
         }
         if (size == 0) {
@@ -327,18 +325,12 @@ final class RequestDecoder {
     }
 
     /** {@code *( BWS ";" ... )}: whitespace, then nothing or a {@code ;} and visible characters. */
-    private static boolean chunkExtension(ByteBuf in, int from, int end) {
+    private static boolean chunkExtension(byte[] bytes, int from, int end) {
         int i = from;
-        while (i < end && FieldSyntax.isWhitespace(in.getByte(i))) {
+        while (i < end && FieldSyntax.isWhitespace(bytes[i])) {
             i++;
         }
-        if (i == end) {
-            return true;
-        }
-        if (in.getByte(i) != ';') {
-            return false;
-        }
-        return FieldSyntax.scan(in, i, end, FieldSyntax.NOT_FIELD_VALUE) == end;
+        return i == end || (bytes[i] == ';' && FieldSyntax.isFieldValue(bytes, i, end));
     }
 
     private int chunkData(ByteBuf in) {
@@ -381,15 +373,11 @@ final class RequestDecoder {
         return ERROR;
     }
 
-    /** Index of the LF ending the line at the reader index, or -1; remembers how far it looked. */
-    private int findLf(ByteBuf in) {
-        int start = in.readerIndex();
-        int end = in.writerIndex();
-        int lf = in.indexOf(start + Math.min(scanned, end - start), end, LF);
-        if (lf < 0) {
-            scanned = end - start;
-        } else {
-            scanned = 0;
+    /** Index of the LF ending the line at the reader index, or -1; the line is then in {@link #lines}. */
+    private int findLf(ByteBuf in, int limit) {
+        int lf = lines.find(in, limit);
+        if (lf >= 0) {
+            lines.next(); // the caller consumes the line now (or fails the request)
         }
         return lf;
     }

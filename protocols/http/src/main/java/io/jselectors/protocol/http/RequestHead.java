@@ -31,22 +31,27 @@ final class RequestHead {
         keepAlive = false;
     }
 
-    /** Takes note of one field; {@code name} is one of {@link FieldSyntax}'s shared spellings when known. */
-    int field(String name, String value) {
+    /**
+     * Takes note of field {@code index} of {@code request}. Its name is one of {@link FieldSyntax}'s
+     * shared spellings when known; only the values of framing fields are made into strings here.
+     */
+    int field(HttpRequest request, int index) {
+        String name = request.headerName(index);
         switch (name) {
             case "Content-Length" -> {
-                return contentLength(value);
+                return contentLength(request.headerValue(index));
             }
             case "Transfer-Encoding" -> {
-                return transferEncoding(value);
+                return transferEncoding(request.headerValue(index));
             }
             case "Host" -> hosts++;
             case "Connection" -> {
+                String value = request.headerValue(index);
                 closeToken |= FieldSyntax.listContains(value, "close");
                 keepAliveToken |= FieldSyntax.listContains(value, "keep-alive");
             }
             case "Expect" -> {
-                if (value.equalsIgnoreCase("100-continue")) {
+                if (request.headerValue(index).equalsIgnoreCase("100-continue")) {
                     expectContinue = true;
                 } else {
                     otherExpectation = true;
