@@ -1,6 +1,5 @@
 package io.jselectors.protocol.http;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
