@@ -1,0 +1,342 @@
+package io.jselectors.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jselectors.server.metrics.AdminProtocol;
+import io.jselectors.server.metrics.PrometheusTools;
+import io.jselectors.server.metrics.ServerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The meters through a real server on 127.0.0.1 (echo, chat and http listeners, one worker) and
+ * its admin listener (our http protocol on a one-worker server of its own): each meter moves when
+ * its event happens, {@code /metrics} passes {@code promtool check metrics}, and a real Prometheus
+ * scrapes it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MetricsServerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private ServerMetrics metrics;
+    private MeterRegistry registry;
+    private Server server;
+    private Server admin;
+    private volatile boolean draining;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    void start() throws IOException {
+        metrics = ServerMetrics.create();
+        registry = metrics.registry();
+        ServerSettings settings = ServerSettings.defaults(List.of(
+                        ServerSettings.ListenerSpec.parse("echo=127.0.0.1:0", "127.0.0.1"),
+                        ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1"),
+                        ServerSettings.ListenerSpec.parse("http=127.0.0.1:0", "127.0.0.1")))
+                .withWorkers(1)
+                .withLimits(Duration.ZERO, 1000, Duration.ofSeconds(2));
+        server = Server.start(settings, Protocols.load(getClass().getClassLoader()), registry);
+        Protocols adminProtocols = new Protocols();
+        adminProtocols.add(new AdminProtocol(metrics, () -> !draining));
+        ServerSettings adminSettings = ServerSettings.defaults(
+                        List.of(ServerSettings.ListenerSpec.parse("admin=127.0.0.1:0", "127.0.0.1")))
+                .withWorkers(1)
+                .withLimits(Duration.ofSeconds(60), 64, Duration.ofSeconds(1));
+        admin = Server.start(adminSettings, adminProtocols, registry, "admin-");
+    }
+
+    @AfterAll
+    void stop() {
+        if (admin != null) {
+            admin.shutdown();
+        }
+        if (server != null) {
+            server.shutdown();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    private String listener(String protocol) {
+        return Server.format(server.address(protocol));
+    }
+
+    private Search meter(String name, String protocol) {
+        return registry.find(name).tag("listener", listener(protocol));
+    }
+
+    private double counter(String name, String protocol, String... tags) {
+        Counter c = meter(name, protocol).tags(tags).counter();
+        return c == null ? Double.NaN : c.count();
+    }
+
+    private double active(String protocol) {
+        Gauge g = meter("jselectors.connections.active", protocol).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
+    /** Polls until {@code value} reaches {@code expected}; the loops update meters asynchronously. */
+    private static void awaitValue(String what, DoubleSupplier value, double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (value.getAsDouble() != expected && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertThat(value.getAsDouble()).as(what).isEqualTo(expected);
+    }
+
+    @Test
+    void connectionMetersFollowAConnectionsLife() throws Exception {
+        double accepted = counter("jselectors.connections.accepted", "echo");
+        double closedByPeer = counter("jselectors.connections.closed", "echo", "cause", "peer");
+        double before = active("echo");
+        try (Socket s = new Socket()) {
+            s.connect(server.address("echo"));
+            awaitValue("active after connect", () -> active("echo"), before + 1);
+            assertThat(counter("jselectors.connections.accepted", "echo")).isEqualTo(accepted + 1);
+            byte[] hello = "hello, meters".getBytes(StandardCharsets.US_ASCII);
+            double echoed = registry.get("jselectors.echo.bytes").counter().count();
+            s.getOutputStream().write(hello);
+            s.setSoTimeout(10_000);
+            assertThat(s.getInputStream().readNBytes(hello.length)).isEqualTo(hello);
+            awaitValue("echo bytes", () -> registry.get("jselectors.echo.bytes").counter().count(), echoed + hello.length);
+            FunctionCounter read = meter("jselectors.bytes.read", "echo").functionCounter();
+            FunctionCounter written = meter("jselectors.bytes.written", "echo").functionCounter();
+            assertThat(read.count()).isGreaterThanOrEqualTo(hello.length);
+            awaitValue("bytes written", written::count, read.count());
+        }
+        awaitValue("active after close", () -> active("echo"), before);
+        awaitValue("closed by peer", () -> counter("jselectors.connections.closed", "echo", "cause", "peer"),
+                closedByPeer + 1);
+    }
+
+    @Test
+    void chatMessageCountsAsDelivered() throws Exception {
+        try (LineClient a = new LineClient(server.address("chat")); LineClient b = new LineClient(server.address("chat"))) {
+            a.await("* pick a nick");
+            b.await("* pick a nick");
+            a.send("/nick alice");
+            b.await("is now known as alice");
+            double beforeLine = registry.get("jselectors.chat.messages.delivered").counter().count();
+            a.send("hello bob");
+            b.await("alice: hello bob");
+            assertThat(registry.get("jselectors.chat.messages.delivered").counter().count()).isGreaterThan(beforeLine);
+            assertThat(registry.get("jselectors.chat.users").gauge().value()).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void http404CountsAsClientError() throws Exception {
+        double notFound = registry.find("jselectors.http.requests").tags("method", "GET", "status", "4xx")
+                .counters().stream().mapToDouble(Counter::count).sum();
+        HttpResponse<String> r = get(server.address("http"), "/no/such/page", null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        awaitValue("GET 4xx", () -> registry.find("jselectors.http.requests").tags("method", "GET", "status", "4xx")
+                .counters().stream().mapToDouble(Counter::count).sum(), notFound + 1);
+    }
+
+    @Test
+    void adminServesPrometheusTextAndOpenMetrics() throws Exception {
+        HttpResponse<String> text = get(admin.address("admin"), "/metrics", null);
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.headers().firstValue("Content-Type")).contains(ServerMetrics.PROMETHEUS_TEXT);
+        assertThat(text.body()).contains("# TYPE jselectors_connections_accepted_total counter",
+                "jselectors_connections_accepted_total{listener=\"" + listener("echo") + "\",protocol=\"echo\"",
+                "jselectors_bytes_read_bytes_total{", "jselectors_connections_closed_total{cause=\"peer\"",
+                "jselectors_echo_bytes_total", "jselectors_chat_users", "jvm_memory_used_bytes",
+                "netty_allocator_memory_used_bytes");
+
+        HttpResponse<String> om = get(admin.address("admin"), "/metrics",
+                "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        assertThat(om.headers().firstValue("Content-Type")).contains(ServerMetrics.OPENMETRICS_TEXT);
+        assertThat(om.body()).contains("# TYPE jselectors_connections_accepted counter").endsWith("# EOF\n");
+
+        assertThat(get(admin.address("admin"), "/hello", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void healthzTurns503WhileDraining() throws Exception {
+        HttpResponse<String> ok = get(admin.address("admin"), "/healthz", null);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("ok\n");
+        draining = true;
+        try {
+            assertThat(get(admin.address("admin"), "/healthz", null).statusCode()).isEqualTo(503);
+        } finally {
+            draining = false;
+        }
+    }
+
+    @Test
+    void promtoolAcceptsTheServedExposition() throws Exception {
+        String problem = PrometheusTools.ensureInstalled();
+        Assumptions.assumeTrue(problem == null, () -> "promtool cannot be installed here: " + problem);
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri(admin.address("admin"), "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        PrometheusTools.Result check = PrometheusTools.promtoolCheck(r.body());
+        assertThat(check.exit()).as("promtool check metrics said:%n%s", check.output()).isZero();
+    }
+
+    @Test
+    void aRealPrometheusScrapesTheAdminListener(@TempDir Path dir) throws Exception {
+        String problem = PrometheusTools.ensureInstalled();
+        Assumptions.assumeTrue(problem == null, () -> "prometheus cannot be installed here: " + problem);
+        // Traffic first, so the very first scrape already sees it.
+        double accepted = counter("jselectors.connections.accepted", "echo");
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Socket s = new Socket();
+                s.connect(server.address("echo"));
+                sockets.add(s);
+            }
+            awaitValue("accepted", () -> counter("jselectors.connections.accepted", "echo"), accepted + 5);
+            get(server.address("http"), "/hello", null);
+            try (PrometheusTools.Prometheus prometheus = PrometheusTools.Prometheus.start(
+                    Server.format(admin.address("admin")), dir)) {
+                String selector = "jselectors_connections_accepted_total{protocol=\"echo\"}";
+                List<PrometheusTools.Sample> samples = List.of();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (samples.isEmpty() && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(250);
+                    samples = prometheus.query(selector);
+                }
+                assertThat(samples).as("Prometheus has %s (targets: %s)", selector, prometheus.targets()).hasSize(1);
+                PrometheusTools.Sample sample = samples.getFirst();
+                assertThat(sample.labels()).containsEntry("__name__", "jselectors_connections_accepted_total")
+                        .containsEntry("job", "jselectors")
+                        .containsEntry("instance", Server.format(admin.address("admin")))
+                        .containsEntry("listener", listener("echo"))
+                        .containsEntry("transport", "native")
+                        .containsEntry("selector", server.backend());
+                assertThat(sample.value()).isEqualTo(accepted + 5);
+                assertThat(prometheus.query("up{job=\"jselectors\"}")).singleElement()
+                        .extracting(PrometheusTools.Sample::value).isEqualTo(1.0);
+                assertThat(prometheus.query("jselectors_connections_active{protocol=\"echo\"}")).singleElement()
+                        .extracting(PrometheusTools.Sample::value).isEqualTo(active("echo"));
+                assertThat(prometheus.query("sum(jselectors_http_requests_total{status=\"2xx\"})")).singleElement()
+                        .extracting(PrometheusTools.Sample::value).satisfies(v -> assertThat(v).isGreaterThanOrEqualTo(1));
+                dashboardQueriesWork(prometheus);
+            }
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Every query of metrics/grafana-dashboard.json runs on this data: Prometheus accepts it, and
+     * it returns series whenever the meters it names are exposed (the loop meters appear once the
+     * loops are wired to LoopMeters).
+     */
+    private void dashboardQueriesWork(PrometheusTools.Prometheus prometheus) throws Exception {
+        Path dashboard = PrometheusTools.findUp("metrics/grafana-dashboard.json");
+        assertThat(dashboard).as("metrics/grafana-dashboard.json").isNotNull();
+        String json = Files.readString(dashboard);
+        Matcher m = Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(json);
+        List<String> exprs = new ArrayList<>();
+        while (m.find()) {
+            exprs.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
+        assertThat(exprs).hasSizeGreaterThan(20);
+        String exposed = get(admin.address("admin"), "/metrics", null).body();
+        Thread.sleep(3000); // rate() over 5 s wants at least two scrapes in the window
+        for (String expr : exprs) {
+            String query = expr.replace("$__rate_interval", "5s").replace("$instance", ".*");
+            List<PrometheusTools.Sample> result = prometheus.query(query);
+            Matcher names = Pattern
+                    .compile("\\b((?:jselectors|jvm|process|netty)_[a-z_]+)").matcher(query);
+            boolean allExposed = true;
+            while (names.find()) {
+                allExposed &= exposed.contains("\n" + names.group(1));
+            }
+            if (allExposed) {
+                assertThat(result).as("dashboard query %s", query).isNotEmpty();
+            }
+        }
+    }
+
+    private static URI uri(InetSocketAddress address, String path) {
+        return URI.create("http://" + Server.format(address) + path);
+    }
+
+    private HttpResponse<String> get(InetSocketAddress address, String path, String accept)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(address, path)).timeout(Duration.ofSeconds(10));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A blocking line client with a read timeout. */
+    private static final class LineClient implements AutoCloseable {
+        private final Socket socket = new Socket();
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        LineClient(InetSocketAddress address) throws IOException {
+            socket.connect(address);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        void send(String line) throws IOException {
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        void await(String text) throws IOException {
+            for (int i = 0; i < 1000; i++) {
+                String line = in.readLine();
+                if (line == null) {
+                    throw new IOException("closed while waiting for " + text);
+                }
+                if (line.contains(text)) {
+                    return;
+                }
+            }
+            throw new IOException("no line with " + text);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
