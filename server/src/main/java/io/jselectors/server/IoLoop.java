@@ -3,6 +3,8 @@ package io.jselectors.server;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
+import io.jselectors.server.metrics.LoopMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,14 +43,17 @@ final class IoLoop implements EventLoop {
     private final PriorityQueue<ScheduledTask> timers = new PriorityQueue<>();
     /** Set by the first {@code execute} after the loop last woke; saves a syscall per task. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final ReadyConsumer dispatcher = (key, events) -> ((IoHandler) key.data()).onReady(events);
+    private final ReadyConsumer dispatcher;
+    private final LoopMeters meters;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
     private long timerSequence;
 
-    IoLoop(String name, Selector selector) {
+    IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
         this.selector = selector;
+        this.meters = LoopMeters.register(registry, name, tasks::size);
+        this.dispatcher = meters.timed((key, events) -> ((IoHandler) key.data()).onReady(events));
         // A FastThreadLocalThread: netty-buffer 4.2 gives per-thread pool caches and recycles
         // buffer objects only on such threads; on a plain thread every read allocates a new one.
         this.thread = new FastThreadLocalThread(this::run, name);
@@ -120,16 +125,18 @@ final class IoLoop implements EventLoop {
         try {
             while (!stopping) {
                 long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
+                meters.beforeSelect();
+                int ready = 0;
                 try {
-                    selector.selectNanos(timeout, dispatcher);
+                    ready = selector.selectNanos(timeout, dispatcher);
                 } catch (IOException e) {
                     // A select failure is not a client's doing; report it and keep the loop alive.
                     log.error("{}: select failed", name, e);
                     sleepQuietly();
                 }
+                meters.afterSelect(ready);
                 wakeupPending.set(false);
-                runTimers();
-                runTasks();
+                meters.tasksRun(runTimers() + runTasks());
             }
             runTasks();
         } catch (Throwable t) {
@@ -140,6 +147,7 @@ final class IoLoop implements EventLoop {
             } catch (IOException e) {
                 log.warn("{}: closing selector", name, e);
             }
+            meters.close();
             terminated.countDown();
         }
     }
@@ -152,9 +160,10 @@ final class IoLoop implements EventLoop {
         return Math.max(0, next.deadline - System.nanoTime());
     }
 
-    private void runTimers() {
+    /** Runs the timers that are due; returns how many ran. */
+    private int runTimers() {
         if (timers.isEmpty()) {
-            return;
+            return 0;
         }
         long now = System.nanoTime();
         List<ScheduledTask> due = null;
@@ -164,25 +173,30 @@ final class IoLoop implements EventLoop {
             }
             due.add(timers.poll());
         }
+        int ran = 0;
         if (due != null) {
             for (ScheduledTask t : due) {
                 if (!t.cancelled) {
                     safeRun(t.task);
+                    ran++;
                 }
             }
         }
+        return ran;
     }
 
-    private void runTasks() {
-        // Bounded by what is queued now, so tasks that queue tasks cannot starve I/O.
+    /** Runs the tasks queued now (not those they queue, so tasks cannot starve I/O); returns how many. */
+    private int runTasks() {
         int n = tasks.size();
-        for (int i = 0; i < n; i++) {
+        int ran = 0;
+        for (; ran < n; ran++) {
             Runnable task = tasks.poll();
             if (task == null) {
                 break;
             }
             safeRun(task);
         }
+        return ran;
     }
 
     private void safeRun(Runnable task) {

@@ -1,15 +1,20 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.jselectors.server.metrics.AdminAddress;
+import io.jselectors.server.metrics.AdminProtocol;
+import io.jselectors.server.metrics.ServerMetrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +95,11 @@ final class ServeCommand implements Callable<Integer> {
                 + "Env: JSELECTORS_PLUGINS.")
     String plugins;
 
+    @Option(names = "--admin", paramLabel = "[HOST:]PORT|off", defaultValue = "${env:JSELECTORS_ADMIN:-127.0.0.1:9100}",
+            description = "Admin listener: GET /metrics (Prometheus) and /healthz, on a loop of its own "
+                + "(default: ${DEFAULT-VALUE}; off disables). Env: JSELECTORS_ADMIN.")
+    String admin;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -110,12 +120,41 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        MeterRegistry registry = new SimpleMeterRegistry();
-        server = Server.start(settings, protocols, registry);
+        Optional<InetSocketAddress> adminAddress;
+        try {
+            adminAddress = AdminAddress.parse(admin);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ServerMetrics metrics = ServerMetrics.create();
+        server = Server.start(settings, protocols, metrics.registry());
+        AtomicBoolean draining = new AtomicBoolean();
+        Server adminServer = null;
+        if (adminAddress.isPresent()) {
+            Protocols adminProtocols = new Protocols();
+            adminProtocols.add(new AdminProtocol(metrics, () -> !draining.get()));
+            ServerSettings adminSettings = ServerSettings.defaults(
+                            List.of(new ServerSettings.ListenerSpec(AdminProtocol.NAME, adminAddress.get())))
+                    .withWorkers(1)
+                    .withTransport(settings.transport(), settings.selector())
+                    .withLimits(Duration.ofSeconds(60), 64, Duration.ofSeconds(1));
+            try {
+                adminServer = Server.start(adminSettings, adminProtocols, metrics.registry(), "admin-");
+            } catch (IOException e) {
+                server.shutdown(); // the admin port is taken: fail the start, and say where
+                throw e;
+            }
+        }
+        Server admin = adminServer;
         CountDownLatch done = new CountDownLatch(1);
         Runnable stop = () -> {
             log.info("signal received: shutting down");
+            draining.set(true); // /healthz answers 503 while the drain runs
             server.shutdown();
+            if (admin != null) {
+                admin.shutdown();
+            }
+            metrics.close();
             done.countDown();
         };
         Signals.onTermination(stop);
@@ -179,27 +218,5 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    /** Parses {@code 10s}, {@code 500ms}, {@code 5m}, {@code 1h}, or plain seconds. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                } else if (v.endsWith("s")) {
-                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                } else if (v.endsWith("m")) {
-                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-                } else if (v.endsWith("h")) {
-                    return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                return Duration.ofSeconds(Long.parseLong(v));
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 10s, 500ms, 5m)");
-            }
-        }
     }
 }

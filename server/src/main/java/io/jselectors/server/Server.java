@@ -3,6 +3,7 @@ package io.jselectors.server;
 import io.jselectors.protocol.Protocol;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
@@ -55,14 +56,23 @@ public final class Server {
 
     /** Binds every listener and starts the loops; fails (and releases everything) if one cannot bind. */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry) throws IOException {
+        return start(settings, protocols, registry, "");
+    }
+
+    /**
+     * As {@link #start(ServerSettings, Protocols, MeterRegistry)}, with loop names (the {@code loop}
+     * tag of the loop meters) prefixed, so two servers can share one registry (the admin one).
+     */
+    static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix)
+            throws IOException {
         Transport transport = settings.transport().equals("nio") ? new NioTransport() : new NativeTransport();
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        IoLoop boss = new IoLoop("boss", transport.openSelector(settings.selector()));
+        IoLoop boss = new IoLoop(loopPrefix + "boss", transport.openSelector(settings.selector()), registry);
         Server server = new Server(settings, transport, boss, boss.selector().name());
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
             for (int i = 0; i < settings.workers(); i++) {
-                IoLoop loop = new IoLoop("worker-" + (i + 1), transport.openSelector(settings.selector()));
+                IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector()), registry);
                 server.workers.add(new Worker(loop, settings, alloc, transport, ids));
             }
             for (ServerSettings.ListenerSpec spec : settings.listeners()) {
@@ -75,8 +85,13 @@ public final class Server {
                 }
                 Tags tags = Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress()),
                         "transport", transport.name(), "selector", server.backend);
+                // The protocol's own meters get this listener's protocol and address tags, as
+                // ListenerContext promises, so two listeners (or the admin one) never share a series.
+                CompositeMeterRegistry tagged = new CompositeMeterRegistry();
+                tagged.config().commonTags(Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress())));
+                tagged.add(registry);
                 Listener listener = new Listener(protocol, socket,
-                        settings.options().getOrDefault(protocol.name(), Map.of()), registry, new ListenerMeters(registry, tags));
+                        settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags));
                 server.listeners.add(listener);
                 listener.createSharedState();
             }

@@ -46,7 +46,7 @@ class CommandLineTest {
 
     @Test
     void durationsTakeUnits() {
-        ServeCommand.DurationConverter c = new ServeCommand.DurationConverter();
+        DurationConverter c = new DurationConverter();
         assertEquals(Duration.ofMillis(500), c.convert("500ms"));
         assertEquals(Duration.ofSeconds(10), c.convert("10s"));
         assertEquals(Duration.ofMinutes(5), c.convert("5m"));

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import io.jselectors.server.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -138,25 +139,5 @@ public final class FetchCommand implements Callable<Integer> {
         }
         return n < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0)
                 : String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024.0));
-    }
-
-    /** {@code 500ms}, {@code 10s}, {@code 5m}, or a plain number of seconds. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v, 0, v.length() - 2, 10));
-                } else if (v.endsWith("s")) {
-                    return Duration.ofSeconds(Long.parseLong(v, 0, v.length() - 1, 10));
-                } else if (v.endsWith("m")) {
-                    return Duration.ofMinutes(Long.parseLong(v, 0, v.length() - 1, 10));
-                }
-                return Duration.ofSeconds(Long.parseLong(v));
-            } catch (NumberFormatException | IndexOutOfBoundsException e) {
-                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use e.g. 500ms, 10s, 1m)");
-            }
-        }
     }
 }

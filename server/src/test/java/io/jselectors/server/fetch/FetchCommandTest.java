@@ -70,13 +70,4 @@ class FetchCommandTest {
         assertThat(run("--timeout", "soon", "http://127.0.0.1:1/").status()).isEqualTo(2);
         assertThat(run().status()).isEqualTo(2);
     }
-
-    @Test
-    void durations() {
-        FetchCommand.DurationConverter c = new FetchCommand.DurationConverter();
-        assertThat(c.convert("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(c.convert("3s")).isEqualTo(Duration.ofSeconds(3));
-        assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.convert("7")).isEqualTo(Duration.ofSeconds(7));
-    }
 }
