@@ -117,6 +117,14 @@ class MetricsServerTest {
         assertThat(value.getAsDouble()).as(what).isEqualTo(expected);
     }
 
+    private static void awaitAtLeast(String what, DoubleSupplier value, double least) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!(value.getAsDouble() >= least) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertThat(value.getAsDouble()).as(what).isGreaterThanOrEqualTo(least);
+    }
+
     @Test
     void connectionMetersFollowAConnectionsLife() throws Exception {
         double accepted = counter("jselectors.connections.accepted", "echo");
@@ -140,6 +148,37 @@ class MetricsServerTest {
         awaitValue("active after close", () -> active("echo"), before);
         awaitValue("closed by peer", () -> counter("jselectors.connections.closed", "echo", "cause", "peer"),
                 closedByPeer + 1);
+    }
+
+    private double loopCount(String name, String loop) {
+        FunctionCounter c = registry.find(name).tag("loop", loop).functionCounter();
+        return c == null ? Double.NaN : c.count();
+    }
+
+    @Test
+    void loopMetersMoveWithTraffic() throws Exception {
+        for (String loop : List.of("boss", "worker-1", "admin-boss", "admin-worker-1")) {
+            assertThat(registry.find("jselectors.loop.selects").tag("loop", loop).functionCounter()).as(loop).isNotNull();
+        }
+        double selects = loopCount("jselectors.loop.selects", "worker-1");
+        double events = loopCount("jselectors.loop.ready.events", "worker-1");
+        double tasks = loopCount("jselectors.loop.tasks.run", "worker-1");
+        double busy = loopCount("jselectors.loop.working", "worker-1") + loopCount("jselectors.loop.blocked", "worker-1");
+        try (Socket s = new Socket()) {
+            s.connect(server.address("echo")); // the boss hands it to worker-1 with a task
+            s.setSoTimeout(10_000);
+            for (int i = 0; i < 10; i++) {
+                s.getOutputStream().write(i);
+                assertThat(s.getInputStream().read()).isEqualTo(i);
+            }
+        }
+        // The loop records a select after dispatching it, so the last echo may arrive first: poll.
+        awaitAtLeast("worker-1 tasks run (the adopt task)", () -> loopCount("jselectors.loop.tasks.run", "worker-1"), tasks + 1);
+        awaitAtLeast("worker-1 selects", () -> loopCount("jselectors.loop.selects", "worker-1"), selects + 10);
+        awaitAtLeast("worker-1 ready events", () -> loopCount("jselectors.loop.ready.events", "worker-1"), events + 10);
+        assertThat(loopCount("jselectors.loop.working", "worker-1") + loopCount("jselectors.loop.blocked", "worker-1"))
+                .isGreaterThan(busy);
+        assertThat(registry.get("jselectors.loop.tasks.pending").tag("loop", "worker-1").gauge().value()).isNotNegative();
     }
 
     @Test
