@@ -12,7 +12,7 @@
 # talks to 127.0.0.1 only and every step is bounded by a timeout.
 #
 # Servers (each started so that its PID is the java process: run.sh execs the command):
-#   jselectors  java -jar server/target/jselectors.jar serve --listen echo=127.0.0.1:PORT --workers 1
+#   jselectors  java -jar server/target/jselectors.jar serve --listen echo=127.0.0.1:PORT --workers 1 --admin off
 #   netty       io.jselectors.bench.NettyEchoServer PORT 1 (Netty 4.2, native epoll, 1 worker)
 #   c           the shared C epoll echo_server (the near-the-limit reference; not in the default)
 #
@@ -92,7 +92,7 @@ server_cmd() {
     case $1 in
         jselectors)
             [ -f "$SERVER_JAR" ] || return 0
-            echo "$JAVA --enable-native-access=ALL-UNNAMED -jar $SERVER_JAR serve --listen echo=$HOST:$PORT --workers 1" ;;
+            echo "$JAVA --enable-native-access=ALL-UNNAMED -jar $SERVER_JAR serve --listen echo=$HOST:$PORT --workers 1 --admin off" ;;
         netty)
             # Netty uses sun.misc.Unsafe; 'allow' only silences JDK 25's warning about it.
             echo "$JAVA --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench.NettyEchoServer $PORT 1" ;;

@@ -108,7 +108,7 @@ server_cmd() {
                 echo "skipping jselectors: its jar has no http protocol yet ('jselectors protocols' does not list it)" >&2
                 return 0
             fi
-            echo "$JAVA --enable-native-access=ALL-UNNAMED -jar $SERVER_JAR serve --listen http=$HOST:$PORT --workers 1" ;;
+            echo "$JAVA --enable-native-access=ALL-UNNAMED -jar $SERVER_JAR serve --listen http=$HOST:$PORT --workers 1 --admin off" ;;
         netty)
             # Netty uses sun.misc.Unsafe; 'allow' only silences JDK 25's warning about it.
             echo "$JAVA --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench.NettyHttpServer $PORT 1" ;;
