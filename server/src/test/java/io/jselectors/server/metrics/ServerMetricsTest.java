@@ -96,6 +96,14 @@ class ServerMetricsTest {
     }
 
     @Test
+    void cpuMetersHaveProcessorMetricsNamesAndPrometheusUnits() {
+        String text = scrape(null);
+        assertThat(text).containsPattern("(?m)^process_cpu_seconds_total [0-9.E]+$")
+                .containsPattern("(?m)^system_cpus [1-9]")
+                .contains("\nprocess_cpu_usage ", "\nsystem_cpu_usage ", "\nsystem_load_average_1m ");
+    }
+
+    @Test
     void promtoolAcceptsTheTextFormat() throws Exception {
         String problem = PrometheusTools.ensureInstalled();
         Assumptions.assumeTrue(problem == null, () -> "promtool cannot be installed here: " + problem);
