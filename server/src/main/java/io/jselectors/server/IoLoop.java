@@ -48,12 +48,21 @@ final class IoLoop implements EventLoop {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
     private long timerSequence;
+    /** The clock read once per wake-up, for timestamps that need no better than a loop turn. */
+    private long turnNanos = System.nanoTime();
+    private boolean clockFresh;
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
         this.selector = selector;
         this.meters = LoopMeters.register(registry, name, tasks::size);
-        this.dispatcher = meters.timed((key, events) -> ((IoHandler) key.data()).onReady(events));
+        this.dispatcher = meters.timed((key, events) -> {
+            if (!clockFresh) {
+                turnNanos = System.nanoTime(); // the first event of this wake-up reads the clock
+                clockFresh = true;
+            }
+            ((IoHandler) key.data()).onReady(events);
+        });
         // A FastThreadLocalThread: netty-buffer 4.2 gives per-thread pool caches and recycles
         // buffer objects only on such threads; on a plain thread every read allocates a new one.
         this.thread = new FastThreadLocalThread(this::run, name);
@@ -110,6 +119,15 @@ final class IoLoop implements EventLoop {
         timers.add(t);
     }
 
+    /**
+     * The time this loop last woke from select, read at its first dispatched event (or after
+     * select when none): one clock read per turn instead of one per event, for activity
+     * timestamps and idle timeouts. Loop thread only.
+     */
+    long turnNanos() {
+        return turnNanos;
+    }
+
     /** Asks the loop to finish its current turn and exit; callable from any thread. */
     void stop() {
         stopping = true;
@@ -126,6 +144,7 @@ final class IoLoop implements EventLoop {
             while (!stopping) {
                 long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
                 meters.beforeSelect();
+                clockFresh = false;
                 int ready = 0;
                 try {
                     ready = selector.selectNanos(timeout, dispatcher);
@@ -135,6 +154,9 @@ final class IoLoop implements EventLoop {
                     sleepQuietly();
                 }
                 meters.afterSelect(ready);
+                if (!clockFresh) {
+                    turnNanos = System.nanoTime(); // nothing was dispatched: timers and tasks follow
+                }
                 wakeupPending.set(false);
                 meters.tasksRun(runTimers() + runTasks());
             }

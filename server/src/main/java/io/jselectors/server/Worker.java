@@ -91,8 +91,9 @@ final class Worker {
         return open.get();
     }
 
+    /** The loop's clock for activity timestamps, read once per loop turn. */
     long now() {
-        return System.nanoTime();
+        return loop.turnNanos();
     }
 
     IoLoop loop() {
