@@ -1,19 +1,11 @@
 package io.jselectors.bench;
 
 import io.jselectors.posix.Errno;
-import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
-import io.jselectors.posix.Native;
-import io.jselectors.posix.SocketOption;
-import io.jselectors.posix.Sockets;
-import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
-import io.jselectors.selector.SelectorKey;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A closed-loop echo load generator written on our own {@link Selector}, the classic selectors
@@ -34,35 +26,19 @@ import java.util.concurrent.TimeUnit;
  *     io.jselectors.bench.EchoLoad -c 100 -d 1 -s 64 -t 10 -p 9000
  * }
  */
-public final class EchoLoad implements AutoCloseable {
+public final class EchoLoad extends LoadLoop<EchoConnection> {
 
     /** Most bytes per read or write call; also the size of the one read buffer. */
     static final int MAX_CHUNK = 256 * 1024;
 
-    /** How long all connections together may take to connect before the run is abandoned. */
-    static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
     private final EchoLoadOptions options;
-    private final Selector selector;
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment callState = Native.newCallState(arena);
     private final MemorySegment readBuffer = arena.allocate(MAX_CHUNK);
     private final Payload payload = new Payload(arena, MAX_CHUNK);
-    private final EchoConnection[] connections;
-    // A field, so that select is not handed a new lambda every turn.
-    private final ReadyConsumer onReady = this::onReady;
-
-    private int connecting;
-    private long errors;
-    private long mismatches;
-    private String firstError;
-    private IOException connectFailure;
 
     /** Opens the selector; connections are opened by {@link #run()}. */
     public EchoLoad(EchoLoadOptions options) throws IOException {
+        super(options.selector(), options.address(), new EchoConnection[options.connections()]);
         this.options = options;
-        this.selector = options.selector() == null ? Selector.open() : Selector.open(options.selector());
-        this.connections = new EchoConnection[options.connections()];
     }
 
     /** What one run measured. */
@@ -107,6 +83,11 @@ public final class EchoLoad implements AutoCloseable {
         }
     }
 
+    @Override
+    EchoConnection newConnection(int index, int fd) {
+        return new EchoConnection(index, fd);
+    }
+
     /**
      * Connects, warms up, measures and returns the result. Bounded: at most the connect timeout,
      * the warm-up and the measured seconds.
@@ -114,18 +95,7 @@ public final class EchoLoad implements AutoCloseable {
      * @throws IOException if a connection cannot be opened or connected
      */
     public Result run() throws IOException {
-        openConnections();
-        long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
-        while (connecting > 0 && connectFailure == null && System.nanoTime() < deadline) {
-            selector.selectNanos(deadline - System.nanoTime(), onReady);
-        }
-        if (connectFailure != null) {
-            throw connectFailure;
-        }
-        if (connecting > 0) {
-            throw new IOException(connecting + " of " + connections.length + " connections to " + options.address()
-                    + " did not connect within " + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s");
-        }
+        connectAll();
         runUntil(System.nanoTime() + nanos(options.warmupSeconds()));
         ProcStats.Snapshot serverBefore = options.serverPid() > 0 ? ProcStats.Snapshot.take(options.serverPid()) : null;
         long before = receivedTotal();
@@ -134,74 +104,13 @@ public final class EchoLoad implements AutoCloseable {
         long bytes = receivedTotal() - before;
         ProcStats.ServerUsage server = serverBefore == null ? null
                 : serverBefore.until(ProcStats.Snapshot.take(options.serverPid()), bytes / (double) options.size());
-        int alive = 0;
-        for (EchoConnection c : connections) {
-            alive += c.alive ? 1 : 0;
-        }
-        return new Result(options, selector.name(), (end - start) / 1e9, bytes, errors, mismatches, alive, firstError,
+        return new Result(options, selector.name(), (end - start) / 1e9, bytes, errors, mismatches, alive(), firstError,
                 server);
     }
 
-    private void openConnections() throws IOException {
-        for (int i = 0; i < connections.length; i++) {
-            int fd;
-            try {
-                fd = Sockets.connect(options.address());
-            } catch (ErrnoException e) {
-                throw new IOException("connection " + i + " to " + options.address() + ": " + e.getMessage(), e);
-            }
-            EchoConnection c = new EchoConnection(i, fd);
-            connections[i] = c;
-            // Connected or still connecting, the socket turns writable once the handshake is done.
-            selector.register(c, Selector.EVENT_WRITE, c);
-            connecting++;
-        }
-    }
-
-    /** Serves events until {@code deadline} (System.nanoTime) or until every connection failed. */
-    private long runUntil(long deadline) throws IOException {
-        long now = System.nanoTime();
-        while (now < deadline && errors < connections.length) {
-            selector.selectNanos(deadline - now, onReady);
-            now = System.nanoTime();
-        }
-        return now;
-    }
-
-    private void onReady(SelectorKey key, int events) {
-        EchoConnection c = (EchoConnection) key.data();
-        if (!c.alive) {
-            return;
-        }
-        if (!c.connected) {
-            finishConnect(c);
-            return;
-        }
-        if ((events & Selector.EVENT_READ) != 0) {
-            onReadable(c);
-        }
-        if (c.alive && (events & Selector.EVENT_WRITE) != 0) {
-            sendMore(c);
-        }
-    }
-
-    private void finishConnect(EchoConnection c) {
-        try {
-            Sockets.finishConnect(c.fd);
-            Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
-            c.connected = true;
-            connecting--;
-            selector.modify(c, Selector.EVENT_READ, c);
-        } catch (IOException e) {
-            connectFailure = new IOException(c + " to " + options.address() + ": " + e.getMessage(), e);
-            fail(c, e.getMessage());
-            return;
-        }
-        sendMore(c);
-    }
-
     /** Sends until {@code depth} messages beyond the last completed one are in flight. */
-    private void sendMore(EchoConnection c) {
+    @Override
+    void sendMore(EchoConnection c) {
         long size = options.size();
         long target = (c.received / size + options.depth()) * size;
         while (c.sent < target) {
@@ -223,7 +132,8 @@ public final class EchoLoad implements AutoCloseable {
         watchWrite(c, false);
     }
 
-    private void onReadable(EchoConnection c) {
+    @Override
+    void onReadable(EchoConnection c) {
         long n = Libc.read(callState, c.fd, readBuffer.address(), MAX_CHUNK);
         if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
             return; // a spurious wakeup: nothing to read after all
@@ -245,47 +155,6 @@ public final class EchoLoad implements AutoCloseable {
         sendMore(c);
     }
 
-    private void watchWrite(EchoConnection c, boolean on) {
-        if (c.watchingWrite == on) {
-            return;
-        }
-        try {
-            selector.modify(c, on ? Selector.EVENT_READ | Selector.EVENT_WRITE : Selector.EVENT_READ, c);
-            c.watchingWrite = on;
-        } catch (IOException e) {
-            fail(c, "modify: " + e.getMessage());
-        }
-    }
-
-    /** Counts the failure, then unregisters and closes the connection; later events are dropped. */
-    private void fail(EchoConnection c, String why) {
-        if (!c.alive) {
-            return;
-        }
-        errors++;
-        if (firstError == null) {
-            firstError = c + ": " + why;
-        }
-        closeConnection(c);
-    }
-
-    private void closeConnection(EchoConnection c) {
-        if (!c.alive) {
-            return;
-        }
-        try {
-            selector.unregister(c);
-        } catch (IOException | RuntimeException ignored) {
-            // Closing anyway: the fd leaves the kernel's interest set when it is closed.
-        }
-        c.alive = false;
-        try {
-            Libc.close(c.fd);
-        } catch (ErrnoException ignored) {
-            // close releases the fd even when it reports an error; nothing to retry.
-        }
-    }
-
     private long receivedTotal() {
         long total = 0;
         for (EchoConnection c : connections) {
@@ -296,21 +165,6 @@ public final class EchoLoad implements AutoCloseable {
 
     private static long nanos(double seconds) {
         return (long) (seconds * 1e9);
-    }
-
-    /** Closes every connection still open, the selector and the native memory. */
-    @Override
-    public void close() throws IOException {
-        try {
-            for (EchoConnection c : connections) {
-                if (c != null) {
-                    closeConnection(c);
-                }
-            }
-            selector.close();
-        } finally {
-            arena.close();
-        }
     }
 
     /**

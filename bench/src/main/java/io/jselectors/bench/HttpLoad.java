@@ -1,21 +1,13 @@
 package io.jselectors.bench;
 
 import io.jselectors.posix.Errno;
-import io.jselectors.posix.ErrnoException;
-import io.jselectors.posix.Libc;
-import io.jselectors.posix.Native;
-import io.jselectors.posix.SocketOption;
 import io.jselectors.posix.Sockets;
-import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
-import io.jselectors.selector.SelectorKey;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A closed-loop HTTP/1.1 load generator on our own {@link Selector}, {@link EchoLoad}'s HTTP
@@ -34,37 +26,23 @@ import java.util.concurrent.TimeUnit;
  *     io.jselectors.bench.HttpLoad -c 100 -d 16 --path /hello -t 10 -p 9001
  * }
  */
-public final class HttpLoad implements AutoCloseable {
+public final class HttpLoad extends LoadLoop<HttpConnection> {
 
     /** Bytes per read call, and the size of the read buffers. */
     static final int READ_CHUNK = 64 * 1024;
 
-    /** How long all connections together may take to connect before the run is abandoned. */
-    static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
     private final HttpLoadOptions options;
-    private final Selector selector;
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment callState = Native.newCallState(arena);
     private final MemorySegment readBuffer = arena.allocate(READ_CHUNK);
     private final byte[] heapChunk = new byte[READ_CHUNK];
     /** The request repeated depth + 1 times, so any run of up to depth requests from any phase is contiguous. */
     private final MemorySegment requests;
     private final int requestLength;
     private final byte[] expectedBody;
-    private final HttpConnection[] connections;
-    private final ReadyConsumer onReady = this::onReady;
-
-    private int connecting;
-    private long errors;
-    private long mismatches;
-    private String firstError;
-    private IOException connectFailure;
 
     /** Opens the selector and lays out the requests; connections are opened by {@link #run()}. */
     public HttpLoad(HttpLoadOptions options) throws IOException {
+        super(options.selector(), options.address(), new HttpConnection[options.connections()]);
         this.options = options;
-        this.selector = options.selector() == null ? Selector.open() : Selector.open(options.selector());
         byte[] request = options.request();
         this.requestLength = request.length;
         this.requests = arena.allocate((long) request.length * (options.depth() + 1));
@@ -72,7 +50,6 @@ public final class HttpLoad implements AutoCloseable {
             MemorySegment.copy(request, 0, requests, ValueLayout.JAVA_BYTE, (long) i * request.length, request.length);
         }
         this.expectedBody = options.body() == null ? null : options.body().getBytes(StandardCharsets.UTF_8);
-        this.connections = new HttpConnection[options.connections()];
     }
 
     /** What one run measured. */
@@ -114,6 +91,11 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
+    @Override
+    HttpConnection newConnection(int index, int fd) {
+        return new HttpConnection(index, fd, expectedBody);
+    }
+
     /**
      * Connects, warms up, measures and returns the result. Bounded: at most the connect timeout,
      * the warm-up and the measured seconds.
@@ -121,18 +103,7 @@ public final class HttpLoad implements AutoCloseable {
      * @throws IOException if a connection cannot be opened or connected
      */
     public Result run() throws IOException {
-        openConnections();
-        long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
-        while (connecting > 0 && connectFailure == null && System.nanoTime() < deadline) {
-            selector.selectNanos(deadline - System.nanoTime(), onReady);
-        }
-        if (connectFailure != null) {
-            throw connectFailure;
-        }
-        if (connecting > 0) {
-            throw new IOException(connecting + " of " + connections.length + " connections to " + options.address()
-                    + " did not connect within " + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s");
-        }
+        connectAll();
         runUntil(System.nanoTime() + (long) (options.warmupSeconds() * 1e9));
         ProcStats.Snapshot serverBefore = options.serverPid() > 0 ? ProcStats.Snapshot.take(options.serverPid()) : null;
         long responsesBefore = total(true);
@@ -143,72 +114,13 @@ public final class HttpLoad implements AutoCloseable {
         long responses = total(true) - responsesBefore;
         ProcStats.ServerUsage server = serverBefore == null ? null
                 : serverBefore.until(ProcStats.Snapshot.take(options.serverPid()), responses);
-        int alive = 0;
-        for (HttpConnection c : connections) {
-            alive += c.alive ? 1 : 0;
-        }
         return new Result(options, selector.name(), (end - start) / 1e9, responses, total(false) - bytesBefore,
-                non200Total() - non200Before, errors, mismatches, alive, firstError, server);
-    }
-
-    private void openConnections() throws IOException {
-        for (int i = 0; i < connections.length; i++) {
-            int fd;
-            try {
-                fd = Sockets.connect(options.address());
-            } catch (ErrnoException e) {
-                throw new IOException("connection " + i + " to " + options.address() + ": " + e.getMessage(), e);
-            }
-            HttpConnection c = new HttpConnection(i, fd, expectedBody);
-            connections[i] = c;
-            selector.register(c, Selector.EVENT_WRITE, c);
-            connecting++;
-        }
-    }
-
-    private long runUntil(long deadline) throws IOException {
-        long now = System.nanoTime();
-        while (now < deadline && errors < connections.length) {
-            selector.selectNanos(deadline - now, onReady);
-            now = System.nanoTime();
-        }
-        return now;
-    }
-
-    private void onReady(SelectorKey key, int events) {
-        HttpConnection c = (HttpConnection) key.data();
-        if (!c.alive) {
-            return;
-        }
-        if (!c.connected) {
-            finishConnect(c);
-            return;
-        }
-        if ((events & Selector.EVENT_READ) != 0) {
-            onReadable(c);
-        }
-        if (c.alive && (events & Selector.EVENT_WRITE) != 0) {
-            sendMore(c);
-        }
-    }
-
-    private void finishConnect(HttpConnection c) {
-        try {
-            Sockets.finishConnect(c.fd);
-            Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
-            c.connected = true;
-            connecting--;
-            selector.modify(c, Selector.EVENT_READ, c);
-        } catch (IOException e) {
-            connectFailure = new IOException(c + " to " + options.address() + ": " + e.getMessage(), e);
-            fail(c, e.getMessage());
-            return;
-        }
-        sendMore(c);
+                non200Total() - non200Before, errors, mismatches, alive(), firstError, server);
     }
 
     /** Sends until {@code depth} requests beyond the last complete response are out. */
-    private void sendMore(HttpConnection c) {
+    @Override
+    void sendMore(HttpConnection c) {
         long target = (c.checker.responses() + options.depth()) * requestLength;
         while (c.sent < target) {
             long len = target - c.sent;
@@ -231,7 +143,8 @@ public final class HttpLoad implements AutoCloseable {
         watchWrite(c, false);
     }
 
-    private void onReadable(HttpConnection c) {
+    @Override
+    void onReadable(HttpConnection c) {
         // SAFETY: readBuffer lives as long as this load's arena and is READ_CHUNK bytes long.
         long n = Sockets.recv(callState, c.fd, readBuffer.address(), READ_CHUNK);
         if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
@@ -257,46 +170,6 @@ public final class HttpLoad implements AutoCloseable {
         sendMore(c);
     }
 
-    private void watchWrite(HttpConnection c, boolean on) {
-        if (c.watchingWrite == on) {
-            return;
-        }
-        try {
-            selector.modify(c, on ? Selector.EVENT_READ | Selector.EVENT_WRITE : Selector.EVENT_READ, c);
-            c.watchingWrite = on;
-        } catch (IOException e) {
-            fail(c, "modify: " + e.getMessage());
-        }
-    }
-
-    private void fail(HttpConnection c, String why) {
-        if (!c.alive) {
-            return;
-        }
-        errors++;
-        if (firstError == null) {
-            firstError = c + ": " + why;
-        }
-        closeConnection(c);
-    }
-
-    private void closeConnection(HttpConnection c) {
-        if (!c.alive) {
-            return;
-        }
-        try {
-            selector.unregister(c);
-        } catch (IOException | RuntimeException ignored) {
-            // Closing anyway: the fd leaves the kernel's interest set when it is closed.
-        }
-        c.alive = false;
-        try {
-            Libc.close(c.fd);
-        } catch (ErrnoException ignored) {
-            // close releases the fd even when it reports an error; nothing to retry.
-        }
-    }
-
     /** Responses ({@code true}) or bytes received ({@code false}) over all connections. */
     private long total(boolean responses) {
         long sum = 0;
@@ -312,21 +185,6 @@ public final class HttpLoad implements AutoCloseable {
             sum += c.checker.non200();
         }
         return sum;
-    }
-
-    /** Closes every connection still open, the selector and the native memory. */
-    @Override
-    public void close() throws IOException {
-        try {
-            for (HttpConnection c : connections) {
-                if (c != null) {
-                    closeConnection(c);
-                }
-            }
-            selector.close();
-        } finally {
-            arena.close();
-        }
     }
 
     /**
