@@ -2,7 +2,6 @@ package io.jselectors.bench;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Locale;
 
 /**
  * What one {@link EchoLoad} run does: where to connect, how many connections, how many messages
@@ -63,20 +62,11 @@ public record EchoLoadOptions(
 
     /** Validates the fields; see the {@code MAX_} constants for the limits. */
     public EchoLoadOptions {
-        if (!address.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("refusing non-loopback address " + address.getAddress().getHostAddress()
-                    + ": EchoLoad only talks to this machine");
-        }
-        check("-c (connections)", connections, 1, MAX_CONNECTIONS);
-        check("-d (depth)", depth, 1, MAX_DEPTH);
-        check("-s (size)", size, 1, MAX_SIZE);
-        if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
-            throw new IllegalArgumentException("-t (seconds) must be in (0, " + (int) MAX_SECONDS + "], got " + seconds);
-        }
-        if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
-            throw new IllegalArgumentException(
-                    "-w (warm-up seconds) must be in [0, " + (int) MAX_WARMUP_SECONDS + "], got " + warmupSeconds);
-        }
+        LoadArgs.checkLoopback(address, "EchoLoad");
+        LoadArgs.check("-c (connections)", connections, 1, MAX_CONNECTIONS);
+        LoadArgs.check("-d (depth)", depth, 1, MAX_DEPTH);
+        LoadArgs.check("-s (size)", size, 1, MAX_SIZE);
+        LoadArgs.checkDurations(seconds, warmupSeconds);
         if (serverPid < 0) {
             throw new IllegalArgumentException("--server-pid must be a process id, got " + serverPid);
         }
@@ -89,78 +79,23 @@ public record EchoLoadOptions(
      *     out of range or a non-loopback host
      */
     public static EchoLoadOptions parse(String... args) {
-        String host = "127.0.0.1";
-        int port = DEFAULT_PORT;
-        int connections = 100;
-        int depth = 1;
+        LoadArgs common = new LoadArgs(DEFAULT_PORT);
         int size = 64;
-        double seconds = 10;
-        double warmup = 1;
-        String selector = null;
-        long serverPid = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + flag);
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "-c" -> connections = parseInt(flag, value);
-                case "-d" -> depth = parseInt(flag, value);
-                case "-s" -> size = parseInt(flag, value);
-                case "-t" -> seconds = parseDouble(flag, value);
-                case "-w" -> warmup = parseDouble(flag, value);
-                case "-p", "--port" -> port = parseInt(flag, value);
-                case "--host" -> host = value;
-                case "--selector" -> selector = value;
-                case "--server-pid" -> serverPid = parseInt(flag, value);
-                default -> throw new IllegalArgumentException("unknown option " + flag);
+            String value = LoadArgs.valueAfter(args, i++);
+            if (flag.equals("-s")) {
+                size = LoadArgs.parseInt(flag, value);
+            } else if (!common.accept(flag, value)) {
+                throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("-p (port) must be in [1, 65535], got " + port);
-        }
-        return new EchoLoadOptions(new InetSocketAddress(loopback(host), port), connections, depth, size, seconds,
-                warmup, selector, serverPid);
+        return new EchoLoadOptions(common.address(), common.connections, common.depth, size, common.seconds,
+                common.warmup, common.selector, common.serverPid);
     }
 
     /** Resolves {@code host} without DNS: an IP literal or {@code localhost}. */
     static InetAddress loopback(String host) {
-        if (host.toLowerCase(Locale.ROOT).equals("localhost")) {
-            return InetAddress.getLoopbackAddress();
-        }
-        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        InetAddress address;
-        try {
-            address = InetAddress.ofLiteral(literal);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--host must be an IP address or localhost, got " + host, e);
-        }
-        if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException("refusing non-loopback address " + host + ": EchoLoad only talks to this machine");
-        }
-        return address;
-    }
-
-    private static void check(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-        }
-    }
-
-    private static int parseInt(String flag, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs an integer, got " + value, e);
-        }
-    }
-
-    private static double parseDouble(String flag, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a number, got " + value, e);
-        }
+        return LoadArgs.loopback(host);
     }
 }

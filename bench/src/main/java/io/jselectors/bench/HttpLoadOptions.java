@@ -59,12 +59,9 @@ public record HttpLoadOptions(
 
     /** Validates the fields; see the {@code MAX_} constants and {@link EchoLoadOptions}'s. */
     public HttpLoadOptions {
-        if (!address.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("refusing non-loopback address " + address.getAddress().getHostAddress()
-                    + ": HttpLoad only talks to this machine");
-        }
-        check("-c (connections)", connections, 1, EchoLoadOptions.MAX_CONNECTIONS);
-        check("-d (depth)", depth, 1, MAX_DEPTH);
+        LoadArgs.checkLoopback(address, "HttpLoad");
+        LoadArgs.check("-c (connections)", connections, 1, EchoLoadOptions.MAX_CONNECTIONS);
+        LoadArgs.check("-d (depth)", depth, 1, MAX_DEPTH);
         if (path.isEmpty() || path.charAt(0) != '/' || path.length() > MAX_PATH
                 || !path.chars().allMatch(ch -> ch > ' ' && ch < 127)) {
             throw new IllegalArgumentException("--path must start with / and be at most " + MAX_PATH
@@ -73,13 +70,7 @@ public record HttpLoadOptions(
         if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY) {
             throw new IllegalArgumentException("--body is longer than " + MAX_BODY + " bytes");
         }
-        if (!(seconds > 0 && seconds <= EchoLoadOptions.MAX_SECONDS)) {
-            throw new IllegalArgumentException("-t (seconds) must be in (0, " + (int) EchoLoadOptions.MAX_SECONDS + "], got " + seconds);
-        }
-        if (!(warmupSeconds >= 0 && warmupSeconds <= EchoLoadOptions.MAX_WARMUP_SECONDS)) {
-            throw new IllegalArgumentException("-w (warm-up seconds) must be in [0, "
-                    + (int) EchoLoadOptions.MAX_WARMUP_SECONDS + "], got " + warmupSeconds);
-        }
+        LoadArgs.checkDurations(seconds, warmupSeconds);
         if (serverPid < 0) {
             throw new IllegalArgumentException("--server-pid must be a process id, got " + serverPid);
         }
@@ -100,66 +91,27 @@ public record HttpLoadOptions(
      *     out of range or a non-loopback host
      */
     public static HttpLoadOptions parse(String... args) {
-        String host = "127.0.0.1";
-        int port = DEFAULT_PORT;
-        int connections = 100;
-        int depth = 1;
+        LoadArgs common = new LoadArgs(DEFAULT_PORT);
         String path = "/hello";
         String body = HELLO;
-        double seconds = 10;
-        double warmup = 1;
-        String selector = null;
-        long serverPid = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--any-body")) {
                 body = null;
                 continue;
             }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + flag);
-            }
-            String value = args[++i];
+            String value = LoadArgs.valueAfter(args, i++);
             switch (flag) {
-                case "-c" -> connections = parseInt(flag, value);
-                case "-d" -> depth = parseInt(flag, value);
-                case "-t" -> seconds = parseDouble(flag, value);
-                case "-w" -> warmup = parseDouble(flag, value);
-                case "-p", "--port" -> port = parseInt(flag, value);
-                case "--host" -> host = value;
                 case "--path" -> path = value;
                 case "--body" -> body = value;
-                case "--selector" -> selector = value;
-                case "--server-pid" -> serverPid = parseInt(flag, value);
-                default -> throw new IllegalArgumentException("unknown option " + flag);
+                default -> {
+                    if (!common.accept(flag, value)) {
+                        throw new IllegalArgumentException("unknown option " + flag);
+                    }
+                }
             }
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("-p (port) must be in [1, 65535], got " + port);
-        }
-        return new HttpLoadOptions(new InetSocketAddress(EchoLoadOptions.loopback(host), port), connections, depth,
-                path, body, seconds, warmup, selector, serverPid);
-    }
-
-    private static void check(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
-        }
-    }
-
-    private static int parseInt(String flag, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs an integer, got " + value, e);
-        }
-    }
-
-    private static double parseDouble(String flag, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a number, got " + value, e);
-        }
+        return new HttpLoadOptions(common.address(), common.connections, common.depth, path, body, common.seconds,
+                common.warmup, common.selector, common.serverPid);
     }
 }
