@@ -1,22 +1,11 @@
 package io.jselectors.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -32,7 +21,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
@@ -68,14 +56,10 @@ public final class NettyHttpServer implements AutoCloseable {
     /** The current {@code Date} value; one writer (a timer on a worker loop), read by every loop. */
     private static volatile AsciiString date = now();
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final Channel listener;
+    private final NettyEpoll epoll;
 
-    private NettyHttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
-        this.boss = boss;
-        this.workers = workers;
-        this.listener = listener;
+    private NettyHttpServer(NettyEpoll epoll) {
+        this.epoll = epoll;
     }
 
     private static AsciiString now() {
@@ -136,78 +120,29 @@ public final class NettyHttpServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     public static NettyHttpServer start(int port, int workerCount) throws InterruptedException {
-        if (workerCount < 1 || workerCount > NettyEchoServer.MAX_WORKERS) {
-            throw new IllegalArgumentException("workers must be in [1, " + NettyEchoServer.MAX_WORKERS + "], got " + workerCount);
-        }
-        if (!Epoll.isAvailable()) {
-            throw new IllegalStateException("Netty's native epoll transport is not available", Epoll.unavailabilityCause());
-        }
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerCount, EpollIoHandler.newFactory());
-        try {
-            HelloHandler handler = new HelloHandler();
-            Channel listener = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(EpollServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.ALLOCATOR, new PooledByteBufAllocator(true))
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), handler);
-                        }
-                    })
-                    .bind(new InetSocketAddress("127.0.0.1", port))
-                    .sync()
-                    .channel();
-            workers.next().scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS);
-            return new NettyHttpServer(boss, workers, listener);
-        } catch (InterruptedException | RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        HelloHandler handler = new HelloHandler();
+        return new NettyHttpServer(NettyEpoll.bind(port, workerCount, p -> p.addLast(new HttpServerCodec(), handler),
+                workers -> workers.next().scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS)));
     }
 
     /** The port it listens on. */
     public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        return epoll.port();
     }
 
     /** Blocks until the listener is closed. */
     public void awaitClose() throws InterruptedException {
-        listener.closeFuture().sync();
+        epoll.awaitClose();
     }
 
     /** Closes the listener and every connection, and stops the threads. */
     @Override
     public void close() {
-        listener.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        epoll.close();
     }
 
     /** {@code NettyHttpServer PORT [WORKERS]}: serves until killed (SIGTERM stops it cleanly). */
     public static void main(String[] args) throws InterruptedException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: NettyHttpServer PORT [WORKERS]   (listens on 127.0.0.1, 1 worker by default)");
-            System.exit(2);
-        }
-        int port;
-        int workerCount;
-        try {
-            port = Integer.parseInt(args[0]);
-            workerCount = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        } catch (NumberFormatException e) {
-            System.err.println("NettyHttpServer: PORT and WORKERS must be integers: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        NettyHttpServer server = start(port, workerCount);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "netty-http-shutdown"));
-        System.out.println("netty http server on 127.0.0.1:" + server.port() + ", " + workerCount + " worker(s), epoll");
-        server.awaitClose();
+        NettyEpoll.serve("NettyHttpServer", "http", args, (port, workers) -> start(port, workers).epoll);
     }
 }
