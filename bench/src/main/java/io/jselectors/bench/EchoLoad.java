@@ -44,7 +44,7 @@ public final class EchoLoad extends LoadLoop<EchoConnection> {
     /** What one run measured. */
     public record Result(
             EchoLoadOptions options, String selector, double seconds, long bytes, long errors, long mismatches, int alive,
-            String firstError, ProcStats.ServerUsage server) {
+            String firstError, ProcStats.ServerUsage server) implements LoadLoop.Outcome {
 
         /** Completed round trips (messages echoed back in full) per second. */
         public double roundTripsPerSecond() {
@@ -57,6 +57,7 @@ public final class EchoLoad extends LoadLoop<EchoConnection> {
         }
 
         /** For people: the rates and what went wrong. */
+        @Override
         public String summary() {
             return String.format(Locale.ROOT,
                     "EchoLoad on %s: %d connections x %d in flight x %d B for %.2f s: %,.0f round trips/s, %.2f MiB/s, "
@@ -69,6 +70,7 @@ public final class EchoLoad extends LoadLoop<EchoConnection> {
          * For scripts: one line of {@code key=value}, with the keys the shared {@code run.sh} reads
          * from the C {@code echo_load} ({@code rtt_per_s}, {@code MiB_per_s}, {@code errors}).
          */
+        @Override
         public String line() {
             return String.format(Locale.ROOT,
                     "echo_load_java conns=%d depth=%d size=%d seconds=%.2f rtt_per_s=%.1f MiB_per_s=%.2f errors=%d "
@@ -78,6 +80,7 @@ public final class EchoLoad extends LoadLoop<EchoConnection> {
         }
 
         /** No connection failed and every byte came back as sent. */
+        @Override
         public boolean clean() {
             return errors == 0 && mismatches == 0;
         }
@@ -172,31 +175,10 @@ public final class EchoLoad extends LoadLoop<EchoConnection> {
      * wrong (the result is printed either way), 2 for bad arguments.
      */
     public static void main(String[] args) {
-        EchoLoadOptions options;
-        try {
-            if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
-                System.out.print(EchoLoadOptions.USAGE);
-                return;
+        LoadLoop.main("EchoLoad", EchoLoadOptions.USAGE, args, EchoLoadOptions::parse, options -> {
+            try (EchoLoad load = new EchoLoad(options)) {
+                return load.run();
             }
-            options = EchoLoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("EchoLoad: " + e.getMessage());
-            System.err.print(EchoLoadOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        Result result;
-        try (EchoLoad load = new EchoLoad(options)) {
-            result = load.run();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("EchoLoad: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        System.err.println(result.summary());
-        System.out.println(result.line());
-        if (!result.clean()) {
-            System.exit(1);
-        }
+        });
     }
 }

@@ -55,7 +55,7 @@ public final class HttpLoad extends LoadLoop<HttpConnection> {
     /** What one run measured. */
     public record Result(
             HttpLoadOptions options, String selector, double seconds, long responses, long bytes, long non200,
-            long errors, long mismatches, int alive, String firstError, ProcStats.ServerUsage server) {
+            long errors, long mismatches, int alive, String firstError, ProcStats.ServerUsage server) implements LoadLoop.Outcome {
 
         /** Complete responses per second. */
         public double responsesPerSecond() {
@@ -68,6 +68,7 @@ public final class HttpLoad extends LoadLoop<HttpConnection> {
         }
 
         /** For people: the rates and what went wrong. */
+        @Override
         public String summary() {
             return String.format(Locale.ROOT,
                     "HttpLoad on %s: %d connections x %d in flight, GET %s for %.2f s: %,.0f responses/s, %.2f MiB/s, "
@@ -77,6 +78,7 @@ public final class HttpLoad extends LoadLoop<HttpConnection> {
         }
 
         /** For scripts: one {@code key=value} line with the keys run.sh reads from wrk ({@code rps}, {@code non2xx}). */
+        @Override
         public String line() {
             return String.format(Locale.ROOT,
                     "http_load conns=%d depth=%d seconds=%.2f responses=%d rps=%.1f MiB_per_s=%.2f errors=%d non2xx=%d "
@@ -86,6 +88,7 @@ public final class HttpLoad extends LoadLoop<HttpConnection> {
         }
 
         /** No connection failed, every response was a 200 with the expected body. */
+        @Override
         public boolean clean() {
             return errors == 0 && mismatches == 0 && non200 == 0;
         }
@@ -192,31 +195,10 @@ public final class HttpLoad extends LoadLoop<HttpConnection> {
      * a 200 with the expected body (the result is printed either way), 2 for bad arguments.
      */
     public static void main(String[] args) {
-        HttpLoadOptions options;
-        try {
-            if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
-                System.out.print(HttpLoadOptions.USAGE);
-                return;
+        LoadLoop.main("HttpLoad", HttpLoadOptions.USAGE, args, HttpLoadOptions::parse, options -> {
+            try (HttpLoad load = new HttpLoad(options)) {
+                return load.run();
             }
-            options = HttpLoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("HttpLoad: " + e.getMessage());
-            System.err.print(HttpLoadOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        Result result;
-        try (HttpLoad load = new HttpLoad(options)) {
-            result = load.run();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("HttpLoad: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        System.err.println(result.summary());
-        System.out.println(result.line());
-        if (!result.clean()) {
-            System.exit(1);
-        }
+        });
     }
 }

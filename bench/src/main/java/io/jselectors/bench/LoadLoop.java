@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,21 @@ import java.util.concurrent.TimeUnit;
  * @param <C> the connection type
  */
 abstract class LoadLoop<C extends LoadConnection> implements AutoCloseable {
+
+    /** What a run's result offers {@link #main}: a summary for people, a line for scripts, and whether all went right. */
+    interface Outcome {
+        String summary();
+
+        String line();
+
+        boolean clean();
+    }
+
+    /** Builds a load from its options, runs it and closes it. */
+    @FunctionalInterface
+    interface Runner<O> {
+        Outcome run(O options) throws IOException;
+    }
 
     /** How long all connections together may take to connect before the run is abandoned. */
     static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -198,6 +214,40 @@ abstract class LoadLoop<C extends LoadConnection> implements AutoCloseable {
             selector.close();
         } finally {
             arena.close();
+        }
+    }
+
+    /**
+     * The generators' {@code main}: {@code -h} prints the usage; otherwise parses, runs, prints the
+     * summary on stderr and the line on stdout. Exit status 0 if the run was clean, 1 if it was not
+     * or could not run, 2 for bad arguments.
+     */
+    static <O> void main(String name, String usage, String[] args, Function<String[], O> parse, Runner<O> runner) {
+        O options;
+        try {
+            if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
+                System.out.print(usage);
+                return;
+            }
+            options = parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(name + ": " + e.getMessage());
+            System.err.print(usage);
+            System.exit(2);
+            return;
+        }
+        Outcome result;
+        try {
+            result = runner.run(options);
+        } catch (IOException | RuntimeException e) {
+            System.err.println(name + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.err.println(result.summary());
+        System.out.println(result.line());
+        if (!result.clean()) {
+            System.exit(1);
         }
     }
 }
