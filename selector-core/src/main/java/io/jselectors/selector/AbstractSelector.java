@@ -39,6 +39,9 @@ public abstract class AbstractSelector implements Selector {
 
     /**
      * Changes the events of a registration in the kernel ({@code oldKey.events() != newKey.events()}).
+     * If this throws, the table entry is removed and {@link #kernelUnregister}{@code (oldKey)} is
+     * called next, so a backend that changes the kernel in several steps (kqueue's filters) must
+     * leave it where unregistering {@code oldKey} removes everything it added.
      */
     protected abstract void kernelModify(SelectorKey oldKey, SelectorKey newKey) throws IOException;
 

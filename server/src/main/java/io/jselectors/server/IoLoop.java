@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +40,6 @@ final class IoLoop implements EventLoop {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<ScheduledTask> timers = new PriorityQueue<>();
-    /** Set by the first {@code execute} after the loop last woke; saves a syscall per task. */
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final ReadyConsumer dispatcher;
     private final LoopMeters meters;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -50,17 +47,13 @@ final class IoLoop implements EventLoop {
     private long timerSequence;
     /** The clock read once per wake-up, for timestamps that need no better than a loop turn. */
     private long turnNanos = System.nanoTime();
-    private boolean clockFresh;
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
         this.selector = selector;
         this.meters = LoopMeters.register(registry, name, tasks::size);
         this.dispatcher = meters.timed((key, events) -> {
-            if (!clockFresh) {
-                turnNanos = System.nanoTime(); // the first event of this wake-up reads the clock
-                clockFresh = true;
-            }
+            turnNanos = meters.wokeAt(); // the meters read the clock at the first event already
             ((IoHandler) key.data()).onReady(events);
         });
         // A FastThreadLocalThread: netty-buffer 4.2 gives per-thread pool caches and recycles
@@ -98,8 +91,8 @@ final class IoLoop implements EventLoop {
             throw new RejectedExecutionException(name + " has stopped");
         }
         tasks.add(task);
-        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
-            selector.wakeup();
+        if (!inLoop()) {
+            selector.wakeup(); // the selector coalesces wakeups itself: one syscall per select at most
         }
     }
 
@@ -120,8 +113,8 @@ final class IoLoop implements EventLoop {
     }
 
     /**
-     * The time this loop last woke from select, read at its first dispatched event (or after
-     * select when none): one clock read per turn instead of one per event, for activity
+     * The time this loop last woke from select (its first dispatched event, or the return from
+     * select when none), as read by the loop meters: no clock read per event, for activity
      * timestamps and idle timeouts. Loop thread only.
      */
     long turnNanos() {
@@ -144,7 +137,6 @@ final class IoLoop implements EventLoop {
             while (!stopping) {
                 long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
                 meters.beforeSelect();
-                clockFresh = false;
                 int ready = 0;
                 try {
                     ready = selector.selectNanos(timeout, dispatcher);
@@ -153,11 +145,7 @@ final class IoLoop implements EventLoop {
                     log.error("{}: select failed", name, e);
                     sleepQuietly();
                 }
-                meters.afterSelect(ready);
-                if (!clockFresh) {
-                    turnNanos = System.nanoTime(); // nothing was dispatched: timers and tasks follow
-                }
-                wakeupPending.set(false);
+                turnNanos = meters.afterSelect(ready);
                 meters.tasksRun(runTimers() + runTasks());
             }
             runTasks();
@@ -171,6 +159,10 @@ final class IoLoop implements EventLoop {
             }
             meters.close();
             terminated.countDown();
+            // A task queued between the last drain and countDown (execute refuses only after it)
+            // would be lost with whatever buffer it holds: run it now; the selector is closed, so
+            // it can only release and close.
+            runTasks();
         }
     }
 

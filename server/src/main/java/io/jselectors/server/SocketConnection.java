@@ -197,9 +197,9 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
             lastActivityNanos = worker.now();
             listener.meters().bytesWritten(n);
             boolean wholeQueueTried = outbound.size() <= NativeTransport.IOV_MAX;
-            boolean short_ = wholeQueueTried && n < pendingBytes;
+            boolean socketFull = wholeQueueTried && n < pendingBytes;
             consume(n);
-            if (short_) {
+            if (socketFull) {
                 break; // the socket took less than offered: it is full
             }
         }

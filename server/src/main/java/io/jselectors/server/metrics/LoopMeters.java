@@ -132,6 +132,14 @@ public final class LoopMeters implements AutoCloseable {
         };
     }
 
+    /**
+     * During a dispatch through {@link #timed}: when the first ready key of this select was seen,
+     * the loop's clock for the events of this turn (no further clock read).
+     */
+    public long wokeAt() {
+        return firstEventAt;
+    }
+
     /** The loop is about to select: the time since it last woke was work. */
     public void beforeSelect() {
         long now = System.nanoTime();
@@ -146,8 +154,11 @@ public final class LoopMeters implements AutoCloseable {
     /**
      * Select returned with {@code ready} keys (all already dispatched through {@link #timed}): the
      * time from {@link #beforeSelect()} to the first dispatch, or to now if none, was blocked.
+     *
+     * @return when the loop woke up (the first dispatch, or now): the loop's clock for this turn,
+     *     so it needs no clock read of its own
      */
-    public void afterSelect(int ready) {
+    public long afterSelect(int ready) {
         long woke = firstEventAt;
         if (woke == 0) {
             woke = System.nanoTime();
@@ -159,6 +170,7 @@ public final class LoopMeters implements AutoCloseable {
         if (ready > 0) {
             READY.setOpaque(this, readyEvents + ready);
         }
+        return woke;
     }
 
     /** The loop ran {@code n} tasks or timers. */
