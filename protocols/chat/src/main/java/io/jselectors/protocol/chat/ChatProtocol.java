@@ -38,7 +38,9 @@ public final class ChatProtocol implements Protocol {
 
     @Override
     public Object createSharedState(ListenerContext listener) {
-        return new ChatState(ChatSettings.from(listener), listener.meterRegistry());
+        ChatState state = new ChatState(ChatSettings.from(listener), listener.meterRegistry());
+        state.cluster(ClusterSetup.join(listener, state, System::getenv));
+        return state;
     }
 
     @Override
