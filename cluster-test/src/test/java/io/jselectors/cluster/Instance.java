@@ -55,7 +55,7 @@ interface Instance extends AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.jselectors.server.Main", "serve", "--listen", "chat=127.0.0.1:" + port, "--admin", "off",
-                "--workers", "1", "--option", "chat.cluster=" + brokerUrl, "--option", "chat.cluster-name=" + cluster)
+                "--workers", "1", "--cluster", brokerUrl, "--cluster-name", cluster)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
