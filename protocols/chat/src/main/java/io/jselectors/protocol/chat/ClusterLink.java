@@ -85,6 +85,7 @@ final class ClusterLink implements Cluster, Broker.Events {
     private final ClusterRoster roster = new ClusterRoster();
     private final ClusterMeters meters;
     private final ReceiveBacklog backlog;
+    private final ClusterInbox inbox;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
@@ -97,6 +98,7 @@ final class ClusterLink implements Cluster, Broker.Events {
         this.instance = settings.instance();
         this.meters = new ClusterMeters(registry, jobs::size, this::backlogDepth, roster::size, roster::instances);
         this.backlog = new ReceiveBacklog(RECEIVE_BACKLOG, () -> meters.dropped(ClusterMeters.Drop.RECEIVE_BACKLOG));
+        this.inbox = new ClusterInbox(state, instance, roster, meters, backlog);
         this.broker = open.apply(this);
         this.thread = Thread.ofPlatform().name("chat-cluster-" + instance).daemon().unstarted(this::work);
         thread.start();
@@ -252,42 +254,7 @@ final class ClusterLink implements Cluster, Broker.Events {
 
     @Override
     public void received(byte[] bytes) {
-        ClusterWire.Message message = ClusterWire.decode(bytes);
-        if (message == null || message.origin().equals(instance)) {
-            return;
-        }
-        meters.received();
-        roster.heard(message.origin(), System.nanoTime());
-        List<String> f = message.fields();
-        switch (message.kind()) {
-            case 'M' -> {
-                Room room = state.room(f.get(0));
-                if (room != null) {
-                    room.broadcast(ChatText.encode(ByteBufAllocator.DEFAULT, f.get(2)), null, f.get(1).equals("1"), backlog);
-                }
-            }
-            case 'P' -> deliverPrivate(f.get(0), f.get(1));
-            case 'J' -> roster.present(message.origin(), new ClusterWire.Entry(f.get(0), f.get(1), f.get(2)));
-            case 'Q' -> roster.absent(message.origin(), f.get(0));
-            case 'R' -> roster.replace(message.origin(), ClusterWire.entries(f));
-            case 'B' -> roster.remove(message.origin(), (nick, room) -> {});
-            default -> { }
-        }
-    }
-
-    private void deliverPrivate(String nick, String line) {
-        Member target = state.findNick(nick);
-        if (target == null || !backlog.enter()) {
-            return;
-        }
-        try {
-            target.connection().loop().execute(() -> {
-                backlog.exit();
-                target.sendHere(ChatText.encode(target.connection().alloc(), line), null, true);
-            });
-        } catch (RejectedExecutionException stopped) {
-            backlog.exit();
-        }
+        inbox.received(bytes);
     }
 
     private void tellEveryone(String line) {
@@ -346,20 +313,10 @@ final class ClusterLink implements Cluster, Broker.Events {
 
     private void heartbeat(long now) {
         if (connected) {
-            run(() -> send(ClusterWire.roster(instance, Map.copyOf(local).values().stream()
-                    .collect(java.util.stream.Collectors.toMap(ClusterWire.Entry::member, e -> e)))));
+            run(() -> send(ClusterWire.roster(instance, List.copyOf(local.values()))));
         }
         for (String origin : roster.silentSince(now - PRESENCE_TTL.toNanos())) {
-            roster.remove(origin, this::departedElsewhere);
-        }
-    }
-
-    /** A member of an instance that went silent: its room here hears that it left. */
-    private void departedElsewhere(String nick, String roomName) {
-        Room room = state.room(roomName);
-        if (room != null && connected) {
-            room.broadcast(ChatText.encode(ByteBufAllocator.DEFAULT,
-                    ChatText.event(room.name(), nick + " left (their server stopped answering)")), null, false, backlog);
+            roster.remove(origin, (nick, room) -> inbox.departedElsewhere(nick, room, connected));
         }
     }
 

@@ -2,8 +2,8 @@ package io.jselectors.protocol.chat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The messages instances exchange, as UTF-8 text: a kind letter, the origin instance, then the
@@ -49,9 +49,9 @@ final class ClusterWire {
         return join('B', origin);
     }
 
-    static byte[] roster(String origin, Map<String, Entry> members) {
+    static byte[] roster(String origin, Collection<Entry> members) {
         StringBuilder out = new StringBuilder().append('R').append('\n').append(origin);
-        for (Entry e : members.values()) {
+        for (Entry e : members) {
             out.append('\n').append(e.member()).append('\t').append(e.nick()).append('\t').append(e.room());
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);

@@ -85,7 +85,7 @@ class ClusterLinkTest {
         broker.events.received(ClusterWire.bye("other1"));
         ann.receive("/who\n");
         tester.runPending();
-        assertThat(lines(ann)).containsExactly("* in lobby (1): ann");
+        assertThat(lines(ann)).containsExactly("[lobby] * zoe left (their server shut down)", "* in lobby (1): ann");
     }
 
     @Test

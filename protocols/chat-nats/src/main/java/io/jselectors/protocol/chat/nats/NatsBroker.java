@@ -113,8 +113,9 @@ final class NatsBroker implements Broker, ConnectionListener {
 
     @Override
     public boolean isConnected() {
-        Connection c = connection;
-        return up && c != null && c.getStatus() == Connection.Status.CONNECTED;
+        // The connection listener's events, not getStatus(): the status may still say CONNECTING
+        // when CONNECTED is reported, and an operation that fails then is retried by the caller.
+        return up && connection != null;
     }
 
     @Override
