@@ -5,7 +5,6 @@ import static io.jselectors.selector.Selector.EVENT_WRITE;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jselectors.posix.Errno;
@@ -23,18 +22,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What only the epoll backend does: its kernel mapping, wakeup, edge triggering and closed fds. */
+/**
+ * What only the epoll backend does: its kernel mapping, wakeup, edge triggering and closed fds.
+ *
+ * <p>Selects with no timeout rely on a wakeup to return; a lost one would hang, so every test runs
+ * under the contract suite's 60 s limit, a hang guard, not a measurement.
+ */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "epoll exists on Linux only")
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EpollSelectorTest {
-
-    private static final Duration BOUND = Duration.ofSeconds(10);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private EpollSelector selector;
@@ -170,36 +175,19 @@ class EpollSelectorTest {
         try (Selector edge = Selector.open("epoll", SelectorOption.EDGE_TRIGGERED)) {
             for (int i = 0; i < 3; i++) {
                 edge.wakeup();
-                assertTimeoutPreemptively(BOUND, () -> edge.select(null));
+                assertThat(edge.select(null)).isEmpty();
             }
         }
     }
 
     @Test
-    void wakeupFromAnotherThreadEndsABlockedSelect() throws Exception {
-        Fd[] pair = socketPair();
-        selector.register(pair[0], EVENT_READ);
-        Thread waker = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(200); // let the select block first; if it has not, it returns at once anyway
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            selector.wakeup();
-        });
-        List<Ready> ready = assertTimeoutPreemptively(BOUND, () -> selector.select(null));
-        waker.join(BOUND.toMillis());
-        assertThat(ready).isEmpty(); // the eventfd's own event never reaches the caller
-    }
-
-    @Test
     void aWakeupBeforeSelectMakesTheNextSelectReturnAtOnceAndOnlyThatOne() throws Exception {
         selector.wakeup();
-        assertThat(assertTimeoutPreemptively(BOUND, () -> selector.select(null))).isEmpty();
+        assertThat(selector.select(null)).isEmpty();
         // Drained: the eventfd is empty again, and a later wakeup works again.
         assertThat(Libc.read(selector.eventFd(), 8)).isNull();
         selector.wakeup();
-        assertThat(assertTimeoutPreemptively(BOUND, () -> selector.select(null))).isEmpty();
+        assertThat(selector.select(null)).isEmpty();
     }
 
     @Test
