@@ -102,7 +102,6 @@ public final class KqueueSelector extends AbstractSelector {
         this.waker = new Waker(new UserEventSignal(sys, abi, kq, arena));
     }
 
-
     /**
      * Creates a kqueue and the selector around it; closes the kqueue again if the selector cannot
      * be set up.
@@ -275,7 +274,7 @@ public final class KqueueSelector extends AbstractSelector {
         return dispatchMerged(count, consumer);
     }
 
-    /** kevent takes nanoseconds, so the timeout needs no rounding, only Python's INFINITE and <= 0 rule. */
+    /** kevent takes nanoseconds: no rounding, only Python's rule (INFINITE blocks, 0 or less polls). */
     private MemorySegment timespec(long timeoutNanos) {
         if (timeoutNanos == INFINITE) {
             return MemorySegment.NULL;
