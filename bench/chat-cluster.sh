@@ -34,7 +34,6 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-TICKS=$(getconf CLK_TCK)
 
 free_port() {
     local p
@@ -52,11 +51,6 @@ wait_port() {
     echo "chat-cluster.sh: nothing listens on $1 (see $WORK)" >&2
     exit 1
 }
-cpu_ticks() { # utime + stime of the PIDs given
-    local total=0 pid
-    for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-    echo "$total"
-}
 instance() { # PORT [CLUSTER_URL] -> PID in $LAST
     local args=(serve --listen "chat=127.0.0.1:$1" --admin off --workers "$WORKERS")
     [ -n "${2:-}" ] && args+=(--cluster "$2" --cluster-name bench)
@@ -66,25 +60,17 @@ instance() { # PORT [CLUSTER_URL] -> PID in $LAST
     wait_port "$1"
 }
 
-# run LABEL BROKER_PID|- INSTANCE_PIDS ADDRESSES
+# run LABEL BROKER_PID|- INSTANCE_PIDS ADDRESSES: the load tool reads the CPU time of the broker and
+# the instances from /proc itself, over its sending window only.
 run() {
-    local label=$1 broker=$2 instances=$3 addresses=$4
+    local label=$1 broker=$2 instances=$3 addresses=$4 out
     sleep 2 # let the instances reach the broker
-    local b0=0 i0 t0 out b1=0 i1 t1
-    [ "$broker" != - ] && b0=$(cpu_ticks "$broker")
-    # shellcheck disable=SC2086 # a list of PIDs
-    i0=$(cpu_ticks $instances)
-    t0=$(date +%s%N)
-    out=$("$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.ChatClusterLoad "$addresses" "$MEMBERS" "$RATE" "$DURATION")
-    t1=$(date +%s%N)
-    [ "$broker" != - ] && b1=$(cpu_ticks "$broker")
-    # shellcheck disable=SC2086
-    i1=$(cpu_ticks $instances)
-    local wall_ticks=$(( (t1 - t0) * TICKS / 1000000000 ))
+    out=$("$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.ChatClusterLoad "$addresses" "$MEMBERS" "$RATE" "$DURATION" \
+        "$broker" "$(echo "$instances" | tr ' ' ,)")
     field() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-    printf '| %s | %s | %s | %s | %s | %s | %d %% | %d %% |\n' "$label" "$(field delivered_per_s)" \
+    printf '| %s | %s | %s | %s | %s | %s | %s %% | %s %% |\n' "$label" "$(field delivered_per_s)" \
         "$(field p50_ms)" "$(field p99_ms)" "$(field max_ms)" "$(field delivered)/$(field expected)" \
-        $(( (b1 - b0) * 100 / wall_ticks )) $(( (i1 - i0) * 100 / wall_ticks ))
+        "$(field broker_cpu_pct)" "$(field servers_cpu_pct)"
 }
 
 stop() { # PID...

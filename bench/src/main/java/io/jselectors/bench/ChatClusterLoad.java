@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * and the sender-to-receiver latency percentiles (one clock: sender and receivers share this JVM).
  *
  * <pre>
- * java -cp bench.jar io.jselectors.bench.ChatClusterLoad HOST:PORT[,HOST:PORT...] MEMBERS RATE SECONDS
+ * java -cp bench.jar io.jselectors.bench.ChatClusterLoad HOST:PORT[,HOST:PORT...] MEMBERS RATE SECONDS [BROKER_PIDS [SERVER_PIDS]]
  * </pre>
  *
  * Members are plain {@code nc}-style clients on virtual threads. Output, one line:
- * {@code delivered_per_s=... p50_ms=... p99_ms=... max_ms=... expected=... delivered=...}. Exit 0.
+ * {@code delivered_per_s=... p50_ms=... p99_ms=... max_ms=... expected=... delivered=...
+ * broker_cpu_pct=... servers_cpu_pct=...}; the CPU shares (of one core) are those of the given
+ * comma-separated PIDs from /proc, over the sending window only. Exit 0.
  */
 public final class ChatClusterLoad {
 
@@ -42,8 +44,8 @@ public final class ChatClusterLoad {
     private final AtomicLong delivered = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: ChatClusterLoad HOST:PORT[,HOST:PORT...] MEMBERS RATE_PER_S SECONDS");
+        if (args.length < 4 || args.length > 6) {
+            System.err.println("usage: ChatClusterLoad HOST:PORT[,HOST:PORT...] MEMBERS RATE_PER_S SECONDS [BROKER_PIDS [SERVER_PIDS]]");
             System.exit(2);
         }
         List<InetSocketAddress> servers = new ArrayList<>();
@@ -51,10 +53,39 @@ public final class ChatClusterLoad {
             int colon = s.lastIndexOf(':');
             servers.add(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
         }
-        new ChatClusterLoad().run(servers, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        List<Long> broker = pids(args.length > 4 ? args[4] : "");
+        List<Long> serverPids = pids(args.length > 5 ? args[5] : "");
+        new ChatClusterLoad().run(servers, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                broker, serverPids);
     }
 
-    private void run(List<InetSocketAddress> servers, int members, int rate, int seconds) throws Exception {
+    private static List<Long> pids(String list) {
+        List<Long> out = new ArrayList<>();
+        for (String pid : list.split(",")) {
+            if (!pid.isBlank() && !pid.equals("-")) {
+                out.add(Long.parseLong(pid.trim()));
+            }
+        }
+        return out;
+    }
+
+    /** CPU time of the processes, in clock ticks (utime + stime from /proc/PID/stat). */
+    private static long cpuTicks(List<Long> pids) throws IOException {
+        long total = 0;
+        for (long pid : pids) {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+        return total;
+    }
+
+    /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private void run(List<InetSocketAddress> servers, int members, int rate, int seconds, List<Long> broker,
+            List<Long> serverPids) throws Exception {
         List<Socket> sockets = new ArrayList<>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < members; i++) {
@@ -64,6 +95,7 @@ public final class ChatClusterLoad {
                 threads.execute(() -> receive(s));
             }
             Socket sender = new Socket();
+            sender.setTcpNoDelay(true); // one line per write, each timed: Nagle would hold them back
             sender.connect(servers.getFirst(), 10_000);
             sockets.add(sender);
             threads.execute(() -> drain(sender));
@@ -71,6 +103,8 @@ public final class ChatClusterLoad {
 
             OutputStream out = sender.getOutputStream();
             long total = (long) rate * seconds;
+            long broker0 = cpuTicks(broker);
+            long servers0 = cpuTicks(serverPids);
             long start = System.nanoTime();
             long interval = TimeUnit.SECONDS.toNanos(1) / rate;
             for (long n = 0; n < total; n++) {
@@ -83,10 +117,14 @@ public final class ChatClusterLoad {
             }
             out.flush();
             double elapsed = (System.nanoTime() - start) / 1e9;
+            double brokerCpu = (cpuTicks(broker) - broker0) / TICKS_PER_SECOND / elapsed * 100;
+            double serversCpu = (cpuTicks(serverPids) - servers0) / TICKS_PER_SECOND / elapsed * 100;
             Thread.sleep(DRAIN_MILLIS);
             long got = delivered.get();
-            System.out.printf("delivered_per_s=%.0f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f expected=%d delivered=%d%n",
-                    got / elapsed, percentile(0.50), percentile(0.99), percentile(1.0), total * members, got);
+            System.out.printf("delivered_per_s=%.0f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f expected=%d delivered=%d"
+                    + " broker_cpu_pct=%.0f servers_cpu_pct=%.0f%n",
+                    got / elapsed, percentile(0.50), percentile(0.99), percentile(1.0), total * members, got,
+                    brokerCpu, serversCpu);
             for (Socket s : sockets) {
                 s.close();
             }
