@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/apt-install.sh PACKAGE... - apt-get install the Debian/Ubuntu packages given, for the
-# project's installer scripts (install-brokers.sh; the others may move onto it).
+# project's installer scripts (install-brokers.sh, install-prometheus.sh).
 #
 # As root, or through sudo -n when that works without a password. The packages' services are never
 # started (policy-rc.d answers 101 for the duration): tests run the binaries themselves. The

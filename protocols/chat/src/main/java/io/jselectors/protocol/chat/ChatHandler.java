@@ -21,12 +21,12 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
     /** How much of an unknown command is quoted back in the error. */
     private static final int QUOTE_LIMIT = 32;
 
+    /** A nick claim is out to the cluster; a second /nick waits for its answer. */
+    private boolean claiming;
     private final ChatState state;
     private final LineDecoder decoder;
     private Connection connection;
     private Member member;
-    /** A nick claim is out to the cluster; a second /nick waits for its answer. */
-    private boolean claiming;
 
     ChatHandler(ChatState state) {
         this.state = state;

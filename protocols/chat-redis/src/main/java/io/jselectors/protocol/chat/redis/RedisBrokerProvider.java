@@ -18,6 +18,11 @@ public final class RedisBrokerProvider implements BrokerProvider {
 
     @Override
     public Broker open(BrokerSettings settings, Broker.Events events) {
+        if (settings.servers().size() > 1) {
+            // Several URLs would suggest failover, which one plain Redis server does not give.
+            throw new IllegalArgumentException("chat option cluster: Redis takes one URL (no Sentinel or Redis Cluster), got "
+                    + settings.describe());
+        }
         return new RedisBroker(settings, events);
     }
 }
