@@ -25,6 +25,7 @@ abstract class BrokerProcess implements AutoCloseable {
 
     private final int port = freePort();
     private final Path log;
+    private final List<String> credentials = new java.util.ArrayList<>();
     private Process process;
 
     BrokerProcess() {
@@ -40,6 +41,15 @@ abstract class BrokerProcess implements AutoCloseable {
 
     /** The command line for {@code port}. */
     abstract List<String> command(String binary, int port);
+
+    /** The broker's own arguments that make it require {@code user} and {@code password}. */
+    abstract List<String> requiring(String user, String password);
+
+    /** From the next start on, clients must log in. */
+    BrokerProcess withCredentials(String user, String password) {
+        credentials.addAll(requiring(user, password));
+        return this;
+    }
 
     /** The URL instances are given ({@code --option chat.cluster=}). */
     abstract String url(int port);
@@ -63,7 +73,9 @@ abstract class BrokerProcess implements AutoCloseable {
     }
 
     BrokerProcess start() throws IOException, InterruptedException {
-        process = new ProcessBuilder(command(find(binary()), port))
+        List<String> command = new java.util.ArrayList<>(command(find(binary()), port));
+        command.addAll(credentials);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -124,6 +136,11 @@ abstract class BrokerProcess implements AutoCloseable {
         }
 
         @Override
+        List<String> requiring(String user, String password) {
+            return List.of("--user", user, "--pass", password);
+        }
+
+        @Override
         String url(int port) {
             return "nats://127.0.0.1:" + port;
         }
@@ -140,6 +157,12 @@ abstract class BrokerProcess implements AutoCloseable {
         List<String> command(String binary, int port) {
             return List.of(binary, "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "",
                     "--appendonly", "no", "--protected-mode", "yes");
+        }
+
+        @Override
+        List<String> requiring(String user, String password) {
+            // An ACL user (AUTH user password), and the default user shut out.
+            return List.of("--user", user, "on", ">" + password, "~*", "&*", "+@all", "--user", "default", "off");
         }
 
         @Override

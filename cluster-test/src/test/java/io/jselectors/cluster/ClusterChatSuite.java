@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -200,6 +201,25 @@ abstract class ClusterChatSuite {
         whoShows(bob, "ann", "amy", "bob");
         // ann's claim was re-made on reconnect (a restarted broker lost it).
         bob.poll("/nick ann", "", line -> line.startsWith("! nick ann is taken"));
+    }
+
+    @Test
+    void aBrokerThatWantsCredentialsGetsThemFromTheOptions() throws Exception {
+        try (BrokerProcess guarded = newBroker().withCredentials("chat", "s3cret-pw").start();
+                Instance.InJvm one = Instance.inJvm(Map.of("cluster", guarded.url(), "cluster-name", cluster,
+                        "cluster-user", "chat", "cluster-password", "s3cret-pw"));
+                Instance.InJvm two = Instance.inJvm(Map.of("cluster", guarded.url(), "cluster-name", cluster,
+                        "cluster-user", "chat", "cluster-password", "s3cret-pw"));
+                Instance.InJvm refused = Instance.inJvm(Map.of("cluster", guarded.url(), "cluster-name", cluster,
+                        "cluster-user", "chat", "cluster-password", "wrong"))) {
+            awaitConnected(one);
+            awaitConnected(two);
+            try (ChatClient ann = new ChatClient(one.address(), "ann"); ChatClient bob = new ChatClient(two.address(), "bob")) {
+                ann.send("through a guarded broker");
+                bob.await("[lobby] ann: through a guarded broker");
+            }
+            assertThat(refused.meter("jselectors.chat.cluster.connected")).as("wrong password: not connected").isZero();
+        }
     }
 
     @Test

@@ -21,12 +21,17 @@ interface Instance extends AutoCloseable {
 
     /** Two worker loops in this JVM, so rooms also span loops on each instance. */
     static InJvm inJvm(String brokerUrl, String cluster) throws IOException {
+        return inJvm(Map.of("cluster", brokerUrl, "cluster-name", cluster));
+    }
+
+    /** With these chat options (cluster, cluster-name, cluster-user, cluster-password, ...). */
+    static InJvm inJvm(Map<String, String> chatOptions) throws IOException {
         MeterRegistry registry = new SimpleMeterRegistry();
         ServerSettings settings = ServerSettings.defaults(
                         List.of(ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1")))
                 .withWorkers(2)
                 .withLimits(Duration.ZERO, 10_000, Duration.ofSeconds(2))
-                .withOptions(Map.of("chat", Map.of("cluster", brokerUrl, "cluster-name", cluster)));
+                .withOptions(Map.of("chat", chatOptions));
         return new InJvm(Server.start(settings, registry), registry);
     }
 
