@@ -42,6 +42,10 @@ if [ $# -gt 0 ]; then
 fi
 ROOT=$(cd "$HERE/.." && pwd)
 SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}
+[ -x "$SHARED/run.sh" ] || {
+    echo "$0: no shared bench tools at $SHARED (../shared/bench beside the repository; or set SHARED_BENCH)" >&2
+    exit 2
+}
 RUNS=${RUNS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10}
 SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
 SERVERS=${SERVERS:-jselectors netty}

@@ -51,6 +51,8 @@ class ComposeStackTest {
         Images.requireEngine();
         Images.require(Cli.works(List.of("docker", "compose", "version")),
                 "`docker compose` does not work here: run docker/setup.sh (as root) to install it");
+        Images.require(Cli.works(List.of("docker", "network", "inspect", "bridge")),
+                "the engine has no bridge network (dockerd --bridge=none): compose cannot make the stack's network");
         String prometheus = System.getenv().getOrDefault("PROMETHEUS_IMAGE", LOCAL_PROMETHEUS);
         Images.require(Images.imageExists(prometheus), prometheus + " is not in the local image store and none"
                 + " can be pulled here: run docker/setup.sh");
