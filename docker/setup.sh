@@ -42,11 +42,15 @@ engine_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+APT_UPDATED=
 apt_install() {
     # One update per run, only when something is really missing.
     say "installing $* (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
+    if [ -z "$APT_UPDATED" ]; then
+        apt-get update -qq
+        APT_UPDATED=1
+    fi
     apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
