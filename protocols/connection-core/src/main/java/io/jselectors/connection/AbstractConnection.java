@@ -54,7 +54,6 @@ public abstract class AbstractConnection implements Connection {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-
     /** Reads into {@code dst}'s writable bytes: bytes read, {@code 0} if none wait, {@code -1} at EOF. */
     protected abstract int kernelRead(ByteBuf dst) throws IOException;
 
@@ -106,7 +105,6 @@ public abstract class AbstractConnection implements Connection {
     protected int readBufferSize(int adaptive) {
         return adaptive;
     }
-
 
     /** Creates the handler, starts reading and calls onOpen. */
     protected final void open(Supplier<ProtocolHandler> handlers) {
@@ -270,7 +268,6 @@ public abstract class AbstractConnection implements Connection {
         return writable && !closed;
     }
 
-
     private void flipWritability() {
         callbacks.flip();
     }
@@ -308,7 +305,6 @@ public abstract class AbstractConnection implements Connection {
         layer = Objects.requireNonNull(next, "layer");
         layerSink = new LayerSink(this);
     }
-
 
     @Override
     public void pauseReading() {
@@ -363,7 +359,6 @@ public abstract class AbstractConnection implements Connection {
             }
         }
     }
-
 
     @Override
     public void close() {
@@ -424,7 +419,6 @@ public abstract class AbstractConnection implements Connection {
     public boolean isOpen() {
         return !closed;
     }
-
 
     @Override
     public EventLoop loop() {
