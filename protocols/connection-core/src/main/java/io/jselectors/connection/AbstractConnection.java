@@ -162,8 +162,8 @@ public abstract class AbstractConnection implements Connection {
     private void decode(ByteBuf buf) {
         try {
             layer.decode(buf, layerSink);
-        } catch (IOException e) {
-            failed(e);
+        } catch (IOException | RuntimeException e) {
+            failed(e); // a layer's failure (a bad TLS record) closes the connection, as a handler's does
         }
     }
 
@@ -193,9 +193,11 @@ public abstract class AbstractConnection implements Connection {
         } else {
             try {
                 layer.encode(data, layerSink);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 failed(e);
+                return;
             }
+            checkHighWater(); // what the layer holds back counts too
         }
     }
 
