@@ -1,4 +1,4 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 /**
  * The outcome of one fetch: a response (any status) or an error.

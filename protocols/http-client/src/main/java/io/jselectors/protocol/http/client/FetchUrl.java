@@ -1,4 +1,4 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;

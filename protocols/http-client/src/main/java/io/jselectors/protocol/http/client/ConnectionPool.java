@@ -1,9 +1,9 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
 import io.jselectors.selector.Selector;
-import io.jselectors.server.fetch.ClientConnection.State;
+import io.jselectors.protocol.http.client.ClientConnection.State;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

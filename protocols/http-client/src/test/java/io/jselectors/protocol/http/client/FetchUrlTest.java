@@ -1,4 +1,4 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,9 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jselectors.server.fetch.ResponseParser.MalformedResponseException;
+import io.jselectors.protocol.http.client.ResponseParser.MalformedResponseException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

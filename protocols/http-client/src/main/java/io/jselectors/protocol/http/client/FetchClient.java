@@ -1,4 +1,4 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
@@ -8,7 +8,7 @@ import io.jselectors.posix.SocketOption;
 import io.jselectors.posix.Sockets;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorKey;
-import io.jselectors.server.fetch.ClientConnection.State;
+import io.jselectors.protocol.http.client.ClientConnection.State;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package io.jselectors.server.fetch;
+package io.jselectors.protocol.http.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection runs the test's script, which reads requests and writes exactly the bytes the test
  * wants (broken ones included). Closing it closes every socket it made.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
     /** What to do with one accepted connection. */
-    interface Script {
+    public interface Script {
         void run(Socket socket) throws IOException;
     }
 
@@ -28,7 +28,7 @@ final class ScriptedServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final Thread acceptor;
 
-    ScriptedServer(Script script) throws IOException {
+    public ScriptedServer(Script script) throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         acceptor = Thread.ofPlatform().daemon().name("scripted-accept").start(() -> {
             while (!listener.isClosed()) {
@@ -51,21 +51,21 @@ final class ScriptedServer implements AutoCloseable {
         });
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port() + path;
     }
 
     /** Connections accepted so far. */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
     /** Reads one request head (up to the empty line); {@code null} at end of stream. */
-    static String readRequest(InputStream in) throws IOException {
+    public static String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -82,7 +82,7 @@ final class ScriptedServer implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
-    static void write(Socket s, String text) throws IOException {
+    public static void write(Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
     }
