@@ -1,9 +1,14 @@
-package io.jselectors.posix;
+package io.jselectors.posix.socket;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.jselectors.posix.Errno;
+import io.jselectors.posix.ErrnoException;
+import io.jselectors.posix.Libc;
+import io.jselectors.posix.Native;
+import io.jselectors.posix.PosixConstants;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -86,7 +91,7 @@ public final class Sockets {
         try {
             fd = (int) SOCKET.invokeExact(state, family, C.sockStream() | C.sockNonblock() | C.sockCloexec(), 0);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
         if (fd < 0) {
             throw new ErrnoException("socket", Native.errno(state));
@@ -139,7 +144,7 @@ public final class Sockets {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -150,7 +155,7 @@ public final class Sockets {
         try {
             rc = (int) LISTEN.invokeExact(state, fd, backlog);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
         check("listen", rc, state);
     }
@@ -192,7 +197,7 @@ public final class Sockets {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -248,7 +253,7 @@ public final class Sockets {
             }
             fd = (int) ACCEPT.invokeExact(callState, listenFd, 0L, 0L);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
         if (fd < 0) {
             return -Native.errno(callState);
@@ -305,7 +310,7 @@ public final class Sockets {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -335,7 +340,7 @@ public final class Sockets {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -346,7 +351,7 @@ public final class Sockets {
         try {
             rc = (int) SHUTDOWN.invokeExact(state, fd, how);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
         check("shutdown", rc, state);
     }
@@ -360,7 +365,7 @@ public final class Sockets {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -375,7 +380,7 @@ public final class Sockets {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -390,7 +395,7 @@ public final class Sockets {
             long n = (long) SEND.invokeExact(callState, fd, address, len, C.msgNosignal());
             return n >= 0 ? n : -Native.errno(callState);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -400,7 +405,7 @@ public final class Sockets {
             long n = (long) RECV.invokeExact(callState, fd, address, len, 0);
             return n >= 0 ? n : -Native.errno(callState);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jselectors.posix.Fd;
-import io.jselectors.posix.Sockets;
+import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
 import java.io.InputStream;
 import java.io.OutputStream;

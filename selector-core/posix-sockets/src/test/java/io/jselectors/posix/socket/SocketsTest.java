@@ -1,4 +1,4 @@
-package io.jselectors.posix;
+package io.jselectors.posix.socket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jselectors.posix.Errno;
+import io.jselectors.posix.ErrnoException;
+import io.jselectors.posix.Libc;
+import io.jselectors.posix.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,7 +1,7 @@
 package io.jselectors.examples;
 
 import io.jselectors.posix.Fd;
-import io.jselectors.posix.Sockets;
+import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Ready;
 import io.jselectors.selector.Selector;
 import java.io.IOException;

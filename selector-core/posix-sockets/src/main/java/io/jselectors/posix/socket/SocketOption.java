@@ -1,4 +1,6 @@
-package io.jselectors.posix;
+package io.jselectors.posix.socket;
+
+import io.jselectors.posix.PosixConstants;
 
 /**
  * The int-valued socket options {@link Sockets#setOption} and {@link Sockets#getOption} know, with
