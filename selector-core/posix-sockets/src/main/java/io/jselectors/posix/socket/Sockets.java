@@ -93,9 +93,7 @@ public final class Sockets {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        if (fd < 0) {
-            throw new ErrnoException("socket", Native.errno(state));
-        }
+        Native.check("socket", fd, state);
         try {
             if (C.sockNonblock() == 0) {
                 Libc.setNonBlocking(fd, true);
@@ -140,7 +138,7 @@ public final class Sockets {
             int len = SockAddr.write(addr, local);
             MemorySegment state = Native.threadCallState();
             int rc = (int) BIND.invokeExact(state, fd, addr, len);
-            check("bind", rc, state);
+            Native.check("bind", rc, state);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -157,7 +155,7 @@ public final class Sockets {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        check("listen", rc, state);
+        Native.check("listen", rc, state);
     }
 
     /**
@@ -249,16 +247,13 @@ public final class Sockets {
         try {
             if (ACCEPT4_OR_NULL != null) {
                 fd = (int) ACCEPT4_OR_NULL.invokeExact(callState, listenFd, 0L, 0L, C.sockNonblock() | C.sockCloexec());
-                return fd >= 0 ? fd : -Native.errno(callState);
+                return Native.result(fd, callState);
             }
             fd = (int) ACCEPT.invokeExact(callState, listenFd, 0L, 0L);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        if (fd < 0) {
-            return -Native.errno(callState);
-        }
-        return configureAccepted(callState, fd);
+        return fd < 0 ? Native.result(fd, callState) : configureAccepted(callState, fd);
     }
 
     /** The accept+fcntl fallback (macOS): flags accept4 would have set, and SO_NOSIGPIPE. */
@@ -305,7 +300,7 @@ public final class Sockets {
             len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
             MemorySegment state = Native.threadCallState();
             int rc = (int) handle.invokeExact(state, fd, addr, len);
-            check(call, rc, state);
+            Native.check(call, rc, state);
             return SockAddr.read(addr);
         } catch (ErrnoException e) {
             throw e;
@@ -336,7 +331,7 @@ public final class Sockets {
             linger.setAtIndex(JAVA_INT, 1, 0);
             MemorySegment state = Native.threadCallState();
             int rc = (int) SETSOCKOPT.invokeExact(state, fd, C.solSocket(), C.soLinger(), linger, (int) linger.byteSize());
-            check("setsockopt(SO_LINGER)", rc, state);
+            Native.check("setsockopt(SO_LINGER)", rc, state);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -353,7 +348,7 @@ public final class Sockets {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        check("shutdown", rc, state);
+        Native.check("shutdown", rc, state);
     }
 
     private static void setInt(int fd, int level, int name, int value) throws ErrnoException {
@@ -361,7 +356,7 @@ public final class Sockets {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
             MemorySegment state = Native.threadCallState();
             int rc = (int) SETSOCKOPT.invokeExact(state, fd, level, name, v, (int) JAVA_INT.byteSize());
-            check("setsockopt", rc, state);
+            Native.check("setsockopt", rc, state);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -375,7 +370,7 @@ public final class Sockets {
             MemorySegment len = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
             MemorySegment state = Native.threadCallState();
             int rc = (int) GETSOCKOPT.invokeExact(state, fd, level, name, v, len);
-            check("getsockopt", rc, state);
+            Native.check("getsockopt", rc, state);
             return v.get(JAVA_INT, 0);
         } catch (ErrnoException e) {
             throw e;
@@ -392,8 +387,7 @@ public final class Sockets {
      */
     public static long send(MemorySegment callState, int fd, long address, long len) {
         try {
-            long n = (long) SEND.invokeExact(callState, fd, address, len, C.msgNosignal());
-            return n >= 0 ? n : -Native.errno(callState);
+            return Native.result((long) SEND.invokeExact(callState, fd, address, len, C.msgNosignal()), callState);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -402,8 +396,7 @@ public final class Sockets {
     /** recv(2) into {@code len} bytes at {@code address}: bytes read, 0 at EOF, or {@code -errno}. */
     public static long recv(MemorySegment callState, int fd, long address, long len) {
         try {
-            long n = (long) RECV.invokeExact(callState, fd, address, len, 0);
-            return n >= 0 ? n : -Native.errno(callState);
+            return Native.result((long) RECV.invokeExact(callState, fd, address, len, 0), callState);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -417,12 +410,6 @@ public final class Sockets {
             throw new IllegalArgumentException("Unresolved address: " + address);
         }
         return address.getAddress() instanceof Inet4Address ? C.afInet() : C.afInet6();
-    }
-
-    private static void check(String call, int rc, MemorySegment state) throws ErrnoException {
-        if (rc < 0) {
-            throw new ErrnoException(call, Native.errno(state));
-        }
     }
 
     private static void closeQuietly(int fd, Exception cause) {

@@ -1,17 +1,13 @@
 package io.jselectors.protocol.http.client;
 
-import io.jselectors.protocol.http.codec.ChunkedDecoder;
 import io.jselectors.protocol.http.codec.ContentLength;
 import io.jselectors.protocol.http.codec.HttpSyntax;
 import io.jselectors.protocol.http.codec.StartLine;
 import io.jselectors.protocol.http.codec.TransferCoding;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,7 +23,7 @@ import java.util.Locale;
  * a malformed status line, a field name that is not a token (whitespace before the colon
  * included), an invalid or conflicting {@code Content-Length}, and anything wrong in a chunked
  * body are errors. The framing rules are the HTTP/1 codec's ({@link ContentLength}, {@link
- * TransferCoding}, {@link ChunkedDecoder}), the same the server applies to requests. Body bytes
+ * TransferCoding}, the chunked decoder through {@link ChunkedBody}), the same the server applies to requests. Body bytes
  * are counted, and kept only when asked to.
  *
  * <p>One response per instance; {@link #reset()} makes it ready for the next one on the same
@@ -71,11 +67,7 @@ final class ResponseParser {
     private int headerBytes;
     private long contentLength;
     private final TransferCoding transferCoding = new TransferCoding();
-    private static final byte[] NO_BYTES = {};
-
-    /** Bytes of a chunked body's line that has not ended yet, to give the decoder again. */
-    private byte[] unread = NO_BYTES;
-    private final ChunkedDecoder chunked = new ChunkedDecoder(Long.MAX_VALUE, MAX_LINE, MAX_HEADER_BYTES, MAX_FIELDS);
+    private final ChunkedBody chunked = new ChunkedBody(MAX_LINE, MAX_HEADER_BYTES, MAX_FIELDS);
     private boolean connectionClose;
     private boolean connectionKeepAlive;
     private long remaining;
@@ -107,7 +99,6 @@ final class ResponseParser {
         contentLength = ContentLength.NONE;
         transferCoding.reset();
         chunked.reset();
-        unread = NO_BYTES;
         connectionClose = false;
         connectionKeepAlive = false;
         remaining = 0;
@@ -138,7 +129,12 @@ final class ResponseParser {
                         state = State.DONE;
                     }
                 }
-                case CHUNKED -> i += chunked(b, i, end - i);
+                case CHUNKED -> {
+                    i += chunked.feed(b, i, end - i, this::takeBody);
+                    if (chunked.done()) {
+                        state = State.DONE;
+                    }
+                }
                 case UNTIL_CLOSE -> {
                     takeBody(b, i, end - i);
                     i = end;
@@ -308,38 +304,6 @@ final class ResponseParser {
             throw new MalformedResponseException("invalid Content-Length: \"" + abbreviate(value) + "\"");
         }
         contentLength = length;
-    }
-
-    /**
-     * Frames chunked body bytes from {@code b[off, off + len)}; returns how many it used. The
-     * decoder reads a line where it lies in the buffer, so bytes of a line that is not complete yet
-     * are kept ({@link #unread}) and given again, before the next bytes, on the next call.
-     */
-    private int chunked(byte[] b, int off, int len) throws MalformedResponseException {
-        int kept = unread.length;
-        ByteBuf in;
-        if (kept == 0) {
-            in = Unpooled.wrappedBuffer(b, off, len);
-        } else {
-            byte[] joined = Arrays.copyOf(unread, kept + len);
-            System.arraycopy(b, off, joined, kept, len);
-            in = Unpooled.wrappedBuffer(joined);
-        }
-        while (true) {
-            int n = chunked.next(in);
-            if (n > 0) {
-                takeBody(in, n);
-            } else if (n == ChunkedDecoder.NEED_MORE) {
-                unread = ByteBufUtil.getBytes(in);
-                return len;
-            } else if (n == ChunkedDecoder.DONE) {
-                unread = NO_BYTES;
-                state = State.DONE;
-                return in.readerIndex() - kept;
-            } else {
-                throw new MalformedResponseException(chunked.error());
-            }
-        }
     }
 
     private void takeBody(ByteBuf in, int n) {
