@@ -152,7 +152,7 @@ class EchoServerTest {
             double serverWritten = FunctionCounter.class.cast(registry.find("jselectors.bytes.written").meter()).count();
             assertThat(serverRead - serverWritten)
                     .as("bytes held by the server")
-                    .isLessThanOrEqualTo(ServerSettings.DEFAULT_HIGH_WATER + 16.0 * SocketConnection.MAX_READ);
+                    .isLessThanOrEqualTo(ServerSettings.DEFAULT_HIGH_WATER + 16.0 * io.jselectors.connection.ConnectionLimits.MAX_READ);
             s.close();
             writer.join(5000);
         }
