@@ -145,7 +145,7 @@ public abstract class AbstractConnection implements Connection {
                 break; // the socket is drained: skip the read that would say EAGAIN
             }
         }
-        if (!closed && !outbound.isEmpty()) {
+        if (!closed && (!outbound.isEmpty() || layer != null && layer.pendingBytes() > 0)) {
             flushNow();
         }
     }
@@ -236,6 +236,9 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         try {
+            if (layer != null) {
+                layer.flush(layerSink);
+            }
             outbound.drain(this, layer, layerSink);
         } catch (IOException e) {
             failed(e);
@@ -372,6 +375,14 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closing = true;
+        if (layer != null) {
+            try {
+                layer.closing(layerSink);
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+        }
         if (outbound.isEmpty()) {
             closeNow(null, false);
         } else {
