@@ -1,6 +1,9 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
+import io.jselectors.server.tls.TlsListeners;
+import io.jselectors.server.tls.TlsObserver;
+import io.jselectors.server.tls.TlsOptions;
 import io.jselectors.server.metrics.AdminAddress;
 import io.jselectors.server.metrics.AdminProtocol;
 import io.jselectors.server.metrics.ServerMetrics;
@@ -100,6 +103,9 @@ final class ServeCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}; off disables). Env: JSELECTORS_ADMIN.")
     String admin;
 
+    @CommandLine.Mixin
+    TlsOptions tlsOptions = new TlsOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -127,7 +133,16 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ServerMetrics metrics = ServerMetrics.create();
-        server = Server.start(settings, protocols, metrics.registry());
+        TlsListeners tls;
+        try {
+            tls = tlsOptions.build(System.getenv(), TlsObserver.NONE);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        server = Server.start(settings, protocols, metrics.registry(), "", tls);
+        if (tls != null) {
+            tls.reloadOnHangup();
+        }
         AtomicBoolean draining = new AtomicBoolean();
         Server adminServer = null;
         if (adminAddress.isPresent()) {
@@ -151,6 +166,9 @@ final class ServeCommand implements Callable<Integer> {
             log.info("signal received: shutting down");
             draining.set(true); // /healthz answers 503 while the drain runs
             server.shutdown();
+            if (tls != null) {
+                tls.close();
+            }
             if (admin != null) {
                 admin.shutdown();
             }
@@ -172,7 +190,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             for (String s : listenSpecs) {
                 ServerSettings.ListenerSpec spec = ServerSettings.ListenerSpec.parse(s, host);
-                protocols.get(spec.protocol()); // fail now, with the list of names, if unknown
+                protocols.get(TlsListeners.baseProtocol(spec.protocol())); // fail now, with the list of names, if unknown
                 specs.add(spec);
             }
         }
