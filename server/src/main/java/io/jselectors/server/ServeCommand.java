@@ -2,7 +2,6 @@ package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
 import io.jselectors.server.tls.TlsListeners;
-import io.jselectors.server.tls.TlsObserver;
 import io.jselectors.server.tls.TlsOptions;
 import io.jselectors.server.metrics.AdminAddress;
 import io.jselectors.server.metrics.AdminProtocol;
@@ -135,8 +134,10 @@ final class ServeCommand implements Callable<Integer> {
         ServerMetrics metrics = ServerMetrics.create();
         TlsListeners tls;
         try {
-            tls = tlsOptions.build(System.getenv(), TlsObserver.NONE);
+            tls = tlsOptions.build(System.getenv(), metrics.registry());
+            TlsOptions.requireCertificate(settings.listeners().stream().map(ServerSettings.ListenerSpec::protocol).toList(), tls);
         } catch (IllegalArgumentException | IOException e) {
+            metrics.close();
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         server = Server.start(settings, protocols, metrics.registry(), "", tls);

@@ -35,8 +35,12 @@ public final class TlsOptions {
             + "in memory at start (development only; clients must be told to trust it).")
     boolean selfSigned;
 
-    /** The configured TLS, or {@code null} if no certificate was given. */
-    public TlsListeners build(Map<String, String> env, TlsObserver observer) throws IOException, GeneralSecurityException {
+    /**
+     * The configured TLS with its meters in {@code registry}, or {@code null} if no certificate
+     * was given.
+     */
+    public TlsListeners build(Map<String, String> env, io.micrometer.core.instrument.MeterRegistry registry)
+            throws IOException, GeneralSecurityException {
         List<Path> certFiles = certs.isEmpty() ? split(env.get("JSELECTORS_TLS_CERT")) : certs;
         List<Path> keyFiles = keys.isEmpty() ? split(env.get("JSELECTORS_TLS_KEY")) : keys;
         if (certFiles.size() != keyFiles.size()) {
@@ -48,7 +52,8 @@ public final class TlsOptions {
         }
         if (selfSigned) {
             CertifiedKey key = SelfSignedCertificate.generate(List.of(), Instant.now());
-            return new TlsListeners(TlsContext.create(new SniKeyManager(List.of(key))), null, observer);
+            SniKeyManager manager = new SniKeyManager(List.of(key));
+            return new TlsListeners(TlsContext.create(manager), null, new TlsMeters(registry, manager));
         }
         if (certFiles.isEmpty()) {
             return null;
@@ -59,7 +64,18 @@ public final class TlsOptions {
             files.add(new KeyPairFiles(certFiles.get(i), keyFiles.get(i), password));
         }
         SniKeyManager manager = new SniKeyManager(CertificateReloader.loadAll(files, env));
-        return new TlsListeners(TlsContext.create(manager), new CertificateReloader(files, manager, env), observer);
+        return new TlsListeners(TlsContext.create(manager), new CertificateReloader(files, manager, env),
+                new TlsMeters(registry, manager));
+    }
+
+    /** Refuses {@code +tls} listeners when no certificate is configured, naming the options. */
+    public static void requireCertificate(List<String> listenProtocols, TlsListeners tls) {
+        for (String protocol : listenProtocols) {
+            if (TlsListeners.isTls(protocol) && tls == null) {
+                throw new IllegalArgumentException(protocol + " listener: no certificate configured "
+                        + "(--tls-cert and --tls-key, or --tls-self-signed)");
+            }
+        }
     }
 
     private static List<Path> split(String value) {
