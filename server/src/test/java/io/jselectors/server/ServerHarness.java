@@ -1,5 +1,7 @@
 package io.jselectors.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.jselectors.connection.ConnectionContract;
 import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.ListenerContext;
@@ -30,8 +32,10 @@ final class ServerHarness implements ConnectionContract.Harness {
     private final ConcurrentLinkedQueue<ProtocolHandler> handlers = new ConcurrentLinkedQueue<>();
     private final Server server;
     private final InetSocketAddress address;
+    private final long leaksBefore;
 
-    ServerHarness(String transport, String selector) throws IOException {
+    ServerHarness(String transport, String selector) throws IOException, InterruptedException {
+        leaksBefore = Leaks.count();
         Protocols protocols = new Protocols();
         protocols.add(new Protocol() {
             @Override
@@ -80,9 +84,12 @@ final class ServerHarness implements ConnectionContract.Harness {
         done.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the server, then fails if Netty's PARANOID detector reported a leaked buffer meanwhile. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         server.shutdown();
+        assertThat(leaksBefore).as("the counting leak detector is installed").isNotNegative();
+        assertThat(Leaks.collected() - leaksBefore).as("buffers leaked (see Netty's LEAK report above)").isZero();
     }
 
     private record Peer(Socket socket) implements ConnectionContract.Peer {

@@ -54,7 +54,6 @@ public abstract class AbstractConnection implements Connection {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-
     /** Reads into {@code dst}'s writable bytes: bytes read, {@code 0} if none wait, {@code -1} at EOF. */
     protected abstract int kernelRead(ByteBuf dst) throws IOException;
 
@@ -106,7 +105,6 @@ public abstract class AbstractConnection implements Connection {
     protected int readBufferSize(int adaptive) {
         return adaptive;
     }
-
 
     /** Creates the handler, starts reading and calls onOpen. */
     protected final void open(Supplier<ProtocolHandler> handlers) {
@@ -164,8 +162,8 @@ public abstract class AbstractConnection implements Connection {
     private void decode(ByteBuf buf) {
         try {
             layer.decode(buf, layerSink);
-        } catch (IOException e) {
-            failed(e);
+        } catch (IOException | RuntimeException e) {
+            failed(e); // a layer's failure (a bad TLS record) closes the connection, as a handler's does
         }
     }
 
@@ -195,9 +193,11 @@ public abstract class AbstractConnection implements Connection {
         } else {
             try {
                 layer.encode(data, layerSink);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 failed(e);
+                return;
             }
+            checkHighWater(); // what the layer holds back counts too
         }
     }
 
@@ -273,7 +273,6 @@ public abstract class AbstractConnection implements Connection {
         return writable && !closed;
     }
 
-
     private void flipWritability() {
         callbacks.flip();
     }
@@ -311,7 +310,6 @@ public abstract class AbstractConnection implements Connection {
         layer = Objects.requireNonNull(next, "layer");
         layerSink = new LayerSink(this);
     }
-
 
     @Override
     public void pauseReading() {
@@ -366,7 +364,6 @@ public abstract class AbstractConnection implements Connection {
             }
         }
     }
-
 
     @Override
     public void close() {
@@ -435,7 +432,6 @@ public abstract class AbstractConnection implements Connection {
     public boolean isOpen() {
         return !closed;
     }
-
 
     @Override
     public EventLoop loop() {

@@ -24,6 +24,8 @@ final class Callbacks {
     private int flips;
     private boolean toldWritable = true;
     private boolean scheduled;
+    /** Whether {@link #run()} is telling; the callbacks it makes do not start another. */
+    private boolean running;
     private ProtocolHandler switchTo;
     private ByteBuf switchUnread;
     private boolean closeToTell;
@@ -83,7 +85,7 @@ final class Callbacks {
     }
 
     private void leave() {
-        if (--depth == 0 && pending()) {
+        if (--depth == 0 && !running && pending()) {
             run();
         }
     }
@@ -109,7 +111,7 @@ final class Callbacks {
         switchTo = next;
         switchUnread = unread;
         if (depth == 0) {
-            run(); // called from a task, not a callback: nothing to wait for
+            run(); // called from a task, not a callback: nothing to wait for (or run() is telling)
         }
     }
 
@@ -143,6 +145,18 @@ final class Callbacks {
 
     private void run() {
         scheduled = false;
+        if (running) {
+            return;
+        }
+        running = true;
+        try {
+            tellPending();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void tellPending() {
         while (pending()) {
             boolean open = connection.isOpen();
             if (switchTo != null && open) {
