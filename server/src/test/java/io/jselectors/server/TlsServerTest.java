@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jselectors.server.tls.CertifiedKey;
-import io.jselectors.server.tls.HandshakeFailure;
+import io.jselectors.server.tls.RecordingObserver;
 import io.jselectors.server.tls.SelfSignedCertificate;
 import io.jselectors.server.tls.SniKeyManager;
 import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
-import io.jselectors.server.tls.TlsObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,8 +20,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -45,7 +42,8 @@ class TlsServerTest {
     private static CertifiedKey key;
     private static Path certFile;
 
-    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final RecordingObserver observer = new RecordingObserver();
+    private final List<String> events = observer.events;
     private Server server;
     private TlsListeners tls;
 
@@ -66,20 +64,15 @@ class TlsServerTest {
     }
 
     private InetSocketAddress start(String listen, String transport) throws Exception {
+        return start(listen, transport, java.util.Map.of());
+    }
+
+    private InetSocketAddress start(String listen, String transport, java.util.Map<String, java.util.Map<String, String>> options)
+            throws Exception {
         String selector = transport.equals("nio") ? "nio" : null;
         ServerSettings settings = ServerSettings.defaults(List.of(ServerSettings.ListenerSpec.parse(listen + "=127.0.0.1:0", "127.0.0.1")))
-                .withWorkers(1).withTransport(transport, selector);
-        tls = new TlsListeners(TlsContext.create(new SniKeyManager(List.of(key))), null, new TlsObserver() {
-            @Override
-            public void handshakeDone(String protocol, long nanos) {
-                events.add("done " + protocol);
-            }
-
-            @Override
-            public void handshakeFailed(HandshakeFailure reason) {
-                events.add("failed " + reason.tag());
-            }
-        });
+                .withWorkers(1).withTransport(transport, selector).withOptions(options);
+        tls = new TlsListeners(TlsContext.create(new SniKeyManager(List.of(key))), null, observer);
         server = Server.start(settings, Protocols.load(getClass().getClassLoader()), new SimpleMeterRegistry(), "", tls);
         return server.address(TlsListeners.baseProtocol(listen));
     }
@@ -168,6 +161,50 @@ class TlsServerTest {
                 got.write(buf, 0, n);
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "nio"})
+    void staticFilesGoThroughTheLayerInOrderBetweenPipelinedResponses(String transport) throws Exception {
+        Path root = java.nio.file.Files.createDirectories(dir.resolve("www-" + transport));
+        byte[] body = new byte[300_000];
+        new java.util.Random(7).nextBytes(body);
+        java.nio.file.Files.write(root.resolve("big.bin"), body);
+        InetSocketAddress at = start("http+tls", transport, java.util.Map.of("http", java.util.Map.of("root", root.toString())));
+        try (SSLSocket s = (SSLSocket) trusting().getSocketFactory().createSocket("localhost", at.getPort())) {
+            s.setSoTimeout(20_000);
+            String get = "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            s.getOutputStream().write((get.formatted("/hello") + get.formatted("/big.bin") + get.formatted("/hello"))
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            String first = head(in);
+            assertThat(first).startsWith("HTTP/1.1 200");
+            in.readNBytes(contentLength(first));
+            String second = head(in);
+            assertThat(second).startsWith("HTTP/1.1 200").contains("ontent-Length: " + body.length);
+            assertThat(in.readNBytes(body.length)).isEqualTo(body);
+            assertThat(head(in)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    private static String head(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            assertThat(c).as("head so far: " + b).isNotNegative();
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        throw new AssertionError("no Content-Length in " + head);
     }
 
     @Test

@@ -219,6 +219,9 @@ public abstract class AbstractConnection implements Connection {
         if (closed || closing || length == 0) {
             return;
         }
+        if (layer != null) {
+            layer.flush(layerSink); // writes the layer still collects go before the file
+        }
         FileRegion region = layer == null ? kernelOpenFile(path, position, length) : FileRegion.ofChannel(path, position, length);
         outbound.add(region);
         checkHighWater();

@@ -9,7 +9,6 @@ import io.jselectors.protocol.testkit.TestConnection;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
@@ -46,18 +45,8 @@ class TlsLayerTest {
         }
     }
 
-    final List<String> events = Collections.synchronizedList(new ArrayList<>());
-    final TlsObserver observer = new TlsObserver() {
-        @Override
-        public void handshakeDone(String protocol, long nanos) {
-            events.add("done " + protocol);
-        }
-
-        @Override
-        public void handshakeFailed(HandshakeFailure reason) {
-            events.add("failed " + reason.tag());
-        }
-    };
+    final RecordingObserver observer = new RecordingObserver();
+    final List<String> events = observer.events;
     final ProtocolTester tester = ProtocolTester.builder("tls-echo", ctx -> new Echo()).build();
     HandshakeGate gate = new HandshakeGate(HandshakeGate.DEFAULT_MAX_HANDSHAKES);
 
