@@ -4,6 +4,7 @@ import io.jselectors.protocol.Protocol;
 import io.jselectors.selector.BackendInfo;
 import io.jselectors.selector.Selector;
 import io.jselectors.server.fetch.FetchCommand;
+import io.jselectors.server.tls.CertCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code jselectors} command line: {@code serve}, {@code backends}, {@code protocols}. */
 @Command(name = "jselectors", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An event-driven server on Python-style selectors (epoll, kqueue, poll, select, nio).",
-        subcommands = {ServeCommand.class, FetchCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
+        subcommands = {ServeCommand.class, FetchCommand.class, CertCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 

@@ -1,6 +1,8 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
+import io.jselectors.server.tls.TlsListeners;
+import io.jselectors.server.tls.TlsOptions;
 import io.jselectors.server.metrics.AdminAddress;
 import io.jselectors.server.metrics.AdminProtocol;
 import io.jselectors.server.metrics.ServerMetrics;
@@ -112,6 +114,9 @@ final class ServeCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}; off disables). Env: JSELECTORS_ADMIN.")
     String admin;
 
+    @CommandLine.Mixin
+    TlsOptions tlsOptions = new TlsOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -139,7 +144,18 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ServerMetrics metrics = ServerMetrics.create();
-        server = Server.start(settings, protocols, metrics.registry());
+        TlsListeners tls;
+        try {
+            tls = tlsOptions.build(System.getenv(), metrics.registry());
+            TlsOptions.requireCertificate(settings.listeners().stream().map(ServerSettings.ListenerSpec::protocol).toList(), tls);
+        } catch (IllegalArgumentException | IOException e) {
+            metrics.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        server = Server.start(settings, protocols, metrics.registry(), "", tls);
+        if (tls != null) {
+            tls.reloadOnHangup();
+        }
         AtomicBoolean draining = new AtomicBoolean();
         Server adminServer = null;
         if (adminAddress.isPresent()) {
@@ -163,6 +179,9 @@ final class ServeCommand implements Callable<Integer> {
             log.info("signal received: shutting down");
             draining.set(true); // /healthz answers 503 while the drain runs
             server.shutdown();
+            if (tls != null) {
+                tls.close();
+            }
             if (admin != null) {
                 admin.shutdown();
             }
@@ -184,7 +203,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             for (String s : listenSpecs) {
                 ServerSettings.ListenerSpec spec = ServerSettings.ListenerSpec.parse(s, host);
-                protocols.get(spec.protocol()); // fail now, with the list of names, if unknown
+                protocols.get(TlsListeners.baseProtocol(spec.protocol())); // fail now, with the list of names, if unknown
                 specs.add(spec);
             }
         }

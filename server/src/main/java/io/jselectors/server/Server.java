@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
+import io.jselectors.server.tls.TlsListeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -65,6 +66,15 @@ public final class Server {
      */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix)
             throws IOException {
+        return start(settings, protocols, registry, loopPrefix, null);
+    }
+
+    /**
+     * As {@link #start(ServerSettings, Protocols, MeterRegistry, String)}; listeners whose protocol
+     * ends in {@code +tls} serve TLS with {@code tls}, which must then be given.
+     */
+    static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix,
+            TlsListeners tls) throws IOException {
         Transport transport = settings.transport().equals("nio") ? new NioTransport() : new NativeTransport();
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         IoLoop boss = new IoLoop(loopPrefix + "boss", transport.openSelector(settings.selector()), registry);
@@ -76,7 +86,12 @@ public final class Server {
                 server.workers.add(new Worker(loop, settings, alloc, transport, ids));
             }
             for (ServerSettings.ListenerSpec spec : settings.listeners()) {
-                Protocol protocol = protocols.get(spec.protocol());
+                String baseName = TlsListeners.baseProtocol(spec.protocol());
+                Protocol protocol = protocols.get(baseName);
+                if (TlsListeners.isTls(spec.protocol()) && tls == null) {
+                    throw new IllegalArgumentException(spec.protocol() + " listener: no certificate configured "
+                            + "(--tls-cert and --tls-key, or --tls-self-signed)");
+                }
                 Transport.ListenSocket socket;
                 try {
                     socket = transport.listen(spec.address(), 1024);
@@ -92,6 +107,9 @@ public final class Server {
                 tagged.add(registry);
                 Listener listener = new Listener(protocol, socket,
                         settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags));
+                if (TlsListeners.isTls(spec.protocol())) {
+                    listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
+                }
                 server.listeners.add(listener);
                 listener.createSharedState();
             }
