@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
  * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} (seconds, default
- * 10).
+ * 10), {@code access-log} ({@code true} logs every request, see {@link AccessLog}; default false).
  */
 public final class HttpListenerState {
 
@@ -33,6 +33,7 @@ public final class HttpListenerState {
     private final long maxBody;
     private final long headerTimeoutNanos;
     private final HttpMeters meters;
+    private final AccessLog accessLog;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
 
@@ -64,6 +65,7 @@ public final class HttpListenerState {
             this.staticFiles = new StaticFiles(root);
         }
         this.meters = new HttpMeters(listener.meterRegistry());
+        this.accessLog = AccessLog.fromOption(listener.option("access-log", null));
         BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
     }
 
@@ -92,6 +94,11 @@ public final class HttpListenerState {
 
     HttpMeters meters() {
         return meters;
+    }
+
+    /** The access log, or {@code null} when the {@code access-log} option is not true. */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The Date cache of {@code loop}, used only on that loop. */
