@@ -239,6 +239,22 @@ class MetricsServerTest {
     }
 
     @Test
+    void everyServedNameFollowsTheConventionsAndEveryGaugeIsANumberAfterAGc() throws Exception {
+        get(server.address("http"), "/hello", null); // http meters with a value
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // a gauge whose state object is only weakly held reads NaN from now on
+            Thread.sleep(50);
+        }
+        Thread.sleep(1100); // past the CPU gauges' one-second cache, so they read again
+        var families = io.jselectors.server.metrics.ExpositionLint.parse(get(admin.address("admin"), "/metrics", null).body());
+        assertThat(families).containsKeys("jselectors_read_bytes_total", "jselectors_written_bytes_total",
+                "jselectors_connections_active", "jselectors_http_requests_total", "process_cpu_usage");
+        assertThat(families.values().stream().flatMap(f -> io.jselectors.server.metrics.ExpositionLint.problems(f).stream()))
+                .isEmpty();
+        assertThat(io.jselectors.server.metrics.ExpositionLint.gaugesNotANumber(families)).isEmpty();
+    }
+
+    @Test
     void promtoolAcceptsTheServedExposition() throws Exception {
         String problem = PrometheusTools.ensureInstalled();
         Assumptions.assumeTrue(problem == null, () -> "promtool cannot be installed here: " + problem);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code jselectors new-plugin}: the project it writes builds, passes its tests and loads into a
@@ -43,22 +40,14 @@ class NewPluginTest {
     /** Bounds each Maven run so a hung build cannot hang the suite (not a performance claim). */
     private static final Duration MAVEN_LIMIT = Duration.ofMinutes(8);
 
-    private record Result(int status, String out, String err) {}
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
+    private static CommandLineTest.Result cli(String... args) {
+        return CommandLineTest.run(args);
     }
 
     @Test
     void writesAProjectWithProtocolServicesFileAndTest(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("my-proto-plugin");
-        Result r = cli("new-plugin", "my-proto", "--directory", dir.toString(), "--package", "org.acme.proto");
+        CommandLineTest.Result r = cli("new-plugin", "my-proto", "--directory", dir.toString(), "--package", "org.acme.proto");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote " + dir, "protocol my-proto");
         assertThat(dir.resolve("src/main/java/org/acme/proto/MyProtoProtocol.java")).content()
@@ -73,11 +62,11 @@ class NewPluginTest {
 
     @Test
     void refusesBadNamesAndNonEmptyDirectories(@TempDir Path tmp) throws IOException {
-        Result bad = cli("new-plugin", "My Proto", "--directory", tmp.resolve("x").toString());
+        CommandLineTest.Result bad = cli("new-plugin", "My Proto", "--directory", tmp.resolve("x").toString());
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("NAME must be lower case").hasLineCount(1);
         Files.writeString(tmp.resolve("taken.txt"), "mine");
-        Result taken = cli("new-plugin", "ok", "--directory", tmp.toString());
+        CommandLineTest.Result taken = cli("new-plugin", "ok", "--directory", tmp.toString());
         assertThat(taken.status()).isEqualTo(1);
         assertThat(taken.err()).contains("exists and is not empty").hasLineCount(1);
         assertThat(tmp).isDirectoryNotContaining("glob:**/pom.xml");
@@ -124,7 +113,7 @@ class NewPluginTest {
         assertThat(head.resolve("io/jselectors/jselectors-bom/0.1.0-SNAPSHOT")).isDirectory();
 
         Path project = tmp.resolve("greeting-plugin");
-        Result generated = cli("new-plugin", "greeting", "--directory", project.toString(), "--port", "7171");
+        CommandLineTest.Result generated = cli("new-plugin", "greeting", "--directory", project.toString(), "--port", "7171");
         assertThat(generated.status()).as(generated.err()).isZero();
         maven(root, tmp.resolve("plugin.log"), repos, "-o", "-f", project.resolve("pom.xml").toString(), "verify");
 
