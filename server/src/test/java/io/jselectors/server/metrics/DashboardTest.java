@@ -90,5 +90,8 @@ class DashboardTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("jselectors.json");
         }
         assertThat(PrometheusTools.findUp("metrics/grafana-dashboard.json")).as("the old second dashboard").isNull();
+        Path provisioning = PrometheusTools.findUp("docker/grafana/provisioning/dashboards/jselectors.yaml");
+        assertThat(provisioning).content().doesNotContain("dashboards-full", "grafana-dashboard.json")
+                .containsOnlyOnce("path: /var/lib/grafana/dashboards");
     }
 }
