@@ -96,7 +96,7 @@ public final class Server {
                 try {
                     socket = transport.listen(spec.address(), 1024);
                 } catch (IOException e) {
-                    throw new IOException("cannot listen for " + spec.protocol() + " on " + spec.address() + ": " + e.getMessage(), e);
+                    throw new IOException("cannot listen for " + spec.protocol() + " on " + format(spec.address()) + ": " + e.getMessage(), e);
                 }
                 Tags tags = Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress()),
                         "transport", transport.name(), "selector", server.backend);
@@ -111,7 +111,13 @@ public final class Server {
                     listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
                 }
                 server.listeners.add(listener);
-                listener.createSharedState();
+                try {
+                    listener.createSharedState();
+                } catch (RuntimeException e) {
+                    // The protocol refused its options: say which listener, for a one-line error.
+                    throw new IllegalArgumentException(protocol.name() + " listener on " + format(socket.localAddress())
+                            + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+                }
             }
         } catch (IOException | RuntimeException e) {
             server.releaseAfterFailedStart();
@@ -202,7 +208,7 @@ public final class Server {
         int open = openConnections();
         if (open > 0) {
             log.info("shutting down: {} connection{} open, draining for up to {}", open, open == 1 ? "" : "s",
-                    settings.drainTimeout());
+                    Durations.format(settings.drainTimeout()));
         }
         workers.forEach(Worker::shutdown);
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
@@ -237,7 +243,7 @@ public final class Server {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("stopped");
+        log.debug("stopped"); // the caller says when the process is done (serve: once, after the admin listener)
     }
 
     private static void sleep(Duration d) {

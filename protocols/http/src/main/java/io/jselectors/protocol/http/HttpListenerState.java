@@ -25,6 +25,7 @@ final class HttpListenerState {
     private final long maxBody;
     private final long headerTimeoutNanos;
     private final HttpMeters meters;
+    private final AccessLog accessLog;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
 
@@ -57,6 +58,7 @@ final class HttpListenerState {
             this.staticFiles = new StaticFiles(root);
         }
         this.meters = new HttpMeters(listener.meterRegistry());
+        this.accessLog = AccessLog.fromOption(listener.option("access-log", null));
         if (builtInPages) {
             BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
         }
@@ -87,6 +89,11 @@ final class HttpListenerState {
 
     HttpMeters meters() {
         return meters;
+    }
+
+    /** The access log, or {@code null} when the {@code access-log} option is not true. */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The Date cache of {@code loop}, used only on that loop. */
