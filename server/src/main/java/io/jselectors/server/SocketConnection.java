@@ -87,7 +87,13 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
     private void readBatch() {
         int reads = 0;
         while (!closed && !readingPaused && !inputClosed && !closing && reads++ < worker.settings().maxReadsPerEvent()) {
-            ByteBuf buf = worker.alloc().directBuffer(readSize);
+            ByteBuf buf;
+            try {
+                buf = worker.alloc().directBuffer(readSize);
+            } catch (OutOfMemoryError e) {
+                failed(e); // the direct memory cap: this connection goes, the loop lives
+                return;
+            }
             int requested = buf.writableBytes();
             int n;
             try {
@@ -356,7 +362,11 @@ final class SocketConnection implements Connection, IoLoop.IoHandler {
         if (closed) {
             return;
         }
-        if (cause instanceof IOException) {
+        if (DirectMemory.isExhausted(cause)) {
+            DirectMemory.reportExhausted(this); // rate-limited: a flood must not flood the log too
+            socket.resetOnClose();
+            closeNow(cause, CloseCause.ERROR);
+        } else if (cause instanceof IOException) {
             log.debug("connection {} from {}: {}", id, socket.remoteAddress(), cause.toString());
             closeNow(cause, CloseCause.PEER_RESET);
         } else {
