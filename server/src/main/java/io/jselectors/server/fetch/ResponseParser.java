@@ -1,8 +1,17 @@
 package io.jselectors.server.fetch;
 
+import io.jselectors.protocol.http.codec.ChunkedDecoder;
+import io.jselectors.protocol.http.codec.ContentLength;
+import io.jselectors.protocol.http.codec.HttpSyntax;
+import io.jselectors.protocol.http.codec.StartLine;
+import io.jselectors.protocol.http.codec.TransferCoding;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,10 +22,13 @@ import java.util.Locale;
  * Transfer-Encoding} ends in {@code chunked}, {@code Content-Length} bytes, or else everything
  * until the server closes. Interim 1xx responses are skipped.
  *
- * <p>Lenient where RFC 9112 lets a client be (a bare LF ends a line, obs-fold is joined with a
- * space, a bare CR reads as a space), strict where leniency would misframe the body: a malformed
- * status line or chunk size, whitespace before a header's colon, and conflicting {@code
- * Content-Length} values are errors. Body bytes are counted, and kept only when asked to.
+ * <p>Lenient in the head where RFC 9112 lets a client be (a bare LF ends a line, obs-fold is
+ * joined with a space, a bare CR reads as a space), strict where leniency would misframe the body:
+ * a malformed status line, a field name that is not a token (whitespace before the colon
+ * included), an invalid or conflicting {@code Content-Length}, and anything wrong in a chunked
+ * body are errors. The framing rules are the HTTP/1 codec's ({@link ContentLength}, {@link
+ * TransferCoding}, {@link ChunkedDecoder}), the same the server applies to requests. Body bytes
+ * are counted, and kept only when asked to.
  *
  * <p>One response per instance; {@link #reset()} makes it ready for the next one on the same
  * connection. Not thread-safe.
@@ -35,7 +47,7 @@ final class ResponseParser {
     /** Most interim (1xx) responses before the final one; a server sending more is looping. */
     static final int MAX_INTERIM = 16;
 
-    private enum State { STATUS_LINE, HEADERS, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }
+    private enum State { STATUS_LINE, HEADERS, FIXED_BODY, CHUNKED, UNTIL_CLOSE, DONE }
 
     /** A response that cannot be parsed; the message says what was wrong. */
     static final class MalformedResponseException extends java.io.IOException {
@@ -58,10 +70,14 @@ final class ResponseParser {
     private final List<String[]> fields = new ArrayList<>();
     private int headerBytes;
     private long contentLength;
-    private boolean chunked;
+    private final TransferCoding transferCoding = new TransferCoding();
+    private static final byte[] NO_BYTES = {};
+
+    /** Bytes of a chunked body's line that has not ended yet, to give the decoder again. */
+    private byte[] unread = NO_BYTES;
+    private final ChunkedDecoder chunked = new ChunkedDecoder(Long.MAX_VALUE, MAX_LINE, MAX_HEADER_BYTES, MAX_FIELDS);
     private boolean connectionClose;
     private boolean connectionKeepAlive;
-    private boolean transferEncoding;
     private long remaining;
     private long bodyBytes;
     private ByteArrayOutputStream body;
@@ -88,11 +104,12 @@ final class ResponseParser {
         reason = null;
         fields.clear();
         headerBytes = 0;
-        contentLength = -1;
-        chunked = false;
+        contentLength = ContentLength.NONE;
+        transferCoding.reset();
+        chunked.reset();
+        unread = NO_BYTES;
         connectionClose = false;
         connectionKeepAlive = false;
-        transferEncoding = false;
         remaining = 0;
         bodyBytes = 0;
         body = keepBodyBytes > 0 ? new ByteArrayOutputStream() : null;
@@ -112,15 +129,16 @@ final class ResponseParser {
         }
         while (i < end && state != State.DONE) {
             switch (state) {
-                case FIXED_BODY, CHUNK_DATA -> {
+                case FIXED_BODY -> {
                     int n = (int) Math.min(remaining, end - i);
                     takeBody(b, i, n);
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
-                        state = state == State.FIXED_BODY ? State.DONE : State.CHUNK_END;
+                        state = State.DONE;
                     }
                 }
+                case CHUNKED -> i += chunked(b, i, end - i);
                 case UNTIL_CLOSE -> {
                     takeBody(b, i, end - i);
                     i = end;
@@ -153,7 +171,8 @@ final class ResponseParser {
                 case STATUS_LINE -> started ? "connection closed in the status line" : "connection closed before any response";
                 case HEADERS -> "connection closed in the response headers";
                 case FIXED_BODY -> "connection closed after " + bodyBytes + " of " + contentLength + " body bytes";
-                default -> "connection closed in the chunked body after " + bodyBytes + " bytes";
+                case CHUNKED -> "connection closed in the chunked body after " + bodyBytes + " bytes";
+                default -> throw new IllegalStateException(state.name());
             });
         }
     }
@@ -179,76 +198,61 @@ final class ResponseParser {
     }
 
     private void onLine() throws MalformedResponseException {
-        String text = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
         int length = lineLength;
         lineLength = 0;
         lineHasCr = false;
-        switch (state) {
-            case STATUS_LINE -> statusLine(text);
-            case HEADERS, TRAILERS -> {
-                headerBytes += length + 2;
-                if (headerBytes > MAX_HEADER_BYTES) {
-                    throw new MalformedResponseException("the response headers exceed " + MAX_HEADER_BYTES + " bytes");
-                }
-                if (!text.isEmpty()) {
-                    field(text);
-                } else if (state == State.TRAILERS) {
-                    state = State.DONE;
-                } else {
-                    endOfHeaders();
-                }
-            }
-            case CHUNK_SIZE -> chunkSize(text);
-            case CHUNK_END -> {
-                if (!text.isEmpty()) {
-                    throw new MalformedResponseException("chunk data is not followed by CRLF");
-                }
-                state = State.CHUNK_SIZE;
-            }
-            default -> throw new IllegalStateException(state.name());
+        if (state == State.STATUS_LINE) {
+            statusLine(length);
+            return;
+        }
+        headerBytes += length + 2;
+        if (headerBytes > MAX_HEADER_BYTES) {
+            throw new MalformedResponseException("the response headers exceed " + MAX_HEADER_BYTES + " bytes");
+        }
+        if (length > 0) {
+            field(length);
+        } else {
+            endOfHeaders();
         }
     }
 
-    private void statusLine(String text) throws MalformedResponseException {
+    private void statusLine(int length) throws MalformedResponseException {
         // status-line = HTTP-version SP status-code SP [ reason-phrase ]; "HTTP/1.1 200" also occurs.
-        if (text.length() < 12 || !text.startsWith("HTTP/1.") || !Character.isDigit(text.charAt(7))
-                || text.charAt(8) != ' ' || !threeDigits(text, 9) || (text.length() > 12 && text.charAt(12) != ' ')) {
-            throw new MalformedResponseException("not an HTTP/1.x status line: \"" + abbreviate(text) + "\"");
+        int code = StartLine.statusCode(line, 0, length);
+        if (code < 0) {
+            throw new MalformedResponseException("not an HTTP/1.x status line: \"" + abbreviate(line, length) + "\"");
         }
-        version = text.charAt(7) - '0';
-        status = Integer.parseInt(text, 9, 12, 10);
-        reason = text.length() > 13 ? text.substring(13) : "";
+        version = StartLine.statusMinorVersion(line, 0);
+        status = code;
+        reason = length > 13 ? HttpSyntax.latin1(line, 13, length - 13) : "";
         state = State.HEADERS;
     }
 
-    private static boolean threeDigits(String s, int at) {
-        return s.length() >= at + 3 && Character.isDigit(s.charAt(at)) && Character.isDigit(s.charAt(at + 1))
-                && Character.isDigit(s.charAt(at + 2)) && s.charAt(at) != '0';
-    }
-
-    private void field(String text) throws MalformedResponseException {
-        char first = text.charAt(0);
-        if (first == ' ' || first == '\t') {
+    private void field(int length) throws MalformedResponseException {
+        if (HttpSyntax.isWhitespace(line[0])) {
             // obs-fold: RFC 9112 section 5.2 has a user agent replace it with a space.
             if (fields.isEmpty()) {
                 throw new MalformedResponseException("a folded line before any header field");
             }
             String[] last = fields.getLast();
-            last[1] = (last[1] + " " + text.strip()).strip();
+            last[1] = (last[1] + " " + HttpSyntax.latin1(line, 0, length).strip()).strip();
             return;
         }
-        int colon = text.indexOf(':');
-        if (colon <= 0) {
-            throw new MalformedResponseException("a header line without a field name and colon: \"" + abbreviate(text) + "\"");
-        }
-        char beforeColon = text.charAt(colon - 1);
-        if (beforeColon == ' ' || beforeColon == '\t') {
-            throw new MalformedResponseException("whitespace between a header field name and its colon");
+        int colon = HttpSyntax.fieldColon(line, 0, length);
+        if (colon < 0) {
+            int nameEnd = HttpSyntax.tokenEnd(line, 0, length);
+            int afterSpace = HttpSyntax.skipWhitespace(line, nameEnd, length);
+            if (nameEnd > 0 && afterSpace > nameEnd && afterSpace < length && line[afterSpace] == ':') {
+                throw new MalformedResponseException("whitespace between a header field name and its colon");
+            }
+            throw new MalformedResponseException("a header line without a field name and colon: \"" + abbreviate(line, length) + "\"");
         }
         if (fields.size() == MAX_FIELDS) {
             throw new MalformedResponseException("more than " + MAX_FIELDS + " header fields");
         }
-        fields.add(new String[] {text.substring(0, colon), text.substring(colon + 1).strip()});
+        int valueStart = HttpSyntax.skipWhitespace(line, colon + 1, length);
+        int valueEnd = HttpSyntax.trimWhitespace(line, valueStart, length);
+        fields.add(new String[] {HttpSyntax.latin1(line, 0, colon), HttpSyntax.latin1(line, valueStart, valueEnd - valueStart)});
     }
 
     private void endOfHeaders() throws MalformedResponseException {
@@ -257,15 +261,14 @@ final class ResponseParser {
             switch (name) {
                 case "content-length" -> contentLength(f[1]);
                 case "transfer-encoding" -> {
-                    transferEncoding = true;
-                    String[] codings = f[1].split(",");
-                    chunked = codings[codings.length - 1].strip().equalsIgnoreCase("chunked");
+                    transferCoding.add(f[1]);
+                    if (transferCoding.invalid()) {
+                        throw new MalformedResponseException("invalid Transfer-Encoding: \"" + abbreviate(f[1]) + "\"");
+                    }
                 }
                 case "connection" -> {
-                    for (String token : f[1].split(",")) {
-                        connectionClose |= token.strip().equalsIgnoreCase("close");
-                        connectionKeepAlive |= token.strip().equalsIgnoreCase("keep-alive");
-                    }
+                    connectionClose |= HttpSyntax.listContains(f[1], "close");
+                    connectionKeepAlive |= HttpSyntax.listContains(f[1], "keep-alive");
                 }
                 default -> { }
             }
@@ -283,9 +286,9 @@ final class ResponseParser {
         }
         if (status == 204 || status == 304) {
             state = State.DONE;
-        } else if (transferEncoding) {
+        } else if (transferCoding.present()) {
             // Transfer-Encoding overrides Content-Length (RFC 9112 section 6.3, items 3 and 4).
-            state = chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
+            state = transferCoding.chunked() ? State.CHUNKED : State.UNTIL_CLOSE;
         } else if (contentLength >= 0) {
             remaining = contentLength;
             state = contentLength == 0 ? State.DONE : State.FIXED_BODY;
@@ -296,39 +299,57 @@ final class ResponseParser {
 
     private void contentLength(String value) throws MalformedResponseException {
         // "5, 5" (a list of equal values) is allowed; differing values are fatal (RFC 9110 section 8.6).
-        for (String v : value.split(",")) {
-            String digits = v.strip();
-            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-                throw new MalformedResponseException("invalid Content-Length: \"" + abbreviate(value) + "\"");
+        long length = ContentLength.parse(value, contentLength);
+        if (length == ContentLength.CONFLICT) {
+            throw new MalformedResponseException("conflicting Content-Length values: \"" + abbreviate(value) + "\""
+                    + (contentLength >= 0 ? " after " + contentLength : ""));
+        }
+        if (length < 0) {
+            throw new MalformedResponseException("invalid Content-Length: \"" + abbreviate(value) + "\"");
+        }
+        contentLength = length;
+    }
+
+    /**
+     * Frames chunked body bytes from {@code b[off, off + len)}; returns how many it used. The
+     * decoder reads a line where it lies in the buffer, so bytes of a line that is not complete yet
+     * are kept ({@link #unread}) and given again, before the next bytes, on the next call.
+     */
+    private int chunked(byte[] b, int off, int len) throws MalformedResponseException {
+        int kept = unread.length;
+        ByteBuf in;
+        if (kept == 0) {
+            in = Unpooled.wrappedBuffer(b, off, len);
+        } else {
+            byte[] joined = Arrays.copyOf(unread, kept + len);
+            System.arraycopy(b, off, joined, kept, len);
+            in = Unpooled.wrappedBuffer(joined);
+        }
+        while (true) {
+            int n = chunked.next(in);
+            if (n > 0) {
+                takeBody(in, n);
+            } else if (n == ChunkedDecoder.NEED_MORE) {
+                unread = ByteBufUtil.getBytes(in);
+                return len;
+            } else if (n == ChunkedDecoder.DONE) {
+                unread = NO_BYTES;
+                state = State.DONE;
+                return in.readerIndex() - kept;
+            } else {
+                throw new MalformedResponseException(chunked.error());
             }
-            long n = Long.parseLong(digits);
-            if (contentLength >= 0 && contentLength != n) {
-                throw new MalformedResponseException("conflicting Content-Length values " + contentLength + " and " + n);
-            }
-            contentLength = n;
         }
     }
 
-    private void chunkSize(String text) throws MalformedResponseException {
-        int semicolon = text.indexOf(';');
-        String hex = (semicolon >= 0 ? text.substring(0, semicolon) : text).strip();
-        long size = 0;
-        if (hex.isEmpty()) {
-            throw new MalformedResponseException("an empty chunk size");
+    private void takeBody(ByteBuf in, int n) {
+        if (body != null && body.size() < keepBodyBytes) {
+            byte[] kept = new byte[Math.min(n, keepBodyBytes - body.size())];
+            in.getBytes(in.readerIndex(), kept);
+            body.write(kept, 0, kept.length);
         }
-        for (int k = 0; k < hex.length(); k++) {
-            int digit = Character.digit(hex.charAt(k), 16);
-            if (digit < 0 || size > (Long.MAX_VALUE >> 4)) {
-                throw new MalformedResponseException("invalid chunk size \"" + abbreviate(hex) + "\"");
-            }
-            size = size << 4 | digit;
-        }
-        if (size == 0) {
-            state = State.TRAILERS;
-        } else {
-            remaining = size;
-            state = State.CHUNK_DATA;
-        }
+        bodyBytes += n;
+        in.skipBytes(n);
     }
 
     private void takeBody(byte[] b, int off, int len) {
@@ -340,6 +361,10 @@ final class ResponseParser {
 
     private static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    private static String abbreviate(byte[] bytes, int length) {
+        return abbreviate(HttpSyntax.latin1(bytes, 0, Math.min(length, 81)));
     }
 
     /** The whole response has been read. */
@@ -389,10 +414,10 @@ final class ResponseParser {
      * were sent (a framing conflict the server should not have made).
      */
     boolean keepAlive() {
-        if (state != State.DONE || connectionClose || (transferEncoding && contentLength >= 0)) {
+        if (state != State.DONE || connectionClose || (transferCoding.present() && contentLength >= 0)) {
             return false;
         }
-        boolean framed = chunked || contentLength >= 0 || status == 204 || status == 304;
+        boolean framed = transferCoding.chunked() || contentLength >= 0 || status == 204 || status == 304;
         return framed && (version >= 1 || connectionKeepAlive);
     }
 }

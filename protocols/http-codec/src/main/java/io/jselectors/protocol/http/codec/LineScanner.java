@@ -1,7 +1,8 @@
-package io.jselectors.protocol.http;
+package io.jselectors.protocol.http.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import java.util.Arrays;
 
 /**
  * Finds the end of the line at a buffer's reader index and copies the line into an array in the
@@ -11,13 +12,17 @@ import io.netty.util.ByteProcessor;
  *
  * <p>Reading byte by byte through a processor (not {@code getBytes} into an array) allocates
  * nothing, even on a pooled direct buffer when Netty runs without {@code sun.misc.Unsafe}, where
- * {@code getBytes} makes a {@code ByteBuffer} view per call. One instance per connection.
+ * {@code getBytes} makes a {@code ByteBuffer} view per call. One instance per connection (it grows
+ * to the longest line seen, bounded by the callers' limits); not thread-safe.
  */
-final class LineScanner implements ByteProcessor {
+public final class LineScanner implements ByteProcessor {
 
     private static final byte LF = '\n';
 
-    private byte[] line = new byte[128];
+    /** Initial line buffer: a typical request line or field line fits, longer ones grow it. */
+    private static final int INITIAL_LINE = 128;
+
+    private byte[] line = new byte[INITIAL_LINE];
     /** Bytes of the current line copied so far (from the reader index). */
     private int copied;
 
@@ -26,28 +31,29 @@ final class LineScanner implements ByteProcessor {
      * it has not arrived; then at most {@code limit} bytes of the line are kept and the caller is to
      * refuse the line if {@code in} holds more than that.
      */
-    int find(ByteBuf in, int limit) {
+    public int find(ByteBuf in, int limit) {
         int from = in.readerIndex() + copied;
         int available = Math.min(in.writerIndex() - from, limit + 1 - copied);
         if (available <= 0) {
             return -1;
         }
         if (line.length < copied + available) {
-            line = java.util.Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
+            line = Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
         }
         return in.forEachByte(from, available, this);
     }
 
     /** The line found by {@link #find}, LF included, from index 0; valid until {@link #next()}. */
-    byte[] line() {
+    public byte[] line() {
         return line;
     }
 
     /** Forgets the current line: the next {@link #find} starts at the (moved) reader index. */
-    void next() {
+    public void next() {
         copied = 0;
     }
 
+    /** Copies one byte of the line; {@code false} (stop) at the LF. Only {@link #find} calls it. */
     @Override
     public boolean process(byte value) {
         line[copied++] = value;
