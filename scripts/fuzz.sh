@@ -51,4 +51,4 @@ if [ "$status" -ne 0 ]; then
     echo "fuzz.sh: $1 FAILED (exit $status): a finding or a build error; see $log" >&2
     exit 1
 fi
-echo "fuzz.sh: $1 ran $2 without a finding" >&2
+echo "fuzz.sh: $1 finished (DURATION $2 or FUZZ_RUNS reached) without a finding" >&2
