@@ -5,8 +5,9 @@
 #   DURATION  how long to fuzz: 30s, 10m, 2h (Jazzer's syntax)
 #
 # The same @FuzzTest methods replay their committed seeds under ./mvnw verify; here JAZZER_FUZZ
-# turns the one named into a libFuzzer run. Netty's leak detector is PARANOID (the test argLine), so a
-# leaked buffer fails the run. New coverage goes to MODULE/.cifuzz-corpus/ (git-ignored) and is
+# turns the one named into a libFuzzer run, with Jazzer's hooks on (-Djazzer.hooks=true: the seed
+# replay under verify leaves them off). Netty's leak detector is PARANOID (the test argLine), and
+# the targets check every buffer the parser allocated was released, so a leak fails the run. New coverage goes to MODULE/.cifuzz-corpus/ (git-ignored) and is
 # reused by the next run; a crashing input is written next to the seeds
 # (src/test/resources/.../<Test>Inputs/<method>/crash-*): commit it with the fix, and it becomes a
 # regression test. The last libFuzzer status line (executions, coverage, exec/s) is printed at the
@@ -42,7 +43,7 @@ echo "fuzz.sh: $1 for $2 ($test in $module); log: $log" >&2
 status=0
 [ -n "${FUZZ_RUNS:-}" ] && export JAZZER_MAX_EXECUTIONS="$FUZZ_RUNS"
 JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$2" nice -n 10 ./mvnw -B -ntp -pl "$module" -am test \
-    -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true \
+    -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.hooks=true \
     -Dsurefire.timeout=0 >"$log" 2>&1 || status=$?
 # libFuzzer's status lines look like "#1048576 pulse cov: 812 ft: 2301 corp: 190/9Kb exec/s: 23831 rss: 410Mb".
 grep -E '^#[0-9]+' "$log" | tail -n 1 || true

@@ -57,9 +57,13 @@ final class DirectMemory {
      * exists); returns a sentence saying what the cap is and where it comes from.
      */
     static String configure() {
-        if (System.getProperty(NETTY_PROPERTY) != null) {
-            return "direct memory cap " + mib(Long.parseLong(System.getProperty(NETTY_PROPERTY).trim()))
-                    + " (-D" + NETTY_PROPERTY + ")";
+        String set = System.getProperty(NETTY_PROPERTY);
+        if (set != null) {
+            try {
+                return "direct memory cap " + mib(Long.parseLong(set.trim())) + " (-D" + NETTY_PROPERTY + ")";
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + NETTY_PROPERTY + " must be a number of bytes, not '" + set + "'");
+            }
         }
         long jvmMax = explicitMaxDirectMemorySize();
         if (jvmMax > 0) {

@@ -23,7 +23,14 @@ public final class Main implements Callable<Integer> {
     /** Runs the CLI and exits with its status. */
     public static void main(String[] args) {
         // Before anything touches netty: it reads its direct memory cap once.
-        String directMemory = DirectMemory.configure();
+        String directMemory;
+        try {
+            directMemory = DirectMemory.configure();
+        } catch (IllegalArgumentException e) {
+            System.err.println("jselectors: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (args.length > 0 && args[0].equals("serve")) {
             org.slf4j.LoggerFactory.getLogger(Main.class).info("{}", directMemory);
         }

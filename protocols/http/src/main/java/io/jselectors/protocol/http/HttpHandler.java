@@ -6,6 +6,7 @@ import io.jselectors.protocol.ProtocolHandler;
 import io.jselectors.protocol.http.ResponseEncoder.ConnectionField;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,8 +28,7 @@ final class HttpHandler implements ProtocolHandler {
      * The methods of RFC 9110 section 9 and PATCH (RFC 5789): a route that does not take one of
      * them answers 405; any other method is not implemented here at all, 501 (section 9.1).
      */
-    private static final java.util.Set<String> KNOWN_METHODS =
-            java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private final HttpListenerState state;
     private Connection connection;
