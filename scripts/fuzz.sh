@@ -10,7 +10,8 @@
 # the targets check every buffer the parser allocated was released, so a leak fails the run. New coverage goes to MODULE/.cifuzz-corpus/ (git-ignored) and is
 # reused by the next run; a crashing input is written next to the seeds
 # (src/test/resources/.../<Test>Inputs/<method>/crash-*): commit it with the fix, and it becomes a
-# regression test. The last libFuzzer status line (executions, coverage, exec/s) is printed at the
+# regression test (killing a run also dumps the input under way as crash-*: replay it with
+# ./mvnw verify before calling it a finding). The last libFuzzer status line (executions, coverage, exec/s) is printed at the
 # end. Runs under nice: the machine is shared. FUZZ_RUNS=N also stops it after N executions.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
