@@ -5,7 +5,7 @@
 #
 # Builds what it needs (the bench jar; the jselectors server jar when server/ exists), then for
 # each server in SERVERS:
-#   - the shared tools' scenarios a b c (C echo_load) through /work/shared/bench/run.sh echo,
+#   - the shared tools' scenarios a b c (C echo_load) through ../shared/bench/run.sh echo,
 #   - scenario j: our EchoLoad (Java, on our Selector API): 100 connections, 1 in flight, 64 B.
 # The server is pinned to SERVER_CPU (0) and the load to LOAD_CPU (1) in every scenario; each
 # scenario starts a fresh server, warms up for WARMUP s and measures RUNS x DURATION s. Everything
@@ -21,10 +21,11 @@
 #   SERVER_CPU=0 LOAD_CPU=1        cores for the server and the load
 #   SERVERS="jselectors netty"     which servers, in this order
 #   SCENARIOS="a b c j"            which scenarios (a b c: C load via run.sh; j: EchoLoad)
-#   PORT=9100                      the port every server listens on (one at a time)
+#   PORT=9200                      the port every server listens on (one at a time; not 9100,
+#                                  the server's own admin listener)
 #   SKIP_BUILD=1                   use the jars already built
 #   OUT                            where results and logs go (default: a new /tmp/echo-compare.XXXXXX)
-#   SHARED_BENCH=/work/shared/bench  the shared tools
+#   SHARED_BENCH=../shared/bench    the shared tools (relative to the repository root)
 #
 # Output: the run.sh lines and the same "run"/"summary" lines for scenario j (collected in
 # $OUT/results.txt), then a Markdown table made by the shared table.sh. Compare server_us_per_op
@@ -33,13 +34,23 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=help.sh
+. "$HERE/help.sh"
+if [ $# -gt 0 ]; then
+    echo "$0: takes no arguments (settings are environment variables; see --help)" >&2
+    exit 2
+fi
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED_BENCH:-/work/shared/bench}
+SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}
+[ -x "$SHARED/run.sh" ] || {
+    echo "$0: no shared bench tools at $SHARED (../shared/bench beside the repository; or set SHARED_BENCH)" >&2
+    exit 2
+}
 RUNS=${RUNS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10}
 SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
 SERVERS=${SERVERS:-jselectors netty}
 SCENARIOS=${SCENARIOS:-a b c j}
-PORT=${PORT:-9100}
+PORT=${PORT:-9200}
 OUT=${OUT:-$(mktemp -d /tmp/echo-compare.XXXXXX)}
 RESULTS=$OUT/results.txt
 HOST=127.0.0.1

@@ -5,7 +5,7 @@
 #
 # Installs wrk if it is missing (Debian package), builds what it needs (the bench jar; the
 # jselectors server jar), then for each server in SERVERS runs the shared tools' HTTP scenarios
-# through /work/shared/bench/run.sh http, against GET /hello:
+# through ../shared/bench/run.sh http, against GET /hello:
 #   d  wrk -t1 -c100, keep-alive, no pipelining
 #   e  wrk -t1 -c100, pipelined 16 deep
 # and optionally scenario h: our HttpLoad (Java, on our Selector API), 100 connections,
@@ -25,7 +25,7 @@
 #   PORT=9201                      where each server listens (one at a time)
 #   SKIP_BUILD=1                   use the jars already built
 #   OUT                            where results and logs go (default: a new /tmp/http-compare.XXXXXX)
-#   SHARED_BENCH=/work/shared/bench  the shared tools
+#   SHARED_BENCH=../shared/bench    the shared tools (relative to the repository root)
 #
 # Output: the run.sh "run"/"summary" lines (collected in $OUT/results.txt), then a Markdown table
 # made by the shared table.sh. Compare server_us_per_op (server CPU per response, lower is
@@ -33,8 +33,18 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=help.sh
+. "$HERE/help.sh"
+if [ $# -gt 0 ]; then
+    echo "$0: takes no arguments (settings are environment variables; see --help)" >&2
+    exit 2
+fi
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED_BENCH:-/work/shared/bench}
+SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}
+[ -x "$SHARED/run.sh" ] || {
+    echo "$0: no shared bench tools at $SHARED (../shared/bench beside the repository; or set SHARED_BENCH)" >&2
+    exit 2
+}
 RUNS=${RUNS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10}
 SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
 SERVERS=${SERVERS:-jselectors netty}

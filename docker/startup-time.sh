@@ -5,7 +5,10 @@
 # driver, creating one copies the whole image, which says more about vfs than about the image.
 #   docker/startup-time.sh [N] [IMAGE]
 set -euo pipefail
+# shellcheck source=../bench/help.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../bench/help.sh"
 runs=${1:-5}
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "$0: N must be a positive number, not '$runs' (see --help)" >&2; exit 2; }
 image=${2:-jselectors:local}
 port=${JSELECTORS_STARTUP_PORT:-17907}
 

@@ -3,7 +3,7 @@
 #
 #   metrics/scrape-bench.sh [JAR] [ROUNDS]
 #
-# Runs ../shared/bench/run.sh scenario a (echo, 100 connections, 64 B, 1 in flight) against
+# Runs ../shared/bench/run.sh (BENCH; relative to the repository root) scenario a (echo, 100 connections, 64 B, 1 in flight) against
 # `java -jar JAR serve` (1 worker, admin listener on 127.0.0.1:9101), ROUNDS times (default 2)
 # alternately: once with nobody scraping, once with a single keep-alive curl fetching /metrics
 # ten times a second for the whole run (bounded: it stops after the run or 600 fetches).
@@ -11,10 +11,14 @@
 # lines; compare ops_per_s and server_us_per_op. Environment as run.sh (RUNS, DURATION, WARMUP).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../bench/help.sh
+. "$HERE/../bench/help.sh"
 JAR=${1:-$HERE/../server/target/jselectors.jar}
 ROUNDS=${2:-2}
 BENCH=${BENCH:-$HERE/../../shared/bench}
-[ -x "$BENCH/run.sh" ] || BENCH=/work/shared/bench
+[ -f "$JAR" ] || { echo "$0: no server jar at $JAR (see --help)" >&2; exit 2; }
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "$0: ROUNDS must be a positive number, not '$ROUNDS' (see --help)" >&2; exit 2; }
+[ -x "$BENCH/run.sh" ] || { echo "$0: no shared bench tools at $BENCH (../shared/bench beside the repository; or set BENCH)" >&2; exit 2; }
 JAVA=${JAVA:-java}
 ADMIN=127.0.0.1:9101
 PORT=9000

@@ -11,9 +11,14 @@
 # fetching /metrics every 100 ms. Prints each slice and the medians. Stops the server it started.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../bench/help.sh
+. "$HERE/../bench/help.sh"
 JAR=${1:-$HERE/../server/target/jselectors.jar}
 PAIRS=${2:-8}
-BENCH=${BENCH:-/work/shared/bench}
+# The shared tools, beside the repository (../shared/bench from its root).
+BENCH=${BENCH:-$HERE/../../shared/bench}
+[ -f "$JAR" ] || { echo "$0: no server jar at $JAR (see --help)" >&2; exit 2; }
+[[ $PAIRS =~ ^[1-9][0-9]*$ ]] || { echo "$0: PAIRS must be a positive number, not '$PAIRS' (see --help)" >&2; exit 2; }
 JAVA=${JAVA:-java}
 PORT=9000 ADMIN=127.0.0.1:9101 SLICE=5
 LOAD=$BENCH/c/echo_load

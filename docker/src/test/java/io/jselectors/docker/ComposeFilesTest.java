@@ -42,17 +42,33 @@ class ComposeFilesTest {
     }
 
     @Test
-    void composeRunsTheServerPrometheusAndGrafana() throws IOException {
+    void composeRunsTheServerAndPrometheusWithGrafanaInItsProfile() throws IOException {
         Map<String, Object> services = map(yaml("compose.yaml").get("services"));
         assertThat(services).containsOnlyKeys("jselectors", "prometheus", "grafana");
 
         Map<String, Object> server = map(services.get("jselectors"));
         Map<String, Object> build = map(server.get("build"));
         Path context = DIR.resolve((String) build.get("context")).normalize();
-        assertThat(context).isEqualTo(DIR.getParent().resolve("server/target"));
+        assertThat(context).isEqualTo(Images.repositoryDir());
         assertThat(context.resolve((String) build.get("dockerfile")).normalize()).isEqualTo(DIR.resolve("Dockerfile"));
-        assertThat(map(build.get("args"))).containsKey("BASE_IMAGE");
-        assertThat(list(server.get("ports"))).contains("7000:7000", "7001:7001", "8080:8080", "9100:9100");
+        // Without anything set, the stack runs on the images docker/setup.sh builds: nothing to pull.
+        assertThat(map(build.get("args"))).containsEntry("BASE_IMAGE", "${BASE_IMAGE:-" + Images.LOCAL_BASE + "}");
+        assertThat(map(services.get("prometheus")).get("image"))
+                .isEqualTo("${PROMETHEUS_IMAGE:-" + ComposeStackTest.LOCAL_PROMETHEUS + "}");
+        // Grafana, the one public image, starts only when its profile is asked for.
+        assertThat(list(map(services.get("grafana")).get("profiles"))).containsExactly("grafana");
+        assertThat(map(services.get("jselectors"))).doesNotContainKey("profiles");
+        assertThat(map(services.get("prometheus"))).doesNotContainKey("profiles");
+
+        assertThat(list(server.get("ports"))).containsExactly(
+                "${SERVICE_BIND:-0.0.0.0}:${ECHO_PORT-7000}:7000",
+                "${SERVICE_BIND:-0.0.0.0}:${CHAT_PORT-7001}:7001",
+                "${SERVICE_BIND:-0.0.0.0}:${HTTP_PORT-8080}:8080",
+                "${ADMIN_BIND:-127.0.0.1}:${METRICS_PORT-9100}:9100");
+        assertThat(list(map(services.get("prometheus")).get("ports"))).containsExactly(
+                "${ADMIN_BIND:-127.0.0.1}:${PROMETHEUS_PORT-9090}:9090");
+        assertThat(list(map(services.get("grafana")).get("ports"))).containsExactly(
+                "${ADMIN_BIND:-127.0.0.1}:${GRAFANA_PORT-3000}:3000");
 
         for (String service : List.of("prometheus", "grafana")) {
             for (Object volume : list(map(services.get(service)).get("volumes"))) {
@@ -60,6 +76,15 @@ class ComposeFilesTest {
                 assertThat(DIR.resolve(host)).as(service + " mounts " + host).exists();
             }
         }
+    }
+
+    @Test
+    void buildContextHoldsOnlyTheServerJar() throws IOException {
+        List<String> rules = Files.readAllLines(Images.repositoryDir().resolve(".dockerignore")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(rules).containsExactly("*", "!docker/Dockerfile", "!server/target/jselectors.jar");
+        assertThat(Files.readString(DIR.resolve("Dockerfile")))
+                .contains("COPY server/target/jselectors.jar /opt/jselectors/jselectors.jar");
     }
 
     @Test

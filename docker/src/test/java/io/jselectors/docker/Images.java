@@ -37,6 +37,10 @@ final class Images {
         return Path.of(System.getProperty("jselectors.docker.dir", ".")).toAbsolutePath();
     }
 
+    static Path repositoryDir() {
+        return dockerDir().getParent();
+    }
+
     static Path serverJar() {
         return Path.of(System.getProperty("jselectors.jar", "../server/target/jselectors.jar")).toAbsolutePath();
     }
@@ -92,18 +96,22 @@ final class Images {
 
     /**
      * Builds {@link #TAG} from docker/Dockerfile and the current server jar, exactly as
-     * {@code docker build -f docker/Dockerfile server/target} does (the context holds only the jar,
-     * so it is copied with the Dockerfile into a directory of its own).
+     * {@code docker build -f docker/Dockerfile .} does from the repository: the context is a
+     * directory with the repository's layout that holds the Dockerfile, the .dockerignore and the
+     * jar, so the build sees what the .dockerignore lets through and nothing else.
      */
     static String build(String base) throws IOException {
         Path context = Path.of(System.getProperty("jselectors.docker.context", "target/image-context"));
-        Files.createDirectories(context);
-        Files.copy(dockerDir().resolve("Dockerfile"), context.resolve("Dockerfile"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(serverJar(), context.resolve("jselectors.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Path jar = context.resolve("server/target/jselectors.jar");
+        Files.createDirectories(context.resolve("docker"));
+        Files.createDirectories(jar.getParent());
+        Files.copy(dockerDir().resolve("Dockerfile"), context.resolve("docker/Dockerfile"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(repositoryDir().resolve(".dockerignore"), context.resolve(".dockerignore"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(serverJar(), jar, StandardCopyOption.REPLACE_EXISTING);
         DockerClient client = DockerClientFactory.instance().client();
         return client.buildImageCmd()
                 .withBaseDirectory(context.toFile())
-                .withDockerfile(context.resolve("Dockerfile").toFile())
+                .withDockerfile(context.resolve("docker/Dockerfile").toFile())
                 .withBuildArg("BASE_IMAGE", base)
                 .withTags(Set.of(TAG))
                 .withPull(false)

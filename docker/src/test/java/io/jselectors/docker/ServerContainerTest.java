@@ -42,7 +42,8 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The image as an operator runs it: built from docker/Dockerfile, started with Testcontainers on the
- * host network (these machines have no bridge) with listeners on free 127.0.0.1 ports, talked to over
+ * host network (which every engine has, with or without a bridge; PublishedPortsTest covers
+ * {@code -p} on a bridge) with listeners on free 127.0.0.1 ports, talked to over
  * real sockets, and stopped with {@code docker stop}. Parts for protocols or the admin listener that
  * the image does not have yet are skipped, naming what is missing.
  */

@@ -58,50 +58,45 @@ public final class Libc {
     /** read(2) into {@code len} bytes at {@code address}: bytes read, 0 at EOF, or {@code -errno}. */
     public static long read(MemorySegment callState, int fd, long address, long len) {
         try {
-            long n = (long) READ.invokeExact(callState, fd, address, len);
-            return n >= 0 ? n : -Native.errno(callState);
+            return Native.result((long) READ.invokeExact(callState, fd, address, len), callState);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
     /** write(2) of {@code len} bytes at {@code address}: bytes written or {@code -errno}. */
     public static long write(MemorySegment callState, int fd, long address, long len) {
         try {
-            long n = (long) WRITE.invokeExact(callState, fd, address, len);
-            return n >= 0 ? n : -Native.errno(callState);
+            return Native.result((long) WRITE.invokeExact(callState, fd, address, len), callState);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
     /** readv(2) into {@code count} {@code struct iovec}s at {@code iov}: bytes read or {@code -errno}. */
     public static long readv(MemorySegment callState, int fd, long iov, int count) {
         try {
-            long n = (long) READV.invokeExact(callState, fd, iov, count);
-            return n >= 0 ? n : -Native.errno(callState);
+            return Native.result((long) READV.invokeExact(callState, fd, iov, count), callState);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
     /** writev(2) of {@code count} {@code struct iovec}s at {@code iov}: bytes written or {@code -errno}. */
     public static long writev(MemorySegment callState, int fd, long iov, int count) {
         try {
-            long n = (long) WRITEV.invokeExact(callState, fd, iov, count);
-            return n >= 0 ? n : -Native.errno(callState);
+            return Native.result((long) WRITEV.invokeExact(callState, fd, iov, count), callState);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
     /** fcntl(2) with an int argument: the result, or {@code -errno}. */
     public static int fcntl(MemorySegment callState, int fd, int cmd, int arg) {
         try {
-            int rc = (int) FCNTL.invokeExact(callState, fd, cmd, arg);
-            return rc >= 0 ? rc : -Native.errno(callState);
+            return Native.result((int) FCNTL.invokeExact(callState, fd, cmd, arg), callState);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -114,7 +109,7 @@ public final class Libc {
         try {
             rc = (int) CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
         if (rc < 0) {
             int errno = Native.errno(state);
@@ -135,9 +130,7 @@ public final class Libc {
             } else {
                 rc = (int) PIPE.invokeExact(state, fds);
             }
-            if (rc < 0) {
-                throw new ErrnoException(PIPE2.isPresent() ? "pipe2" : "pipe", Native.errno(state));
-            }
+            Native.check(PIPE2.isPresent() ? "pipe2" : "pipe", rc, state);
             int[] result = {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
             if (PIPE2.isEmpty()) {
                 for (int fd : result) {
@@ -149,7 +142,7 @@ public final class Libc {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -160,9 +153,7 @@ public final class Libc {
             MemorySegment state = Native.threadCallState();
             int type = C.sockStream() | C.sockNonblock() | C.sockCloexec();
             int rc = (int) SOCKETPAIR.invokeExact(state, C.afUnix(), type, 0, fds);
-            if (rc < 0) {
-                throw new ErrnoException("socketpair", Native.errno(state));
-            }
+            Native.check("socketpair", rc, state);
             int[] result = {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
             if (C.sockNonblock() == 0) { // macOS has no SOCK_NONBLOCK/SOCK_CLOEXEC flags
                 for (int fd : result) {
@@ -174,23 +165,20 @@ public final class Libc {
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
     /** fcntl(2) with an int argument. */
     public static int fcntl(int fd, int cmd, int arg) throws ErrnoException {
         MemorySegment state = Native.threadCallState();
-        int rc;
         try {
-            rc = (int) FCNTL.invokeExact(state, fd, cmd, arg);
+            return Native.check("fcntl", (int) FCNTL.invokeExact(state, fd, cmd, arg), state);
+        } catch (ErrnoException e) {
+            throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        if (rc < 0) {
-            throw new ErrnoException("fcntl", Native.errno(state));
-        }
-        return rc;
     }
 
     /** Sets or clears O_NONBLOCK. */
@@ -215,16 +203,13 @@ public final class Libc {
     /** dup2(2): makes {@code newFd} refer to what {@code oldFd} refers to. */
     public static int dup2(int oldFd, int newFd) throws ErrnoException {
         MemorySegment state = Native.threadCallState();
-        int rc;
         try {
-            rc = (int) DUP2.invokeExact(state, oldFd, newFd);
+            return Native.check("dup2", (int) DUP2.invokeExact(state, oldFd, newFd), state);
+        } catch (ErrnoException e) {
+            throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        if (rc < 0) {
-            throw new ErrnoException("dup2", Native.errno(state));
-        }
-        return rc;
     }
 
     /** Writes all of {@code bytes} to a (possibly non-blocking) fd; for tests and examples. */
@@ -266,32 +251,26 @@ public final class Libc {
             // beyond the string.
             return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
     private static int checked(String call, MethodHandle handle, int arg) throws ErrnoException {
         MemorySegment state = Native.threadCallState();
-        int rc;
         try {
-            rc = (int) handle.invokeExact(state, arg);
+            return Native.check(call, (int) handle.invokeExact(state, arg), state);
+        } catch (ErrnoException e) {
+            throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        if (rc < 0) {
-            throw new ErrnoException(call, Native.errno(state));
-        }
-        return rc;
     }
 
-    /** Rethrows what a downcall threw; downcalls only throw unchecked errors. */
+    /**
+     * {@link Native#rethrow}, under the name {@code Sockets} still calls; kept only until the socket
+     * code moves out of this package (issue #12, item 5), then removed.
+     */
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
+        return Native.rethrow(t);
     }
 }

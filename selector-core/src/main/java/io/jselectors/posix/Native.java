@@ -91,4 +91,77 @@ public final class Native {
     public static int errno(MemorySegment callState) {
         return (int) ERRNO.get(callState, 0L);
     }
+
+    // ---------------------------------------------------------------- errno helpers, written once
+
+    /**
+     * The hot-path form of a C result: {@code rc} itself when the call succeeded ({@code rc >= 0}),
+     * else {@code -errno} read from the call's own {@code callState}. Nothing is allocated, so
+     * EAGAIN costs no exception.
+     */
+    public static int result(int rc, MemorySegment callState) {
+        return rc >= 0 ? rc : -errno(callState);
+    }
+
+    /** {@link #result(int, MemorySegment)} for calls returning {@code ssize_t}. */
+    public static long result(long rc, MemorySegment callState) {
+        return rc >= 0 ? rc : -errno(callState);
+    }
+
+    /**
+     * The cold-path form: {@code rc} when the call succeeded, else an {@link ErrnoException} naming
+     * {@code call} and the errno in {@code callState}.
+     */
+    public static int check(String call, int rc, MemorySegment callState) throws ErrnoException {
+        if (rc < 0) {
+            throw new ErrnoException(call, errno(callState));
+        }
+        return rc;
+    }
+
+    /**
+     * A wait's hot-path result ({@code count} or {@code -errno}) in the form {@code
+     * AbstractSelector.kernelSelect} returns: the count, {@code -1} for EINTR (the caller retries
+     * with the time that remains, PEP 475), or an {@link ErrnoException} naming {@code call}.
+     */
+    public static int waitResult(String call, int rc) throws ErrnoException {
+        if (rc >= 0) {
+            return rc;
+        }
+        if (-rc == Errno.EINTR) {
+            return -1;
+        }
+        throw new ErrnoException(call, -rc);
+    }
+
+    /**
+     * Rethrows what a downcall's {@code invokeExact} threw. A downcall only throws unchecked errors
+     * (its signature says {@code Throwable} because {@code MethodHandle} does), so they pass
+     * unwrapped; anything else would be a bug in the linker and is wrapped.
+     *
+     * @return never returns; declared so callers can write {@code throw Native.rethrow(t)}
+     */
+    public static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+
+    /**
+     * The first of {@code symbols} this platform's C library lacks, or {@code null}. Providers call
+     * it before touching the class that links the symbols, so a missing one becomes a reason
+     * instead of an {@link ExceptionInInitializerError}.
+     */
+    public static String firstMissing(Iterable<String> symbols) {
+        for (String symbol : symbols) {
+            if (find(symbol).isEmpty()) {
+                return symbol;
+            }
+        }
+        return null;
+    }
 }

@@ -110,6 +110,25 @@ public abstract class AbstractSelector implements Selector {
         return true;
     }
 
+    /**
+     * Generic events as a kernel's interest bits (mapped at the edge, as in CPython): {@code
+     * readBits} if {@code events} has READ, plus {@code writeBits} if it has WRITE.
+     */
+    protected static int interestBits(int events, int readBits, int writeBits) {
+        return ((events & EVENT_READ) != 0 ? readBits : 0) | ((events & EVENT_WRITE) != 0 ? writeBits : 0);
+    }
+
+    /**
+     * A kernel's readiness bits as READ/WRITE. Any of {@code failureBits} (a hang-up, an error, a
+     * closed fd) makes both ready, as in Python: the caller finds EOF or the error on its next read
+     * or write. {@link #dispatch} then masks the result with the key's events.
+     */
+    protected static int readyEvents(int kernelBits, int readBits, int writeBits, int failureBits) {
+        int failed = kernelBits & failureBits;
+        return ((kernelBits & readBits) != 0 || failed != 0 ? EVENT_READ : 0)
+                | ((kernelBits & writeBits) != 0 || failed != 0 ? EVENT_WRITE : 0);
+    }
+
     /** The key registered for {@code fd}, or {@code null}. */
     protected final SelectorKey keyFor(int fd) {
         return keys.get(fd);
@@ -215,7 +234,7 @@ public abstract class AbstractSelector implements Selector {
 
     @Override
     public final int select(Duration timeout, ReadyConsumer consumer) throws IOException {
-        return selectNanos(toNanos(timeout), consumer);
+        return selectNanos(Timeouts.toNanos(timeout), consumer);
     }
 
     @Override
@@ -276,22 +295,6 @@ public abstract class AbstractSelector implements Selector {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** Converts a Python-style timeout: null blocks, zero or negative polls. */
-    static long toNanos(Duration timeout) {
-        if (timeout == null) {
-            return INFINITE;
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            return 0;
-        }
-        // Timeouts beyond ~292 years saturate to "forever" rather than overflow.
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return INFINITE;
-        }
-    }
 
     private static void checkEvents(int events) {
         if (events == 0 || (events & ~(EVENT_READ | EVENT_WRITE)) != 0) {

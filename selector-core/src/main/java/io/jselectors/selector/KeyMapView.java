@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * The read-only live view {@link Selector#getMap()} returns, Python's {@code _SelectorMapping}:
- * keys are fds, lookups also take file objects, mutation is refused, and changing the selector
- * while iterating fails fast.
+ * keys are fds, lookups also take file objects, mutation is refused, and registering or
+ * unregistering while iterating fails fast with {@link ConcurrentModificationException}, from
+ * {@code next()} and from {@code hasNext()} alike (also once the iterator has reached the end).
  */
 final class KeyMapView extends AbstractMap<Object, SelectorKey> {
 
@@ -97,22 +98,29 @@ final class KeyMapView extends AbstractMap<Object, SelectorKey> {
                 private final int expectedModCount = table.modCount;
                 private int next = table.nextFd(-1);
 
+                // Both methods check, hasNext too: like Python's dict iterator, one that has reached
+                // the end must not report "no more" about a selector that changed under it.
                 @Override
                 public boolean hasNext() {
+                    checkUnchanged();
                     return next >= 0;
                 }
 
                 @Override
                 public Entry<Object, SelectorKey> next() {
-                    if (table.modCount != expectedModCount) {
-                        throw new ConcurrentModificationException("selector changed while iterating its map");
-                    }
+                    checkUnchanged();
                     if (next < 0) {
                         throw new NoSuchElementException();
                     }
                     int fd = next;
                     next = table.nextFd(fd);
                     return new SimpleImmutableEntry<>(fd, table.get(fd));
+                }
+
+                private void checkUnchanged() {
+                    if (table.modCount != expectedModCount) {
+                        throw new ConcurrentModificationException("selector changed while iterating its map");
+                    }
                 }
             };
         }

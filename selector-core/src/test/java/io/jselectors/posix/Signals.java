@@ -111,7 +111,7 @@ public final class Signals {
         try {
             rc = (int) SIGACTION_CALL.invokeExact(state, SIGURG, action, old);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
         if (rc < 0) {
             throw new ErrnoException("sigaction", Native.errno(state));
@@ -127,7 +127,7 @@ public final class Signals {
         try {
             return (long) PTHREAD_SELF.invokeExact();
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -137,7 +137,7 @@ public final class Signals {
         try {
             return (int) PTHREAD_KILL.invokeExact(thread, SIGURG);
         } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 

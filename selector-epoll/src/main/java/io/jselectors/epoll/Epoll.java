@@ -13,7 +13,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.List;
 
 /**
  * The Linux-only system calls of the epoll backend: {@code epoll_create1}, {@code epoll_ctl},
@@ -22,7 +21,10 @@ import java.util.List;
  * (close, read, write, errno) comes from {@code io.jselectors.posix}.
  *
  * <p>The class links its handles when it is initialized, so it must only be touched once {@link
- * EpollSelectorProvider} has checked that this is Linux and that the symbols exist.
+ * EpollSelectorProvider} has checked that this is Linux and that the symbols exist. That is why the
+ * list of symbols lives in the provider ({@link EpollSelectorProvider#SYMBOLS}), not here: reading
+ * a field of this class would initialize it, and a missing symbol would surface as an {@link
+ * ExceptionInInitializerError} instead of the provider's reason.
  *
  * <p>Sources: Linux {@code include/uapi/linux/eventpoll.h}, {@code include/uapi/linux/eventfd.h}
  * (via {@code O_CLOEXEC}/{@code O_NONBLOCK} of {@code asm-generic/fcntl.h}), and the man pages
@@ -31,9 +33,6 @@ import java.util.List;
 final class Epoll {
 
     private Epoll() {}
-
-    /** The symbols this class links; the provider checks each exists before touching the class. */
-    static final List<String> SYMBOLS = List.of("epoll_create1", "epoll_ctl", "epoll_wait", "eventfd");
 
     /** Readable (or a listener has a connection to accept). */
     static final int EPOLLIN = 0x001;
@@ -111,31 +110,25 @@ final class Epoll {
     /** {@code epoll_create1(EPOLL_CLOEXEC)}: a new epoll set. */
     static int create() throws ErrnoException {
         MemorySegment state = Native.threadCallState();
-        int fd;
         try {
-            fd = (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
+            return Native.check("epoll_create1", (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC), state);
+        } catch (ErrnoException e) {
+            throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        if (fd < 0) {
-            throw new ErrnoException("epoll_create1", Native.errno(state));
-        }
-        return fd;
     }
 
     /** {@code eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)}: a counter to wake the selector with. */
     static int eventfd() throws ErrnoException {
         MemorySegment state = Native.threadCallState();
-        int fd;
         try {
-            fd = (int) EVENTFD.invokeExact(state, 0, EFD_NONBLOCK | EFD_CLOEXEC);
+            return Native.check("eventfd", (int) EVENTFD.invokeExact(state, 0, EFD_NONBLOCK | EFD_CLOEXEC), state);
+        } catch (ErrnoException e) {
+            throw e;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        if (fd < 0) {
-            throw new ErrnoException("eventfd", Native.errno(state));
-        }
-        return fd;
     }
 
     /**
@@ -144,13 +137,11 @@ final class Epoll {
      * @param event one {@link #EVENT}, filled by {@link #set}; ignored by {@link #EPOLL_CTL_DEL}
      */
     static int ctl(MemorySegment callState, int epfd, int op, int fd, MemorySegment event) {
-        int rc;
         try {
-            rc = (int) EPOLL_CTL.invokeExact(callState, epfd, op, fd, event);
+            return Native.result((int) EPOLL_CTL.invokeExact(callState, epfd, op, fd, event), callState);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        return rc < 0 ? -Native.errno(callState) : rc;
     }
 
     /**
@@ -166,9 +157,9 @@ final class Epoll {
                     ? (int) EPOLL_WAIT_NOW.invokeExact(callState, epfd, events, maxEvents, 0)
                     : (int) EPOLL_WAIT.invokeExact(callState, epfd, events, maxEvents, timeoutMillis);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
-        return n < 0 ? -Native.errno(callState) : n;
+        return Native.result(n, callState);
     }
 
     /** Fills one {@code struct epoll_event}. */
@@ -185,16 +176,5 @@ final class Epoll {
     /** The {@code data} field of the {@code index}th struct of an array. */
     static long data(MemorySegment array, int index) {
         return array.get(JAVA_LONG_UNALIGNED, index * EVENT_SIZE + DATA_OFFSET);
-    }
-
-    /** Downcalls only throw unchecked errors; pass them on unwrapped. */
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
     }
 }

@@ -1,21 +1,19 @@
 package io.jselectors.epoll;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
 import io.jselectors.posix.Native;
+import io.jselectors.posix.Waker;
 import io.jselectors.selector.AbstractSelector;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorKey;
 import io.jselectors.selector.SelectorOption;
+import io.jselectors.selector.Timeouts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Linux selector: one epoll set, Python's {@code selectors.EpollSelector}. {@link
@@ -42,8 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>Limits</h2>
  * A {@code select} reports at most {@link #MAX_EVENTS_PER_SELECT} fds; the rest come with the next
  * call. A timeout is rounded up to whole milliseconds and clamped to {@link Integer#MAX_VALUE} ms
- * (24.8 days): a longer wait returns 0 after that. Regular files cannot be registered ({@code
- * EPERM}, as in Python).
+ * (24.8 days; {@link Timeouts#toMillis}): a longer wait returns 0 after that. Regular files
+ * cannot be registered ({@code EPERM}, as in Python).
  */
 public final class EpollSelector extends AbstractSelector {
 
@@ -60,47 +58,44 @@ public final class EpollSelector extends AbstractSelector {
     /** The {@code data} of the eventfd's registration; user fds are never negative. */
     private static final long WAKEUP_TOKEN = -1L;
 
-    /** The 8-byte counter increment that {@link #wakeup()} writes; shared, never changed. */
-    private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
+    /** Hang-up and error: reported whatever was asked, and make both events ready. */
+    private static final int FAILURE_BITS = Epoll.EPOLLHUP | Epoll.EPOLLERR;
 
     private final int epfd;
-    private final int eventFd;
+    private final EventFd eventFd;
+    private final Waker waker;
     private final boolean edgeTriggered;
     // Automatic arenas, freed by the GC: nothing here can be used after it is freed, and a select
     // in progress keeps its events array alive even if a consumer's register replaces it.
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment callState = Native.newCallState(arena);
     private final MemorySegment ctlEvent = arena.allocate(Epoll.EVENT);
-    private final MemorySegment drainBuffer = arena.allocate(JAVA_LONG);
     private MemorySegment events;
     private int capacity;
-
-    /** Set by the first {@link #wakeup()} after a select, cleared once the eventfd is drained. */
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    /** Orders a wakeup's write against close, so a write never hits a closed (reused) fd number. */
-    private final Object wakeupLock = new Object();
-    private boolean wakeupClosed; // guarded by wakeupLock
 
     EpollSelector(boolean edgeTriggered) throws IOException {
         super("epoll");
         this.edgeTriggered = edgeTriggered;
         this.epfd = Epoll.create();
-        int efd = -1;
+        EventFd efd = null;
         try {
-            efd = Epoll.eventfd();
+            efd = new EventFd();
             // Level-triggered even in edge mode: a pending wakeup must be seen by every select
             // until it is drained.
             Epoll.set(ctlEvent, Epoll.EPOLLIN, WAKEUP_TOKEN);
-            int rc = Epoll.ctl(callState, epfd, Epoll.EPOLL_CTL_ADD, efd, ctlEvent);
+            int rc = Epoll.ctl(callState, epfd, Epoll.EPOLL_CTL_ADD, efd.fd(), ctlEvent);
             if (rc < 0) {
                 throw new ErrnoException("epoll_ctl(ADD eventfd)", -rc);
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(efd, e);
+            if (efd != null) {
+                closeQuietly(efd.fd(), e);
+            }
             closeQuietly(epfd, e);
             throw e;
         }
         this.eventFd = efd;
+        this.waker = new Waker(efd);
         resize(INITIAL_EVENTS);
     }
 
@@ -147,18 +142,16 @@ public final class EpollSelector extends AbstractSelector {
     protected int kernelSelect(long timeoutNanos, ReadyConsumer consumer) throws IOException {
         // A consumer that registers may grow the array; this batch keeps reading the one it filled.
         MemorySegment batch = events;
-        int n = Epoll.await(callState, epfd, batch, capacity, toMillis(timeoutNanos));
+        int n = Native.waitResult("epoll_wait",
+                Epoll.await(callState, epfd, batch, capacity, Timeouts.toMillis(timeoutNanos)));
         if (n < 0) {
-            if (-n == Errno.EINTR) {
-                return -1;
-            }
-            throw new ErrnoException("epoll_wait", -n);
+            return n; // EINTR: the caller waits again for what remains
         }
         int reported = 0;
         for (int i = 0; i < n; i++) {
             long data = Epoll.data(batch, i);
             if (data == WAKEUP_TOKEN) {
-                drainWakeup();
+                waker.reset(callState);
             } else if (dispatch((int) data, toSelectorEvents(Epoll.events(batch, i)), consumer)) {
                 reported++;
             }
@@ -168,49 +161,23 @@ public final class EpollSelector extends AbstractSelector {
 
     @Override
     protected void kernelClose() throws IOException {
-        synchronized (wakeupLock) {
-            wakeupClosed = true;
+        try {
+            waker.close(); // no wakeup writes after this: the eventfd number may be reused at once
+        } catch (IOException e) {
+            closeQuietly(epfd, e);
+            throw e;
         }
-        IOException failure = null;
-        for (int fd : new int[] {eventFd, epfd}) {
-            try {
-                Libc.close(fd);
-            } catch (ErrnoException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Libc.close(epfd);
     }
 
     /**
      * Makes the current or next select return: the first call after a select adds 1 to the
-     * eventfd's counter; later calls see the pending flag and write nothing. Safe from any thread.
+     * eventfd's counter; later calls see the pending flag and write nothing ({@link Waker}). Safe
+     * from any thread; does nothing once closed.
      */
     @Override
     public void wakeup() {
-        if (wakeupPending.get() || !wakeupPending.compareAndSet(false, true)) {
-            return;
-        }
-        long rc;
-        synchronized (wakeupLock) {
-            if (wakeupClosed) {
-                return;
-            }
-            // SAFETY: ONE is an 8-byte segment of the global arena, never freed or written again,
-            // and write(2) reads exactly 8 bytes from it.
-            rc = Libc.write(Native.threadCallState(), eventFd, ONE.address(), Long.BYTES);
-        }
-        // EAGAIN means the counter is already (absurdly) high: the select wakes up anyway.
-        if (rc < 0 && -rc != Errno.EAGAIN) {
-            wakeupPending.set(false);
-            throw new UncheckedIOException(new ErrnoException("write(eventfd)", (int) -rc));
-        }
+        waker.wakeup();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -223,16 +190,6 @@ public final class EpollSelector extends AbstractSelector {
         }
     }
 
-    private void drainWakeup() {
-        // SAFETY: drainBuffer is 8 bytes of this selector's arena, which lives as long as the
-        // selector object does; read(2) writes at most 8 bytes into it.
-        Libc.read(callState, eventFd, drainBuffer.address(), Long.BYTES);
-        // Cleared after the drain: a wakeup that lands in between is folded into this select,
-        // which is returning anyway. Cleared first, its write could be drained and lost, leaving
-        // the flag set and every later wakeup silent.
-        wakeupPending.set(false);
-    }
-
     private void resize(int newCapacity) {
         // A new segment instead of a copy: the kernel rewrites the array on every wait. Its own
         // arena, so the old array is freed once no select reads it any more.
@@ -241,47 +198,17 @@ public final class EpollSelector extends AbstractSelector {
     }
 
     private int toEpollEvents(int selectorEvents) {
-        int e = edgeTriggered ? Epoll.EPOLLET : 0;
-        if ((selectorEvents & EVENT_READ) != 0) {
-            e |= Epoll.EPOLLIN;
-        }
-        if ((selectorEvents & EVENT_WRITE) != 0) {
-            e |= Epoll.EPOLLOUT;
-        }
-        return e;
+        return (edgeTriggered ? Epoll.EPOLLET : 0) | interestBits(selectorEvents, Epoll.EPOLLIN, Epoll.EPOLLOUT);
     }
 
     /** epoll's bits as READ/WRITE; a hang-up or an error makes both ready, as in Python. */
     static int toSelectorEvents(int epollEvents) {
-        int e = 0;
-        if ((epollEvents & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
-            e |= EVENT_READ;
-        }
-        if ((epollEvents & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
-            e |= EVENT_WRITE;
-        }
-        return e;
-    }
-
-    /**
-     * A select timeout as epoll's milliseconds: {@link Selector#INFINITE} is -1 (block), zero or
-     * negative is 0 (poll, never the kernel's "negative blocks"), anything else rounded up so a
-     * short wait never becomes a busy poll, and clamped to {@link Integer#MAX_VALUE}.
-     */
-    static int toMillis(long timeoutNanos) {
-        if (timeoutNanos == INFINITE) {
-            return -1;
-        }
-        if (timeoutNanos <= 0) {
-            return 0;
-        }
-        long millis = timeoutNanos / 1_000_000L + (timeoutNanos % 1_000_000L == 0 ? 0 : 1);
-        return (int) Math.min(millis, Integer.MAX_VALUE);
+        return readyEvents(epollEvents, Epoll.EPOLLIN, Epoll.EPOLLOUT, FAILURE_BITS);
     }
 
     /** The eventfd behind {@link #wakeup()}, for tests. */
     int eventFd() {
-        return eventFd;
+        return eventFd.fd();
     }
 
     /** The size of the events array, for tests. */

@@ -2,14 +2,15 @@ package io.jselectors.epoll;
 
 import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
-import io.jselectors.posix.Native;
 import io.jselectors.posix.Platform;
+import io.jselectors.selector.AbstractSelectorProvider;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
-import io.jselectors.selector.SelectorProvider;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Provides the {@code epoll} backend ({@link EpollSelector}) to {@link Selector#open()}, with
@@ -18,7 +19,7 @@ import java.util.Set;
  *
  * <p>Anywhere else it reports itself unavailable with the reason: not Linux, a CPU whose {@code
  * struct epoll_event} layout we do not know, a C library without the symbols, or a kernel whose
- * {@code epoll_create1} fails.
+ * {@code epoll_create1} fails. The probe runs once ({@link AbstractSelectorProvider}).
  *
  * {@snippet :
  * try (Selector selector = Selector.open("epoll", SelectorOption.EDGE_TRIGGERED)) {
@@ -26,29 +27,17 @@ import java.util.Set;
  * }
  * }
  */
-public final class EpollSelectorProvider implements SelectorProvider {
+public final class EpollSelectorProvider extends AbstractSelectorProvider {
+
+    /**
+     * The C symbols {@link Epoll} links when it is initialized. They are listed here, not in {@code
+     * Epoll}, so checking them does not initialize the class that links them.
+     */
+    static final List<String> SYMBOLS = List.of("epoll_create1", "epoll_ctl", "epoll_wait", "eventfd");
 
     /** Found by {@link java.util.ServiceLoader}; cheap, the checks run on first use. */
-    public EpollSelectorProvider() {}
-
-    // Probed once per JVM: the answer cannot change while the process runs.
-    private static final class Probe {
-        static final String CAUSE = probe();
-    }
-
-    @Override
-    public String name() {
-        return "epoll";
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY_EVENT_QUEUE;
-    }
-
-    @Override
-    public String unavailabilityCause() {
-        return Probe.CAUSE;
+    public EpollSelectorProvider() {
+        super("epoll", PRIORITY_EVENT_QUEUE);
     }
 
     @Override
@@ -57,22 +46,30 @@ public final class EpollSelectorProvider implements SelectorProvider {
     }
 
     @Override
-    public Selector open(Set<SelectorOption> options) throws IOException {
+    protected Selector openSelector(Set<SelectorOption> options) throws IOException {
         return new EpollSelector(options.contains(SelectorOption.EDGE_TRIGGERED));
     }
 
-    private static String probe() {
+    @Override
+    protected String probe() {
+        return probe(SYMBOLS, EpollSelectorProvider::kernelCause);
+    }
+
+    /**
+     * The probe in its order: the OS and CPU, then {@code symbols} by name, and only then {@code
+     * kernelCheck}, the first step that touches {@link Epoll} and so links every symbol.
+     */
+    static String probe(List<String> symbols, Supplier<String> kernelCheck) {
         String cause = platformCause(Platform.current(), Platform.isX86_64() || Platform.isAarch64(),
                 System.getProperty("os.name"), Platform.arch());
-        if (cause != null) {
-            return cause;
+        if (cause == null) {
+            cause = missingSymbolCause(symbols);
         }
-        // Check the symbols before Epoll links them, so a missing one is a reason, not an error.
-        for (String symbol : Epoll.SYMBOLS) {
-            if (Native.find(symbol).isEmpty()) {
-                return "the C library has no " + symbol;
-            }
-        }
+        return cause != null ? cause : kernelCheck.get();
+    }
+
+    /** Whether the kernel gives us an epoll set: {@code null}, or why not. */
+    private static String kernelCause() {
         try {
             Libc.close(Epoll.create());
             return null;

@@ -7,6 +7,7 @@ import io.jselectors.selector.BackendInfo;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
 import io.jselectors.selector.SelectorProvider;
+import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -38,6 +39,24 @@ class EpollSelectorProviderTest {
             assertThat(selector.name()).isEqualTo("epoll");
             assertThat(selector).isInstanceOf(EpollSelector.class);
         }
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "the symbol step is reached only on Linux")
+    void aMissingSymbolIsTheReasonAndNothingIsLinkedFirst() {
+        // The real probe's path with one name the C library cannot have: the answer must be the
+        // reason, and the step that touches Epoll (and links every symbol) must not run at all.
+        String cause = EpollSelectorProvider.probe(List.of("epoll_create1", "jselectors_no_such_symbol"), () -> {
+            throw new AssertionError("the kernel check ran before the symbols were checked");
+        });
+        assertThat(cause).isEqualTo("the C library has no symbol jselectors_no_such_symbol");
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "the symbol step is reached only on Linux")
+    void withEverySymbolPresentTheKernelCheckDecides() {
+        assertThat(EpollSelectorProvider.probe(EpollSelectorProvider.SYMBOLS, () -> "kernel said no"))
+                .isEqualTo("kernel said no");
     }
 
     @Test

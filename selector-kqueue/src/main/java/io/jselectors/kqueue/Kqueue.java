@@ -39,10 +39,9 @@ final class Kqueue implements KqueueSyscalls {
     public int kqueue() {
         MemorySegment state = Native.threadCallState();
         try {
-            int fd = (int) KQUEUE.invokeExact(state);
-            return fd >= 0 ? fd : -Native.errno(state);
+            return Native.result((int) KQUEUE.invokeExact(state), state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -55,10 +54,9 @@ final class Kqueue implements KqueueSyscalls {
             // events. KqueueSelector allocates both from its arena for at least that many entries
             // of its KeventAbi's size (MAX_CHANGES, eventCapacity) and keeps them reachable while
             // the call runs; timeout is NULL or a live 16-byte timespec.
-            int n = (int) KEVENT.invokeExact(state, kq, changes, nchanges, events, nevents, timeout);
-            return n >= 0 ? n : -Native.errno(state);
+            return Native.result((int) KEVENT.invokeExact(state, kq, changes, nchanges, events, nevents, timeout), state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Native.rethrow(t);
         }
     }
 
@@ -69,15 +67,5 @@ final class Kqueue implements KqueueSyscalls {
         } catch (ErrnoException ignored) {
             // EBADF or EIO on a kqueue fd: it is released either way, and close() must not fail.
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

@@ -2,6 +2,8 @@ package io.jselectors.kqueue;
 
 import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
+import io.jselectors.posix.Native;
+import io.jselectors.posix.Waker;
 import io.jselectors.selector.AbstractSelector;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.SelectorKey;
@@ -35,10 +37,11 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>{@link #wakeup()} triggers an {@code EVFILT_USER} event (ident 0, {@code EV_CLEAR}) added
- * when the selector is opened, so wakeups before a select coalesce into one. The event buffer of
- * a select holds one entry per registered filter plus the wakeup's, up to {@link
- * #MAX_EVENTS_PER_SELECT}, and is never empty: kevent with {@code nevents == 0} returns at once
- * whatever the timeout (bpo-29255).
+ * when the selector is opened; the shared {@link Waker} coalesces wakeups before a select into one
+ * trigger and never triggers after close (the kqueue's fd number may belong to another file then).
+ * The event buffer of a select holds one entry per registered filter plus the wakeup's, up to
+ * {@link #MAX_EVENTS_PER_SELECT}, and is never empty: kevent with {@code nevents == 0} returns at
+ * once whatever the timeout (bpo-29255).
  *
  * <p>Only {@link #wakeup()} is thread-safe; everything else runs on the selecting thread.
  */
@@ -69,7 +72,6 @@ public final class KqueueSelector extends AbstractSelector {
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment changes;
     private final MemorySegment receipts;
-    private final MemorySegment trigger;
     private final MemorySegment zeroTimeout;
     private final MemorySegment timeout;
     private final int[] changeErrno = new int[MAX_CHANGES];
@@ -79,7 +81,7 @@ public final class KqueueSelector extends AbstractSelector {
     private int[] pendingBits = new int[64];
     private int[] readyFds;
     private int filters;
-    private volatile boolean open = true;
+    private final Waker waker;
 
     private KqueueSelector(KqueueSyscalls sys, KeventAbi abi, int kq) throws ErrnoException {
         super("kqueue");
@@ -88,7 +90,6 @@ public final class KqueueSelector extends AbstractSelector {
         this.kq = kq;
         this.changes = arena.allocate(abi.kevent(), MAX_CHANGES);
         this.receipts = arena.allocate(abi.kevent(), MAX_CHANGES);
-        this.trigger = arena.allocate(abi.kevent());
         this.zeroTimeout = arena.allocate(KeventAbi.TIMESPEC);
         this.timeout = arena.allocate(KeventAbi.TIMESPEC);
         growEvents(16);
@@ -98,7 +99,7 @@ public final class KqueueSelector extends AbstractSelector {
         if (errno != 0) {
             throw new ErrnoException("kevent(EVFILT_USER)", errno);
         }
-        abi.set(trigger, 0, WAKEUP_IDENT, abi.evfiltUser(), 0, KeventAbi.NOTE_TRIGGER);
+        this.waker = new Waker(new UserEventSignal(sys, abi, kq, arena));
     }
 
     /**
@@ -264,17 +265,16 @@ public final class KqueueSelector extends AbstractSelector {
         if (nevents > eventCapacity) {
             growEvents(Math.min(Math.max(nevents, eventCapacity * 2), MAX_EVENTS_PER_SELECT));
         }
-        int n = sys.kevent(kq, MemorySegment.NULL, 0, events, nevents, timespec(timeoutNanos));
+        int n = Native.waitResult("kevent",
+                sys.kevent(kq, MemorySegment.NULL, 0, events, nevents, timespec(timeoutNanos)));
         if (n < 0) {
-            if (-n == Errno.EINTR) {
-                return -1;
-            }
-            throw new ErrnoException("kevent", -n);
+            return n; // EINTR: the caller waits again for what remains
         }
         int count = merge(Math.min(n, nevents));
         return dispatchMerged(count, consumer);
     }
 
+    /** kevent takes nanoseconds: no rounding, only Python's rule (INFINITE blocks, 0 or less polls). */
     private MemorySegment timespec(long timeoutNanos) {
         if (timeoutNanos == INFINITE) {
             return MemorySegment.NULL;
@@ -297,7 +297,10 @@ public final class KqueueSelector extends AbstractSelector {
             } else if (filter == KeventAbi.EVFILT_WRITE) {
                 bits = WRITE;
             } else {
-                continue; // the wakeup (EVFILT_USER), or nothing we asked for
+                if (filter == abi.evfiltUser()) {
+                    waker.reset(MemorySegment.NULL); // the wakeup: re-arm it, report nothing
+                }
+                continue;
             }
             int flags = abi.flags(events, i);
             if ((flags & KeventAbi.EV_ERROR) != 0) {
@@ -354,30 +357,27 @@ public final class KqueueSelector extends AbstractSelector {
     // ---------------------------------------------------------------- wakeup and close
 
     /**
-     * Triggers the EVFILT_USER event, ending the current or next select. Safe from any thread;
-     * the change and timeout it passes are never written after the selector is opened. After
-     * {@link #close()} it does nothing.
+     * Triggers the EVFILT_USER event, ending the current or next select, unless a wakeup is already
+     * pending. Safe from any thread; after {@link #close()} it does nothing.
      */
     @Override
     public void wakeup() {
-        if (!open) {
-            return;
-        }
-        // nevents 0: the call returns at once. Failure (a closed kqueue in a race with close())
-        // leaves nothing to wake up.
-        sys.kevent(kq, trigger, 1, MemorySegment.NULL, 0, zeroTimeout);
+        waker.wakeup();
     }
 
     @Override
     public int fileno() {
-        return open ? kq : -1;
+        return isClosed() ? -1 : kq;
     }
 
     @Override
-    protected void kernelClose() {
-        open = false;
+    protected void kernelClose() throws IOException {
         filters = 0;
-        sys.close(kq);
+        try {
+            waker.close(); // no trigger after this: the kqueue's fd number may be reused at once
+        } finally {
+            sys.close(kq);
+        }
     }
 
     /** The number of READ and WRITE filters registered in the kernel (for the tests). */

@@ -1,42 +1,31 @@
 package io.jselectors.kqueue;
 
-import io.jselectors.posix.Native;
 import io.jselectors.posix.Platform;
+import io.jselectors.selector.AbstractSelectorProvider;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
-import io.jselectors.selector.SelectorProvider;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Provides the {@code kqueue} backend, {@link KqueueSelector}, on macOS and FreeBSD, where it is
- * what {@link Selector#open()} returns. Elsewhere it says why it cannot work.
+ * what {@link Selector#open()} returns. Elsewhere it says why it cannot work. The probe runs once
+ * ({@link AbstractSelectorProvider}).
  */
-public final class KqueueSelectorProvider implements SelectorProvider {
+public final class KqueueSelectorProvider extends AbstractSelectorProvider {
 
-    private volatile String cause;
-    private volatile boolean probed;
+    /** The C symbols {@link Kqueue} links when it is initialized; looked up, never called, first. */
+    static final List<String> SYMBOLS = List.of("kqueue", "kevent");
 
     /** Called by {@link java.util.ServiceLoader}; does no work until asked. */
-    public KqueueSelectorProvider() {}
-
-    @Override
-    public String name() {
-        return "kqueue";
+    public KqueueSelectorProvider() {
+        super("kqueue", PRIORITY_EVENT_QUEUE);
     }
 
     @Override
-    public int priority() {
-        return PRIORITY_EVENT_QUEUE;
-    }
-
-    @Override
-    public String unavailabilityCause() {
-        if (!probed) {
-            cause = causeOn(Platform.current());
-            probed = true;
-        }
-        return cause;
+    protected String probe() {
+        return causeOn(Platform.current());
     }
 
     /** Why kqueue cannot work on {@code os}, or {@code null}; the symbols are looked up, not called. */
@@ -44,12 +33,7 @@ public final class KqueueSelectorProvider implements SelectorProvider {
         if (KeventAbi.of(os) == null) {
             return "kqueue exists only on macOS and FreeBSD; this is " + describe(os);
         }
-        for (String symbol : new String[] {"kqueue", "kevent"}) {
-            if (Native.find(symbol).isEmpty()) {
-                return "the C library has no " + symbol + "()";
-            }
-        }
-        return null;
+        return missingSymbolCause(SYMBOLS);
     }
 
     private static String describe(Platform os) {
@@ -62,11 +46,7 @@ public final class KqueueSelectorProvider implements SelectorProvider {
     }
 
     @Override
-    public Selector open(Set<SelectorOption> options) throws IOException {
-        String why = unavailabilityCause();
-        if (why != null) {
-            throw new IllegalStateException("kqueue selector is not available: " + why);
-        }
+    protected Selector openSelector(Set<SelectorOption> options) throws IOException {
         return KqueueSelector.open(Kqueue.INSTANCE, KeventAbi.current());
     }
 }

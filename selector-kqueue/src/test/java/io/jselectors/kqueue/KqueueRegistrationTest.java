@@ -257,6 +257,26 @@ class KqueueRegistrationTest {
     }
 
     @Test
+    void manyWakeupsTriggerOnceUntilASelectReportsTheEvent() throws Exception {
+        int before = kernel.calls().size();
+        for (int i = 0; i < 100; i++) {
+            selector.wakeup();
+        }
+        assertThat(kernel.calls()).hasSize(before + 1);
+        assertThat(selector.select(java.time.Duration.ZERO)).isEmpty();
+        selector.wakeup();
+        assertThat(kernel.calls()).as("re-armed once the select saw the event").hasSize(before + 3);
+    }
+
+    @Test
+    void aRefusedTriggerThrowsAndTheNextWakeupTriesAgain() {
+        kernel.failNextCall(Errno.ENOMEM);
+        assertThatThrownBy(selector::wakeup).hasMessageContaining("kevent(NOTE_TRIGGER)").hasMessageContaining("ENOMEM");
+        selector.wakeup();
+        assertThat(kernel.userTriggered()).isTrue();
+    }
+
+    @Test
     void wakeupFromAnotherThreadReachesTheKernel() throws Exception {
         Thread t = Thread.ofPlatform().start(selector::wakeup);
         t.join(10_000);

@@ -1,8 +1,8 @@
 package io.jselectors.selector.nio;
 
+import io.jselectors.selector.AbstractSelectorProvider;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
-import io.jselectors.selector.SelectorProvider;
 import java.io.IOException;
 import java.util.Set;
 
@@ -10,28 +10,21 @@ import java.util.Set;
  * The {@code nio} backend's provider: always available, lowest priority, the fallback where no
  * native backend works. Registered in {@code META-INF/services}.
  */
-public final class NioSelectorProvider implements SelectorProvider {
+public final class NioSelectorProvider extends AbstractSelectorProvider {
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public NioSelectorProvider() {}
-
-    @Override
-    public String name() {
-        return NioSelector.NAME;
+    public NioSelectorProvider() {
+        super(NioSelector.NAME, PRIORITY_NIO);
     }
 
+    /** Nothing to check: the JDK's selector works wherever the JDK runs. */
     @Override
-    public int priority() {
-        return PRIORITY_NIO;
-    }
-
-    @Override
-    public String unavailabilityCause() {
+    protected String probe() {
         return null;
     }
 
     @Override
-    public Selector open(Set<SelectorOption> options) throws IOException {
+    protected Selector openSelector(Set<SelectorOption> options) throws IOException {
         return new NioSelector();
     }
 }

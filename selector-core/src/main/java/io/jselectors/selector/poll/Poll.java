@@ -67,16 +67,9 @@ final class Poll {
     /** poll(2) on the first {@code nfds} structs of {@code fds}: the ready count, or {@code -errno}. */
     static int poll(MemorySegment callState, MemorySegment fds, int nfds, int timeoutMillis) {
         try {
-            int rc = (int) POLL.invokeExact(callState, fds, (long) nfds, timeoutMillis);
-            return rc >= 0 ? rc : -Native.errno(callState);
+            return Native.result((int) POLL.invokeExact(callState, fds, (long) nfds, timeoutMillis), callState);
         } catch (Throwable t) {
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            throw new IllegalStateException(t);
+            throw Native.rethrow(t);
         }
     }
 

@@ -1,13 +1,10 @@
 package io.jselectors.selector.poll;
 
-import io.jselectors.posix.Errno;
-import io.jselectors.posix.ErrnoException;
-import io.jselectors.posix.Native;
-import io.jselectors.posix.WakeupPipe;
-import io.jselectors.selector.AbstractSelector;
+import io.jselectors.selector.PollLikeSelector;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorKey;
+import io.jselectors.selector.Timeouts;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,8 +18,8 @@ import java.lang.foreign.MemorySegment;
  * A native {@code struct pollfd} array is kept between calls and rebuilt from the registrations
  * just before a poll when they have changed since the last one, so a {@link ReadyConsumer} that
  * registers, modifies or unregisters during dispatch never disturbs the array being read. Entry 0
- * is a self-pipe ({@link WakeupPipe}) that {@link #wakeup()} writes to; it is never reported. Each
- * call costs O(registered fds), in the kernel and here: for thousands of fds use epoll or kqueue.
+ * is the self-pipe that {@link #wakeup()} writes to; it is never reported. Each call costs
+ * O(registered fds), in the kernel and here: for thousands of fds use epoll or kqueue.
  *
  * <h2>Readiness</h2>
  * Level-triggered. {@code POLLERR}, {@code POLLHUP} and {@code POLLNVAL} (a closed fd) are reported
@@ -31,19 +28,20 @@ import java.lang.foreign.MemorySegment;
  * is two registrations, each reported on its own.
  *
  * <h2>Timeouts</h2>
- * Rounded up to whole milliseconds (1 ns waits 1 ms, never 0) and clamped to {@link
- * Integer#MAX_VALUE} ms (24.8 days): a longer wait returns 0 after that. An interrupted poll (EINTR)
- * is retried with the time that remains.
+ * {@link Timeouts#toMillis}: rounded up to whole milliseconds (1 ns waits 1 ms, never 0) and clamped
+ * to {@link Integer#MAX_VALUE} ms (24.8 days): a longer wait returns 0 after that. An interrupted
+ * poll (EINTR) is retried with the time that remains.
  */
-public final class PollSelector extends AbstractSelector {
+public final class PollSelector extends PollLikeSelector {
 
     /** Structs in the array of a new selector: enough for a small loop without growing. */
     static final int INITIAL_CAPACITY = 64;
 
-    private final WakeupPipe wakeupPipe;
+    /** The bits that mean "something happened to this fd" whatever was asked: both events are ready. */
+    private static final int FAILURE_BITS = Poll.POLLERR | Poll.POLLHUP | Poll.POLLNVAL;
+
     // Automatic arenas, freed by the GC: a batch being dispatched keeps its array alive even if a
     // consumer's registration makes the next select allocate a bigger one.
-    private final MemorySegment callState = Native.newCallState(Arena.ofAuto());
     private MemorySegment fds;
     private int capacity;
     private int nfds;
@@ -52,53 +50,35 @@ public final class PollSelector extends AbstractSelector {
 
     PollSelector() throws IOException {
         super("poll");
-        wakeupPipe = new WakeupPipe();
         allocate(INITIAL_CAPACITY);
     }
 
-    // ---------------------------------------------------------------- kernel steps
-
     @Override
-    protected void kernelRegister(SelectorKey key) {
+    protected void setInterest(int fd, int events) {
         dirty = true;
     }
 
     @Override
-    protected void kernelModify(SelectorKey oldKey, SelectorKey newKey) {
-        dirty = true;
-    }
-
-    @Override
-    protected void kernelUnregister(SelectorKey key) {
-        dirty = true;
-    }
-
-    @Override
-    protected int kernelSelect(long timeoutNanos, ReadyConsumer consumer) throws IOException {
+    protected int await(long timeoutNanos) {
         if (dirty) {
             rebuild();
         }
+        return Poll.poll(callState, fds, nfds, Timeouts.toMillis(timeoutNanos));
+    }
+
+    @Override
+    protected int reportReady(int readyCount, ReadyConsumer consumer) {
+        // The array of this wait: a consumer's changes only mark it dirty, rebuilt before the next.
         MemorySegment batch = fds;
         int count = nfds;
-        int rc = Poll.poll(callState, batch, count, toMillis(timeoutNanos));
-        if (rc < 0) {
-            if (-rc == Errno.EINTR) {
-                return -1;
-            }
-            throw new ErrnoException("poll", -rc);
-        }
         int seen = 0;
-        if (rc > 0 && Poll.revents(batch, 0) != 0) {
-            wakeupPipe.drain(callState);
-            seen++;
-        }
         int reported = 0;
-        // rc counts the structs with revents set: stop once all of them are found.
-        for (int i = 1; i < count && seen < rc; i++) {
+        // readyCount counts the structs with revents set: stop once all of them are found.
+        for (int i = 0; i < count && seen < readyCount; i++) {
             int revents = Poll.revents(batch, i);
             if (revents != 0) {
                 seen++;
-                if (dispatch(Poll.fd(batch, i), toSelectorEvents(revents), consumer)) {
+                if (report(Poll.fd(batch, i), toSelectorEvents(revents), consumer)) {
                     reported++;
                 }
             }
@@ -106,28 +86,12 @@ public final class PollSelector extends AbstractSelector {
         return reported;
     }
 
-    @Override
-    protected void kernelClose() throws IOException {
-        wakeupPipe.close();
-    }
-
-    /**
-     * Makes the current or next select return: the first call after a select writes a byte into
-     * the self-pipe; later calls write nothing until a select has drained it. Safe from any thread.
-     */
-    @Override
-    public void wakeup() {
-        wakeupPipe.wakeup();
-    }
-
-    // ---------------------------------------------------------------- helpers
-
     private void rebuild() {
         int needed = registeredCount() + 1;
         if (needed > capacity) {
             allocate(Math.max(needed, 2 * capacity));
         }
-        Poll.set(fds, 0, wakeupPipe.readFd(), Poll.POLLIN);
+        Poll.set(fds, 0, wakeupFd(), Poll.POLLIN);
         int i = 1;
         // Allocates an iterator, once per change rather than once per select.
         for (SelectorKey key : getMap().values()) {
@@ -144,40 +108,11 @@ public final class PollSelector extends AbstractSelector {
     }
 
     static short toPollEvents(int selectorEvents) {
-        int e = 0;
-        if ((selectorEvents & EVENT_READ) != 0) {
-            e |= Poll.POLLIN;
-        }
-        if ((selectorEvents & EVENT_WRITE) != 0) {
-            e |= Poll.POLLOUT;
-        }
-        return (short) e;
+        return (short) interestBits(selectorEvents, Poll.POLLIN, Poll.POLLOUT);
     }
 
     /** poll's bits as READ/WRITE; an error, a hang-up or a closed fd makes both ready. */
     static int toSelectorEvents(int revents) {
-        int failed = revents & (Poll.POLLERR | Poll.POLLHUP | Poll.POLLNVAL);
-        int e = 0;
-        if ((revents & Poll.POLLIN) != 0 || failed != 0) {
-            e |= EVENT_READ;
-        }
-        if ((revents & Poll.POLLOUT) != 0 || failed != 0) {
-            e |= EVENT_WRITE;
-        }
-        return e;
-    }
-
-    /**
-     * poll's timeout: {@link Selector#INFINITE} is -1, zero or less is 0, anything else whole
-     * milliseconds rounded up and clamped to {@link Integer#MAX_VALUE}.
-     */
-    static int toMillis(long timeoutNanos) {
-        if (timeoutNanos == Selector.INFINITE) {
-            return -1;
-        }
-        if (timeoutNanos <= 0) {
-            return 0;
-        }
-        return (int) Math.min(Math.ceilDiv(timeoutNanos, 1_000_000L), Integer.MAX_VALUE);
+        return readyEvents(revents, Poll.POLLIN, Poll.POLLOUT, FAILURE_BITS);
     }
 }

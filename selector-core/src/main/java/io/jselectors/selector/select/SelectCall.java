@@ -79,16 +79,11 @@ final class SelectCall {
             // SAFETY: read and write are at least FD_SET_BYTES long and timeval is NULL or a whole
             // struct timeval (checked above); the caller keeps them alive across the call, and the
             // kernel touches no more than that (nfds <= FD_SETSIZE is the caller's invariant).
-            int rc = (int) SELECT.invokeExact(callState, nfds, read.address(), write.address(), 0L, timeval.address());
-            return rc >= 0 ? rc : -Native.errno(callState);
+            return Native.result(
+                    (int) SELECT.invokeExact(callState, nfds, read.address(), write.address(), 0L, timeval.address()),
+                    callState);
         } catch (Throwable t) {
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            throw new IllegalStateException(t);
+            throw Native.rethrow(t);
         }
     }
 

@@ -1,13 +1,10 @@
 package io.jselectors.selector.select;
 
-import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
-import io.jselectors.posix.Native;
-import io.jselectors.posix.WakeupPipe;
-import io.jselectors.selector.AbstractSelector;
+import io.jselectors.selector.PollLikeSelector;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
-import io.jselectors.selector.SelectorKey;
+import io.jselectors.selector.Timeouts;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,14 +31,14 @@ import java.lang.foreign.MemorySegment;
  * Master read and write sets are updated at once by register, modify and unregister; each {@code
  * select} copies them into working sets (select(2) overwrites its arguments) in preallocated native
  * memory, so nothing is allocated per call. A consumer that changes registrations during dispatch
- * changes the masters, never the sets being read. {@link #wakeup()} writes to a self-pipe ({@link
- * WakeupPipe}) whose read end is always in the read set and never reported.
+ * changes the masters, never the sets being read. {@link #wakeup()} writes to a self-pipe whose read
+ * end is always in the read set and never reported.
  *
  * <h2>Timeouts</h2>
- * Rounded up to whole microseconds and clamped to {@link #MAX_TIMEOUT_SECONDS}. An interrupted
- * select (EINTR) is retried with the time that remains.
+ * {@link Timeouts#toMicros}: rounded up to whole microseconds, and clamped to {@link
+ * #MAX_TIMEOUT_SECONDS}. An interrupted select (EINTR) is retried with the time that remains.
  */
-public final class SelectSelector extends AbstractSelector {
+public final class SelectSelector extends PollLikeSelector {
 
     /**
      * The longest single wait, in seconds (about 3.2 years): macOS rejects a {@code tv_sec} above
@@ -50,29 +47,28 @@ public final class SelectSelector extends AbstractSelector {
     public static final long MAX_TIMEOUT_SECONDS = 100_000_000L;
 
     private static final long SET = SelectCall.FD_SET_BYTES;
+    private static final long MICROS_PER_SECOND = 1_000_000L;
 
-    private final WakeupPipe wakeupPipe;
-    private final int wakeFd;
     // One automatic arena, freed by the GC with the selector: the sets are only used by the
     // selecting thread, and nothing keeps their addresses.
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment callState = Native.newCallState(arena);
     private final MemorySegment masterRead = arena.allocate(SET, Long.BYTES);
     private final MemorySegment masterWrite = arena.allocate(SET, Long.BYTES);
     private final MemorySegment workRead = arena.allocate(SET, Long.BYTES);
     private final MemorySegment workWrite = arena.allocate(SET, Long.BYTES);
     private final MemorySegment timeval = arena.allocate(SelectCall.TIMEVAL);
+    /** The 64-bit words of the working sets that the last wait filled. */
+    private int words;
 
     SelectSelector() throws IOException {
         super("select");
-        wakeupPipe = new WakeupPipe();
-        wakeFd = wakeupPipe.readFd();
+        int wakeFd = wakeupFd();
         if (wakeFd >= SelectCall.FD_SETSIZE) {
             IOException e = new IOException("select backend: its wakeup pipe got fd " + wakeFd
                     + ", not below FD_SETSIZE (" + SelectCall.FD_SETSIZE + "); use poll or epoll");
             try {
-                wakeupPipe.close();
-            } catch (ErrnoException suppressed) {
+                kernelClose();
+            } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
@@ -80,57 +76,36 @@ public final class SelectSelector extends AbstractSelector {
         SelectCall.setBit(masterRead, wakeFd, true);
     }
 
-    // ---------------------------------------------------------------- kernel steps
-
     @Override
-    protected void kernelRegister(SelectorKey key) {
-        int fd = key.fd();
+    protected void setInterest(int fd, int events) {
         if (fd >= SelectCall.FD_SETSIZE) {
             throw new IllegalArgumentException("fd " + fd + " is not below FD_SETSIZE ("
                     + SelectCall.FD_SETSIZE + "): the select backend cannot watch it; use poll or epoll");
         }
-        setBits(fd, key.events());
+        SelectCall.setBit(masterRead, fd, (events & EVENT_READ) != 0);
+        SelectCall.setBit(masterWrite, fd, (events & EVENT_WRITE) != 0);
     }
 
     @Override
-    protected void kernelModify(SelectorKey oldKey, SelectorKey newKey) {
-        setBits(newKey.fd(), newKey.events());
-    }
-
-    @Override
-    protected void kernelUnregister(SelectorKey key) {
-        setBits(key.fd(), 0);
-    }
-
-    @Override
-    protected int kernelSelect(long timeoutNanos, ReadyConsumer consumer) throws IOException {
-        int nfds = Math.max(maxRegisteredFd(), wakeFd) + 1;
-        int words = (nfds + 63) >>> 6;
+    protected int await(long timeoutNanos) {
+        int nfds = Math.max(maxRegisteredFd(), wakeupFd()) + 1;
+        words = (nfds + 63) >>> 6;
         MemorySegment.copy(masterRead, 0, workRead, 0, words * (long) Long.BYTES);
         MemorySegment.copy(masterWrite, 0, workWrite, 0, words * (long) Long.BYTES);
-        int rc = SelectCall.select(callState, nfds, workRead, workWrite, toTimeval(timeoutNanos));
-        if (rc < 0) {
-            if (-rc == Errno.EINTR) {
-                return -1;
-            }
-            throw new ErrnoException("select", -rc);
-        }
-        if (rc == 0) {
-            return 0;
-        }
+        return SelectCall.select(callState, nfds, workRead, workWrite, toTimeval(timeoutNanos));
+    }
+
+    @Override
+    protected int reportReady(int readyCount, ReadyConsumer consumer) {
         int reported = 0;
-        for (int w = 0; w < words; w++) {
+        int filled = words;
+        for (int w = 0; w < filled; w++) {
             long readable = SelectCall.word(workRead, w);
             long writable = SelectCall.word(workWrite, w);
             for (long bits = readable | writable; bits != 0; bits &= bits - 1) {
                 int bit = Long.numberOfTrailingZeros(bits);
-                int fd = (w << 6) + bit;
-                if (fd == wakeFd) {
-                    wakeupPipe.drain(callState);
-                    continue;
-                }
                 int events = (int) ((readable >>> bit) & 1) * EVENT_READ | (int) ((writable >>> bit) & 1) * EVENT_WRITE;
-                if (dispatch(fd, events, consumer)) {
+                if (report((w << 6) + bit, events, consumer)) {
                     reported++;
                 }
             }
@@ -138,44 +113,18 @@ public final class SelectSelector extends AbstractSelector {
         return reported;
     }
 
-    @Override
-    protected void kernelClose() throws IOException {
-        wakeupPipe.close();
-    }
-
-    /**
-     * Makes the current or next select return: the first call after a select writes a byte into
-     * the self-pipe; later calls write nothing until a select has drained it. Safe from any thread.
-     */
-    @Override
-    public void wakeup() {
-        wakeupPipe.wakeup();
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private void setBits(int fd, int events) {
-        SelectCall.setBit(masterRead, fd, (events & EVENT_READ) != 0);
-        SelectCall.setBit(masterWrite, fd, (events & EVENT_WRITE) != 0);
-    }
-
     /** The timeval for {@code timeoutNanos}, or NULL to wait forever. */
     private MemorySegment toTimeval(long timeoutNanos) {
         if (timeoutNanos == Selector.INFINITE) {
             return MemorySegment.NULL;
         }
-        long micros = toMicros(timeoutNanos);
-        long seconds = micros / 1_000_000L;
+        long micros = Timeouts.toMicros(timeoutNanos);
+        long seconds = micros / MICROS_PER_SECOND;
         if (seconds >= MAX_TIMEOUT_SECONDS) {
             SelectCall.setTimeval(timeval, MAX_TIMEOUT_SECONDS, 0);
         } else {
-            SelectCall.setTimeval(timeval, seconds, (int) (micros % 1_000_000L));
+            SelectCall.setTimeval(timeval, seconds, (int) (micros % MICROS_PER_SECOND));
         }
         return timeval;
-    }
-
-    /** Whole microseconds rounded up; zero or less is 0. */
-    static long toMicros(long timeoutNanos) {
-        return timeoutNanos <= 0 ? 0 : Math.ceilDiv(timeoutNanos, 1_000L);
     }
 }

@@ -1,40 +1,24 @@
 package io.jselectors.selector.select;
 
-import io.jselectors.posix.Native;
 import io.jselectors.posix.Platform;
+import io.jselectors.selector.AbstractSelectorProvider;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
-import io.jselectors.selector.SelectorProvider;
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Set;
 
 /** Provides {@link SelectSelector} as {@code "select"} on little-endian Linux, macOS and FreeBSD. */
-public final class SelectSelectorProvider implements SelectorProvider {
+public final class SelectSelectorProvider extends AbstractSelectorProvider {
 
     /** Creates the provider; the availability check runs once, lazily. */
-    public SelectSelectorProvider() {}
-
-    @Override
-    public String name() {
-        return "select";
+    public SelectSelectorProvider() {
+        super("select", PRIORITY_SELECT);
     }
 
     @Override
-    public int priority() {
-        return PRIORITY_SELECT;
-    }
-
-    @Override
-    public String unavailabilityCause() {
-        return Cause.VALUE;
-    }
-
-    private static final class Cause {
-        static final String VALUE = probe();
-    }
-
-    private static String probe() {
+    protected String probe() {
         if (Platform.current() == Platform.OTHER) {
             return "select backend supports Linux, macOS and FreeBSD; this is " + System.getProperty("os.name");
         }
@@ -42,14 +26,11 @@ public final class SelectSelectorProvider implements SelectorProvider {
             // fd_set words differ in width per OS; only on little-endian is the bit layout the same.
             return "select backend needs a little-endian CPU; this is " + Platform.arch();
         }
-        if (Native.find("select").isEmpty()) {
-            return "the C library has no select symbol";
-        }
-        return null;
+        return missingSymbolCause(List.of("select"));
     }
 
     @Override
-    public Selector open(Set<SelectorOption> options) throws IOException {
+    protected Selector openSelector(Set<SelectorOption> options) throws IOException {
         return new SelectSelector();
     }
 }

@@ -121,10 +121,33 @@ public abstract class MapAndCloseContract extends RegistrationContract {
         Endpoints.Pair p = pair();
         s.register(p.a(), EVENT_READ);
         s.register(p.b(), EVENT_READ);
+        Iterator<SelectorKey> midway = s.getMap().values().iterator();
+        midway.next();
+        Iterator<SelectorKey> atEnd = s.getMap().values().iterator();
+        atEnd.next();
+        atEnd.next();
+        s.unregister(p.b());
+        assertThrows(ConcurrentModificationException.class, midway::next, "next after a change");
+        assertThrows(ConcurrentModificationException.class, midway::hasNext, "hasNext after a change");
+        // Python's dict iterator raises "changed size during iteration" instead of stopping: an
+        // exhausted iterator must not answer "no more" about a selector that has changed.
+        assertThrows(ConcurrentModificationException.class, atEnd::hasNext, "hasNext after the last entry");
+
+        Iterator<Object> fds = s.getMap().keySet().iterator();
+        fds.next();
+        s.register(pair().a(), EVENT_READ);
+        assertThrows(ConcurrentModificationException.class, fds::hasNext, "a registration after the last entry");
+    }
+
+    @Test
+    void getMapIteratorThatSawNoChangeEndsNormally() throws Exception {
+        Selector s = selector();
+        Endpoints.Pair p = pair();
+        s.register(p.a(), EVENT_READ);
         Iterator<SelectorKey> it = s.getMap().values().iterator();
         it.next();
-        s.unregister(p.b());
-        assertThrows(ConcurrentModificationException.class, it::next);
+        s.modify(p.a(), EVENT_READ, "new data only");
+        assertFalse(it.hasNext(), "replacing a key's data is not a change of the map's size or keys");
     }
 
     // ---------------------------------------------------------------- close

@@ -5,7 +5,9 @@ import static io.jselectors.selector.Selector.EVENT_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jselectors.posix.Signals;
 import io.jselectors.selector.Ready;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorKey;
@@ -19,7 +21,10 @@ import org.junit.jupiter.api.Test;
  * test_timeout, test_empty_select_timeout, test_select_interrupt_noraise, and what upstream leaves
  * untested (sub-millisecond and huge timeouts, hang-ups, masking).
  *
- * <p>Timing bounds are generous: the build machine is small and busy.
+ * <p>Only lower bounds on elapsed time: a wait must last at least its timeout, but how much longer
+ * a loaded 2-core CI machine takes to run the thread again is nobody's contract. "Returns at all"
+ * is enforced by the suite's time limit; the rounding itself is unit-tested in {@code
+ * TimeoutsTest}.
  */
 public abstract class SelectContract extends MapAndCloseContract {
 
@@ -90,15 +95,15 @@ public abstract class SelectContract extends MapAndCloseContract {
         Selector s = selector();
         long t0 = System.nanoTime();
         assertEquals(List.of(), s.select(Duration.ofSeconds(1)));
-        assertThat(millisSince(t0)).isBetween(800L, 2000L);
+        assertThat(millisSince(t0)).isGreaterThanOrEqualTo(800L);
     }
 
     @Test
     void zeroAndNegativeTimeoutsDoNotBlock() throws Exception {
+        // No clock: a backend that blocks here never returns, and the suite's time limit fails it.
         Selector s = selector();
         Endpoints.Pair p = pair();
         s.register(p.b(), EVENT_WRITE);
-        long t0 = System.nanoTime();
         assertThat(s.select(Duration.ZERO)).hasSize(1);
         assertThat(s.select(Duration.ofSeconds(-1))).hasSize(1);
         s.unregister(p.b());
@@ -106,7 +111,6 @@ public abstract class SelectContract extends MapAndCloseContract {
         assertEquals(List.of(), s.select(Duration.ZERO));
         assertEquals(List.of(), s.select(Duration.ofSeconds(-1)), "negative means poll, not forever");
         assertEquals(0, s.selectNanos(-1, (k, e) -> {}));
-        assertThat(millisSince(t0)).isLessThan(1000L);
     }
 
     @Test
@@ -115,7 +119,7 @@ public abstract class SelectContract extends MapAndCloseContract {
         s.register(pair().a(), EVENT_READ);
         long t0 = System.nanoTime();
         assertEquals(List.of(), s.select(Duration.ofSeconds(1)));
-        assertThat(millisSince(t0)).isBetween(800L, 2000L);
+        assertThat(millisSince(t0)).isGreaterThanOrEqualTo(800L);
     }
 
     @Test
@@ -127,21 +131,41 @@ public abstract class SelectContract extends MapAndCloseContract {
         long t0 = System.nanoTime();
         assertEquals(0, s.select(Duration.ofMillis(1500), (k, e) -> {}));
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(1_500_000_000L);
-        assertThat(millisSince(t0)).isLessThan(3500L);
+    }
+
+    /**
+     * PEP 475 with a real signal: EINTR during a blocking wait neither ends the select early nor
+     * restarts the whole timeout (the retry uses what remains; {@code AbstractSelectorBookkeepingTest}
+     * pins that with a fake kernel). Written once here, so every backend, the emulated kqueue
+     * included, gets it.
+     */
+    @Test
+    void signalDuringSelectIsRetriedWithTheRemainingTime() throws Exception {
+        assumeTrue(Signals.isSupported(), Signals.unsupportedReason());
+        Selector s = selector();
+        Endpoints.Pair p = pair();
+        s.register(p.a(), EVENT_READ);
+        try (Signals.Handler handler = Signals.installNoopHandler()) {
+            long t0 = System.nanoTime();
+            Signals.Result<List<Ready>> r = Signals.whileSignalled(Duration.ofMillis(300), 3,
+                    () -> s.select(Duration.ofMillis(1500)));
+            assertThat(r.signalsSent()).as("signals sent during the select").isPositive();
+            assertEquals(List.of(), r.value(), "a signal is not readiness");
+            assertThat(millisSince(t0)).as("the select waited its whole timeout").isGreaterThanOrEqualTo(1450L);
+        }
+        assertThat(p.readA(1)).as("nothing was ever written").isNull();
     }
 
     @Test
     void subMillisecondTimeoutWaitsAtLeastThatLongAndReturns() throws Exception {
         Selector s = selector();
         s.register(pair().a(), EVENT_READ);
-        long t0 = System.nanoTime();
         for (int i = 0; i < 20; i++) {
             long start = System.nanoTime();
             assertEquals(List.of(), s.select(Duration.ofNanos(100_000)));
             // Rounded up, never down to a zero-timeout busy poll.
             assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(100_000L);
         }
-        assertThat(millisSince(t0)).isLessThan(2000L);
     }
 
     @Test

@@ -137,9 +137,8 @@ public abstract class SelectorContractTest extends SelectContract {
         });
         afterTest(waker::join);
         selecting.countDown();
-        long t0 = System.nanoTime();
-        assertEquals(List.of(), s.select(Duration.ofSeconds(20)));
-        assertThat(millisSince(t0)).isLessThan(5000L);
+        // No timeout: only the wakeup can end this wait (a missed one trips the suite's time limit).
+        assertEquals(List.of(), s.select(null));
         waker.join();
         assertEquals(List.of(), s.select(Duration.ZERO), "the wakeup was used up");
     }
@@ -149,9 +148,8 @@ public abstract class SelectorContractTest extends SelectContract {
         Selector s = selector();
         s.register(pair().a(), EVENT_READ);
         s.wakeup();
-        long t0 = System.nanoTime();
-        assertEquals(List.of(), s.select(Duration.ofSeconds(20)));
-        assertThat(millisSince(t0)).isLessThan(2000L);
+        // No timeout: only the pending wakeup can end this wait.
+        assertEquals(List.of(), s.select(null));
     }
 
     @Test

@@ -3,21 +3,18 @@ package io.jselectors.selector.poll;
 import static io.jselectors.selector.Selector.EVENT_READ;
 import static io.jselectors.selector.Selector.EVENT_WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jselectors.posix.Fd;
 import io.jselectors.posix.Libc;
-import io.jselectors.posix.Signals;
 import io.jselectors.selector.Ready;
 import io.jselectors.selector.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** What the contract suite does not reach: poll's conversions, closed fds, the array, signals. */
+/** What the contract suite does not reach: poll's event mapping, closed fds, the array, coalescing. */
 class PollSelectorTest {
 
     @Test
@@ -27,17 +24,6 @@ class PollSelectorTest {
         assertEquals(0, Poll.FD);
         assertEquals(4, Poll.EVENTS);
         assertEquals(6, Poll.REVENTS);
-    }
-
-    @Test
-    void timeoutsRoundUpToMillisecondsAndClamp() {
-        assertEquals(-1, PollSelector.toMillis(Selector.INFINITE));
-        assertEquals(0, PollSelector.toMillis(0));
-        assertEquals(0, PollSelector.toMillis(-5));
-        assertEquals(1, PollSelector.toMillis(1));
-        assertEquals(1, PollSelector.toMillis(1_000_000));
-        assertEquals(2, PollSelector.toMillis(1_000_001));
-        assertEquals(Integer.MAX_VALUE, PollSelector.toMillis(Selector.INFINITE - 1));
     }
 
     @Test
@@ -99,29 +85,6 @@ class PollSelectorTest {
             long t0 = System.nanoTime();
             assertEquals(List.of(), s.select(Duration.ofMillis(50)));
             assertTrue(System.nanoTime() - t0 >= 50_000_000L, "the second select waited");
-        }
-    }
-
-    /** PEP 475: a signal during a blocking select neither ends it early nor restarts the full wait. */
-    @Test
-    void signalDuringSelectIsRetriedWithTheRemainingTime() throws Exception {
-        Assumptions.assumeTrue(Signals.isSupported(), Signals.unsupportedReason());
-        try (Selector s = Selector.open("poll"); Signals.Handler h = Signals.installNoopHandler()) {
-            Fd[] pair = Fd.socketPair();
-            try {
-                s.register(pair[0], EVENT_READ);
-                long t0 = System.nanoTime();
-                Signals.Result<List<Ready>> r = Signals.whileSignalled(Duration.ofMillis(300), 3,
-                        () -> s.select(Duration.ofMillis(1500)));
-                long millis = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(r.signalsSent() > 0, "no signal was sent");
-                assertEquals(List.of(), r.value());
-                assertTrue(millis >= 1450, "select returned after " + millis + " ms");
-                assertNull(pair[0].read(1), "nothing was ever written");
-            } finally {
-                pair[0].close();
-                pair[1].close();
-            }
         }
     }
 }
