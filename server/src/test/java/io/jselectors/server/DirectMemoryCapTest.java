@@ -66,6 +66,11 @@ class DirectMemoryCapTest {
                         refused++; // closed at the cap while still sending
                     }
                 }
+                // The bodies may still sit in socket buffers: give the server (bounded) time to read them.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!Files.readString(log).contains("direct memory cap reached") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
                 try (RawClient client = new RawClient(address)) {
                     client.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                     assertThat(client.readToEnd()).as("the server still answers").startsWith("HTTP/1.1 200").endsWith("Hello, World!");
