@@ -21,7 +21,7 @@ targets() {
     cat <<'LIST'
 chat-lines     protocols/chat  io.jselectors.protocol.chat.LineDecoderFuzzTest#splitAnywhereDecodesLikeTheModel
 http-request   protocols/http  io.jselectors.protocol.http.RequestDecoderFuzzTest#requestIsParsedOrRefusedWhereverItIsCut
-http-response  server          io.jselectors.server.fetch.ResponseParserFuzzTest#responseIsReadTheSameWhereverItIsCut
+http-response  protocols/http-client  io.jselectors.protocol.http.client.ResponseParserFuzzTest#responseIsReadTheSameWhereverItIsCut
 LIST
 }
 

@@ -16,7 +16,8 @@
  * </ul>
  *
  * <p>Strict where two parsers could disagree on where a message ends; each caller decides what
- * a refusal means for it (a 400 for the server, an error line for the client). Nothing here
- * allocates on the path of a well-formed message except the strings a caller asks for.
+ * a refusal means for it (a 400 for the server, an error line for the client). The byte-level
+ * methods allocate nothing (the server's decoder parses a pipelined {@code GET} without
+ * allocating); what takes a {@code String} (a field value the caller already made) may copy it.
  */
 package io.jselectors.protocol.http.codec;
