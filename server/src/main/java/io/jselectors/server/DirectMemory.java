@@ -57,6 +57,18 @@ final class DirectMemory {
      * exists); returns a sentence saying what the cap is and where it comes from.
      */
     static String configure() {
+        configured = decide();
+        return configured;
+    }
+
+    /** What {@link #configure()} decided, for the start-up log after the banner; null if it never ran. */
+    static String configured() {
+        return configured;
+    }
+
+    private static volatile String configured;
+
+    private static String decide() {
         String set = System.getProperty(NETTY_PROPERTY);
         if (set != null) {
             try {

@@ -150,6 +150,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         log.info("{} on Java {} ({}), pid {}", BuildInfo.current().describe(), Runtime.version(),
                 System.getProperty("java.vendor"), ProcessHandle.current().pid());
+        if (DirectMemory.configured() != null) {
+            log.info("{}", DirectMemory.configured());
+        }
         ServerSettings settings;
         Protocols protocols = Protocols.load(ServeCommand.class.getClassLoader());
         try {
