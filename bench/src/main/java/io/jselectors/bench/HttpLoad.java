@@ -1,7 +1,7 @@
 package io.jselectors.bench;
 
 import io.jselectors.posix.Errno;
-import io.jselectors.posix.Sockets;
+import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,8 @@
 package io.jselectors.bench;
 
+import io.jselectors.protocol.http.codec.ContentLength;
+import io.jselectors.protocol.http.codec.HttpSyntax;
+import io.jselectors.protocol.http.codec.StartLine;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,16 +12,14 @@ import java.util.Arrays;
  * expected one. Incremental (a response may span reads, many may share one) and allocation-free
  * while all is well; the first problem is described in {@link #error()} and ends the connection.
  *
- * <p>Chunked responses are refused: a benchmark route with a fixed body has no reason to send them,
- * and counting them correctly would need the full parser.
+ * <p>Chunked responses are refused: a benchmark route with a fixed body has no reason to send them.
+ * The status line and the {@code Content-Length} rules are the HTTP/1 codec's, the same the server
+ * and the fetch client apply.
  */
 final class ResponseChecker {
 
     /** Longest response head accepted; a benchmark response's head is a few hundred bytes. */
     static final int MAX_HEAD = 8 * 1024;
-
-    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] expected;
     private final byte[] head = new byte[MAX_HEAD];
@@ -75,18 +76,24 @@ final class ResponseChecker {
     }
 
     private boolean headDone() {
-        if (headLength < 12 || !startsWith(0, "HTTP/1.") || head[8] != ' ' || !digit(9) || !digit(10) || !digit(11)) {
+        int statusEnd = lineEnd(0);
+        int status = StartLine.statusCode(head, 0, statusEnd);
+        if (status < 0) {
             return fail("not an HTTP/1.x status line: "
                     + new String(head, 0, Math.min(headLength, 40), StandardCharsets.ISO_8859_1).strip());
         }
-        int status = (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
-        long length = -1;
-        for (int line = nextLine(0); line < headLength - 2; line = nextLine(line)) {
-            if (startsWithIgnoreCase(line, TRANSFER_ENCODING)) {
+        long length = ContentLength.NONE;
+        for (int line = statusEnd + 2; line < headLength - 2; line = lineEnd(line) + 2) {
+            int end = lineEnd(line);
+            int colon = HttpSyntax.fieldColon(head, line, end);
+            if (colon < 0) {
+                return fail("a malformed header line");
+            }
+            if (HttpSyntax.sameAscii(head, line, colon - line, "Transfer-Encoding", true)) {
                 return fail("a response with Transfer-Encoding (only Content-Length framing is supported)");
             }
-            if (startsWithIgnoreCase(line, CONTENT_LENGTH)) {
-                length = parseLength(line + CONTENT_LENGTH.length);
+            if (HttpSyntax.sameAscii(head, line, colon - line, "Content-Length", true)) {
+                length = ContentLength.parse(head, colon + 1, end, length);
                 if (length < 0) {
                     return fail("an invalid Content-Length");
                 }
@@ -118,55 +125,13 @@ final class ResponseChecker {
         inBody = false;
     }
 
-    private int nextLine(int from) {
+    /** The index of the CR of the line starting at {@code from} (the head is known to end with CRLF CRLF). */
+    private int lineEnd(int from) {
         int i = from;
-        while (i < headLength && head[i] != '\n') {
+        while (head[i] != '\r' || head[i + 1] != '\n') {
             i++;
         }
-        return i + 1;
-    }
-
-    private long parseLength(int from) {
-        int i = from;
-        while (i < headLength && (head[i] == ' ' || head[i] == '\t')) {
-            i++;
-        }
-        long n = 0;
-        int digits = 0;
-        while (i < headLength && head[i] >= '0' && head[i] <= '9' && digits < 18) {
-            n = n * 10 + (head[i++] - '0');
-            digits++;
-        }
-        while (i < headLength && (head[i] == ' ' || head[i] == '\t')) {
-            i++;
-        }
-        return digits > 0 && i < headLength && (head[i] == '\r' || head[i] == '\n') ? n : -1;
-    }
-
-    private boolean startsWith(int at, String prefix) {
-        for (int k = 0; k < prefix.length(); k++) {
-            if (at + k >= headLength || head[at + k] != prefix.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean startsWithIgnoreCase(int at, byte[] lowerPrefix) {
-        if (at + lowerPrefix.length > headLength) {
-            return false;
-        }
-        for (int k = 0; k < lowerPrefix.length; k++) {
-            int c = head[at + k];
-            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lowerPrefix[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean digit(int at) {
-        return head[at] >= '0' && head[at] <= '9';
+        return i;
     }
 
     private boolean fail(String why) {

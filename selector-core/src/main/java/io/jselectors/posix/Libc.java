@@ -265,12 +265,4 @@ public final class Libc {
             throw Native.rethrow(t);
         }
     }
-
-    /**
-     * {@link Native#rethrow}, under the name {@code Sockets} still calls; kept only until the socket
-     * code moves out of this package (issue #12, item 5), then removed.
-     */
-    static RuntimeException rethrow(Throwable t) {
-        return Native.rethrow(t);
-    }
 }

@@ -1,7 +1,5 @@
 package io.jselectors.server;
 
-import io.jselectors.posix.Errno;
-import io.jselectors.posix.ErrnoException;
 import io.jselectors.selector.Selector;
 import java.io.IOException;
 import java.util.List;
@@ -30,7 +28,7 @@ final class Acceptor implements IoLoop.IoHandler {
     private final IoLoop boss;
     private final Listener listener;
     private final List<Worker> workers;
-    private final Transport.IoScratch scratch;
+    private final IoScratch scratch;
     private final int maxConnections;
     private final ConnectionCount count;
     private int next;
@@ -89,9 +87,7 @@ final class Acceptor implements IoLoop.IoHandler {
     private void acceptFailed(IOException e) {
         listener.meters().acceptError();
         if (failuresInBurst++ == 0) {
-            boolean exhausted = e instanceof ErrnoException ee
-                    && (ee.errno() == Errno.EMFILE || ee.errno() == Errno.ENFILE
-                            || ee.errno() == Errno.ENOBUFS || ee.errno() == Errno.ENOMEM);
+            boolean exhausted = e instanceof Transport.OutOfResourcesException;
             log.warn("{}: accept failed ({}){}; pausing accepts for {} ms", listener, e.getMessage(),
                     exhausted ? ": out of file descriptors or memory" : "", BACKOFF_MS);
         }

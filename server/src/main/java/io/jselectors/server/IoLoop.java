@@ -47,15 +47,21 @@ final class IoLoop implements EventLoop {
     private long timerSequence;
     /** The clock read once per wake-up, for timestamps that need no better than a loop turn. */
     private long turnNanos = System.nanoTime();
+    /** When the first ready key of the current select was dispatched; 0 until one is. */
+    private long firstEventAt;
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
         this.selector = selector;
         this.meters = LoopMeters.register(registry, name, tasks::size);
-        this.dispatcher = meters.timed((key, events) -> {
-            turnNanos = meters.wokeAt(); // the meters read the clock at the first event already
+        this.dispatcher = (key, events) -> {
+            if (firstEventAt == 0) {
+                // The wake-up: selectNanos dispatches inside the call, so this is when blocking ended.
+                firstEventAt = System.nanoTime();
+                turnNanos = firstEventAt;
+            }
             ((IoHandler) key.data()).onReady(events);
-        });
+        };
         // A FastThreadLocalThread: netty-buffer 4.2 gives per-thread pool caches and recycles
         // buffer objects only on such threads; on a plain thread every read allocates a new one.
         this.thread = new FastThreadLocalThread(this::run, name);
@@ -114,8 +120,8 @@ final class IoLoop implements EventLoop {
 
     /**
      * The time this loop last woke from select (its first dispatched event, or the return from
-     * select when none), as read by the loop meters: no clock read per event, for activity
-     * timestamps and idle timeouts. Loop thread only.
+     * select when none): the loop's clock, read once per turn and shared with the loop meters, so
+     * there is no clock read per event; for activity timestamps and idle timeouts. Loop thread only.
      */
     long turnNanos() {
         return turnNanos;
@@ -136,7 +142,8 @@ final class IoLoop implements EventLoop {
         try {
             while (!stopping) {
                 long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
-                meters.beforeSelect();
+                firstEventAt = 0;
+                meters.beforeSelect(System.nanoTime());
                 int ready = 0;
                 try {
                     ready = selector.selectNanos(timeout, dispatcher);
@@ -145,7 +152,8 @@ final class IoLoop implements EventLoop {
                     log.error("{}: select failed", name, e);
                     sleepQuietly();
                 }
-                turnNanos = meters.afterSelect(ready);
+                turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
+                meters.afterSelect(ready, turnNanos);
                 meters.tasksRun(runTimers() + runTasks());
             }
             runTasks();

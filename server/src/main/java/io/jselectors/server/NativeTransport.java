@@ -1,27 +1,24 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.FileRegion;
+import io.jselectors.connection.WriteResult;
 import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
 import io.jselectors.posix.Native;
-import io.jselectors.posix.SocketOption;
-import io.jselectors.posix.Sockets;
+import io.jselectors.posix.socket.SocketOption;
+import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /** Posix sockets as fds, read and written by address through io.jselectors.posix. */
 final class NativeTransport implements Transport {
-
-    /** IOV_MAX on Linux, macOS and FreeBSD: the most buffers one writev takes. */
-    static final int IOV_MAX = 1024;
-
-    private static final long IOVEC_SIZE = 16; // struct iovec { void *base; size_t len; } on 64-bit
 
     @Override
     public String name() {
@@ -52,19 +49,7 @@ final class NativeTransport implements Transport {
 
     @Override
     public IoScratch newScratch() {
-        return new Scratch();
-    }
-
-    /** Call state and an iovec array owned by one loop thread. */
-    static final class Scratch implements IoScratch {
-        final MemorySegment callState;
-        final MemorySegment iov;
-
-        Scratch() {
-            Arena arena = Arena.ofAuto();
-            callState = Native.newCallState(arena);
-            iov = arena.allocate(IOVEC_SIZE * IOV_MAX, 8);
-        }
+        return IoScratch.forNative();
     }
 
     private static final class NativeListenSocket implements ListenSocket {
@@ -88,7 +73,7 @@ final class NativeTransport implements Transport {
 
         @Override
         public StreamSocket accept(IoScratch scratch) throws IOException {
-            MemorySegment state = ((Scratch) scratch).callState;
+            MemorySegment state = scratch.callState;
             for (;;) {
                 int rc = Sockets.accept(state, fd);
                 if (rc >= 0) {
@@ -108,7 +93,11 @@ final class NativeTransport implements Transport {
                 if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) {
                     continue; // the peer gave up while queued; not our problem
                 }
-                throw new ErrnoException("accept", errno);
+                ErrnoException error = new ErrnoException("accept", errno);
+                if (errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM) {
+                    throw new OutOfResourcesException(error.getMessage(), error);
+                }
+                throw error;
             }
         }
 
@@ -135,7 +124,7 @@ final class NativeTransport implements Transport {
         @Override
         public int read(ByteBuf dst, IoScratch scratch) throws IOException {
             int writable = dst.writableBytes();
-            long n = Libc.read(((Scratch) scratch).callState, fd, dst.memoryAddress() + dst.writerIndex(), writable);
+            long n = Libc.read(scratch.callState, fd, dst.memoryAddress() + dst.writerIndex(), writable);
             if (n > 0) {
                 dst.writerIndex(dst.writerIndex() + (int) n);
                 return (int) n;
@@ -150,34 +139,66 @@ final class NativeTransport implements Transport {
         }
 
         @Override
-        public long write(ArrayDeque<ByteBuf> queue, IoScratch scratch) throws IOException {
-            Scratch s = (Scratch) scratch;
+        public long write(ArrayDeque<ByteBuf> queue, int maxBuffers, IoScratch scratch) throws IOException {
             long n;
-            if (queue.size() == 1) {
+            long offered;
+            int limit = Math.min(maxBuffers, IoScratch.MAX_GATHER);
+            if (limit == 1 || queue.size() == 1) {
                 ByteBuf b = queue.peekFirst();
-                n = Libc.write(s.callState, fd, b.memoryAddress() + b.readerIndex(), b.readableBytes());
+                offered = b.readableBytes();
+                n = Libc.write(scratch.callState, fd, b.memoryAddress() + b.readerIndex(), offered);
             } else {
                 int count = 0;
-                // SAFETY: iov holds IOV_MAX entries of 16 bytes and count never exceeds IOV_MAX; the
-                // buffers stay referenced by the queue, so their memory outlives the call.
+                offered = 0;
+                // SAFETY: iov holds MAX_GATHER entries of IOVEC_SIZE bytes and count never exceeds
+                // MAX_GATHER; the buffers stay referenced by the queue, so their memory outlives the call.
                 for (ByteBuf b : queue) {
-                    if (count == IOV_MAX) {
+                    if (count == limit) {
                         break;
                     }
-                    long off = count * IOVEC_SIZE;
-                    s.iov.set(ValueLayout.JAVA_LONG, off, b.memoryAddress() + b.readerIndex());
-                    s.iov.set(ValueLayout.JAVA_LONG, off + 8, b.readableBytes());
+                    long off = count * IoScratch.IOVEC_SIZE;
+                    scratch.iov.set(ValueLayout.JAVA_LONG, off, b.memoryAddress() + b.readerIndex());
+                    scratch.iov.set(ValueLayout.JAVA_LONG, off + 8, b.readableBytes());
+                    offered += b.readableBytes();
                     count++;
                 }
-                n = Libc.writev(s.callState, fd, s.iov.address(), count);
+                n = Libc.writev(scratch.callState, fd, scratch.iov.address(), count);
             }
             if (n >= 0) {
-                return n;
+                return n < offered ? WriteResult.full(n) : WriteResult.complete(n);
             }
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
-                return 0;
+                return WriteResult.full(0);
             }
             throw new ErrnoException("writev", (int) -n);
+        }
+
+        @Override
+        public FileRegion openFile(Path path, long position, long length) throws IOException {
+            return SendFile.AVAILABLE ? new NativeFileRegion(path, position, length) : FileRegion.ofChannel(path, position, length);
+        }
+
+        @Override
+        public long sendFile(FileRegion region, IoScratch scratch) throws IOException {
+            if (!(region instanceof NativeFileRegion file) || file.copy) {
+                return WriteResult.COPY;
+            }
+            scratch.fileOffset.set(ValueLayout.JAVA_LONG, 0, region.position());
+            long n = SendFile.sendfile(scratch.callState, fd, file.fd, scratch.fileOffset, region.remaining());
+            if (n > 0) {
+                return n < region.remaining() ? WriteResult.full(n) : WriteResult.complete(n);
+            }
+            if (n == 0) {
+                throw new IOException("sendfile: the file ended before the range it was to send");
+            }
+            if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+                return WriteResult.full(0);
+            }
+            if (n == -Errno.EINVAL || n == -Errno.ENOSYS) {
+                file.copy = true; // this file (system) cannot be spliced: read it instead, from now on
+                return WriteResult.COPY;
+            }
+            throw new ErrnoException("sendfile", (int) -n);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.WriteResult;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -9,14 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * JDK channels on the {@code nio} selector backend: the transport that works wherever Java does.
  * It copies nothing either, but the JDK allocates a ByteBuffer view per call.
  */
 final class NioTransport implements Transport {
-
-    private static final IoScratch NO_SCRATCH = new IoScratch() {};
 
     @Override
     public String name() {
@@ -47,7 +47,18 @@ final class NioTransport implements Transport {
 
     @Override
     public IoScratch newScratch() {
-        return NO_SCRATCH;
+        return IoScratch.forNio();
+    }
+
+    /**
+     * Whether the JDK's accept failed for want of fds or memory. The JDK gives no errno, only the
+     * C library's message: "Too many open files" (EMFILE), "... in system" (ENFILE), "No buffer
+     * space available" (ENOBUFS), "Cannot allocate memory" (ENOMEM).
+     */
+    static boolean outOfResources(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
+                || m.contains("Cannot allocate memory"));
     }
 
     private record NioListenSocket(ServerSocketChannel channel) implements ListenSocket {
@@ -67,7 +78,15 @@ final class NioTransport implements Transport {
 
         @Override
         public StreamSocket accept(IoScratch scratch) throws IOException {
-            SocketChannel accepted = channel.accept();
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                if (outOfResources(e)) {
+                    throw new OutOfResourcesException("accept: " + e.getMessage(), e);
+                }
+                throw e;
+            }
             if (accepted == null) {
                 return null;
             }
@@ -84,7 +103,6 @@ final class NioTransport implements Transport {
 
     private static final class NioStreamSocket implements StreamSocket {
         private final SocketChannel channel;
-        private ByteBuffer[] views = new ByteBuffer[16];
 
         NioStreamSocket(SocketChannel channel) {
             this.channel = channel;
@@ -102,21 +120,25 @@ final class NioTransport implements Transport {
         }
 
         @Override
-        public long write(ArrayDeque<ByteBuf> queue, IoScratch scratch) throws IOException {
-            int count = Math.min(queue.size(), NativeTransport.IOV_MAX);
-            if (views.length < count) {
-                views = new ByteBuffer[Math.max(count, views.length * 2)];
-            }
-            int i = 0;
+        public long write(ArrayDeque<ByteBuf> queue, int maxBuffers, IoScratch scratch) throws IOException {
+            ByteBuffer[] views = scratch.views;
+            int limit = Math.min(maxBuffers, views.length);
+            int count = 0;
+            long offered = 0;
             for (ByteBuf b : queue) {
-                if (i == count) {
+                if (count == limit) {
                     break;
                 }
-                views[i++] = b.nioBuffer();
+                views[count++] = b.nioBuffer();
+                offered += b.readableBytes();
             }
-            long n = channel.write(views, 0, count);
-            java.util.Arrays.fill(views, 0, count, null);
-            return n;
+            long n;
+            try {
+                n = channel.write(views, 0, count);
+            } finally {
+                Arrays.fill(views, 0, count, null);
+            }
+            return n < offered ? WriteResult.full(n) : WriteResult.complete(n);
         }
 
         @Override

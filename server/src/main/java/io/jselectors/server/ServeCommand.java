@@ -90,6 +90,18 @@ final class ServeCommand implements Callable<Integer> {
                 + "--option http.max-body=BYTES). Env: JSELECTORS_HTTP_MAX_BODY.")
     String httpMaxBody;
 
+    @Option(names = "--cluster", paramLabel = "URL[,URL...]", defaultValue = "${env:JSELECTORS_CLUSTER}",
+            description = "Join other instances' chat through a broker: nats://HOST:4222[,...] or "
+                + "redis://HOST:6379 (tls:// and rediss:// for TLS; credentials in the URL or "
+                + "chat.cluster-user/-password, never logged; same as --option chat.cluster=URL). "
+                + "Env: JSELECTORS_CLUSTER.")
+    String cluster;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:JSELECTORS_CLUSTER_NAME}",
+            description = "Instances with the same cluster name on one broker share their chat "
+                + "(default jselectors). Env: JSELECTORS_CLUSTER_NAME.")
+    String clusterName;
+
     @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:JSELECTORS_PLUGINS}",
             description = "Also serve the protocols of every jar in DIR, each jar in its own class loader. "
                 + "Env: JSELECTORS_PLUGINS.")
@@ -195,6 +207,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (httpMaxBody != null && !httpMaxBody.isBlank()) {
             options.computeIfAbsent("http", k -> new HashMap<>()).put("max-body", httpMaxBody.trim());
+        }
+        if (cluster != null && !cluster.isBlank()) {
+            options.computeIfAbsent("chat", k -> new HashMap<>()).put("cluster", cluster.trim());
+        }
+        if (clusterName != null && !clusterName.isBlank()) {
+            options.computeIfAbsent("chat", k -> new HashMap<>()).put("cluster-name", clusterName.trim());
         }
         String backend = selector == null || selector.isBlank() ? null : selector.trim();
         String transportName = transport.trim().toLowerCase(Locale.ROOT);

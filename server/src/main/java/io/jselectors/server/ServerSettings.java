@@ -1,5 +1,6 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.ConnectionLimits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -34,15 +35,12 @@ public record ServerSettings(
         int lowWaterMark,
         int maxReadsPerEvent) {
 
-    /** Default high water mark: 64 KiB queued makes a connection unwritable (Netty's default too). */
-    public static final int DEFAULT_HIGH_WATER = 64 * 1024;
-    /** Default low water mark: below 32 KiB it is writable again. */
-    public static final int DEFAULT_LOW_WATER = 32 * 1024;
-    /**
-     * Default reads per readiness event: 16 reads of up to 64 KiB, after which the loop moves on so
-     * one fast sender cannot starve the other connections of its loop.
-     */
-    public static final int DEFAULT_MAX_READS = 16;
+    /** Default high water mark: {@link ConnectionLimits#DEFAULT_HIGH_WATER} (64 KiB). */
+    public static final int DEFAULT_HIGH_WATER = ConnectionLimits.DEFAULT_HIGH_WATER;
+    /** Default low water mark: {@link ConnectionLimits#DEFAULT_LOW_WATER} (32 KiB). */
+    public static final int DEFAULT_LOW_WATER = ConnectionLimits.DEFAULT_LOW_WATER;
+    /** Default reads per readiness event: {@link ConnectionLimits#DEFAULT_MAX_READS} (16). */
+    public static final int DEFAULT_MAX_READS = ConnectionLimits.DEFAULT_MAX_READS;
 
     /** Validates the settings. */
     public ServerSettings {
@@ -60,12 +58,12 @@ public record ServerSettings(
         if (idleTimeout.isNegative() || drainTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts cannot be negative");
         }
-        if (lowWaterMark < 0 || highWaterMark <= lowWaterMark) {
-            throw new IllegalArgumentException("the high water mark must be above the low one");
-        }
-        if (maxReadsPerEvent < 1) {
-            throw new IllegalArgumentException("max reads per event must be at least 1");
-        }
+        new ConnectionLimits(highWaterMark, lowWaterMark, maxReadsPerEvent); // validates them
+    }
+
+    /** The limits every connection applies. */
+    public ConnectionLimits limits() {
+        return new ConnectionLimits(highWaterMark, lowWaterMark, maxReadsPerEvent);
     }
 
     /** Settings with the defaults, listening where given. */

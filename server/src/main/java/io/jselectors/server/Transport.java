@@ -1,10 +1,13 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.FileRegion;
+import io.jselectors.connection.WriteResult;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
@@ -23,7 +26,7 @@ interface Transport {
     /** Binds and listens, non-blocking. */
     ListenSocket listen(InetSocketAddress address, int backlog) throws IOException;
 
-    /** Per-loop native scratch (call state, iovec array); one per loop thread, never shared. */
+    /** Per-loop I/O scratch memory; one per loop thread, never shared. */
     IoScratch newScratch();
 
     /** A listening socket. */
@@ -37,7 +40,8 @@ interface Transport {
          * Accepts one pending connection, non-blocking and close-on-exec.
          *
          * @return the connection, or {@code null} when none is pending
-         * @throws IOException for errors that call for a pause (EMFILE, ENFILE, ENOBUFS, ENOMEM)
+         * @throws OutOfResourcesException when the process or system is out of fds or memory
+         * @throws IOException for other errors; both call for a pause
          */
         StreamSocket accept(IoScratch scratch) throws IOException;
     }
@@ -56,12 +60,28 @@ interface Transport {
         int read(ByteBuf dst, IoScratch scratch) throws IOException;
 
         /**
-         * Writes as much of the queued buffers as the socket takes now, in one gathering write.
-         * Does not change the queue.
+         * Writes as much of the first {@code maxBuffers} queued buffers as the socket takes now, in
+         * one gathering write of at most {@link IoScratch#MAX_GATHER} buffers. Does not change the
+         * queue.
          *
-         * @return bytes written, {@code 0} if the socket is full
+         * @return a {@link WriteResult}: bytes written, and whether the socket took fewer than it
+         *     was offered (it is full)
          */
-        long write(ArrayDeque<ByteBuf> queue, IoScratch scratch) throws IOException;
+        long write(ArrayDeque<ByteBuf> queue, int maxBuffers, IoScratch scratch) throws IOException;
+
+        /** Opens a file range to send from this socket: zero-copy where the transport can. */
+        default FileRegion openFile(Path path, long position, long length) throws IOException {
+            return FileRegion.ofChannel(path, position, length);
+        }
+
+        /**
+         * Sends from a region {@link #openFile} made, without advancing it.
+         *
+         * @return a {@link WriteResult}, or {@link WriteResult#COPY} to have it read into buffers
+         */
+        default long sendFile(FileRegion region, IoScratch scratch) throws IOException {
+            return WriteResult.COPY;
+        }
 
         /** Sends FIN after what was written. */
         void shutdownOutput() throws IOException;
@@ -74,6 +94,14 @@ interface Transport {
         InetSocketAddress localAddress();
     }
 
-    /** Per-loop buffers for native calls. */
-    interface IoScratch {}
+    /**
+     * Accepting failed because the process or the system ran out of file descriptors or memory
+     * (EMFILE, ENFILE, ENOBUFS, ENOMEM; the JDK's "Too many open files"): each transport classifies
+     * its own errors, so the acceptor's message is the same on both.
+     */
+    final class OutOfResourcesException extends IOException {
+        OutOfResourcesException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

@@ -17,8 +17,7 @@ final class Worker {
 
     private final IoLoop loop;
     private final ServerSettings settings;
-    private final ByteBufAllocator alloc;
-    private final Transport.IoScratch scratch;
+    private final LoopContext context;
     private final Set<SocketConnection> connections = new LinkedHashSet<>();
     /** Connection count readable from other threads (shutdown waits on it). */
     private final AtomicInteger open = new AtomicInteger();
@@ -27,8 +26,7 @@ final class Worker {
     Worker(IoLoop loop, ServerSettings settings, ByteBufAllocator alloc, Transport transport, ConnectionIds ids) {
         this.loop = loop;
         this.settings = settings;
-        this.alloc = alloc;
-        this.scratch = transport.newScratch();
+        this.context = new LoopContext(loop, alloc, transport.newScratch(), settings.limits());
         this.ids = ids;
     }
 
@@ -44,7 +42,7 @@ final class Worker {
     void adopt(Listener listener, Transport.StreamSocket socket) {
         open.incrementAndGet();
         loop.execute(() -> {
-            SocketConnection c = new SocketConnection(this, listener, socket, ids.next());
+            SocketConnection c = new SocketConnection(context, this, listener, socket, ids.next());
             connections.add(c);
             listener.meters().opened();
             c.open();
@@ -60,7 +58,7 @@ final class Worker {
 
     private void sweepIdle(long period) {
         long limit = settings.idleTimeout().toNanos();
-        long now = now();
+        long now = context.now();
         for (SocketConnection c : new ArrayList<>(connections)) {
             if (now - c.lastActivityNanos >= limit) {
                 c.idle();
@@ -82,7 +80,7 @@ final class Worker {
     void abortAll() {
         loop.execute(() -> {
             for (SocketConnection c : new ArrayList<>(connections)) {
-                c.closeNow(null, CloseCause.SHUTDOWN);
+                c.abortForShutdown();
             }
         });
     }
@@ -91,29 +89,12 @@ final class Worker {
         return open.get();
     }
 
-    /** The loop's clock for activity timestamps, read once per loop turn. */
-    long now() {
-        return loop.turnNanos();
-    }
-
     IoLoop loop() {
         return loop;
     }
 
     Selector selector() {
         return loop.selector();
-    }
-
-    ServerSettings settings() {
-        return settings;
-    }
-
-    ByteBufAllocator alloc() {
-        return alloc;
-    }
-
-    Transport.IoScratch scratch() {
-        return scratch;
     }
 
     /** Connection ids unique across the server. */

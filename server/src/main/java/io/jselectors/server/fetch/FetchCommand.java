@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import io.jselectors.protocol.http.client.FetchClient;
+import io.jselectors.protocol.http.client.FetchOptions;
+import io.jselectors.protocol.http.client.FetchResult;
 import io.jselectors.server.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +19,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jselectors fetch URL...}: fetches URLs concurrently from one thread with {@link
- * FetchClient} and prints, for each, the status, body size and time, then a summary.
+ * FetchClient} (the HTTP client, module {@code protocols/http-client}) and prints, for each, the
+ * status, body size and time, then a summary. Only the command line lives here, next to the other
+ * commands and their shared conventions (duration syntax, exit statuses); the client is a library
+ * without picocli.
  *
  * <p>Exit status: 0 if every fetch got a complete response, 1 if any failed (refused, unknown
  * host, timeout, bad response; with {@code --fail} also any status of 400 or more), 2 for bad

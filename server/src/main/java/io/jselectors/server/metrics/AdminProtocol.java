@@ -3,14 +3,16 @@ package io.jselectors.server.metrics;
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
-import io.jselectors.protocol.http.HttpListenerState;
 import io.jselectors.protocol.http.HttpProtocol;
 import io.jselectors.protocol.http.HttpRequest;
 import io.jselectors.protocol.http.HttpResponse;
+import io.jselectors.protocol.http.HttpRoutes;
 import java.util.function.BooleanSupplier;
 
 /**
- * The admin listener's protocol: our own {@link HttpProtocol}, serving
+ * The admin listener's protocol: our own HTTP/1.1 through its embedding API ({@link
+ * HttpProtocol#embedded}: the parser, limits and meters of the public listener, none of its pages),
+ * serving only
  *
  * <ul>
  *   <li>{@code GET /metrics}: every meter, in Prometheus text format 0.0.4, or OpenMetrics 1.0 when
@@ -36,6 +38,9 @@ public final class AdminProtocol implements Protocol {
     /** The protocol name, as it appears in logs and in the {@code protocol} tag. */
     public static final String NAME = "admin";
 
+    /** The port the admin listener takes when none is given: Prometheus' own exporters sit around 9100. */
+    public static final int DEFAULT_PORT = 9100;
+
     private static final HttpResponse INDEX = HttpResponse.of(200, "text/html; charset=utf-8", """
             <!doctype html>
             <html><head><title>jselectors admin</title></head><body>
@@ -48,7 +53,7 @@ public final class AdminProtocol implements Protocol {
     private static final HttpResponse DRAINING = HttpResponse.text(503, "shutting down\n")
             .header("Cache-Control", "no-store").freeze();
 
-    private final HttpProtocol http = new HttpProtocol();
+    private final HttpProtocol http;
     private final ServerMetrics metrics;
     private final BooleanSupplier healthy;
 
@@ -59,33 +64,33 @@ public final class AdminProtocol implements Protocol {
     public AdminProtocol(ServerMetrics metrics, BooleanSupplier healthy) {
         this.metrics = metrics;
         this.healthy = healthy;
+        this.http = HttpProtocol.embedded(NAME, DEFAULT_PORT, "admin HTTP: /metrics (Prometheus), /healthz", this::addRoutes);
+    }
+
+    private void addRoutes(HttpRoutes routes) {
+        routes.add("/", request -> INDEX);
+        routes.add("/healthz", request -> healthy.getAsBoolean() ? HEALTHY : DRAINING);
+        routes.add("/metrics", this::scrape);
     }
 
     @Override
     public String name() {
-        return NAME;
+        return http.name();
     }
 
     @Override
     public int defaultPort() {
-        return 9100;
+        return http.defaultPort();
     }
 
     @Override
     public String description() {
-        return "admin HTTP: /metrics (Prometheus), /healthz";
+        return http.description();
     }
 
     @Override
     public Object createSharedState(ListenerContext listener) {
-        HttpListenerState state = (HttpListenerState) http.createSharedState(listener);
-        // The admin listener serves only its own paths: no benchmark route, no home page of the
-        // public listener.
-        state.routes().remove("/hello");
-        state.routes().add("/", request -> INDEX);
-        state.routes().add("/healthz", request -> healthy.getAsBoolean() ? HEALTHY : DRAINING);
-        state.routes().add("/metrics", this::scrape);
-        return state;
+        return http.createSharedState(listener);
     }
 
     @Override

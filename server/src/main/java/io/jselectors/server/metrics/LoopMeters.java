@@ -1,6 +1,5 @@
 package io.jselectors.server.metrics;
 
-import io.jselectors.selector.ReadyConsumer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -20,8 +19,8 @@ import java.util.function.IntSupplier;
  * long} field the loop updates with an opaque store ({@link VarHandle#setOpaque}: on x86_64 and
  * aarch64 an ordinary store the JIT may not drop or defer indefinitely); Micrometer's {@link
  * FunctionCounter}s read the fields with opaque loads only when Prometheus scrapes. No atomics,
- * no locks, no allocation: a turn costs two or three {@link System#nanoTime()} calls (~20 ns
- * each through the vDSO) and a few stores. A scrape may see a turn half-recorded (selects counted,
+ * no locks, no allocation, no clock read: the loop owns its clock and passes the times it read
+ * anyway (before select, at the wake-up), so a turn costs the meters a few stores. A scrape may see a turn half-recorded (selects counted,
  * its events not yet); counters stay monotonic, and a 64-bit JVM never tears a {@code long}.
  *
  * <p>Ready events per select are two counters ({@code ready_events / selects} in PromQL) rather
@@ -31,11 +30,9 @@ import java.util.function.IntSupplier;
  *
  * <p>Wiring in a loop (the loop thread makes every call except {@link #close()}):
  * {@snippet :
- * ReadyConsumer dispatcher = meters.timed((key, events) -> ((IoHandler) key.data()).onReady(events));
- * ...
- * meters.beforeSelect();                                   // working time ends here
- * int ready = selector.selectNanos(timeout, dispatcher);   // the first event marks the wake-up
- * meters.afterSelect(ready);                               // blocked time ends at the wake-up
+ * meters.beforeSelect(System.nanoTime());                  // working time ends here
+ * int ready = selector.selectNanos(timeout, dispatcher);   // the dispatcher notes its first event
+ * meters.afterSelect(ready, firstEventAt or now);          // blocked time ends at the wake-up
  * ...
  * meters.tasksRun(n);
  * }
@@ -77,8 +74,6 @@ public final class LoopMeters implements AutoCloseable {
     private boolean selected;
     /** When the current select call started. */
     private long selectStartedAt;
-    /** Set by the first ready key of a select, 0 while none has been dispatched. */
-    private long firstEventAt;
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
@@ -118,59 +113,27 @@ public final class LoopMeters implements AutoCloseable {
         return m;
     }
 
-    /**
-     * Wraps the loop's dispatcher so that the first ready key of each select records the moment
-     * the loop woke up: without it, the time spent dispatching (which {@code selectNanos} does
-     * inside the call) would count as blocked.
-     */
-    public ReadyConsumer timed(ReadyConsumer dispatcher) {
-        return (key, events) -> {
-            if (firstEventAt == 0) {
-                firstEventAt = System.nanoTime();
-            }
-            dispatcher.accept(key, events);
-        };
-    }
-
-    /**
-     * During a dispatch through {@link #timed}: when the first ready key of this select was seen,
-     * the loop's clock for the events of this turn (no further clock read).
-     */
-    public long wokeAt() {
-        return firstEventAt;
-    }
-
-    /** The loop is about to select: the time since it last woke was work. */
-    public void beforeSelect() {
-        long now = System.nanoTime();
+    /** The loop is about to select at {@code now}: the time since it last woke was work. */
+    public void beforeSelect(long now) {
         selectStartedAt = now;
         if (selected) {
             WORKING.setOpaque(this, workingNanos + (now - wokeAt));
         }
         selected = true;
-        firstEventAt = 0;
     }
 
     /**
-     * Select returned with {@code ready} keys (all already dispatched through {@link #timed}): the
-     * time from {@link #beforeSelect()} to the first dispatch, or to now if none, was blocked.
-     *
-     * @return when the loop woke up (the first dispatch, or now): the loop's clock for this turn,
-     *     so it needs no clock read of its own
+     * Select returned with {@code ready} keys, the loop having woken at {@code woke} (its first
+     * dispatched event, since selectNanos dispatches inside the call, or the return when none):
+     * the time from {@link #beforeSelect} to then was blocked.
      */
-    public long afterSelect(int ready) {
-        long woke = firstEventAt;
-        if (woke == 0) {
-            woke = System.nanoTime();
-        }
-        firstEventAt = 0;
+    public void afterSelect(int ready, long woke) {
         BLOCKED.setOpaque(this, blockedNanos + Math.max(0, woke - selectStartedAt));
         wokeAt = woke;
         SELECTS.setOpaque(this, selects + 1);
         if (ready > 0) {
             READY.setOpaque(this, readyEvents + ready);
         }
-        return woke;
     }
 
     /** The loop ran {@code n} tasks or timers. */

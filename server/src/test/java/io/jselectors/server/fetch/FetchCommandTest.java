@@ -2,6 +2,7 @@ package io.jselectors.server.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.protocol.http.client.ScriptedServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -81,8 +81,8 @@ class ServerMetricsTest {
                 .register(metrics.registry());
         Timer.builder("jselectors.test.duration").register(metrics.registry()).record(Duration.ofMillis(1500));
         LoopMeters loop = metrics.loop("worker-1", () -> 7);
-        loop.beforeSelect();
-        loop.afterSelect(2);
+        loop.beforeSelect(0);
+        loop.afterSelect(2, 1_000);
 
         String text = scrape(null);
         assertThat(text).contains("# TYPE jselectors_test_things_total counter", "jselectors_test_things_total 3.0",

@@ -5,8 +5,11 @@ import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * One chat connection: splits its input into lines and runs them as commands or room messages.
@@ -18,6 +21,8 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
     /** How much of an unknown command is quoted back in the error. */
     private static final int QUOTE_LIMIT = 32;
 
+    /** A nick claim is out to the cluster; a second /nick waits for its answer. */
+    private boolean claiming;
     private final ChatState state;
     private final LineDecoder decoder;
     private Connection connection;
@@ -34,6 +39,9 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
         member = new Member(connection, state);
         member.nick(state.admitGuest(member));
         reply(ChatText.greeting(member.nick()));
+        if (!state.cluster().reachable()) {
+            reply(ClusterLink.UNREACHABLE);
+        }
         enter(ChatState.LOBBY);
     }
 
@@ -111,6 +119,10 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
         broadcast(room, ChatText.said(room.name(), member.nick(), ChatText.clean(text)), true);
     }
 
+    /** Told when a room line reached this instance's members but not the others (hand-off queue full). */
+    static final String NOT_SENT_ELSEWHERE =
+            ChatText.error("your last line reached this server's users only: too many messages waiting for the other instances");
+
     private void nick(String nick) {
         String old = member.nick();
         if (nick.isEmpty()) {
@@ -121,16 +133,37 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
             reply(ChatText.error("invalid nick " + quote(nick) + ": nicks starting with " + ChatText.GUEST_PREFIX + " are reserved"));
         } else if (nick.equals(old)) {
             reply(ChatText.error("you are already " + old));
+        } else if (claiming) {
+            reply(ChatText.error("a nick change is already under way; wait for its answer"));
         } else if (!state.claimNick(nick, member)) {
             reply(ChatText.error("nick " + nick + " is taken"));
         } else {
-            member.nick(nick);
-            if (!ChatState.sameNick(old, nick)) {
-                state.releaseNick(old, member);
-            }
-            Room room = member.room();
-            broadcast(room, ChatText.event(room.name(), old + " is now known as " + nick), null, false);
+            claiming = true;
+            state.cluster().claim(member, nick, refused -> renamed(old, nick, refused));
         }
+    }
+
+    /** The cluster answered the claim of {@code nick} (null: granted); runs on this loop. */
+    private void renamed(String old, String nick, String refused) {
+        claiming = false;
+        if (member.isGone()) {
+            state.releaseNick(nick, member);
+            return;
+        }
+        if (refused != null) {
+            if (!ChatState.sameNick(old, nick)) {
+                state.releaseNick(nick, member);
+            }
+            reply(ChatText.error(refused));
+            return;
+        }
+        member.nick(nick);
+        if (!ChatState.sameNick(old, nick)) {
+            state.releaseNick(old, member);
+        }
+        Room room = member.room();
+        state.cluster().present(member, nick, room.name());
+        broadcast(room, ChatText.event(room.name(), old + " is now known as " + nick), null, false);
     }
 
     private void join(String argument) {
@@ -164,9 +197,12 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
             return;
         }
         StringJoiner list = new StringJoiner(", ", "rooms: ", "");
+        Map<String, Map.Entry<String, Integer>> remote = new HashMap<>(state.cluster().remoteRooms());
         for (Room room : state.rooms()) {
-            list.add(room.name() + " (" + room.size() + ")");
+            Map.Entry<String, Integer> there = remote.remove(room.key());
+            list.add(room.name() + " (" + (room.size() + (there == null ? 0 : there.getValue())) + ")");
         }
+        new TreeMap<>(remote).values().forEach(there -> list.add(there.getKey() + " (" + there.getValue() + ")"));
         reply(ChatText.info(list.toString()));
     }
 
@@ -180,6 +216,7 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
         for (Member other : room.members()) {
             nicks.add(other.nick());
         }
+        nicks.addAll(state.cluster().remoteMembers(room.key()));
         nicks.sort(String.CASE_INSENSITIVE_ORDER);
         reply(ChatText.info("in " + room.name() + " (" + nicks.size() + "): " + String.join(", ", nicks)));
     }
@@ -193,13 +230,24 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
         }
         String nick = argument.substring(0, space);
         Member target = state.findNick(nick);
+        String clean = ChatText.clean(text);
         if (target == null) {
-            reply(ChatText.error("no such nick: " + quote(nick)));
+            messageElsewhere(nick, clean);
             return;
         }
-        String clean = ChatText.clean(text);
         target.send(ChatText.encode(connection.alloc(), ChatText.privateFrom(member.nick(), clean)), null, true);
         reply(ChatText.privateTo(target.nick(), clean));
+    }
+
+    /** A private message for a nick that is not on this instance. */
+    private void messageElsewhere(String nick, String clean) {
+        String[] spelled = {nick};
+        switch (state.cluster().toNick(nick, ChatText.privateFrom(member.nick(), clean), s -> spelled[0] = s)) {
+            case SENT -> reply(ChatText.privateTo(spelled[0], clean));
+            case NO_SUCH_NICK -> reply(ChatText.error("no such nick: " + quote(nick)));
+            case UNREACHABLE -> reply(ChatText.error("not sent: " + nick + " is on another instance, which is unreachable now"));
+            case DROPPED -> reply(ChatText.error("not sent: too many messages waiting for the other instances; try again"));
+        }
     }
 
     private void action(String text) {
@@ -254,6 +302,9 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
 
     private void broadcast(Room room, String line, Member except, boolean counted) {
         room.broadcast(ChatText.encode(connection.alloc(), line), except, counted);
+        if (!state.cluster().toRoom(room.name(), line, counted) && except == member) {
+            reply(NOT_SENT_ELSEWHERE);
+        }
     }
 
     private void reply(String line) {

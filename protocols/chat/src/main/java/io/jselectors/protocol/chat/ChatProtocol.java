@@ -12,6 +12,10 @@ import io.jselectors.protocol.ProtocolHandler;
  * {@code max-queue} (bytes queued for one reader before it is dropped, default 1 MiB). Meters:
  * {@code jselectors.chat.users} and {@code jselectors.chat.rooms} (gauges), {@code
  * jselectors.chat.messages.delivered} and {@code jselectors.chat.slow.consumers} (counters).
+ *
+ * <p>With {@code cluster} ({@code nats://HOST:4222} or {@code redis://HOST:6379}, or {@code
+ * JSELECTORS_CLUSTER}) the listener joins the other instances of {@code cluster-name} through that
+ * broker: see {@link ClusterLink} for the guarantees and {@code jselectors.chat.cluster.*} meters.
  */
 public final class ChatProtocol implements Protocol {
 
@@ -38,7 +42,9 @@ public final class ChatProtocol implements Protocol {
 
     @Override
     public Object createSharedState(ListenerContext listener) {
-        return new ChatState(ChatSettings.from(listener), listener.meterRegistry());
+        ChatState state = new ChatState(ChatSettings.from(listener), listener.meterRegistry());
+        state.cluster(ClusterSetup.join(listener, state, System::getenv));
+        return state;
     }
 
     @Override

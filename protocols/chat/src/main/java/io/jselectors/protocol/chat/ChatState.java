@@ -27,6 +27,8 @@ final class ChatState implements AutoCloseable {
     private final ConcurrentHashMap<String, Member> nicks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicLong guestNumbers = new AtomicLong();
+    private final AtomicLong memberNumbers = new AtomicLong();
+    private volatile Cluster cluster = Cluster.local();
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
     private final Counter delivered;
@@ -59,6 +61,25 @@ final class ChatState implements AutoCloseable {
         return settings;
     }
 
+    /** The other instances; {@link Cluster#local()} unless set once, before the first connection. */
+    Cluster cluster() {
+        return cluster;
+    }
+
+    void cluster(Cluster joined) {
+        this.cluster = joined;
+    }
+
+    /** A new member id, unique in this listener (members are told apart by it across the cluster). */
+    String nextMemberId() {
+        return Long.toString(memberNumbers.incrementAndGet(), Character.MAX_RADIX);
+    }
+
+    /** Everyone connected now; a weakly consistent view, from any thread. */
+    Iterable<Member> members() {
+        return nicks.values();
+    }
+
     private static String nickKey(String nick) {
         return nick.toLowerCase(Locale.ROOT);
     }
@@ -66,7 +87,7 @@ final class ChatState implements AutoCloseable {
     /** Gives {@code member} the next free guest nick and registers it. */
     String admitGuest(Member member) {
         while (true) {
-            String nick = ChatText.GUEST_PREFIX + guestNumbers.incrementAndGet();
+            String nick = cluster.guestPrefix() + guestNumbers.incrementAndGet();
             if (nicks.putIfAbsent(nickKey(nick), member) == null) {
                 return nick;
             }
@@ -79,9 +100,11 @@ final class ChatState implements AutoCloseable {
         return holder == null || holder == member;
     }
 
-    /** Unregisters {@code nick} if {@code member} holds it. */
+    /** Unregisters {@code nick} if {@code member} holds it, and gives up its cluster claim (guests have none). */
     void releaseNick(String nick, Member member) {
-        nicks.remove(nickKey(nick), member);
+        if (nicks.remove(nickKey(nick), member) && !nickKey(nick).startsWith(ChatText.GUEST_PREFIX)) {
+            cluster.release(nick);
+        }
     }
 
     /** Whether two nicks are the same registry entry (they differ at most in case). */
@@ -94,13 +117,15 @@ final class ChatState implements AutoCloseable {
         return nicks.get(nickKey(nick));
     }
 
-    /** Adds {@code member} to the room named {@code name}, creating it if needed. */
+    /** Adds {@code member} to the room named {@code name}, creating it if needed; the cluster learns it. */
     Room join(Member member, String name) {
-        return rooms.compute(Room.key(name), (key, room) -> {
-            Room joined = room != null ? room : new Room(name);
+        Room room = rooms.compute(Room.key(name), (key, current) -> {
+            Room joined = current != null ? current : new Room(name);
             joined.members().add(member);
             return joined;
         });
+        cluster.present(member, member.nick(), room.name());
+        return room;
     }
 
     /** Removes {@code member} from {@code room}, and the room with it if it is now empty and not the lobby. */
@@ -150,9 +175,10 @@ final class ChatState implements AutoCloseable {
         return shuttingDown;
     }
 
-    /** Removes this listener's meters, so a stopped listener leaves no stale values behind. */
+    /** Leaves the cluster and removes this listener's meters, so a stopped listener leaves no stale values behind. */
     @Override
     public void close() {
+        cluster.close();
         meters.forEach(registry::remove);
     }
 }

@@ -35,6 +35,7 @@ final class Member {
 
     private final Connection connection;
     private final ChatState state;
+    private final String id;
     private final Runnable flushTask = this::flushNow;
     private volatile String nick = "";
     private Room room;
@@ -45,6 +46,12 @@ final class Member {
     Member(Connection connection, ChatState state) {
         this.connection = connection;
         this.state = state;
+        this.id = state.nextMemberId();
+    }
+
+    /** Unique in this listener, for life; other instances tell members apart by it. */
+    String id() {
+        return id;
     }
 
     /** The current nick; read from any loop. */
@@ -151,6 +158,7 @@ final class Member {
             state.leave(this, left);
         }
         state.releaseNick(nick, this);
+        state.cluster().absent(this);
         return left;
     }
 

@@ -59,6 +59,14 @@ final class Room {
      * Member#send}, runs in submission order.
      */
     void broadcast(ByteBuf line, Member except, boolean counted) {
+        broadcast(line, except, counted, null);
+    }
+
+    /**
+     * As {@link #broadcast(ByteBuf, Member, boolean)}, with each task for another loop first taking
+     * a place in {@code backlog} (null: unbounded); a loop whose task finds no place misses the line.
+     */
+    void broadcast(ByteBuf line, Member except, boolean counted, ReceiveBacklog backlog) {
         Map<EventLoop, List<Member>> elsewhere = null;
         try {
             for (Member member : members) {
@@ -76,14 +84,18 @@ final class Room {
                 }
             }
             if (elsewhere != null) {
-                elsewhere.forEach((loop, recipients) -> handOver(loop, recipients, line.retainedDuplicate(), counted));
+                elsewhere.forEach((loop, recipients) -> handOver(loop, recipients, line, counted, backlog));
             }
         } finally {
             line.release();
         }
     }
 
-    private void handOver(EventLoop loop, List<Member> recipients, ByteBuf line, boolean counted) {
+    private void handOver(EventLoop loop, List<Member> recipients, ByteBuf shared, boolean counted, ReceiveBacklog backlog) {
+        if (backlog != null && !backlog.enter()) {
+            return;
+        }
+        ByteBuf line = shared.retainedDuplicate();
         try {
             loop.execute(() -> {
                 try {
@@ -92,10 +104,16 @@ final class Room {
                     }
                 } finally {
                     line.release();
+                    if (backlog != null) {
+                        backlog.exit();
+                    }
                 }
             });
         } catch (RejectedExecutionException stopped) {
             line.release();
+            if (backlog != null) {
+                backlog.exit();
+            }
         }
     }
 }

@@ -1,70 +1,60 @@
 package io.jselectors.protocol.http;
 
 import io.jselectors.protocol.Connection;
-import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * Sends part of a file as a response's content, one {@link HttpLimits#FILE_CHUNK} at a time and
- * only while the connection is writable, so a slow client holds at most about one water mark of
- * the file in memory. The handler calls {@link #resume} again when writability comes back.
+ * Sends part of a file as a response's content through {@link Connection#sendFile}: the connection
+ * reads it as the socket takes it (zero-copy {@code sendfile(2)} on the native transport), so the
+ * file never sits in memory and no byte is copied through a Java buffer on that path. The file's
+ * bytes count as pending output, so the handler stops parsing pipelined requests until most of it
+ * has left, as it does for any large answer.
  */
 final class FileStreamer implements AutoCloseable {
 
-    private final FileChannel channel;
-    private long position;
-    private long remaining;
+    private final Path path;
+    private final long offset;
+    private final long length;
+    private boolean queued;
 
-    private FileStreamer(FileChannel channel, long offset, long length) {
-        this.channel = channel;
-        this.position = offset;
-        this.remaining = length;
-    }
-
-    /** Opens {@code path} to send {@code length} bytes from {@code offset}. */
-    static FileStreamer open(Path path, long offset, long length) throws IOException {
-        return new FileStreamer(FileChannel.open(path, StandardOpenOption.READ), offset, length);
+    private FileStreamer(Path path, long offset, long length) {
+        this.path = path;
+        this.offset = offset;
+        this.length = length;
     }
 
     /**
-     * Writes pieces while the connection takes them, then flushes.
+     * Checks that {@code path} can be read, to send {@code length} bytes from {@code offset}.
      *
-     * @return whether the whole range is written
-     * @throws IOException if the file cannot be read, or shrank under us (the response already
-     *     announced its length, so the only honest way out is to abort the connection)
+     * @throws IOException if it cannot (the handler answers 404 before any header is written)
+     */
+    static FileStreamer open(Path path, long offset, long length) throws IOException {
+        if (!Files.isReadable(path) || !Files.isRegularFile(path)) {
+            throw new IOException(path + " cannot be read");
+        }
+        return new FileStreamer(path, offset, length);
+    }
+
+    /**
+     * Queues the file range on the connection and flushes.
+     *
+     * @return always {@code true}: the connection owns the rest of the sending
+     * @throws IOException if the file cannot be opened any more (the response already announced its
+     *     length, so the handler aborts the connection)
      */
     boolean resume(Connection connection) throws IOException {
-        while (remaining > 0 && connection.isWritable() && connection.isOpen()) {
-            int length = (int) Math.min(HttpLimits.FILE_CHUNK, remaining);
-            ByteBuf chunk = connection.alloc().directBuffer(length);
-            try {
-                while (chunk.isWritable()) {
-                    int n = chunk.writeBytes(channel, position + chunk.writerIndex(), chunk.writableBytes());
-                    if (n < 0) {
-                        throw new IOException("file shrank while being sent");
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                chunk.release();
-                throw e;
-            }
-            position += length;
-            remaining -= length;
-            connection.write(chunk);
+        if (!queued) {
+            queued = true;
+            connection.sendFile(path, offset, length);
         }
         connection.flush();
-        return remaining == 0;
+        return true;
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // read-only: closing cannot lose data
-        }
+        // Nothing held: the connection closes the file once it is sent, or when it closes.
     }
 }

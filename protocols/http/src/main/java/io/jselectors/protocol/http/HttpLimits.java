@@ -55,11 +55,5 @@ public final class HttpLimits {
      */
     public static final int MAX_BUFFERED_INPUT = 64 * 1024;
 
-    /**
-     * Size of one piece of a streamed file: 64 KiB, the server's high water mark, so that one piece
-     * is written per writability window and a large file never sits in memory whole.
-     */
-    public static final int FILE_CHUNK = 64 * 1024;
-
     private HttpLimits() {}
 }

@@ -12,20 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every connection of one HTTP listener shares: its {@link #routes()}, its settings, its
- * meters, and one cached {@code Date} per loop. It is the listener's shared state, so other parts
- * of the server reach it through {@link ListenerContext#sharedState()} and add routes:
- *
- * {@snippet :
- * HttpListenerState http = listener.sharedState(HttpListenerState.class);
- * http.routes().add("/metrics", request -> HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8", scrape()));
- * }
- *
- * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
- * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} (seconds, default
- * 10).
+ * What every connection of one HTTP listener shares: its {@link #routes()}, its settings (the
+ * options {@link HttpProtocol} lists), its meters, and one cached {@code Date} per loop. Private
+ * to the protocol: code outside it that wants routes of its own builds a protocol with {@link
+ * HttpProtocol#embedded} instead of reaching in here.
  */
-public final class HttpListenerState {
+final class HttpListenerState {
 
     private final HttpRoutes routes = new HttpRoutes();
     private final StaticFiles staticFiles;
@@ -36,7 +28,8 @@ public final class HttpListenerState {
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
 
-    HttpListenerState(ListenerContext listener, Clock clock) {
+    /** {@code builtInPages}: whether the listener has {@code /}, {@code /hello} and {@code /healthz}. */
+    HttpListenerState(ListenerContext listener, Clock clock, boolean builtInPages) {
         this.clock = clock;
         long body = listener.longOption("max-body", HttpLimits.DEFAULT_MAX_BODY);
         if (body < 0 || body > Integer.MAX_VALUE - 8) {
@@ -64,21 +57,23 @@ public final class HttpListenerState {
             this.staticFiles = new StaticFiles(root);
         }
         this.meters = new HttpMeters(listener.meterRegistry());
-        BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
+        if (builtInPages) {
+            BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
+        }
     }
 
-    /** The listener's routes; add to them to serve more paths. */
-    public HttpRoutes routes() {
+    /** The listener's routes. */
+    HttpRoutes routes() {
         return routes;
     }
 
     /** The directory static files are served from (a real path), or {@code null} if none. */
-    public Path root() {
+    Path root() {
         return root;
     }
 
     /** The most bytes a request body may have. */
-    public long maxBody() {
+    long maxBody() {
         return maxBody;
     }
 

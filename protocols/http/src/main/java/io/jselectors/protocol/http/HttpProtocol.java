@@ -4,6 +4,8 @@ import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
 import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * HTTP/1.1 (RFC 9110, RFC 9112) on port {@value #DEFAULT_PORT}: persistent connections and
@@ -12,10 +14,14 @@ import java.time.Clock;
  * ({@code Hello, World!}), {@code /healthz} ({@code ok}), the routes others add to {@link
  * HttpRoutes}, and the files under option {@code root}.
  *
- * <p>The shared state of a listener is an {@link HttpListenerState}: that is where routes are
- * added and options read. Bounds are in {@link HttpLimits}; meters are {@code
- * jselectors.http.requests}, {@code jselectors.http.request.duration} and {@code
- * jselectors.http.rejected}.
+ * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
+ * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} (seconds, default
+ * 10). Bounds are in {@link HttpLimits}; meters are {@code jselectors.http.requests}, {@code
+ * jselectors.http.request.duration} and {@code jselectors.http.rejected}.
+ *
+ * <p>Embedding: another part of the server that wants HTTP with its own paths (the admin
+ * listener's {@code /metrics}) makes a protocol of its own with {@link #embedded}, not by reaching
+ * into this one's listener state.
  *
  * {@snippet :
  * try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {
@@ -33,27 +39,71 @@ public final class HttpProtocol implements Protocol {
     /** What the {@code Server} field says. */
     public static final String SERVER_NAME = "jselectors";
 
+    private final String name;
+    private final int defaultPort;
+    private final String description;
+    /** What adds the embedder's routes to each listener's table; {@code null} for the built-in pages. */
+    private final Consumer<HttpRoutes> routes;
+
     /** Creates the protocol; the server finds it with {@link java.util.ServiceLoader}. */
-    public HttpProtocol() {}
+    public HttpProtocol() {
+        this("http", DEFAULT_PORT, "HTTP/1.1: /, /hello, /healthz, added routes, static files from option root", null);
+    }
+
+    private HttpProtocol(String name, int defaultPort, String description, Consumer<HttpRoutes> routes) {
+        this.name = name;
+        this.defaultPort = defaultPort;
+        this.description = description;
+        this.routes = routes;
+    }
+
+    /**
+     * An HTTP/1.1 protocol for an embedder: the same parser, limits, options and meters, serving
+     * only the routes {@code routes} adds (it is called once per listener, with that listener's
+     * empty table) and, if option {@code root} is given, static files. None of the built-in pages
+     * ({@code /}, {@code /hello}, {@code /healthz}) exist unless {@code routes} adds them. Not a
+     * {@link java.util.ServiceLoader} plugin: the embedder hands it to the server itself.
+     *
+     * {@snippet :
+     * Protocol admin = HttpProtocol.embedded("admin", 9100, "admin HTTP: /metrics", routes -> routes
+     *         .add("/metrics", request -> HttpResponse.of(200, "text/plain; version=0.0.4", scrape())));
+     * }
+     *
+     * @param name the protocol's name, as in logs and meter tags
+     * @param defaultPort the port a listener takes when none is given
+     * @param description one line for {@code jselectors protocols}
+     * @param routes adds the embedder's routes to a listener's table
+     */
+    public static HttpProtocol embedded(String name, int defaultPort, String description, Consumer<HttpRoutes> routes) {
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("an embedded HTTP protocol needs a name");
+        }
+        return new HttpProtocol(name, defaultPort, Objects.requireNonNull(description, "description"),
+                Objects.requireNonNull(routes, "routes"));
+    }
 
     @Override
     public String name() {
-        return "http";
+        return name;
     }
 
     @Override
     public int defaultPort() {
-        return DEFAULT_PORT;
+        return defaultPort;
     }
 
     @Override
     public String description() {
-        return "HTTP/1.1: /, /hello, /healthz, added routes, static files from option root";
+        return description;
     }
 
     @Override
     public Object createSharedState(ListenerContext listener) {
-        return new HttpListenerState(listener, Clock.systemUTC());
+        HttpListenerState state = new HttpListenerState(listener, Clock.systemUTC(), routes == null);
+        if (routes != null) {
+            routes.accept(state.routes());
+        }
+        return state;
     }
 
     @Override

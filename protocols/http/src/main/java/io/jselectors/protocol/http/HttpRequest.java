@@ -1,5 +1,6 @@
 package io.jselectors.protocol.http;
 
+import io.jselectors.protocol.http.codec.HttpSyntax;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ public final class HttpRequest {
     public String headerValue(int index) {
         String value = values[Objects.checkIndex(index, headerCount)];
         if (value == null) {
-            value = FieldSyntax.latin1(fieldBytes, valueOffsets[index], valueLengths[index]);
+            value = HttpSyntax.latin1(fieldBytes, valueOffsets[index], valueLengths[index]);
             values[index] = value;
         }
         return value;
@@ -139,7 +140,7 @@ public final class HttpRequest {
             fieldBytes = Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2));
         }
         System.arraycopy(line, nameFrom, fieldBytes, fieldBytesUsed, nameLength);
-        names[headerCount] = FieldSyntax.fieldName(fieldBytes, fieldBytesUsed, nameLength);
+        names[headerCount] = HttpSyntax.fieldName(fieldBytes, fieldBytesUsed, nameLength);
         fieldBytesUsed += nameLength;
         System.arraycopy(line, valueFrom, fieldBytes, fieldBytesUsed, valueLength);
         valueOffsets[headerCount] = fieldBytesUsed;

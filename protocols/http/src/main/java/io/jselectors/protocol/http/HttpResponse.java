@@ -1,5 +1,6 @@
 package io.jselectors.protocol.http;
 
+import io.jselectors.protocol.http.codec.HttpSyntax;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class HttpResponse {
         if (encodedHead != null) {
             throw new IllegalStateException("a frozen response cannot change");
         }
-        if (name.isEmpty() || !name.chars().allMatch(c -> c < 128 && FieldSyntax.isToken((byte) c))) {
+        if (name.isEmpty() || !name.chars().allMatch(c -> c < 128 && HttpSyntax.isToken((byte) c))) {
             throw new IllegalArgumentException("not a field name: " + name);
         }
         if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")

@@ -9,16 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The routes of one HTTP listener: exact paths mapped to a {@link Route} and the methods it
- * accepts. Other parts of the server add theirs here without touching the parser; thread-safe,
+ * accepts. An embedder fills a listener's table through {@link HttpProtocol#embedded}; thread-safe,
  * and a route added while the listener runs is seen by the next request.
  *
- * <p>How to add a route: the listener's shared state is an {@link HttpListenerState} (what {@link
- * HttpProtocol#createSharedState} returned), so
- *
  * {@snippet :
- * if (listener.sharedState() instanceof HttpListenerState http) {
- *     http.routes().add("/metrics", request -> HttpResponse.of(200, "text/plain; version=0.0.4", scrape()));
- * }
+ * HttpProtocol.embedded("admin", 9100, "admin HTTP: /metrics", routes -> routes
+ *         .add("/metrics", request -> HttpResponse.of(200, "text/plain; version=0.0.4", scrape())));
  * }
  *
  * <p>Matching: the path without the query, exactly as sent (no %-decoding); a route wins over the

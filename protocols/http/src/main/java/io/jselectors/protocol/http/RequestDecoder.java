@@ -5,6 +5,10 @@ import static io.jselectors.protocol.http.HttpLimits.MAX_HEADER_BYTES;
 import static io.jselectors.protocol.http.HttpLimits.MAX_HEADER_COUNT;
 import static io.jselectors.protocol.http.HttpLimits.MAX_REQUEST_LINE;
 
+import io.jselectors.protocol.http.codec.ChunkedDecoder;
+import io.jselectors.protocol.http.codec.HttpSyntax;
+import io.jselectors.protocol.http.codec.LineScanner;
+import io.jselectors.protocol.http.codec.StartLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -29,10 +33,12 @@ final class RequestDecoder {
     /** The input is refused: see {@link #errorStatus()}; the connection must close. */
     static final int ERROR = 3;
 
-    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, FAILED }
+    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNKED, FAILED }
 
     private static final byte CR = '\r';
-    private static final byte LF = '\n';
+
+    /** First capacity of a chunked body's buffer: it grows with the chunks, never reserved for announced sizes. */
+    private static final int CHUNKED_BODY_START = 8192;
 
     private final HttpRequest request = new HttpRequest();
     private final ByteBufAllocator alloc;
@@ -44,7 +50,8 @@ final class RequestDecoder {
     private int headerBytes;
     private int headerCount;
     private long remaining;
-    private long bodyBytes;
+    /** Made at the first chunked request of the connection: most connections never send one. */
+    private ChunkedDecoder chunked;
     private ByteBuf body;
     private int errorStatus;
     /** The last target seen, reused while clients repeat it (a benchmark loop, a health check). */
@@ -90,12 +97,9 @@ final class RequestDecoder {
         while (true) {
             int result = switch (state) {
                 case REQUEST_LINE -> requestLine(in);
-                case HEADERS -> headerLine(in, false);
+                case HEADERS -> headerLine(in);
                 case BODY -> fixedBody(in);
-                case CHUNK_SIZE -> chunkSize(in);
-                case CHUNK_DATA -> chunkData(in);
-                case CHUNK_END -> chunkEnd(in);
-                case TRAILERS -> headerLine(in, true);
+                case CHUNKED -> chunkedBody(in);
                 case FAILED -> ERROR;
             };
             if (result != -1) {
@@ -134,17 +138,17 @@ final class RequestDecoder {
         }
         int end = length - 2;
         byte[] bytes = lines.line();
-        int sp1 = FieldSyntax.tokenEnd(bytes, 0, end);
+        int sp1 = HttpSyntax.tokenEnd(bytes, 0, end);
         if (sp1 == 0 || sp1 == end || bytes[sp1] != ' ') {
             return fail(400);
         }
-        int sp2 = FieldSyntax.targetEnd(bytes, sp1 + 1, end);
+        int sp2 = HttpSyntax.targetEnd(bytes, sp1 + 1, end);
         if (sp2 == sp1 + 1 || sp2 == end || bytes[sp2] != ' ') {
             return fail(400);
         }
-        String method = FieldSyntax.method(bytes, 0, sp1);
+        String method = HttpSyntax.method(bytes, 0, sp1);
         String target = target(bytes, sp1 + 1, sp2 - sp1 - 1);
-        int version = version(bytes, sp2 + 1, end);
+        int version = StartLine.requestVersion(bytes, sp2 + 1, end);
         if (version < 0) {
             return fail(-version);
         }
@@ -186,30 +190,14 @@ final class RequestDecoder {
     }
 
     private String target(byte[] bytes, int from, int length) {
-        if (!FieldSyntax.sameAscii(bytes, from, length, lastTarget, false)) {
-            lastTarget = FieldSyntax.latin1(bytes, from, length);
+        if (!HttpSyntax.sameAscii(bytes, from, length, lastTarget, false)) {
+            lastTarget = HttpSyntax.latin1(bytes, from, length);
         }
         return lastTarget;
     }
 
 
-    /** 11 or 10, or minus the status to refuse with. */
-    private static int version(byte[] bytes, int from, int end) {
-        if (end - from != 8 || !FieldSyntax.sameAscii(bytes, from, 5, "HTTP/", false) || bytes[from + 6] != '.') {
-            return -400;
-        }
-        byte major = bytes[from + 5];
-        byte minor = bytes[from + 7];
-        if (major < '0' || major > '9' || minor < '0' || minor > '9') {
-            return -400;
-        }
-        if (major != '1' || (minor != '0' && minor != '1')) {
-            return -505;
-        }
-        return minor == '1' ? 11 : 10;
-    }
-
-    private int headerLine(ByteBuf in, boolean trailer) {
+    private int headerLine(ByteBuf in) {
         int start = in.readerIndex();
         int lf = findLf(in, MAX_HEADER_BYTES - headerBytes);
         if (lf < 0) {
@@ -225,32 +213,23 @@ final class RequestDecoder {
         }
         in.readerIndex(lf + 1);
         if (length == 2) {
-            return trailer ? finish() : endOfHead();
+            return endOfHead();
         }
         if (++headerCount > MAX_HEADER_COUNT) {
             return fail(431);
         }
         int end = length - 2;
         byte[] bytes = lines.line();
-        int colon = FieldSyntax.tokenEnd(bytes, 0, end);
         // Also refuses obs-fold (a line starting with whitespace) and whitespace before the colon.
-        if (colon == 0 || colon == end || bytes[colon] != ':') {
+        int colon = HttpSyntax.fieldColon(bytes, 0, end);
+        if (colon < 0) {
             return fail(400);
         }
-        int valueStart = colon + 1;
-        int valueEnd = end;
-        if (!FieldSyntax.isFieldValue(bytes, valueStart, valueEnd)) {
+        if (!HttpSyntax.isFieldValue(bytes, colon + 1, end)) {
             return fail(400); // a bare CR, NUL or other control character
         }
-        while (valueStart < valueEnd && FieldSyntax.isWhitespace(bytes[valueStart])) {
-            valueStart++;
-        }
-        while (valueEnd > valueStart && FieldSyntax.isWhitespace(bytes[valueEnd - 1])) {
-            valueEnd--;
-        }
-        if (trailer) {
-            return -1; // trailer fields are checked and counted, never used
-        }
+        int valueStart = HttpSyntax.skipWhitespace(bytes, colon + 1, end);
+        int valueEnd = HttpSyntax.trimWhitespace(bytes, valueStart, end);
         int field = request.addField(bytes, 0, colon, valueStart, valueEnd - valueStart);
         int status = head.field(request, field);
         return status != 0 ? fail(status) : -1;
@@ -261,9 +240,13 @@ final class RequestDecoder {
         if (status != 0) {
             return fail(status);
         }
-        bodyBytes = 0;
         if (head.chunked()) {
-            state = State.CHUNK_SIZE;
+            if (chunked == null) {
+                chunked = new ChunkedDecoder(maxBody, MAX_CHUNK_LINE, MAX_HEADER_BYTES, MAX_HEADER_COUNT);
+            } else {
+                chunked.reset();
+            }
+            state = State.CHUNKED;
             return HEADERS_DONE;
         }
         if (head.contentLength() > 0) {
@@ -282,77 +265,24 @@ final class RequestDecoder {
         return remaining == 0 ? finish() : NEED_MORE;
     }
 
-    private int chunkSize(ByteBuf in) {
-        int start = in.readerIndex();
-        int lf = findLf(in, MAX_CHUNK_LINE);
-        if (lf < 0) {
-            return in.readableBytes() > MAX_CHUNK_LINE ? fail(400) : NEED_MORE;
-        }
-        if (lf - start + 1 > MAX_CHUNK_LINE || lf == start || in.getByte(lf - 1) != CR) {
-            return fail(400);
-        }
-        in.readerIndex(lf + 1);
-        int end = lf - 1 - start;
-        byte[] bytes = lines.line();
-        long size = 0;
-        int i = 0;
-        for (; i < end; i++) {
-            int digit = Character.digit(bytes[i], 16);
-            if (digit < 0) {
-                break;
+    private int chunkedBody(ByteBuf in) {
+        while (true) {
+            int n = chunked.next(in);
+            if (n > 0) {
+                if (body == null) {
+                    body = alloc.buffer((int) Math.min(n + chunked.chunkRemaining(), CHUNKED_BODY_START));
+                }
+                body.writeBytes(in, n);
+                continue;
             }
-            size = size * 16 + digit;
-            if (bodyBytes + size > maxBody) {
-                return fail(413);
-            }
+            return switch (n) {
+                case ChunkedDecoder.NEED_MORE -> NEED_MORE;
+                case ChunkedDecoder.DONE -> finish();
+                case ChunkedDecoder.TOO_LARGE -> fail(413);
+                case ChunkedDecoder.TRAILERS_TOO_LARGE -> fail(431);
+                default -> fail(400);
+            };
         }
-        if (i == 0 || !chunkExtension(bytes, i, end)) {
-            return fail(400);
-        }
-        if (size == 0) {
-            state = State.TRAILERS;
-            headerBytes = 0;
-            headerCount = 0;
-            return -1;
-        }
-        if (body == null) {
-            body = alloc.buffer((int) Math.min(size, 8192));
-        }
-        remaining = size;
-        bodyBytes += size;
-        state = State.CHUNK_DATA;
-        return -1;
-    }
-
-    /** {@code *( BWS ";" ... )}: whitespace, then nothing or a {@code ;} and visible characters. */
-    private static boolean chunkExtension(byte[] bytes, int from, int end) {
-        int i = from;
-        while (i < end && FieldSyntax.isWhitespace(bytes[i])) {
-            i++;
-        }
-        return i == end || (bytes[i] == ';' && FieldSyntax.isFieldValue(bytes, i, end));
-    }
-
-    private int chunkData(ByteBuf in) {
-        int n = (int) Math.min(remaining, in.readableBytes());
-        body.writeBytes(in, n);
-        remaining -= n;
-        if (remaining > 0) {
-            return NEED_MORE;
-        }
-        state = State.CHUNK_END;
-        return -1;
-    }
-
-    private int chunkEnd(ByteBuf in) {
-        if (in.readableBytes() < 2) {
-            return in.isReadable() && in.getByte(in.readerIndex()) != CR ? fail(400) : NEED_MORE;
-        }
-        if (in.readByte() != CR || in.readByte() != LF) {
-            return fail(400);
-        }
-        state = State.CHUNK_SIZE;
-        return -1;
     }
 
     private int finish() {

@@ -1,5 +1,9 @@
 package io.jselectors.protocol.http;
 
+import io.jselectors.protocol.http.codec.ContentLength;
+import io.jselectors.protocol.http.codec.HttpSyntax;
+import io.jselectors.protocol.http.codec.TransferCoding;
+
 /**
  * What a request's header section says about its framing (RFC 9112 section 6) and persistence
  * (section 9.3), collected field by field and checked once the section is complete. Methods
@@ -8,9 +12,7 @@ package io.jselectors.protocol.http;
 final class RequestHead {
 
     private long contentLength;
-    private boolean transferEncoding;
-    private boolean chunked;
-    private int unsupportedCoding;
+    private final TransferCoding transferCoding = new TransferCoding();
     private int hosts;
     private boolean closeToken;
     private boolean keepAliveToken;
@@ -19,10 +21,8 @@ final class RequestHead {
     private boolean keepAlive;
 
     void reset() {
-        contentLength = -1;
-        transferEncoding = false;
-        chunked = false;
-        unsupportedCoding = 0;
+        contentLength = ContentLength.NONE;
+        transferCoding.reset();
         hosts = 0;
         closeToken = false;
         keepAliveToken = false;
@@ -32,7 +32,7 @@ final class RequestHead {
     }
 
     /**
-     * Takes note of field {@code index} of {@code request}. Its name is one of {@link FieldSyntax}'s
+     * Takes note of field {@code index} of {@code request}. Its name is one of {@link HttpSyntax}'s
      * shared spellings when known; only the values of framing fields are made into strings here.
      */
     int field(HttpRequest request, int index) {
@@ -47,8 +47,8 @@ final class RequestHead {
             case "Host" -> hosts++;
             case "Connection" -> {
                 String value = request.headerValue(index);
-                closeToken |= FieldSyntax.listContains(value, "close");
-                keepAliveToken |= FieldSyntax.listContains(value, "keep-alive");
+                closeToken |= HttpSyntax.listContains(value, "close");
+                keepAliveToken |= HttpSyntax.listContains(value, "keep-alive");
             }
             case "Expect" -> {
                 if (request.headerValue(index).equalsIgnoreCase("100-continue")) {
@@ -66,14 +66,15 @@ final class RequestHead {
 
     /** Checks the section as a whole, for a request of {@code version} (10 or 11). */
     int complete(int version, long maxBody) {
+        boolean transferEncoding = transferCoding.present();
         if (transferEncoding && (contentLength >= 0 || version == 10)) {
             return 400; // section 6.1: both framings, or chunked in HTTP/1.0, is faulty framing
         }
-        if (transferEncoding && !chunked) {
+        if (transferEncoding && !transferCoding.chunked()) {
             return 400; // section 6.3: chunked must be the final coding of a request
         }
-        if (unsupportedCoding != 0) {
-            return unsupportedCoding;
+        if (transferCoding.otherCoding()) {
+            return 501; // e.g. gzip: valid HTTP, a coding this server does not decode
         }
         if (hosts > 1 || (version == 11 && hosts == 0)) {
             return 400; // section 3.2: exactly one Host in HTTP/1.1
@@ -95,7 +96,7 @@ final class RequestHead {
     }
 
     boolean chunked() {
-        return chunked;
+        return transferCoding.chunked();
     }
 
     /** Whether the connection may stay open after this request. */
@@ -105,7 +106,7 @@ final class RequestHead {
 
     /** Whether the client waits for {@code 100 Continue} before sending a body. */
     boolean expectContinue() {
-        return expectContinue && (chunked || contentLength > 0);
+        return expectContinue && (transferCoding.chunked() || contentLength > 0);
     }
 
     /** Whether the client is sending the HTTP/1.0 keep-alive token (to echo it back). */
@@ -114,36 +115,20 @@ final class RequestHead {
     }
 
     private int contentLength(String value) {
-        // A list of equal values (a proxy merged duplicates) is accepted; anything else is refused.
-        for (String element : value.split(",", -1)) {
-            String digits = element.trim();
-            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return digits.length() > 18 && digits.chars().allMatch(c -> c >= '0' && c <= '9') ? 413 : 400;
-            }
-            long length = Long.parseLong(digits);
-            if (contentLength >= 0 && contentLength != length) {
-                return 400;
-            }
-            contentLength = length;
+        long length = ContentLength.parse(value, contentLength);
+        if (length == ContentLength.TOO_LARGE) {
+            return 413;
         }
+        if (length < 0) {
+            return 400; // not a number, or differing values: the body's end is unknown
+        }
+        contentLength = length;
         return 0;
     }
 
     private int transferEncoding(String value) {
-        for (String element : value.split(",", -1)) {
-            String coding = element.trim();
-            if (chunked) {
-                return 400; // something after chunked: the body's end cannot be found
-            }
-            if (coding.equalsIgnoreCase("chunked")) {
-                chunked = true;
-            } else if (coding.isEmpty() || !coding.chars().allMatch(c -> c < 128 && FieldSyntax.isToken((byte) c))) {
-                return 400;
-            } else {
-                unsupportedCoding = 501; // e.g. gzip: valid HTTP, a coding this server does not decode
-            }
-        }
-        transferEncoding = true;
-        return 0;
+        transferCoding.add(value);
+        // Something after chunked, or a coding that is not a token: the body's end cannot be found.
+        return transferCoding.invalid() || transferCoding.codingAfterChunked() ? 400 : 0;
     }
 }

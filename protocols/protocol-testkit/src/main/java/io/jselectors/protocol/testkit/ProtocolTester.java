@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -291,20 +290,16 @@ public final class ProtocolTester implements AutoCloseable {
         }
     }
 
-    /** Runs one handler callback on {@code loop}; a RuntimeException is reported and handed to {@code onFailure}. */
-    void callback(TestLoop loop, Runnable call, Consumer<Throwable> onFailure) {
+    /**
+     * Runs connection code on {@code loop} (a handler callback, or core work that calls handlers):
+     * {@code inLoop()} is true for that loop only, and nothing settles inside it.
+     */
+    void onLoop(TestLoop loop, Runnable work) {
         TestLoop previous = dispatching;
         dispatching = loop;
         callbackDepth++;
         try {
-            call.run();
-        } catch (RuntimeException e) {
-            System.err.println("jselectors testkit: a handler of " + protocol.name() + " threw"
-                    + (onFailure == null ? " in onClose" : "; its connection is aborted, as the server would") + ":");
-            e.printStackTrace();
-            if (onFailure != null) {
-                onFailure.accept(e);
-            }
+            work.run();
         } finally {
             callbackDepth--;
             dispatching = previous;

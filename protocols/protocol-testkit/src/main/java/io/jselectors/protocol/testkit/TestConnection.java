@@ -1,10 +1,13 @@
 package io.jselectors.protocol.testkit;
 
+import io.jselectors.connection.AbstractConnection;
+import io.jselectors.connection.ConnectionLimits;
+import io.jselectors.connection.WriteResult;
 import io.jselectors.protocol.Connection;
-import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -12,69 +15,76 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
- * A {@link Connection} with no socket behind it: the test plays the peer. Bytes the test sends
- * with {@link #receive} reach {@link ProtocolHandler#onRead} in a pooled direct buffer, one read
- * per call; bytes the handler writes and flushes are collected for {@link #takeOutput()}.
- *
- * <p>It behaves as the server's connection does, so a handler that passes here works there:
+ * A {@link Connection} with a fake socket behind it: the test plays the peer. It is the server's
+ * connection core ({@link AbstractConnection}: the same queue, water marks, writability order,
+ * close-after-flush, pausing and re-entrancy rules, checked by the same contract suite) over a
+ * socket made of memory. Bytes the test sends with {@link #receive} reach {@link
+ * ProtocolHandler#onRead} in a pooled direct buffer, one read per call; bytes the handler writes
+ * and flushes are collected for {@link #takeOutput()}.
  *
  * <ul>
  *   <li>Only flushed data is sent. The connection flushes by itself at the end of every read (the
  *       server flushes at the end of each read batch); output written anywhere else (onOpen, a
- *       timer, onWritabilityChanged) stays queued until the handler calls {@link #flush()}.
- *   <li>The simulated socket takes at most {@link #socketCapacity(long)} bytes that the peer has
- *       not taken yet (unlimited by default). What does not fit stays pending; above {@link
+ *       timer, onWritabilityChanged) stays queued until the handler calls {@link #flush()}, or
+ *       until the socket, once full, has room again (as WRITE readiness does on the server).
+ *   <li>The fake socket takes at most {@link #socketCapacity(long)} bytes that the peer has not
+ *       taken yet (unlimited by default). What does not fit stays pending; above {@link
  *       #HIGH_WATER_MARK} pending bytes the connection turns not writable, below {@link
- *       #LOW_WATER_MARK} writable again. The handler hears of every change, in order, through
- *       onWritabilityChanged once the current callback has returned: a write that crosses the
- *       high mark and a flush that drains below the low one within one read give "false" then
- *       "true", never nothing.
+ *       #LOW_WATER_MARK} writable again, and the handler hears of every change, in order, once its
+ *       current callback has returned.
  *   <li>While reading is paused, received bytes and the peer's end of stream wait "in the kernel"
  *       and are delivered, in order, when the handler resumes.
  *   <li>{@link #close()} stops reading, sends what is queued, then closes; {@link #abort()}
  *       discards the queue. Either way onClose follows exactly once, after the current callback.
- *   <li>A handler that throws a RuntimeException gets its connection aborted with that cause, as
- *       on the server; the stack trace goes to standard error and {@link #closeCause()} returns it.
+ *   <li>A handler that throws gets its connection aborted with that cause, as on the server; the
+ *       stack trace goes to standard error and {@link #closeCause()} returns it. An {@link Error}
+ *       (a failed assertion) is thrown on to the test after that.
  * </ul>
  *
  * <p>Every method must be called on the tester's thread: the peer's side from test code, the
  * {@link Connection} side from test code or a callback on this connection's {@link #loop()}.
  */
-public final class TestConnection implements Connection {
+public final class TestConnection extends AbstractConnection {
 
     /** Pending bytes above which a connection turns not writable: the server's value, 64 KiB. */
-    public static final int HIGH_WATER_MARK = 64 * 1024;
+    public static final int HIGH_WATER_MARK = ConnectionLimits.DEFAULT_HIGH_WATER;
 
     /** Pending bytes below which a not writable connection turns writable again: 32 KiB. */
-    public static final int LOW_WATER_MARK = 32 * 1024;
+    public static final int LOW_WATER_MARK = ConnectionLimits.DEFAULT_LOW_WATER;
 
     /** A {@link #socketCapacity(long)} with no limit: the peer takes everything at once. */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
+    private static final int WRITE_INTEREST = 2;
+
     private final ProtocolTester tester;
-    private final TestLoop loop;
-    private final ProtocolHandler handler;
+    private final TestLoop testLoop;
+    private final ProtocolHandler initialHandler;
     private final long id;
     private final InetSocketAddress remote;
 
+    // The fake socket's receive side: what the peer sent and the handler has not read yet.
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    private int headOffset;
     private long inboundBytes;
     private boolean endOfStreamReceived;
-    private boolean inputClosedDelivered;
-    private boolean readingPaused;
+    /** One read per test step: the fake socket reports "nothing more" after one chunk. */
+    private boolean readThisStep;
 
-    private final Outbound outbound = new Outbound();
+    // The fake socket's send side: what the peer can take with takeOutput().
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private long socketCapacity = UNLIMITED;
 
+    private int interest;
     private boolean opened;
-    private boolean closeRequested;
-    private boolean closed;
-    private boolean closeNotified;
     private Throwable closeCause;
+    private Error handlerError;
 
     TestConnection(ProtocolTester tester, TestLoop loop, ProtocolHandler handler, long id) {
+        super(loop, LeakTracking.ALLOC, ConnectionLimits.DEFAULTS);
         this.tester = tester;
-        this.loop = loop;
-        this.handler = Objects.requireNonNull(handler, "the protocol created a null handler");
+        this.testLoop = loop;
+        this.initialHandler = Objects.requireNonNull(handler, "the protocol created a null handler");
         this.id = id;
         this.remote = new InetSocketAddress("127.0.0.1", 49152 + (int) (id % 16384));
     }
@@ -87,7 +97,7 @@ public final class TestConnection implements Connection {
         if (endOfStreamReceived) {
             throw new IllegalStateException("the peer already shut down its output");
         }
-        if (bytes.length > 0 && !closed && !closeRequested) {
+        if (bytes.length > 0 && isOpen() && !isClosing()) {
             inbound.add(bytes.clone());
             inboundBytes += bytes.length;
         }
@@ -119,32 +129,30 @@ public final class TestConnection implements Connection {
     /** The peer resets the connection: queued data is lost and onClose gets a SocketException. */
     public TestConnection peerReset() {
         tester.requireTestCode();
-        abortWith(new SocketException("Connection reset by peer"));
+        onLoop(() -> closeNow(new SocketException("Connection reset by peer"), true));
         tester.settle();
         return this;
     }
 
     /** The listener's idle timeout expires for this connection: onIdle, if it is open and not closing. */
     public TestConnection idle() {
-        return deliver(() -> handler.onIdle(this));
+        return deliver(h -> h.onIdle(this));
     }
 
     /** The server starts a graceful shutdown: onShutdown, if the connection is open and not closing. */
     public TestConnection shutdown() {
-        return deliver(() -> handler.onShutdown(this));
+        return deliver(h -> h.onShutdown(this));
     }
 
     /**
-     * The peer reads everything sent so far. That frees the simulated socket, so queued output
-     * moves on (and writability may come back) before this returns.
+     * The peer reads everything sent so far. That frees the fake socket, so queued output moves on
+     * (and writability may come back) before this returns.
      */
     public byte[] takeOutput() {
         tester.requireTestCode();
-        byte[] bytes = outbound.takeSent();
-        if (!closed) {
-            outbound.send();
-        }
-        tester.settle();
+        byte[] bytes = sent.toByteArray();
+        sent.reset();
+        socketHasRoom();
         return bytes;
     }
 
@@ -163,11 +171,8 @@ public final class TestConnection implements Connection {
         if (bytes < 0) {
             throw new IllegalArgumentException("capacity must be >= 0: " + bytes);
         }
-        outbound.socketCapacity(bytes);
-        if (!closed) {
-            outbound.send();
-        }
-        tester.settle();
+        socketCapacity = bytes;
+        socketHasRoom();
         return this;
     }
 
@@ -178,7 +183,7 @@ public final class TestConnection implements Connection {
 
     /** Bytes written but not flushed yet; they are part of {@link #pendingWriteBytes()}. */
     public long unflushedBytes() {
-        return outbound.unflushedBytes();
+        return queuedUnflushedBytes();
     }
 
     /** Why the connection closed: {@code null} while open or after an orderly close. */
@@ -186,17 +191,7 @@ public final class TestConnection implements Connection {
         return closeCause;
     }
 
-    /** Whether {@link #close()} was called and the connection is waiting to send its queue. */
-    public boolean isClosing() {
-        return closeRequested && !closed;
-    }
-
-    /** The handler the protocol created for this connection. */
-    public ProtocolHandler handler() {
-        return handler;
-    }
-
-    // ---- the Connection the handler sees ----
+    // ---- the Connection the handler sees: the core's, settling after calls from test code ----
 
     @Override
     public long id() {
@@ -204,77 +199,27 @@ public final class TestConnection implements Connection {
     }
 
     @Override
-    public void write(ByteBuf data) {
-        Objects.requireNonNull(data, "data");
-        if (!loop.inLoop()) {
-            data.release(); // ownership passed with the call, even a refused one
-            requireLoop();
-        }
-        if (closed || closeRequested) {
-            data.release();
-            return;
-        }
-        outbound.write(data);
-    }
-
-    @Override
     public void flush() {
-        requireLoop();
-        if (closed) {
-            return;
-        }
-        outbound.flush();
+        super.flush();
         tester.settle();
-    }
-
-    @Override
-    public long pendingWriteBytes() {
-        return outbound.pendingBytes();
-    }
-
-    @Override
-    public boolean isWritable() {
-        return outbound.isWritable() && !closed;
-    }
-
-    @Override
-    public void pauseReading() {
-        requireLoop();
-        readingPaused = true;
     }
 
     @Override
     public void resumeReading() {
-        requireLoop();
-        readingPaused = false;
+        super.resumeReading();
         tester.settle();
-    }
-
-    @Override
-    public boolean isReadingPaused() {
-        return readingPaused;
     }
 
     @Override
     public void close() {
-        requireLoop();
-        if (closed || closeRequested) {
-            return;
-        }
-        closeRequested = true;
-        flush();
-    }
-
-    @Override
-    public void abort() {
-        requireLoop();
-        abortWith(null);
+        super.close();
         tester.settle();
     }
 
     @Override
-    public boolean isOpen() {
-        return !closed;
+    public void abort() {
+        super.abort();
+        tester.settle();
     }
 
     @Override
@@ -288,65 +233,110 @@ public final class TestConnection implements Connection {
     }
 
     @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return LeakTracking.ALLOC;
-    }
-
-    @Override
     public String toString() {
-        return "TestConnection[" + id + (closed ? ", closed" : closeRequested ? ", closing" : "") + "] of " + tester.context().protocol();
+        return "TestConnection[" + id + (!isOpen() ? ", closed" : isClosing() ? ", closing" : "") + "] of "
+                + tester.context().protocol();
+    }
+
+    // ---- the fake socket under the core ----
+
+    @Override
+    protected int readBufferSize(int adaptive) {
+        byte[] head = inbound.peek();
+        return head == null ? 1 : head.length - headOffset; // one receive() is one read
+    }
+
+    @Override
+    protected int kernelRead(ByteBuf dst) {
+        if (readThisStep) {
+            return 0;
+        }
+        byte[] head = inbound.peek();
+        if (head == null) {
+            return endOfStreamReceived ? -1 : 0;
+        }
+        int n = Math.min(dst.writableBytes(), head.length - headOffset);
+        dst.writeBytes(head, headOffset, n);
+        headOffset += n;
+        inboundBytes -= n;
+        if (headOffset == head.length) {
+            inbound.poll();
+            headOffset = 0;
+            readThisStep = true;
+        }
+        return n;
+    }
+
+    @Override
+    protected long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException {
+        long written = 0;
+        long offered = 0;
+        int count = 0;
+        for (ByteBuf b : queue) {
+            if (count++ == maxBuffers) {
+                break;
+            }
+            int readable = b.readableBytes();
+            offered += readable;
+            long room = socketCapacity == UNLIMITED ? Long.MAX_VALUE : socketCapacity - sent.size();
+            int n = (int) Math.min(readable, Math.max(0, room));
+            b.getBytes(b.readerIndex(), sent, n);
+            written += n;
+        }
+        return written < offered ? WriteResult.full(written) : WriteResult.complete(written);
+    }
+
+    @Override
+    protected void kernelInterest(int old, int events) {
+        interest = events;
+    }
+
+    @Override
+    protected void kernelClose(boolean reset) {
+        inbound.clear();
+        headOffset = 0;
+        inboundBytes = 0;
+    }
+
+    @Override
+    protected void scheduleDeferred() {
+        // Nothing to do: step() delivers what the core has deferred as the next event.
+    }
+
+    @Override
+    protected void onFailure(Throwable cause) {
+        if (cause instanceof IOException) {
+            return;
+        }
+        System.err.println("jselectors testkit: a handler of " + tester.context().protocol()
+                + " threw; its connection is aborted, as the server would:");
+        cause.printStackTrace();
+        if (cause instanceof Error e && handlerError == null) {
+            handlerError = e;
+        }
+    }
+
+    @Override
+    protected void onClosed(Throwable cause, boolean aborted) {
+        closeCause = cause;
     }
 
     // ---- the event loop's side, run by ProtocolTester.settle() ----
 
     /** Delivers at most one event to the handler; returns whether anything happened. */
     boolean step() {
-        if (closed) {
-            if (closeNotified) {
-                return false;
-            }
-            closeNotified = true;
-            tester.callback(loop, () -> handler.onClose(this, closeCause), null);
-            return true;
-        }
         if (!opened) {
             opened = true;
-            callback(() -> handler.onOpen(this));
+            onLoop(() -> open(() -> initialHandler));
             return true;
         }
-        if (closeRequested) {
-            inbound.clear();
-            inboundBytes = 0;
-        } else if (!readingPaused) {
-            byte[] bytes = inbound.poll();
-            if (bytes != null) {
-                inboundBytes -= bytes.length;
-                ByteBuf data = alloc().directBuffer(bytes.length).writeBytes(bytes);
-                data.touch(this); // names the connection and the hand-over in the leak report
-                callback(() -> handler.onRead(this, data));
-                if (!closed) {
-                    flush(); // the end of the read batch
-                }
-                return true;
-            }
-            if (endOfStreamReceived && !inputClosedDelivered) {
-                inputClosedDelivered = true;
-                callback(() -> handler.onInputClosed(this));
-                return true;
-            }
-        }
-        Boolean change = outbound.pollWritabilityChange();
-        if (change != null) {
-            callback(() -> handler.onWritabilityChanged(this, change));
+        if (wantsRead() && (!inbound.isEmpty() || endOfStreamReceived)) {
+            readThisStep = false;
+            onLoop(this::onReadable);
             return true;
         }
-        if (closeRequested && outbound.pendingBytes() == 0) {
-            closed = true;
+        if (hasDeferred()) {
+            onLoop(this::runDeferred); // the task the core asked for: writability changes, onClose
             return true;
         }
         return false;
@@ -354,39 +344,34 @@ public final class TestConnection implements Connection {
 
     /** Aborts for the end of a test, so that the handler's onClose releases what it holds. */
     void abortIfOpen() {
-        if (!closed) {
-            abortWith(null);
+        if (isOpen()) {
+            onLoop(() -> closeNow(null, true));
         }
     }
 
-    private TestConnection deliver(Runnable event) {
+    private void socketHasRoom() {
+        if (isOpen() && (interest & WRITE_INTEREST) != 0) {
+            onLoop(this::onWritable); // WRITE readiness
+        }
+        tester.settle();
+    }
+
+    private TestConnection deliver(java.util.function.Consumer<ProtocolHandler> event) {
         tester.requireTestCode();
-        if (!closed && !closeRequested) {
-            callback(event);
+        if (isOpen() && !isClosing()) {
+            onLoop(() -> callback(event));
         }
         tester.settle();
         return this;
     }
 
-    private void callback(Runnable call) {
-        tester.callback(loop, call, this::abortWith);
-    }
-
-    private void abortWith(Throwable cause) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        closeCause = cause;
-        inbound.clear();
-        inboundBytes = 0;
-        outbound.discard();
-    }
-
-    private void requireLoop() {
-        if (!loop.inLoop()) {
-            throw new IllegalStateException("connection " + id + " used from thread " + Thread.currentThread().getName()
-                    + ", not its loop's: hand the work over with connection.loop().execute(...)");
+    /** Runs core code as this connection's loop would, then throws on an Error a handler raised. */
+    private void onLoop(Runnable work) {
+        tester.onLoop(testLoop, work);
+        Error e = handlerError;
+        if (e != null) {
+            handlerError = null;
+            throw e;
         }
     }
 }

@@ -1,0 +1,9 @@
+package io.jselectors.cluster;
+
+/** The cluster suite on Debian's redis-server. */
+class RedisClusterChatTest extends ClusterChatSuite {
+    @Override
+    BrokerProcess newBroker() {
+        return new BrokerProcess.Redis();
+    }
+}

@@ -1,0 +1,86 @@
+package io.jselectors.protocol.chat;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * What other instances send, applied here: room lines fanned out to the room's local members,
+ * private lines to their nick, presence into the {@link ClusterRoster}. Runs on the broker
+ * client's receiving thread, one message at a time in each origin's order; every delivery reaches a
+ * member through its loop's {@code execute}, bounded by the {@link ReceiveBacklog}.
+ */
+final class ClusterInbox {
+
+    private final ChatState state;
+    private final String instance;
+    private final ClusterRoster roster;
+    private final ClusterMeters meters;
+    private final ReceiveBacklog backlog;
+
+    ClusterInbox(ChatState state, String instance, ClusterRoster roster, ClusterMeters meters, ReceiveBacklog backlog) {
+        this.state = state;
+        this.instance = instance;
+        this.roster = roster;
+        this.meters = meters;
+        this.backlog = backlog;
+    }
+
+    /** One message from the broker; foreign or malformed ones, and this instance's own, are ignored. */
+    void received(byte[] bytes) {
+        ClusterWire.Message message = ClusterWire.decode(bytes);
+        if (message == null || message.origin().equals(instance)) {
+            return;
+        }
+        meters.received();
+        roster.heard(message.origin(), System.nanoTime());
+        List<String> f = message.fields();
+        switch (message.kind()) {
+            case 'M' -> {
+                Room room = state.room(f.get(0));
+                if (room != null) {
+                    room.broadcast(ChatText.encode(ByteBufAllocator.DEFAULT, f.get(2)), null, f.get(1).equals("1"), backlog);
+                }
+            }
+            case 'P' -> deliverPrivate(f.get(0), f.get(1));
+            case 'J' -> roster.present(message.origin(), new ClusterWire.Entry(f.get(0), f.get(1), f.get(2)));
+            case 'Q' -> roster.absent(message.origin(), f.get(0));
+            case 'R' -> roster.replace(message.origin(), ClusterWire.entries(f));
+            case 'B' -> roster.remove(message.origin(), (nick, room) -> departed(nick, room, "their server shut down"));
+            default -> { }
+        }
+    }
+
+    private void deliverPrivate(String nick, String line) {
+        Member target = state.findNick(nick);
+        if (target == null || !backlog.enter()) {
+            return;
+        }
+        try {
+            target.connection().loop().execute(() -> {
+                backlog.exit();
+                target.sendHere(ChatText.encode(target.connection().alloc(), line), null, true);
+            });
+        } catch (RejectedExecutionException stopped) {
+            backlog.exit();
+        }
+    }
+
+    /**
+     * A member of an instance that went silent: its room here hears that it left, unless this
+     * instance is the one cut off (then everyone else went silent, and users were told already).
+     */
+    void departedElsewhere(String nick, String roomName, boolean reachable) {
+        if (reachable) {
+            departed(nick, roomName, "their server stopped answering");
+        }
+    }
+
+    private void departed(String nick, String roomName, String why) {
+        Room room = state.room(roomName);
+        if (room != null) {
+            room.broadcast(ChatText.encode(ByteBufAllocator.DEFAULT,
+                    ChatText.event(room.name(), nick + " left (" + why + ")")), null, false, backlog);
+        }
+    }
+}

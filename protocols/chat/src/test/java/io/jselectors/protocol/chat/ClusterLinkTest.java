@@ -1,0 +1,166 @@
+package io.jselectors.protocol.chat;
+
+import static io.jselectors.protocol.chat.ChatTesting.lines;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jselectors.protocol.chat.broker.BrokerSettings;
+import io.jselectors.protocol.testkit.ProtocolTester;
+import io.jselectors.protocol.testkit.TestConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster link on the testkit with a broker in memory ({@link FakeBroker}): what goes to the
+ * broker, what comes back, the bounded hand-off, the outage notices and the options. The same
+ * behaviour on real brokers is the cluster-test module's suite.
+ */
+class ClusterLinkTest {
+
+    private final ProtocolTester tester = ProtocolTester.builder(new ChatProtocol())
+            .option("cluster", "fake://user:secret@broker:1")
+            .option("cluster-name", "unit")
+            .build();
+
+    @AfterEach
+    void close() {
+        FakeBroker.last.hold.countDown();
+        tester.close();
+    }
+
+    private TestConnection login(String nick) {
+        TestConnection c = tester.connect();
+        tester.runPending();
+        c.receive("/nick " + nick + "\n");
+        eventually(() -> {
+            tester.runPending();
+            return c.takeOutputString().contains("is now known as " + nick);
+        });
+        return c;
+    }
+
+    /** Waits for an outcome of the cluster thread (it runs on its own), checking often. */
+    private static void eventually(BooleanSupplier done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("outcome reached in time").isNegative();
+            Thread.onSpinWait();
+        }
+    }
+
+    private double dropped(String reason) {
+        return tester.meterRegistry().get("jselectors.chat.cluster.dropped").tag("reason", reason).counter().count();
+    }
+
+    @Test
+    void aRoomLineGoesToTheBrokerOnceWhateverTheRoomsSize() {
+        TestConnection ann = login("ann");
+        login("bob");
+        login("cat");
+        ann.receive("hello\n");
+        tester.runPending();
+        eventually(() -> FakeBroker.last.published('M').stream().anyMatch(m -> m.fields().get(2).equals("[lobby] ann: hello")));
+        assertThat(FakeBroker.last.published('M').stream().filter(m -> m.fields().get(2).contains("hello"))).hasSize(1);
+        assertThat(FakeBroker.last.claims).containsKeys("ann", "bob", "cat");
+    }
+
+    @Test
+    void linesAndPresenceFromOtherInstancesReachTheLocalRoom() {
+        TestConnection ann = login("ann");
+        FakeBroker broker = FakeBroker.last;
+        broker.events.received(ClusterWire.present("other1", "7", "zoe", "lobby"));
+        broker.events.received(ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hi there"));
+        tester.runPending();
+        assertThat(lines(ann)).contains("[lobby] zoe: hi there");
+        ann.receive("/who\n");
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly("* in lobby (2): ann, zoe");
+        broker.events.received(ClusterWire.privateLine("other1", "ANN", "[pm] zoe: psst"));
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly("[pm] zoe: psst");
+        broker.events.received(ClusterWire.bye("other1"));
+        ann.receive("/who\n");
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly("[lobby] * zoe left (their server shut down)", "* in lobby (1): ann");
+    }
+
+    @Test
+    void aFullHandOffIsCountedAndToldToTheSender() {
+        TestConnection ann = login("ann");
+        FakeBroker.last.hold = new CountDownLatch(1);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < ClusterLink.HANDOFF_CAPACITY + 10; i++) {
+            lines.append("line ").append(i).append('\n');
+        }
+        ann.receive(lines.toString());
+        tester.runPending();
+        assertThat(lines(ann)).contains(ChatHandler.NOT_SENT_ELSEWHERE);
+        assertThat(dropped("handoff-full")).isGreaterThanOrEqualTo(1);
+        assertThat(tester.meterRegistry().get("jselectors.chat.cluster.handoff.depth").gauge().value()).isPositive();
+    }
+
+    @Test
+    void anOutageIsToldOnceAndItsMessagesAreNotSentLater() {
+        TestConnection ann = login("ann");
+        TestConnection bob = login("bob");
+        FakeBroker broker = FakeBroker.last;
+        ChatTesting.drain(ann, bob);
+        broker.up = false;
+        broker.events.disconnected("test cut");
+        broker.events.disconnected("test cut again");
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly(ClusterLink.UNREACHABLE);
+        assertThat(lines(bob)).containsExactly(ClusterLink.UNREACHABLE);
+        int before = broker.published.size();
+        ann.receive("while down\n/nick anna\n");
+        tester.runPending();
+        assertThat(lines(bob)).containsExactly("[lobby] ann: while down");
+        assertThat(lines(ann)).singleElement().asString().startsWith("! other instances are unreachable, so anna");
+        assertThat(dropped("unreachable")).isGreaterThanOrEqualTo(1);
+        broker.up = true;
+        broker.events.connected();
+        tester.runPending();
+        assertThat(lines(bob)).containsExactly(ClusterLink.BACK);
+        // A snapshot: the cluster thread keeps publishing heartbeats meanwhile.
+        List<byte[]> published = List.copyOf(broker.published);
+        assertThat(published.subList(before, published.size()).stream().map(ClusterWire::decode))
+                .noneMatch(m -> m.kind() == 'M' && m.fields().get(2).contains("while down"));
+        assertThat(tester.meterRegistry().get("jselectors.chat.cluster.reconnects").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void guestsGetTheInstancesPrefixAndNeedNoClaim() {
+        TestConnection c = tester.connect();
+        tester.runPending();
+        String greeting = c.takeOutputString();
+        String prefix = "guest-" + FakeBroker.last.settings.instance() + "-";
+        assertThat(greeting).contains("you are " + prefix);
+        assertThat(FakeBroker.last.claims).isEmpty();
+    }
+
+    @Test
+    void credentialsStayOutOfSettingsTextAndErrors() {
+        BrokerSettings s = FakeBroker.last.settings;
+        assertThat(s.describe()).isEqualTo("fake://broker:1");
+        assertThat(s.toString()).doesNotContain("secret");
+        assertThat(s.cluster()).isEqualTo("unit");
+        assertThatThrownBy(() -> ClusterSetup.parse("nats://u:hunter2@host:4222,redis://h:6379"))
+                .hasMessageContaining("same broker").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ClusterSetup.parse("nats://u:hunter2@ho st"))
+                .hasMessageNotContaining("hunter2");
+        assertThat(ClusterSetup.parse("nats://a:4222, nats://b:4222")).containsExactly(URI.create("nats://a:4222"), URI.create("nats://b:4222"));
+        assertThat(BrokerSettings.backoff(0)).isEqualTo(BrokerSettings.BACKOFF_MIN);
+        assertThat(BrokerSettings.backoff(40)).isEqualTo(BrokerSettings.BACKOFF_MAX);
+    }
+
+    @Test
+    void anUnknownSchemeNamesTheModulesToAdd() {
+        assertThatThrownBy(() -> ProtocolTester.builder(new ChatProtocol()).option("cluster", "kafka://h:1").build())
+                .hasMessageContaining("no broker client for kafka://").hasMessageContaining("fake");
+    }
+}

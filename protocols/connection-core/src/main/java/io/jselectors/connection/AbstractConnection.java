@@ -1,0 +1,450 @@
+package io.jselectors.connection;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import io.jselectors.protocol.ProtocolHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The rules of a {@link Connection}, written once: the read batch, the outbound queue and its water
+ * marks, writability notifications in order, close-after-flush, read pausing, the callback
+ * re-entrancy guard, an optional {@link Layer} and handler switching. A transport is a thin
+ * subclass that only talks to its socket through the {@code kernel*} hooks (as a selector backend
+ * under {@code AbstractSelector}): the server's socket connection, and the testkit's fake socket.
+ *
+ * <p><b>Re-entrancy.</b> A handler callback never runs inside another one, nor inside a call the
+ * handler makes. What happens during a callback and needs telling (a water-mark crossing, a close,
+ * a handler switch) is told once the outermost callback has returned, in the order it happened;
+ * outside any callback (a task, a timer, the loop's own flush) it is told from a deferred task
+ * ({@link #scheduleDeferred()}), never from inside the caller's {@code write} or {@code close}.
+ *
+ * <p><b>Cost.</b> A read costs one pooled allocation, one {@link #kernelRead} and one handler call;
+ * a write an {@code ArrayDeque} add; a flush one {@link #kernelWrite} per full socket. No
+ * allocation per event, no lock; the layer is a null check.
+ *
+ * <p>Everything runs on the connection's loop thread.
+ */
+public abstract class AbstractConnection implements Connection {
+
+    protected final EventLoop loop;
+    private final ByteBufAllocator alloc;
+    private final ConnectionLimits limits;
+    private final OutboundQueue outbound = new OutboundQueue();
+    private Layer layer;
+    private LayerSink layerSink;
+    private final Callbacks callbacks = new Callbacks(this);
+    private boolean writable = true;
+    private boolean readingPaused;
+    private boolean inputClosed;
+    private boolean closing;
+    private boolean closed;
+    private int interest;
+    private int readSize = ConnectionLimits.INITIAL_READ;
+
+    protected AbstractConnection(EventLoop loop, ByteBufAllocator alloc, ConnectionLimits limits) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Reads into {@code dst}'s writable bytes: bytes read, {@code 0} if none wait, {@code -1} at EOF. */
+    protected abstract int kernelRead(ByteBuf dst) throws IOException;
+
+    /**
+     * Writes as much of the first {@code maxBuffers} buffers of {@code queue} as the socket takes
+     * now, without changing the queue.
+     *
+     * @return a {@link WriteResult}: bytes written, and whether the socket took less than offered
+     */
+    protected abstract long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException;
+
+    /** Opens a file range for {@link #sendFile}; by default one read through a FileChannel. */
+    protected FileRegion kernelOpenFile(Path path, long position, long length) throws IOException {
+        return FileRegion.ofChannel(path, position, length);
+    }
+
+    /**
+     * Sends from {@code region} straight to the socket ({@code sendfile(2)}), without advancing it.
+     *
+     * @return a {@link WriteResult}, or {@link WriteResult#COPY} if this region must be read into
+     *     buffers instead (the default)
+     */
+    protected long kernelSendFile(FileRegion region) throws IOException {
+        return WriteResult.COPY;
+    }
+
+    /** Makes the socket's selector interest {@code events} (READ 1, WRITE 2, or 0), from {@code old}. */
+    protected abstract void kernelInterest(int old, int events) throws IOException;
+
+    /** Closes the socket; {@code reset} sends RST instead of FIN. */
+    protected abstract void kernelClose(boolean reset);
+
+    /** Arranges for {@link #runDeferred()} to run on the loop after the current task. */
+    protected abstract void scheduleDeferred();
+
+    /** Bytes arrived from the socket (for meters and activity). */
+    protected void onBytesRead(int n) {}
+
+    /** Bytes left for the socket (for meters and activity). */
+    protected void onBytesWritten(long n) {}
+
+    /** The connection closed: bookkeeping before the handler's onClose. */
+    protected void onClosed(Throwable cause, boolean aborted) {}
+
+    /** A handler threw or the socket failed; the connection closes with {@code cause} next. */
+    protected void onFailure(Throwable cause) {}
+
+    /** The size of the next read buffer; the adaptive size unless the transport knows better. */
+    protected int readBufferSize(int adaptive) {
+        return adaptive;
+    }
+
+    /** Creates the handler, starts reading and calls onOpen. */
+    protected final void open(Supplier<ProtocolHandler> handlers) {
+        callbacks.open(handlers, this::updateInterest);
+    }
+
+    /** The socket is readable: reads a batch, handing each read to the handler, then flushes. */
+    protected final void onReadable() {
+        int max = limits.maxReadsPerEvent();
+        for (int reads = 0; reads < max && wantsRead(); reads++) {
+            ByteBuf buf = alloc.directBuffer(readBufferSize(readSize));
+            int requested = buf.writableBytes();
+            int n;
+            try {
+                n = kernelRead(buf);
+            } catch (IOException e) {
+                buf.release();
+                failed(e);
+                return;
+            }
+            if (n <= 0) {
+                buf.release();
+                if (n < 0) {
+                    endOfInput();
+                }
+                break;
+            }
+            onBytesRead(n);
+            readSize = ConnectionLimits.nextReadSize(readSize, n, requested);
+            if (layer == null) {
+                callbacks.read(buf);
+            } else {
+                decode(buf);
+            }
+            if (n < requested) {
+                break; // the socket is drained: skip the read that would say EAGAIN
+            }
+        }
+        if (!closed && !outbound.isEmpty()) {
+            flushNow();
+        }
+    }
+
+    /** The socket is writable again: sends what is queued. */
+    protected final void onWritable() {
+        if (!closed) {
+            flushNow();
+        }
+    }
+
+    void deliver(ByteBuf buf) {
+        callbacks.read(buf);
+    }
+
+    private void decode(ByteBuf buf) {
+        try {
+            layer.decode(buf, layerSink);
+        } catch (IOException | RuntimeException e) {
+            failed(e); // a layer's failure (a bad TLS record) closes the connection, as a handler's does
+        }
+    }
+
+    private void endOfInput() {
+        inputClosed = true;
+        updateInterest();
+        callback(h -> h.onInputClosed(this));
+    }
+
+    /** Runs a server event (idle, shutdown, ...) as a handler callback, under the re-entrancy guard. */
+    protected final void callback(Consumer<ProtocolHandler> event) {
+        callbacks.event(event);
+    }
+
+    @Override
+    public void write(ByteBuf data) {
+        if (!loop.inLoop()) {
+            data.release(); // ownership passes with the call, even a refused one
+            throw wrongThread("write");
+        }
+        if (closed || closing) {
+            data.release();
+            return;
+        }
+        if (layer == null) {
+            enqueue(data);
+        } else {
+            try {
+                layer.encode(data, layerSink);
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+                return;
+            }
+            checkHighWater(); // what the layer holds back counts too
+        }
+    }
+
+    void enqueue(ByteBuf data) {
+        if (outbound.add(data, alloc) > 0) {
+            checkHighWater();
+        }
+    }
+
+    @Override
+    public void flush() {
+        requireLoop("flush");
+        flushNow();
+    }
+
+    @Override
+    public void sendFile(Path path, long position, long length) throws IOException {
+        requireLoop("sendFile");
+        if (closed || closing || length == 0) {
+            return;
+        }
+        FileRegion region = layer == null ? kernelOpenFile(path, position, length) : FileRegion.ofChannel(path, position, length);
+        outbound.add(region);
+        checkHighWater();
+    }
+
+    private void checkHighWater() {
+        if (writable && pendingWriteBytes() > limits.highWaterMark()) {
+            writable = false;
+            flipWritability();
+        }
+    }
+
+    private void flushNow() {
+        if (closed) {
+            return;
+        }
+        try {
+            outbound.drain(this, layer, layerSink);
+        } catch (IOException e) {
+            failed(e);
+            return;
+        }
+        if (!writable && pendingWriteBytes() < limits.lowWaterMark()) {
+            writable = true;
+            flipWritability();
+        }
+        if (closed) {
+            return;
+        }
+        if (closing && outbound.isEmpty()) {
+            closeNow(null, false);
+            return;
+        }
+        updateInterest();
+    }
+
+    @Override
+    public long pendingWriteBytes() {
+        return layer == null ? outbound.bytes() : outbound.bytes() + layer.pendingBytes();
+    }
+
+    /** Bytes written since the last flush (and not sent since). */
+    protected final long queuedUnflushedBytes() {
+        return outbound.unflushedBytes();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable && !closed;
+    }
+
+    private void flipWritability() {
+        callbacks.flip();
+    }
+
+    /** Whether a notification waits for the handler (the testkit delivers it as its own step). */
+    protected final boolean hasDeferred() {
+        return callbacks.pending();
+    }
+
+    /** The task {@link #scheduleDeferred()} asked for: tells the handler what waited. */
+    protected final void runDeferred() {
+        callbacks.runIfIdle();
+    }
+
+    @Override
+    public void switchHandler(ProtocolHandler next, ByteBuf unread) {
+        Objects.requireNonNull(next, "next");
+        if (!loop.inLoop() || closed) {
+            if (unread != null) {
+                unread.release();
+            }
+            throw loop.inLoop() ? new IllegalStateException(this + " is closed") : wrongThread("switchHandler");
+        }
+        callbacks.switchTo(next, unread);
+    }
+
+    /**
+     * Puts {@code next} between the socket and the handler, before any bytes have passed (a
+     * listener's TLS) or at a point the protocol agreed on. Loop thread only.
+     */
+    public final void installLayer(Layer next) {
+        if (layer != null || outbound.hasRegions()) {
+            throw new IllegalStateException(this + (layer != null ? " already has a layer" : " has a file queued"));
+        }
+        layer = Objects.requireNonNull(next, "layer");
+        layerSink = new LayerSink(this);
+    }
+
+    @Override
+    public void pauseReading() {
+        requireLoop("pauseReading");
+        if (!readingPaused) {
+            readingPaused = true;
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        requireLoop("resumeReading");
+        if (readingPaused) {
+            readingPaused = false;
+            updateInterest();
+        }
+    }
+
+    @Override
+    public boolean isReadingPaused() {
+        return readingPaused;
+    }
+
+    /** Whether the connection wants to read now: open, not closing, not paused, not at EOF. */
+    protected final boolean wantsRead() {
+        return !readingPaused && !inputClosed && !closing && !closed;
+    }
+
+    /** Whether the peer's end of stream has been read. */
+    protected final boolean isInputClosed() {
+        return inputClosed;
+    }
+
+    /** Whether {@link #close()} was called and the connection waits for its queue to drain. */
+    public final boolean isClosing() {
+        return closing && !closed;
+    }
+
+    /** Keeps the selector interest equal to what the connection waits for. */
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        int want = (wantsRead() ? 1 : 0) | (outbound.isEmpty() ? 0 : 2);
+        if (want != interest) {
+            try {
+                kernelInterest(interest, want);
+                interest = want;
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        requireLoop("close");
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        if (outbound.isEmpty()) {
+            closeNow(null, false);
+        } else {
+            updateInterest();
+            flushNow();
+        }
+    }
+
+    @Override
+    public void abort() {
+        requireLoop("abort");
+        closeNow(null, true);
+    }
+
+    /** A handler exception or socket error: closes at once (RST for a handler's) and tells why. */
+    protected final void failed(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        onFailure(cause);
+        closeNow(cause, !(cause instanceof IOException));
+    }
+
+    /** Closes the socket now, discarding the queue; the handler's onClose follows its callback. */
+    protected final void closeNow(Throwable cause, boolean aborted) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (interest != 0) {
+            try {
+                kernelInterest(interest, 0);
+            } catch (IOException | RuntimeException ignored) {
+                // The socket closes next anyway, which drops its registration.
+            }
+            interest = 0;
+        }
+        kernelClose(cause != null && !(cause instanceof IOException));
+        outbound.discard();
+        if (layer != null) {
+            layer.close();
+        }
+        onClosed(cause, aborted);
+        // onClose never runs inside the call that closed (a handler's close, abort or write, or a
+        // task's): after the outermost callback, or as the next task.
+        callbacks.closed(cause);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    /** The handler now in charge (after any switch); {@code null} before the connection opened. */
+    public final ProtocolHandler handler() {
+        return callbacks.handler();
+    }
+
+    private void requireLoop(String what) {
+        if (!loop.inLoop()) {
+            throw wrongThread(what);
+        }
+    }
+
+    private IllegalStateException wrongThread(String what) {
+        return new IllegalStateException(what + " on " + this + " from thread " + Thread.currentThread().getName()
+                + ", not its loop " + loop.name() + "'s: hand the work over with connection.loop().execute(...)");
+    }
+}

@@ -1,0 +1,209 @@
+package io.jselectors.connection;
+
+import io.jselectors.protocol.ProtocolHandler;
+import io.netty.buffer.ByteBuf;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A connection's handler and the re-entrancy guard around it: every call into the handler goes
+ * through here, counts its depth, and what must be told while a callback is on the stack (a
+ * handler switch, each writability change in order, then the close) waits until the outermost one
+ * returns, or, outside any callback, for a task the connection schedules. A handler callback
+ * therefore never runs inside another one, nor inside a call the handler makes.
+ *
+ * <p><b>Cost.</b> A read is one depth increment, the handler call and one check of what waits
+ * (three field loads); nothing allocates unless a notification is told.
+ */
+final class Callbacks {
+
+    private final AbstractConnection connection;
+    private ProtocolHandler handler;
+    private int depth;
+    /** Writability changes not yet told to the handler; never coalesced. */
+    private int flips;
+    private boolean toldWritable = true;
+    private boolean scheduled;
+    /** Whether {@link #run()} is telling; the callbacks it makes do not start another. */
+    private boolean running;
+    private ProtocolHandler switchTo;
+    private ByteBuf switchUnread;
+    private boolean closeToTell;
+    private Throwable closeCause;
+
+    Callbacks(AbstractConnection connection) {
+        this.connection = connection;
+    }
+
+    ProtocolHandler handler() {
+        return handler;
+    }
+
+    boolean inside() {
+        return depth > 0;
+    }
+
+    /** Creates the handler, lets the connection start reading, and calls onOpen. */
+    void open(Supplier<ProtocolHandler> handlers, Runnable started) {
+        depth++;
+        try {
+            handler = java.util.Objects.requireNonNull(handlers.get(), "the protocol created a null handler");
+            started.run();
+            handler.onOpen(connection);
+        } catch (Throwable t) {
+            connection.failed(t);
+        } finally {
+            leave();
+        }
+    }
+
+    /** onRead, the hot path: no lambda, no allocation. */
+    void read(ByteBuf data) {
+        depth++;
+        try {
+            handler.onRead(connection, data);
+        } catch (Throwable t) {
+            connection.failed(t);
+        } finally {
+            leave();
+        }
+    }
+
+    /** Any other handler event, unless the connection is closed. */
+    void event(Consumer<ProtocolHandler> event) {
+        if (!connection.isOpen()) {
+            return;
+        }
+        depth++;
+        try {
+            event.accept(handler);
+        } catch (Throwable t) {
+            connection.failed(t);
+        } finally {
+            leave();
+        }
+    }
+
+    private void leave() {
+        if (--depth == 0 && !running && pending()) {
+            run();
+        }
+    }
+
+    boolean pending() {
+        return flips > 0 || switchTo != null || closeToTell;
+    }
+
+    /** A water mark was crossed. */
+    void flip() {
+        flips++;
+        scheduleUnlessInside();
+    }
+
+    /** {@code next} takes over with {@code unread} once no callback is on the stack. */
+    void switchTo(ProtocolHandler next, ByteBuf unread) {
+        if (switchTo != null) {
+            if (unread != null) {
+                unread.release();
+            }
+            throw new IllegalStateException(connection + " is already switching handlers");
+        }
+        switchTo = next;
+        switchUnread = unread;
+        if (depth == 0) {
+            run(); // called from a task, not a callback: nothing to wait for (or run() is telling)
+        }
+    }
+
+    /** The connection closed: its handler (if it has one) hears so last, after the current call. */
+    void closed(Throwable cause) {
+        if (switchUnread != null) {
+            switchUnread.release();
+            switchUnread = null;
+        }
+        closeCause = cause;
+        closeToTell = handler != null;
+        if (closeToTell) {
+            scheduleUnlessInside();
+        }
+    }
+
+    private void scheduleUnlessInside() {
+        if (depth == 0 && !scheduled) {
+            scheduled = true;
+            connection.scheduleDeferred();
+        }
+    }
+
+    /** The deferred task: tells what waits, unless a callback is on the stack (it will then). */
+    void runIfIdle() {
+        scheduled = false;
+        if (depth == 0) {
+            run();
+        }
+    }
+
+    private void run() {
+        scheduled = false;
+        if (running) {
+            return;
+        }
+        running = true;
+        try {
+            tellPending();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void tellPending() {
+        while (pending()) {
+            boolean open = connection.isOpen();
+            if (switchTo != null && open) {
+                switchNow();
+            } else if (flips > 0 && open) {
+                flips--;
+                toldWritable = !toldWritable;
+                boolean writable = toldWritable;
+                event(h -> h.onWritabilityChanged(connection, writable));
+            } else if (closeToTell) {
+                closeToTell = false;
+                flips = 0;
+                tellClosed();
+            } else {
+                flips = 0; // closed: nothing more is told but the close
+                switchTo = null;
+            }
+        }
+    }
+
+    private void switchNow() {
+        ProtocolHandler next = switchTo;
+        ByteBuf unread = switchUnread;
+        switchTo = null;
+        switchUnread = null;
+        flips = 0; // the new handler learns the state from isWritable() in its onOpen
+        toldWritable = connection.isWritable();
+        handler = next;
+        event(h -> h.onOpen(connection));
+        if (unread == null) {
+            return;
+        }
+        if (!connection.isOpen() || !unread.isReadable()) {
+            unread.release();
+        } else {
+            read(unread);
+        }
+    }
+
+    private void tellClosed() {
+        depth++;
+        try {
+            handler.onClose(connection, closeCause);
+        } catch (Throwable t) {
+            connection.onFailure(t);
+        } finally {
+            depth--;
+        }
+    }
+}

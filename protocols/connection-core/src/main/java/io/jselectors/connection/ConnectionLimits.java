@@ -1,0 +1,62 @@
+package io.jselectors.connection;
+
+/**
+ * The per-connection limits every connection applies, server and testkit alike: the one
+ * definition of the write water marks and of the read batch.
+ *
+ * @param highWaterMark queued outbound bytes above which a connection is not writable
+ * @param lowWaterMark queued outbound bytes below which a not writable connection is writable again
+ * @param maxReadsPerEvent reads per readiness event before the loop serves other connections
+ */
+public record ConnectionLimits(int highWaterMark, int lowWaterMark, int maxReadsPerEvent) {
+
+    /**
+     * Default high water mark, 64 KiB (Netty's default too): enough to keep a gigabit link busy
+     * between two flushes, small enough that 10,000 slow readers cost at most 640 MiB.
+     */
+    public static final int DEFAULT_HIGH_WATER = 64 * 1024;
+
+    /** Default low water mark, 32 KiB: half the high one, so writability does not flap per write. */
+    public static final int DEFAULT_LOW_WATER = 32 * 1024;
+
+    /**
+     * Default reads per readiness event: 16 reads of up to 64 KiB, after which the loop moves on so
+     * one fast sender cannot starve the other connections of its loop.
+     */
+    public static final int DEFAULT_MAX_READS = 16;
+
+    /** Smallest read buffer; the size adapts between this and {@link #MAX_READ} to what reads return. */
+    public static final int MIN_READ = 512;
+
+    /** Largest read buffer: as much as one loopback read usually returns. */
+    public static final int MAX_READ = 64 * 1024;
+
+    /** First read buffer size, before any read has been seen. */
+    public static final int INITIAL_READ = 2048;
+
+    /**
+     * The next read buffer size after a read of {@code n} bytes into {@code requested}: doubled
+     * when the read filled the buffer, halved when it used under a quarter.
+     */
+    public static int nextReadSize(int size, int n, int requested) {
+        if (n == requested) {
+            return Math.min(MAX_READ, size << 1);
+        }
+        return n < size >>> 2 ? Math.max(MIN_READ, size >>> 1) : size;
+    }
+
+    /** The defaults above. */
+    public static final ConnectionLimits DEFAULTS =
+            new ConnectionLimits(DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER, DEFAULT_MAX_READS);
+
+    /** Validates the limits. */
+    public ConnectionLimits {
+        if (lowWaterMark < 0 || highWaterMark <= lowWaterMark) {
+            throw new IllegalArgumentException("the high water mark (" + highWaterMark
+                    + ") must be above the low one (" + lowWaterMark + ")");
+        }
+        if (maxReadsPerEvent < 1) {
+            throw new IllegalArgumentException("max reads per event must be at least 1, not " + maxReadsPerEvent);
+        }
+    }
+}

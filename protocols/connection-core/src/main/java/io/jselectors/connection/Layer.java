@@ -1,0 +1,47 @@
+package io.jselectors.connection;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+
+/**
+ * A byte transform between the socket and the handler, such as TLS: what the socket reads goes
+ * through {@link #decode} before the handler sees it, what the handler writes goes through {@link
+ * #encode} before it is queued for the socket. Internal: plugins never see a layer; a connection
+ * gets one from its transport or listener with {@link AbstractConnection#installLayer}.
+ *
+ * <p>A layer is not a one-to-one map. It may consume socket bytes and deliver nothing yet (half a
+ * record), and send bytes the handler never wrote (a handshake reply); it may hold handler bytes
+ * back (before a handshake completes), which is its own backpressure: {@link #pendingBytes()}
+ * counts them into the connection's {@link io.jselectors.protocol.Connection#pendingWriteBytes()}.
+ *
+ * <p>Every call comes on the connection's loop thread. A layer owns every buffer it is given and
+ * must release or pass on each one; {@link #close()} releases what it still holds.
+ *
+ * <p><b>Cost.</b> A connection without a layer pays one null check per read and per write, no
+ * copy and no call through this interface.
+ */
+public interface Layer {
+
+    /** Where a layer sends its results; implemented by the connection. */
+    interface Sink {
+        /** Hands decoded bytes to the handler (its onRead), which then owns them. */
+        void deliver(ByteBuf plain);
+
+        /** Queues encoded bytes for the socket, which then owns them. */
+        void send(ByteBuf wire);
+    }
+
+    /** Bytes read from the socket, now owned by the layer. */
+    void decode(ByteBuf wire, Sink out) throws IOException;
+
+    /** Bytes the handler wrote, now owned by the layer. */
+    void encode(ByteBuf plain, Sink out) throws IOException;
+
+    /** Handler bytes the layer holds back and has not sent yet. */
+    default long pendingBytes() {
+        return 0;
+    }
+
+    /** The connection closed: release whatever the layer still holds. */
+    default void close() {}
+}

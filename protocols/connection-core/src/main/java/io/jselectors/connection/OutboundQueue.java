@@ -1,0 +1,207 @@
+package io.jselectors.connection;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * A connection's outbound bytes in write order: buffers with a memory address, and file regions
+ * between them. The queue owns every buffer and region in it. Loop thread only.
+ *
+ * <p>Regions live in a deque of their own, each knowing how many buffers precede it, so the buffer
+ * deque stays what the transport's gathering write walks and a connection that never sends a file
+ * pays one null check per released buffer. A write never passes a region: {@link #writeLimit()} is
+ * the number of buffers ahead of the first one.
+ */
+final class OutboundQueue {
+
+    private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>();
+    /** Queued regions in order, or {@code null} when there are none. */
+    private ArrayDeque<FileRegion> regions;
+    private int buffersBehindLastRegion;
+    private long bytes;
+    private long unflushed;
+
+    /**
+     * Takes ownership of {@code data} and queues it; heap and composite buffers are copied once so
+     * every queued buffer has an address for the gathering write.
+     *
+     * @return the bytes queued (0 for an empty buffer, which is released)
+     */
+    int add(ByteBuf data, ByteBufAllocator alloc) {
+        ByteBuf direct = data;
+        if (!data.hasMemoryAddress()) {
+            direct = alloc.directBuffer(data.readableBytes());
+            direct.writeBytes(data, data.readerIndex(), data.readableBytes());
+            data.release();
+        }
+        int n = direct.readableBytes();
+        if (n == 0) {
+            direct.release();
+            return 0;
+        }
+        buffers.add(direct);
+        if (regions != null) {
+            buffersBehindLastRegion++;
+        }
+        bytes += n;
+        unflushed += n;
+        return n;
+    }
+
+    /** Queues {@code region} after everything queued so far; the queue owns it now. */
+    void add(FileRegion region) {
+        if (regions == null) {
+            regions = new ArrayDeque<>();
+            region.buffersAhead = buffers.size();
+        } else {
+            region.buffersAhead = buffersBehindLastRegion;
+        }
+        buffersBehindLastRegion = 0;
+        regions.add(region);
+        bytes += region.remaining();
+        unflushed += region.remaining();
+    }
+
+    /** The most buffers a write may take from the head: those before the first region. */
+    int writeLimit() {
+        return regions == null ? Integer.MAX_VALUE : regions.peekFirst().buffersAhead;
+    }
+
+    /** The first region if no buffer is ahead of it, else {@code null}. */
+    FileRegion headRegion() {
+        return regions != null && regions.peekFirst().buffersAhead == 0 ? regions.peekFirst() : null;
+    }
+
+    /** Whether a region is queued. */
+    boolean hasRegions() {
+        return regions != null;
+    }
+
+    /** The socket took {@code n} bytes from the head buffers: releases what is fully sent. */
+    void consume(long n) {
+        bytes -= n;
+        while (n > 0) {
+            ByteBuf head = buffers.peekFirst();
+            int readable = head.readableBytes();
+            if (readable <= n) {
+                n -= readable;
+                buffers.pollFirst().release();
+                if (regions != null) {
+                    regions.peekFirst().buffersAhead--;
+                }
+            } else {
+                head.skipBytes((int) n);
+                n = 0;
+            }
+        }
+    }
+
+    /** {@code n} bytes of the head region were sent (or read into buffers queued ahead of it). */
+    void regionSent(FileRegion region, long n) {
+        region.advance(n);
+        bytes -= n;
+        if (region.remaining() == 0) {
+            regions.pollFirst();
+            region.close();
+            if (regions.isEmpty()) {
+                regions = null;
+                buffersBehindLastRegion = 0;
+            }
+        }
+    }
+
+    /** Puts {@code chunk} (bytes read from the head region, or their encoding) at the head. */
+    private void addFirst(List<ByteBuf> chunk) {
+        for (int i = chunk.size() - 1; i >= 0; i--) {
+            ByteBuf b = chunk.get(i);
+            buffers.addFirst(b);
+            bytes += b.readableBytes();
+            if (regions != null) {
+                regions.peekFirst().buffersAhead++;
+            }
+        }
+    }
+
+    /**
+     * A flush: writes buffers and sends regions until the queue is empty or the socket is full,
+     * reading a region into buffers where it cannot go to the socket directly (a layer is in the
+     * way, or the transport has no zero-copy path).
+     */
+    void drain(AbstractConnection c, Layer layer, LayerSink sink) throws IOException {
+        unflushed = 0;
+        while (!isEmpty()) {
+            FileRegion region = headRegion();
+            long result;
+            if (region == null) {
+                result = c.kernelWrite(buffers, writeLimit());
+            } else if ((result = layer == null ? c.kernelSendFile(region) : WriteResult.COPY) == WriteResult.COPY) {
+                readAhead(region, c.alloc(), layer, sink);
+                continue;
+            }
+            long n = WriteResult.written(result);
+            if (n > 0) {
+                c.onBytesWritten(n);
+                if (region == null) {
+                    consume(n);
+                } else {
+                    regionSent(region, n);
+                }
+            }
+            if (WriteResult.isFull(result)) {
+                return;
+            }
+        }
+    }
+
+    /** Reads the next chunk of the head region into a buffer (through the layer) queued ahead of it. */
+    private void readAhead(FileRegion region, ByteBufAllocator alloc, Layer layer, LayerSink sink) throws IOException {
+        ByteBuf chunk = alloc.directBuffer((int) Math.min(FileRegion.CHUNK, region.remaining()));
+        try {
+            region.read(chunk);
+        } catch (IOException | RuntimeException e) {
+            chunk.release();
+            throw e;
+        }
+        regionSent(region, chunk.readableBytes());
+        addFirst(layer == null ? List.of(chunk) : sink.encodeAside(layer, chunk));
+    }
+
+    /** A flush started: what is queued now counts as flushed. */
+    void flushed() {
+        unflushed = 0;
+    }
+
+    /** Releases every buffer and closes every region: the connection closed. */
+    void discard() {
+        for (ByteBuf b; (b = buffers.pollFirst()) != null; ) {
+            b.release();
+        }
+        if (regions != null) {
+            regions.forEach(FileRegion::close);
+            regions = null;
+        }
+        buffersBehindLastRegion = 0;
+        bytes = 0;
+        unflushed = 0;
+    }
+
+    boolean isEmpty() {
+        return buffers.isEmpty() && regions == null;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long unflushedBytes() {
+        return Math.min(unflushed, bytes);
+    }
+
+    /** The buffers, for the transport's gathering write (which must not change the deque). */
+    ArrayDeque<ByteBuf> buffers() {
+        return buffers;
+    }
+}

@@ -1,0 +1,103 @@
+package io.jselectors.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The queue's bookkeeping of file regions between buffers: a write never passes a region. */
+class OutboundQueueTest {
+
+    /** A region of {@code length} bytes that only counts; closing is recorded. */
+    static final class CountingRegion extends FileRegion {
+        boolean closed;
+
+        CountingRegion(long length) {
+            super(0, length);
+        }
+
+        @Override
+        public void read(ByteBuf dst) {
+            dst.writeZero((int) Math.min(dst.writableBytes(), remaining()));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private final OutboundQueue queue = new OutboundQueue();
+    private final List<ByteBuf> buffers = new ArrayList<>();
+
+    private void add(int bytes) {
+        ByteBuf b = Unpooled.directBuffer(bytes).writeZero(bytes);
+        buffers.add(b);
+        queue.add(b, null);
+    }
+
+    @Test
+    void writesStopAtTheFirstRegionAndResumeAfterIt() {
+        add(10);
+        add(20);
+        CountingRegion first = new CountingRegion(100);
+        queue.add(first);
+        add(30);
+        CountingRegion second = new CountingRegion(5);
+        queue.add(second);
+        assertThat(queue.bytes()).isEqualTo(165);
+        assertThat(queue.writeLimit()).isEqualTo(2);
+        assertThat(queue.headRegion()).isNull();
+
+        queue.consume(30); // both buffers ahead of the region
+        assertThat(queue.headRegion()).isSameAs(first);
+        assertThat(queue.writeLimit()).isZero();
+
+        queue.regionSent(first, 60);
+        assertThat(queue.headRegion()).isSameAs(first);
+        queue.regionSent(first, 40);
+        assertThat(first.closed).isTrue();
+        assertThat(queue.writeLimit()).as("the buffer between the regions").isEqualTo(1);
+
+        queue.consume(30);
+        assertThat(queue.headRegion()).isSameAs(second);
+        queue.regionSent(second, 5);
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.writeLimit()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(buffers).allMatch(b -> b.refCnt() == 0);
+    }
+
+    @Test
+    void discardReleasesBuffersAndClosesRegions() {
+        add(10);
+        CountingRegion region = new CountingRegion(100);
+        queue.add(region);
+        add(10);
+        queue.discard();
+        assertThat(region.closed).isTrue();
+        assertThat(buffers).allMatch(b -> b.refCnt() == 0);
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void readSizeDoublesOnAFullReadAndHalvesOnASmallOne() {
+        assertThat(ConnectionLimits.nextReadSize(2048, 2048, 2048)).isEqualTo(4096);
+        assertThat(ConnectionLimits.nextReadSize(ConnectionLimits.MAX_READ, ConnectionLimits.MAX_READ, ConnectionLimits.MAX_READ))
+                .isEqualTo(ConnectionLimits.MAX_READ);
+        assertThat(ConnectionLimits.nextReadSize(2048, 100, 2048)).isEqualTo(1024);
+        assertThat(ConnectionLimits.nextReadSize(ConnectionLimits.MIN_READ, 1, ConnectionLimits.MIN_READ)).isEqualTo(ConnectionLimits.MIN_READ);
+        assertThat(ConnectionLimits.nextReadSize(2048, 1000, 2048)).isEqualTo(2048);
+    }
+
+    @Test
+    void aWriteResultCarriesBytesAndFullness() {
+        assertThat(WriteResult.written(WriteResult.full(123))).isEqualTo(123);
+        assertThat(WriteResult.isFull(WriteResult.full(0))).isTrue();
+        assertThat(WriteResult.isFull(WriteResult.complete(7))).isFalse();
+        assertThat(WriteResult.written(WriteResult.complete(1L << 40))).isEqualTo(1L << 40);
+    }
+}

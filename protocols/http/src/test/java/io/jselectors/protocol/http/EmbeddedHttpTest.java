@@ -1,0 +1,66 @@
+package io.jselectors.protocol.http;
+
+import static io.jselectors.protocol.http.HttpTesting.output;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jselectors.protocol.testkit.ProtocolTester;
+import io.jselectors.protocol.testkit.TestConnection;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The embedding API: an HTTP protocol with the embedder's routes and none of the built-in pages. */
+class EmbeddedHttpTest {
+
+    private static ParsedResponse get(TestConnection connection, String path) {
+        connection.receive("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        return ParsedResponse.one(output(connection));
+    }
+
+    @Test
+    void servesOnlyTheEmbeddersRoutes() {
+        HttpProtocol admin = HttpProtocol.embedded("admin", 9100, "admin pages", routes -> routes
+                .add("/metrics", request -> HttpResponse.text(200, "m 1\n"))
+                .add("/healthz", request -> HttpResponse.text(503, "draining\n")));
+        assertThat(admin.name()).isEqualTo("admin");
+        assertThat(admin.defaultPort()).isEqualTo(9100);
+        assertThat(admin.description()).isEqualTo("admin pages");
+        try (ProtocolTester tester = ProtocolTester.of(admin)) {
+            TestConnection connection = tester.connect();
+            assertThat(get(connection, "/metrics").body()).isEqualTo("m 1\n");
+            assertThat(get(connection, "/healthz").status()).as("the embedder's, not the built-in one").isEqualTo(503);
+            assertThat(get(connection, "/hello").status()).isEqualTo(404);
+            assertThat(get(connection, "/").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void eachListenerGetsItsOwnTableFilledOnce() {
+        AtomicInteger filled = new AtomicInteger();
+        HttpProtocol embedded = HttpProtocol.embedded("x", 1, "x", routes -> {
+            filled.incrementAndGet();
+            routes.add("/n", request -> HttpResponse.text(200, "n"));
+        });
+        try (ProtocolTester first = ProtocolTester.of(embedded); ProtocolTester second = ProtocolTester.of(embedded)) {
+            assertThat(filled).hasValue(2);
+            assertThat(get(first.connect(), "/n").status()).isEqualTo(200);
+            assertThat(get(second.connect(), "/n").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void thePluginKeepsItsPages() {
+        try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {
+            TestConnection connection = tester.connect();
+            assertThat(get(connection, "/hello").body()).isEqualTo("Hello, World!");
+            assertThat(get(connection, "/healthz").status()).isEqualTo(200);
+            assertThat(get(connection, "/").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aNameAndRoutesAreRequired() {
+        assertThatThrownBy(() -> HttpProtocol.embedded(" ", 1, "x", routes -> { })).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HttpProtocol.embedded("x", 1, "x", null)).isInstanceOf(NullPointerException.class);
+    }
+}

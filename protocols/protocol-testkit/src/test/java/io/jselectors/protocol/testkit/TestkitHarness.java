@@ -1,0 +1,108 @@
+package io.jselectors.protocol.testkit;
+
+import io.jselectors.connection.ConnectionContract;
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.ProtocolHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * The contract suite's view of the testkit: a {@link ProtocolTester} whose protocol hands out the
+ * handlers the tests give, and the test playing the peer through {@link TestConnection}. Closing
+ * it closes the tester, which fails on any leaked buffer (PARANOID leak tracking).
+ */
+final class TestkitHarness implements ConnectionContract.Harness {
+
+    private final ArrayDeque<ProtocolHandler> handlers = new ArrayDeque<>();
+    private final ProtocolTester tester = ProtocolTester.builder("contract", listener -> handlers.poll()).build();
+
+    @Override
+    public ConnectionContract.Peer connect(ProtocolHandler handler) {
+        handlers.add(handler);
+        return new Peer(tester.connect());
+    }
+
+    @Override
+    public void run(Connection connection, Runnable task) {
+        connection.loop().execute(task);
+        tester.runPending();
+    }
+
+    @Override
+    public void drive() {
+        tester.runPending();
+    }
+
+    @Override
+    public void close() {
+        tester.close();
+    }
+
+    /** The test as the peer; bytes it took beyond what a read asked for wait for the next read. */
+    private static final class Peer implements ConnectionContract.Peer {
+        private final TestConnection connection;
+        private byte[] surplus = new byte[0];
+
+        Peer(TestConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void send(byte[] bytes) {
+            connection.receive(bytes);
+        }
+
+        @Override
+        public byte[] read(int n) throws IOException {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            got.writeBytes(surplus);
+            while (got.size() < n) {
+                byte[] more = connection.takeOutput();
+                if (more.length == 0) {
+                    throw new IOException("the peer expected " + n + " bytes; the connection sent " + got.size());
+                }
+                got.writeBytes(more);
+            }
+            byte[] all = got.toByteArray();
+            surplus = Arrays.copyOfRange(all, n, all.length);
+            return Arrays.copyOf(all, n);
+        }
+
+        @Override
+        public byte[] readToEnd() throws IOException {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            got.writeBytes(surplus);
+            surplus = new byte[0];
+            while (true) {
+                byte[] more = connection.takeOutput();
+                got.writeBytes(more);
+                if (!connection.isOpen()) {
+                    got.writeBytes(connection.takeOutput());
+                    return got.toByteArray();
+                }
+                if (more.length == 0) {
+                    throw new IOException("the connection is still open and sends nothing more");
+                }
+            }
+        }
+
+        @Override
+        public void shutdownOutput() {
+            connection.peerShutdownOutput();
+        }
+
+        @Override
+        public void reset() {
+            connection.peerReset();
+        }
+
+        @Override
+        public void close() {
+            if (connection.isOpen()) {
+                connection.peerReset();
+            }
+        }
+    }
+}

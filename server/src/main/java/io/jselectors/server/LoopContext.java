@@ -1,0 +1,51 @@
+package io.jselectors.server;
+
+import io.jselectors.connection.ConnectionLimits;
+import io.jselectors.selector.Selector;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * What everything running on one loop needs, given once: the loop, its selector, the allocator,
+ * the loop's native scratch, the connection limits and the loop's clock. Connections hold it
+ * instead of reaching through their worker. Loop thread only (the fields are final, so handing it
+ * to the loop is safe).
+ */
+final class LoopContext {
+
+    private final IoLoop loop;
+    private final ByteBufAllocator alloc;
+    private final IoScratch scratch;
+    private final ConnectionLimits limits;
+
+    LoopContext(IoLoop loop, ByteBufAllocator alloc, IoScratch scratch, ConnectionLimits limits) {
+        this.loop = loop;
+        this.alloc = alloc;
+        this.scratch = scratch;
+        this.limits = limits;
+    }
+
+    IoLoop loop() {
+        return loop;
+    }
+
+    Selector selector() {
+        return loop.selector();
+    }
+
+    ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    IoScratch scratch() {
+        return scratch;
+    }
+
+    ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** The loop's clock, read once per loop turn: for activity timestamps and idle timeouts. */
+    long now() {
+        return loop.turnNanos();
+    }
+}
