@@ -4,8 +4,17 @@ import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.jselectors.protocol.http.ResponseEncoder.ConnectionField;
+import io.jselectors.protocol.websocket.HandshakeResult;
+import io.jselectors.protocol.websocket.UpgradeRequest;
+import io.jselectors.protocol.websocket.WebSocketHandshake;
+import io.jselectors.protocol.websocket.WebSocketRoute;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +48,8 @@ final class HttpHandler implements ProtocolHandler {
     private boolean closing;
     private boolean inputClosed;
     private boolean shuttingDown;
+    /** The connection went to a WebSocket session: this handler gets no further call. */
+    private boolean switched;
     private long requestStart = -1;
     private EventLoop.Timer headerTimer;
 
@@ -128,6 +139,9 @@ final class HttpHandler implements ProtocolHandler {
                 }
             } else if (result == RequestDecoder.REQUEST_DONE) {
                 answer(decoder.request());
+                if (switched) {
+                    return;
+                }
             } else {
                 reject(decoder.errorStatus(), String.valueOf(decoder.errorStatus()));
             }
@@ -161,6 +175,11 @@ final class HttpHandler implements ProtocolHandler {
     }
 
     private void answer(HttpRequest request) {
+        WebSocketRoute webSocket = state.routes().findWebSocket(request.path());
+        if (webSocket != null) {
+            upgrade(request, webSocket);
+            return;
+        }
         boolean keepAlive = decoder.head().keepAlive() && !shuttingDown && !inputClosed;
         HttpResponse response = dispatch(request);
         boolean headRequest = request.method().equals("HEAD");
@@ -185,6 +204,52 @@ final class HttpHandler implements ProtocolHandler {
             queueOutput();
             stream();
         }
+    }
+
+    /**
+     * Answers a request on a WebSocket path: 101 and a switch to the session, or the handshake's
+     * refusal followed by a close (the client asked for a protocol it will not get).
+     */
+    private void upgrade(HttpRequest request, WebSocketRoute route) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        for (int i = 0; i < request.headerCount(); i++) {
+            fields.computeIfAbsent(request.headerName(i), name -> new ArrayList<>(1)).add(request.headerValue(i));
+        }
+        HandshakeResult result = route.handshake(new UpgradeRequest(request.method(), fields));
+        long elapsed = loop.nanoTime() - requestStart;
+        requestStart = -1;
+        if (result instanceof HandshakeResult.Refused refused) {
+            HttpResponse response = HttpResponse.text(refused.status(), refused.reason() + "\n");
+            if (refused.status() == 426) {
+                response.header("Sec-WebSocket-Version", WebSocketHandshake.VERSION).header("Upgrade", "websocket");
+            } else if (refused.status() == 405) {
+                response.header("Allow", "GET");
+            }
+            write(response, ConnectionField.CLOSE, request.method().equals("HEAD"));
+            state.meters().answered(request.method(), refused.status(), elapsed);
+            request.clear();
+            closing = true;
+            return;
+        }
+        HandshakeResult.Accepted accepted = (HandshakeResult.Accepted) result;
+        byte[] head = accepted.toHttpResponse().getBytes(StandardCharsets.US_ASCII);
+        output(head.length).writeBytes(head);
+        queueOutput();
+        state.meters().answered(request.method(), 101, elapsed);
+        request.clear();
+        // Everything this handler holds goes now: after the switch it gets no call, not even onClose.
+        ByteBuf rest = in != null && in.isReadable() ? in : null;
+        if (rest == null) {
+            releaseInput();
+        }
+        in = null;
+        if (headerTimer != null) {
+            headerTimer.cancel();
+            headerTimer = null;
+        }
+        decoder.release();
+        switched = true;
+        connection.switchHandler(route.newHandler(accepted), rest);
     }
 
     private HttpResponse dispatch(HttpRequest request) {

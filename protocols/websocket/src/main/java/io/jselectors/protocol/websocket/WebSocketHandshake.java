@@ -71,7 +71,7 @@ public final class WebSocketHandshake {
         if (key == null || !isValidKey(key)) {
             return HandshakeResult.refuse(400, "Sec-WebSocket-Key must be 16 bytes in base64");
         }
-        if (!origins.allows(request.single("Origin"))) {
+        if (!origins.allows(request.single("Origin"), request.single("Host"))) {
             return HandshakeResult.refuse(403, "origin not allowed");
         }
         List<String> offered = request.elements("Sec-WebSocket-Protocol");

@@ -124,4 +124,14 @@ class WebSocketHandshakeTest {
         assertThat(WebSocketHandshake.evaluate(new UpgradeRequest("GET", headers), List.of(), OriginPolicy.allowListOnly(List.of("https://chat.example.org"))))
                 .isEqualTo(new HandshakeResult.Refused(403, "origin not allowed"));
     }
+
+    @Test
+    void sameOriginAllowsOnlyPagesOfTheRequestedHost() {
+        OriginPolicy policy = OriginPolicy.sameOrigin();
+        assertThat(policy.allows("http://chat.example.org:8080", "chat.example.org:8080")).isTrue();
+        assertThat(policy.allows("https://CHAT.example.org", "chat.example.org")).isTrue();
+        assertThat(policy.allows("http://evil.example", "chat.example.org")).isFalse();
+        assertThat(policy.allows("http://chat.example.org", null)).isFalse();
+        assertThat(policy.allows(null, "chat.example.org")).as("not a browser").isTrue();
+    }
 }
