@@ -2,11 +2,11 @@ package io.jselectors.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketSession;
 import io.jselectors.protocol.http.HttpProtocol;
 import io.jselectors.protocol.websocket.OriginPolicy;
-import io.jselectors.protocol.websocket.WebSocketEndpoint;
 import io.jselectors.protocol.websocket.WebSocketRoute;
-import io.jselectors.protocol.websocket.WebSocketSession;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;

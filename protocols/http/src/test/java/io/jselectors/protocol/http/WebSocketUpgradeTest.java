@@ -2,12 +2,12 @@ package io.jselectors.protocol.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketSession;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import io.jselectors.protocol.websocket.OriginPolicy;
-import io.jselectors.protocol.websocket.WebSocketEndpoint;
 import io.jselectors.protocol.websocket.WebSocketRoute;
-import io.jselectors.protocol.websocket.WebSocketSession;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

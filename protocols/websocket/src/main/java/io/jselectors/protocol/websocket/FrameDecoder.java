@@ -1,5 +1,6 @@
 package io.jselectors.protocol.websocket;
 
+import io.jselectors.protocol.WebSocketCloseCodes;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -100,13 +101,13 @@ public final class FrameDecoder {
         fin = (b & 0x80) != 0;
         opcode = b & 0x0F;
         if ((b & 0x70) != 0) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension");
         }
         if (!Opcodes.isDefined(opcode)) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "reserved opcode " + opcode);
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "reserved opcode " + opcode);
         }
         if (Opcodes.isControl(opcode) && !fin) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "fragmented control frame");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "fragmented control frame");
         }
         state = State.SECOND;
     }
@@ -115,11 +116,11 @@ public final class FrameDecoder {
         masked = (b & 0x80) != 0;
         if (masked != requireMask) {
             throw new WebSocketProtocolException(
-                    CloseCodes.PROTOCOL_ERROR, requireMask ? "client frame not masked" : "server frame masked");
+                    WebSocketCloseCodes.PROTOCOL_ERROR, requireMask ? "client frame not masked" : "server frame masked");
         }
         int length7 = b & 0x7F;
         if (Opcodes.isControl(opcode) && length7 > MAX_CONTROL_PAYLOAD) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "control frame longer than 125 bytes");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "control frame longer than 125 bytes");
         }
         length = 0;
         if (length7 == LENGTH_16 || length7 == LENGTH_64) {
@@ -138,11 +139,11 @@ public final class FrameDecoder {
             return;
         }
         if (length < 0) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "64-bit length with the top bit set");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "64-bit length with the top bit set");
         }
         long shortestFormLimit = lengthBytes == 2 ? LENGTH_16 : 0x1_0000L;
         if (length < shortestFormLimit) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "length not in its shortest form");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "length not in its shortest form");
         }
         lengthKnown(listener);
     }

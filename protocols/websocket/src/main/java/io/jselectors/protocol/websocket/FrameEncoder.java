@@ -1,5 +1,6 @@
 package io.jselectors.protocol.websocket;
 
+import io.jselectors.protocol.WebSocketCloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -68,12 +69,12 @@ public final class FrameEncoder {
     }
 
     /**
-     * A close frame: empty for {@link CloseCodes#NO_STATUS} (the peer sent no code, section 5.5.1),
+     * A close frame: empty for {@link WebSocketCloseCodes#NO_STATUS} (the peer sent no code, section 5.5.1),
      * else the code and {@code reason}, cut to {@value #MAX_CLOSE_REASON_BYTES} UTF-8 bytes at a
      * character boundary.
      */
     public static ByteBuf close(ByteBufAllocator alloc, int code, String reason) {
-        if (code == CloseCodes.NO_STATUS) {
+        if (code == WebSocketCloseCodes.NO_STATUS) {
             ByteBuf out = alloc.buffer(2);
             writeHeader(out, Opcodes.CLOSE, 0);
             return out;

@@ -1,5 +1,6 @@
 package io.jselectors.protocol.websocket;
 
+import io.jselectors.protocol.WebSocketCloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
 
         void onPong(byte[] payload, int length);
 
-        /** The peer's close: {@link CloseCodes#NO_STATUS} if it sent no code. */
+        /** The peer's close: {@link WebSocketCloseCodes#NO_STATUS} if it sent no code. */
         void onClose(int code, String reason);
     }
 
@@ -65,10 +66,10 @@ final class MessageAssembler implements FrameDecoder.Listener {
         }
         if (opcode == Opcodes.CONTINUATION) {
             if (messageOpcode == 0) {
-                throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "continuation frame without a message");
+                throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "continuation frame without a message");
             }
         } else if (messageOpcode != 0) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "new message inside a fragmented one");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "new message inside a fragmented one");
         } else {
             messageOpcode = opcode;
             utf8.reset();
@@ -76,7 +77,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
         long stored = message == null ? 0 : message.readableBytes();
         if (length > maxMessageBytes - stored) {
             throw new WebSocketProtocolException(
-                    CloseCodes.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
+                    WebSocketCloseCodes.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
         }
         if (message == null && length > 0) {
             message = alloc.buffer((int) Math.min(length, INITIAL_MESSAGE_CAPACITY), maxMessageBytes);
@@ -92,7 +93,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
             return;
         }
         if (messageOpcode == Opcodes.TEXT && !utf8.update(chunk, chunk.readerIndex(), chunk.readableBytes())) {
-            throw new WebSocketProtocolException(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
         message.writeBytes(chunk);
     }
@@ -122,7 +123,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
         }
         try {
             if (!utf8.isComplete()) {
-                throw new WebSocketProtocolException(CloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+                throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
             }
             String text = data.toString(StandardCharsets.UTF_8);
             sink.onText(text);
@@ -133,19 +134,19 @@ final class MessageAssembler implements FrameDecoder.Listener {
 
     private void closeFrame() throws WebSocketProtocolException {
         if (controlLength == 0) {
-            sink.onClose(CloseCodes.NO_STATUS, "");
+            sink.onClose(WebSocketCloseCodes.NO_STATUS, "");
             return;
         }
         if (controlLength == 1) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "close frame with a 1-byte body");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "close frame with a 1-byte body");
         }
         int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
-        if (!CloseCodes.isValidOnWire(code)) {
-            throw new WebSocketProtocolException(CloseCodes.PROTOCOL_ERROR, "close code " + code + " not allowed on the wire");
+        if (!WebSocketCloseCodes.isValidOnWire(code)) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "close code " + code + " not allowed on the wire");
         }
         String reason = Utf8.decodeStrict(control, 2, controlLength - 2);
         if (reason == null) {
-            throw new WebSocketProtocolException(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in the close reason");
+            throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in the close reason");
         }
         sink.onClose(code, reason);
     }

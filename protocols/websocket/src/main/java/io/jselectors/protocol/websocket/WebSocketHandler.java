@@ -3,6 +3,9 @@ package io.jselectors.protocol.websocket;
 import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
+import io.jselectors.protocol.WebSocketCloseCodes;
+import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +39,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private boolean endpointClosed;
     private boolean heardSinceLastTick;
     private boolean pingOutstanding;
-    private int closeCode = CloseCodes.ABNORMAL;
+    private int closeCode = WebSocketCloseCodes.ABNORMAL;
     private String closeReason = "";
 
     /**
@@ -136,12 +139,12 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     /** Pings keep the connection busy, so the listener's idle timeout only ends a session we gave up on. */
     @Override
     public void onIdle(Connection connection) {
-        close(CloseCodes.GOING_AWAY, "idle");
+        close(WebSocketCloseCodes.GOING_AWAY, "idle");
     }
 
     @Override
     public void onShutdown(Connection connection) {
-        close(CloseCodes.GOING_AWAY, "server shutting down");
+        close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
     }
 
     @Override
@@ -154,7 +157,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         if (!endpointClosed) {
             endpointClosed = true;
             boolean handshakeDone = closeSent && closeReceived;
-            endpoint.onClose(this, handshakeDone || closeSent ? closeCode : CloseCodes.ABNORMAL, closeReason);
+            endpoint.onClose(this, handshakeDone || closeSent ? closeCode : WebSocketCloseCodes.ABNORMAL, closeReason);
         }
     }
 
@@ -173,7 +176,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             return;
         }
         if (pingOutstanding && !heardSinceLastTick) {
-            close(CloseCodes.GOING_AWAY, "no pong within " + settings.pingInterval().toSeconds() + " s");
+            close(WebSocketCloseCodes.GOING_AWAY, "no pong within " + settings.pingInterval().toSeconds() + " s");
             return;
         }
         if (!heardSinceLastTick) {
@@ -232,7 +235,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void close(int code, String reason) {
-        if (!CloseCodes.isValidOnWire(code)) {
+        if (!WebSocketCloseCodes.isValidOnWire(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent");
         }
         if (closeSent || !connection.isOpen()) {

@@ -1,5 +1,6 @@
 package io.jselectors.protocol.websocket;
 
+import io.jselectors.protocol.WebSocketEndpoint;
 import java.util.List;
 
 /**

@@ -2,6 +2,8 @@ package io.jselectors.protocol.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketSession;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import io.netty.buffer.ByteBuf;

@@ -3,6 +3,7 @@ package io.jselectors.protocol.websocket;
 import static io.jselectors.protocol.websocket.ClientFrames.frames;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.websocket.ClientFrames.Frame;
 import io.jselectors.protocol.websocket.Harness.Outcome;
 import java.nio.charset.StandardCharsets;
@@ -251,7 +252,7 @@ class WebSocketConformanceTest {
             Outcome outcome = Harness.run(frames().frame(true, Opcodes.CLOSE, new byte[0]).toBytes());
             assertThat(outcome.frames()).containsExactly(new Frame(true, Opcodes.CLOSE, new byte[0]));
             assertThat(outcome.open()).isFalse();
-            assertThat(outcome.events()).containsExactly("close:" + CloseCodes.NO_STATUS);
+            assertThat(outcome.events()).containsExactly("close:" + WebSocketCloseCodes.NO_STATUS);
         }
 
         @ParameterizedTest

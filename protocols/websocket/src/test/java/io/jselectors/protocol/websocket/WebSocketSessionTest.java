@@ -4,6 +4,9 @@ import static io.jselectors.protocol.websocket.ClientFrames.frames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jselectors.protocol.WebSocketCloseCodes;
+import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketSession;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import io.jselectors.protocol.websocket.ClientFrames.Frame;
@@ -57,7 +60,7 @@ class WebSocketSessionTest {
     @Test
     void serverCloseWaitsForThePeersCloseThenEnds() {
         TestConnection connection = tester.connect();
-        session.get().close(CloseCodes.NORMAL, "done");
+        session.get().close(WebSocketCloseCodes.NORMAL, "done");
         assertThat(ClientFrames.parse(connection.takeOutput())).singleElement()
                 .satisfies(frame -> assertThat(frame.closeCode()).isEqualTo(1000));
         assertThat(session.get().isOpen()).isFalse();
@@ -72,7 +75,7 @@ class WebSocketSessionTest {
     @Test
     void serverCloseGivesUpAfterTheCloseTimeout() {
         TestConnection connection = tester.connect();
-        session.get().close(CloseCodes.GOING_AWAY, "bye");
+        session.get().close(WebSocketCloseCodes.GOING_AWAY, "bye");
         tester.advance(CLOSE_TIMEOUT.minusMillis(1));
         assertThat(connection.isOpen()).isTrue();
         tester.advance(Duration.ofMillis(1));
@@ -83,7 +86,7 @@ class WebSocketSessionTest {
     @Test
     void closeWithACodeThatMayNotBeSentIsRefused() {
         tester.connect();
-        assertThatThrownBy(() -> session.get().close(CloseCodes.ABNORMAL, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> session.get().close(WebSocketCloseCodes.ABNORMAL, "")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,10 +1,10 @@
-package io.jselectors.protocol.websocket;
+package io.jselectors.protocol;
 
 /**
  * Close status codes (RFC 6455 section 7.4 and the IANA "WebSocket Close Code Number" registry),
  * and which of them a peer may put on the wire.
  */
-public final class CloseCodes {
+public final class WebSocketCloseCodes {
 
     /** The purpose of the connection is fulfilled. */
     public static final int NORMAL = 1000;
@@ -29,7 +29,7 @@ public final class CloseCodes {
     /** The server hit an unexpected condition. */
     public static final int INTERNAL_ERROR = 1011;
 
-    private CloseCodes() {}
+    private WebSocketCloseCodes() {}
 
     /**
      * Whether a peer may send {@code code} in a close frame: the codes RFC 6455 and the IANA

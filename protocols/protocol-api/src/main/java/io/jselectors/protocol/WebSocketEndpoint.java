@@ -1,4 +1,4 @@
-package io.jselectors.protocol.websocket;
+package io.jselectors.protocol;
 
 import io.netty.buffer.ByteBuf;
 
@@ -39,8 +39,8 @@ public interface WebSocketEndpoint {
 
     /**
      * The session ended; the last call. {@code code} is the peer's close code ({@link
-     * CloseCodes#NO_STATUS} if its close frame had none), the code we closed with, or {@link
-     * CloseCodes#ABNORMAL} if the connection dropped without a close handshake.
+     * WebSocketCloseCodes#NO_STATUS} if its close frame had none), the code we closed with, or {@link
+     * WebSocketCloseCodes#ABNORMAL} if the connection dropped without a close handshake.
      */
     default void onClose(WebSocketSession session, int code, String reason) {}
 }

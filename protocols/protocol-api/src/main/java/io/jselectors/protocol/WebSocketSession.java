@@ -1,4 +1,4 @@
-package io.jselectors.protocol.websocket;
+package io.jselectors.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
@@ -37,7 +37,7 @@ public interface WebSocketSession {
      * most the session's close timeout. Idempotent.
      *
      * @throws IllegalArgumentException if {@code code} may not be sent ({@link
-     *     CloseCodes#isValidOnWire})
+     *     WebSocketCloseCodes#isValidOnWire})
      */
     void close(int code, String reason);
 }
