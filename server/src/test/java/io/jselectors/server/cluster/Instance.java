@@ -1,4 +1,4 @@
-package io.jselectors.cluster;
+package io.jselectors.server.cluster;
 
 import io.jselectors.server.Server;
 import io.jselectors.server.ServerSettings;

@@ -1,4 +1,4 @@
-package io.jselectors.cluster;
+package io.jselectors.server.cluster;
 
 /** The cluster suite on Debian's redis-server. */
 class RedisClusterChatTest extends ClusterChatSuite {

@@ -1,4 +1,4 @@
-package io.jselectors.cluster;
+package io.jselectors.server.cluster;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,4 +1,4 @@
-package io.jselectors.cluster;
+package io.jselectors.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.jselectors.cluster;
+package io.jselectors.server.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
