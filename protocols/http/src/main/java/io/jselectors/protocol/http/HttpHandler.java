@@ -218,6 +218,7 @@ final class HttpHandler implements ProtocolHandler {
         HandshakeResult result = route.handshake(new UpgradeRequest(request.method(), fields));
         long elapsed = loop.nanoTime() - requestStart;
         requestStart = -1;
+        state.webSocketMeters().upgrade(result instanceof HandshakeResult.Accepted);
         if (result instanceof HandshakeResult.Refused refused) {
             HttpResponse response = HttpResponse.text(refused.status(), refused.reason() + "\n");
             if (refused.status() == 426) {
@@ -249,7 +250,7 @@ final class HttpHandler implements ProtocolHandler {
         }
         decoder.release();
         switched = true;
-        connection.switchHandler(route.newHandler(accepted), rest);
+        connection.switchHandler(route.newHandler(accepted, state.webSocketMeters()), rest);
     }
 
     private HttpResponse dispatch(HttpRequest request) {

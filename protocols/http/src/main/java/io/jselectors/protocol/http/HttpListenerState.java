@@ -2,6 +2,7 @@ package io.jselectors.protocol.http;
 
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ListenerContext;
+import io.jselectors.protocol.websocket.WebSocketMeters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ final class HttpListenerState {
     private final long maxBody;
     private final long headerTimeoutNanos;
     private final HttpMeters meters;
+    private final WebSocketMeters webSocketMeters;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
 
@@ -57,6 +59,7 @@ final class HttpListenerState {
             this.staticFiles = new StaticFiles(root);
         }
         this.meters = new HttpMeters(listener.meterRegistry());
+        this.webSocketMeters = new WebSocketMeters(listener.meterRegistry());
         if (builtInPages) {
             BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
         }
@@ -87,6 +90,11 @@ final class HttpListenerState {
 
     HttpMeters meters() {
         return meters;
+    }
+
+    /** The listener's WebSocket meters. */
+    WebSocketMeters webSocketMeters() {
+        return webSocketMeters;
     }
 
     /** The Date cache of {@code loop}, used only on that loop. */

@@ -7,7 +7,9 @@ import io.jselectors.protocol.WebSocketSession;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import io.jselectors.protocol.websocket.OriginPolicy;
+import io.jselectors.protocol.websocket.WebSocketMeters;
 import io.jselectors.protocol.websocket.WebSocketRoute;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -85,6 +87,18 @@ class WebSocketUpgradeTest {
         connection.receive(maskedText("again"));
         assertThat(new String(connection.takeOutput(), StandardCharsets.ISO_8859_1)).isEqualTo("\u0081\u0005again");
         assertThat(connection.isOpen()).isTrue();
+
+        MeterRegistry meters = tester.meterRegistry();
+        assertThat(meters.get(WebSocketMeters.UPGRADES).tag("result", "accepted").counter().count()).isEqualTo(1);
+        assertThat(meters.get(WebSocketMeters.SESSIONS).gauge().value()).isEqualTo(1);
+        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "in").counter().count()).isEqualTo(2);
+        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "out").counter().count()).isEqualTo(2);
+        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "in").counter().count()).isEqualTo(8 + 11); // 6-byte headers
+        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "out").counter().count()).isEqualTo(4 + 7);
+
+        connection.peerReset();
+        assertThat(meters.get(WebSocketMeters.SESSIONS).gauge().value()).isZero();
+        assertThat(meters.get(WebSocketMeters.CLOSES).tag("code", "1006").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -95,6 +109,7 @@ class WebSocketUpgradeTest {
         assertThat(text).startsWith("HTTP/1.1 426 ").contains("\r\nSec-WebSocket-Version: 13\r\n");
         assertThat(connection.isOpen()).isFalse();
         assertThat(events).isEmpty();
+        assertThat(tester.meterRegistry().get(WebSocketMeters.UPGRADES).tag("result", "refused").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private final WebSocketEndpoint endpoint;
     private final WebSocketSettings settings;
     private final String subprotocol;
+    private final WebSocketMeters meters;
     private final FrameDecoder decoder = new FrameDecoder(true);
     private MessageAssembler assembler;
     private Connection connection;
@@ -46,15 +47,25 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
      * @param subprotocol the subprotocol the handshake agreed, or null
      */
     public WebSocketHandler(WebSocketEndpoint endpoint, WebSocketSettings settings, String subprotocol) {
+        this(endpoint, settings, subprotocol, WebSocketMeters.none());
+    }
+
+    /**
+     * @param subprotocol the subprotocol the handshake agreed, or null
+     * @param meters the listener's WebSocket meters
+     */
+    public WebSocketHandler(WebSocketEndpoint endpoint, WebSocketSettings settings, String subprotocol, WebSocketMeters meters) {
         this.endpoint = endpoint;
         this.settings = settings;
         this.subprotocol = subprotocol;
+        this.meters = meters;
     }
 
     @Override
     public void onOpen(Connection connection) {
         this.connection = connection;
         this.assembler = new MessageAssembler(connection.alloc(), settings.maxMessageBytes(), this);
+        meters.opened();
         schedulePing();
         endpoint.onOpen(this);
     }
@@ -66,6 +77,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
                 return;
             }
             heardSinceLastTick = true;
+            meters.bytesIn(data.readableBytes());
             decoder.decode(data, assembler);
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
@@ -86,12 +98,13 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         closeSent = true;
         closeCode = code;
         closeReason = reason;
-        connection.writeAndFlush(FrameEncoder.close(connection.alloc(), code, reason));
+        send(FrameEncoder.close(connection.alloc(), code, reason));
     }
 
     @Override
     public void onText(String text) {
         if (!closeSent) {
+            meters.messageIn();
             endpoint.onText(this, text);
         }
     }
@@ -101,6 +114,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         if (closeSent) {
             data.release();
         } else {
+            meters.messageIn();
             endpoint.onBinary(this, data);
         }
     }
@@ -108,7 +122,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void onPing(byte[] payload, int length) {
         if (!closeSent) {
-            connection.writeAndFlush(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
+            send(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
         }
     }
 
@@ -156,9 +170,16 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         }
         if (!endpointClosed) {
             endpointClosed = true;
-            boolean handshakeDone = closeSent && closeReceived;
-            endpoint.onClose(this, handshakeDone || closeSent ? closeCode : WebSocketCloseCodes.ABNORMAL, closeReason);
+            int code = closeSent ? closeCode : WebSocketCloseCodes.ABNORMAL;
+            meters.closed(code);
+            endpoint.onClose(this, code, closeReason);
         }
+    }
+
+    /** Queues and flushes one encoded frame, counting its bytes. */
+    private void send(ByteBuf frame) {
+        meters.bytesOut(frame.readableBytes());
+        connection.writeAndFlush(frame);
     }
 
     private static void cancel(EventLoop.Timer timer) {
@@ -181,7 +202,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         }
         if (!heardSinceLastTick) {
             pingOutstanding = true;
-            connection.writeAndFlush(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0));
+            send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0));
         } else {
             pingOutstanding = false;
         }
@@ -209,7 +230,8 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void sendText(CharSequence text) {
         if (isOpen()) {
-            connection.writeAndFlush(FrameEncoder.text(connection.alloc(), text));
+            meters.messageOut();
+            send(FrameEncoder.text(connection.alloc(), text));
         }
     }
 
@@ -219,7 +241,10 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             data.release();
             return;
         }
-        connection.write(FrameEncoder.header(connection.alloc(), Opcodes.BINARY, data));
+        meters.messageOut();
+        ByteBuf header = FrameEncoder.header(connection.alloc(), Opcodes.BINARY, data);
+        meters.bytesOut(header.readableBytes() + data.readableBytes());
+        connection.write(header);
         connection.writeAndFlush(data);
     }
 

@@ -44,8 +44,8 @@ public record WebSocketRoute(
         return WebSocketHandshake.evaluate(request, subprotocols, origins);
     }
 
-    /** The handler that runs the session once the handshake accepted it. */
-    public WebSocketHandler newHandler(HandshakeResult.Accepted accepted) {
-        return new WebSocketHandler(endpoint, settings, accepted.subprotocol());
+    /** The handler that runs the session once the handshake accepted it, counting in {@code meters}. */
+    public WebSocketHandler newHandler(HandshakeResult.Accepted accepted, WebSocketMeters meters) {
+        return new WebSocketHandler(endpoint, settings, accepted.subprotocol(), meters);
     }
 }
