@@ -111,11 +111,13 @@ class ComposeFilesTest {
         Map<String, Object> dashboard = yaml("grafana/dashboards/jselectors.json");
         List<Object> panels = list(dashboard.get("panels"));
         assertThat(panels).isNotEmpty();
+        // Panels name no data source uid: they use the DS_PROMETHEUS variable, which picks the
+        // provisioned default (server's DashboardTest checks the rest of the dashboard).
+        assertThat(source).containsEntry("isDefault", true);
         for (Object p : panels) {
             Map<String, Object> panel = map(p);
-            assertThat(map(panel.get("datasource"))).containsEntry("uid", source.get("uid"));
-            for (Object t : list(panel.get("targets"))) {
-                assertThat((String) map(t).get("expr")).as(panel.get("title").toString()).contains("jselectors_");
+            if (panel.containsKey("datasource")) {
+                assertThat(map(panel.get("datasource"))).containsEntry("uid", "${DS_PROMETHEUS}");
             }
         }
         assertThat(ServerContainerTest.dashboardMetricNames()).contains(

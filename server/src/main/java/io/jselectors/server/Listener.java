@@ -15,6 +15,8 @@ final class Listener implements ListenerContext {
     private final MeterRegistry registry;
     private final ListenerMeters meters;
     private Object sharedState;
+    /** Puts a layer (TLS) under each new connection's handler; {@code null} for plaintext. */
+    private java.util.function.Consumer<SocketConnection> layers;
 
     Listener(Protocol protocol, Transport.ListenSocket socket, Map<String, String> options,
             MeterRegistry registry, ListenerMeters meters) {
@@ -23,6 +25,18 @@ final class Listener implements ListenerContext {
         this.options = Map.copyOf(options);
         this.registry = registry;
         this.meters = meters;
+    }
+
+    /** Gives each connection accepted from now on a layer (TLS), before its handler opens. */
+    void useLayers(java.util.function.Consumer<SocketConnection> installer) {
+        layers = installer;
+    }
+
+    /** Installs this listener's layer, if it has one, on a connection not yet opened. */
+    void installLayer(SocketConnection c) {
+        if (layers != null) {
+            layers.accept(c);
+        }
     }
 
     void createSharedState() {

@@ -24,6 +24,11 @@ final class ListenerMeters {
     private final LongAdder readAdder = new LongAdder();
     private final LongAdder writtenAdder = new LongAdder();
 
+    /**
+     * Registers the listener's meters. The byte counters are named {@code jselectors.read} and
+     * {@code jselectors.written} with base unit bytes, which Prometheus shows as {@code
+     * jselectors_read_bytes_total}: the unit once, where the conventions put it.
+     */
     ListenerMeters(MeterRegistry registry, Tags tags) {
         Gauge.builder("jselectors.connections.active", active, AtomicInteger::get)
                 .description("Connections open now").tags(tags).register(registry);
@@ -36,9 +41,9 @@ final class ListenerMeters {
                     .description("Connections closed, by cause").tags(tags).tag("cause", cause.tag())
                     .register(registry));
         }
-        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.bytes.read", readAdder, LongAdder::doubleValue)
+        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.read", readAdder, LongAdder::doubleValue)
                 .description("Bytes read from connections").baseUnit("bytes").tags(tags).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.bytes.written", writtenAdder, LongAdder::doubleValue)
+        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.written", writtenAdder, LongAdder::doubleValue)
                 .description("Bytes written to connections").baseUnit("bytes").tags(tags).register(registry);
     }
 

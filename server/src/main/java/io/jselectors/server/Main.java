@@ -4,6 +4,7 @@ import io.jselectors.protocol.Protocol;
 import io.jselectors.selector.BackendInfo;
 import io.jselectors.selector.Selector;
 import io.jselectors.server.fetch.FetchCommand;
+import io.jselectors.server.tls.CertCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 /** The {@code jselectors} command line: {@code serve}, {@code backends}, {@code protocols}. */
 @Command(name = "jselectors", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An event-driven server on Python-style selectors (epoll, kqueue, poll, select, nio).",
-        subcommands = {ServeCommand.class, FetchCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
+        subcommands = {ServeCommand.class, FetchCommand.class, CertCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
+            NewPluginCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -32,13 +34,75 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI and returns its exit status (for tests). */
     static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its error handling: a usage error (a bad flag or value, an unknown
+     * name) prints one line and exits {@value #USAGE}; a failure at run time (a port in use, a
+     * host that does not resolve) prints one line and exits {@value #FAILURE}. Each line ends
+     * with a pointer to {@code --help}; stack traces only with {@code --debug} or a DEBUG/TRACE
+     * log level.
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler(Main::failure);
+        return cli;
+    }
+
+    /** Exit status of a command line that cannot be right: bad flags, values or names. */
+    static final int USAGE = 2;
+    /** Exit status of a command that was right but failed here. */
+    static final int FAILURE = 1;
+
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log at DEBUG and print the stack trace of an error.")
+    void debug(boolean on) {
+        if (on) {
+            Logging.debug();
+        }
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        report(cmd, message, e);
+        return USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        report(cmd, describe(e), e);
+        return FAILURE;
+    }
+
+    private static void report(CommandLine cmd, String message, Exception e) {
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + message + " (see '" + name + " --help')");
+        if (Logging.traces()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    /** The message, else the exception's class; with the cause's message when it adds something. */
+    static String describe(Throwable e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += ": " + cause.getMessage();
+        }
+        return message.replace('\n', ' ');
     }
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 2;
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 
     /** Lists the selector backends and why any is unavailable. */
@@ -99,12 +163,12 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The version from the jar's manifest. */
+    /** The version and commit the jar was built from (see {@link BuildInfo}), and the JVM running it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"jselectors " + (v == null ? "(development build)" : v), "Java " + Runtime.version()};
+            return new String[] {BuildInfo.current().describe(),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
+import io.jselectors.selector.BackendInfo;
+import io.jselectors.selector.Selector;
+import io.jselectors.server.tls.TlsListeners;
+import io.jselectors.server.tls.TlsOptions;
 import io.jselectors.server.metrics.AdminAddress;
 import io.jselectors.server.metrics.AdminProtocol;
 import io.jselectors.server.metrics.ServerMetrics;
@@ -112,6 +116,25 @@ final class ServeCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}; off disables). Env: JSELECTORS_ADMIN.")
     String admin;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: INFO; DEBUG and TRACE also print "
+                + "the stack trace of an error). Env: JSELECTORS_LOG_LEVEL.")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "text: one line per event (default); json: one JSON object per line. "
+                + "Env: JSELECTORS_LOG_FORMAT.")
+    String logFormat;
+
+    @Option(names = "--access-log", paramLabel = "true|false", defaultValue = "${env:JSELECTORS_ACCESS_LOG:-false}",
+            arity = "0..1", fallbackValue = "true",
+            description = "Log one line per HTTP request (logger io.jselectors.access, at INFO) "
+                + "(same as --option http.access-log=true). Env: JSELECTORS_ACCESS_LOG.")
+    boolean accessLog;
+
+    @CommandLine.Mixin
+    TlsOptions tlsOptions = new TlsOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -120,6 +143,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            Logging.apply(logLevel, logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        log.info("{} on Java {} ({}), pid {}", BuildInfo.current().describe(), Runtime.version(),
+                System.getProperty("java.vendor"), ProcessHandle.current().pid());
         ServerSettings settings;
         Protocols protocols = Protocols.load(ServeCommand.class.getClassLoader());
         try {
@@ -138,8 +168,33 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (adminAddress.isPresent() && adminAddress.get().isUnresolved()) {
+            throw new IllegalStateException("cannot resolve host '" + adminAddress.get().getHostString() + "' (--admin)");
+        }
         ServerMetrics metrics = ServerMetrics.create();
-        server = Server.start(settings, protocols, metrics.registry());
+        TlsListeners tls;
+        try {
+            tls = tlsOptions.build(System.getenv(), metrics.registry());
+            TlsOptions.requireCertificate(settings.listeners().stream().map(ServerSettings.ListenerSpec::protocol).toList(), tls);
+        } catch (IllegalArgumentException | IOException e) {
+            metrics.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            server = Server.start(settings, protocols, metrics.registry(), "", tls);
+        } catch (IllegalArgumentException e) {
+            // A protocol refused its options (Server names the listener): the command line is wrong.
+            metrics.close();
+            closeTls(tls);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            metrics.close();
+            closeTls(tls);
+            throw e;
+        }
+        if (tls != null) {
+            tls.reloadOnHangup();
+        }
         AtomicBoolean draining = new AtomicBoolean();
         Server adminServer = null;
         if (adminAddress.isPresent()) {
@@ -161,12 +216,19 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Runnable stop = () -> {
             log.info("signal received: shutting down");
-            draining.set(true); // /healthz answers 503 while the drain runs
+            long began = System.nanoTime();
+            // /healthz answers 503 from now until the drain ends: the admin listener stays open
+            // through the main server's drain and closes only after it.
+            draining.set(true);
             server.shutdown();
+            if (tls != null) {
+                tls.close();
+            }
             if (admin != null) {
                 admin.shutdown();
             }
             metrics.close();
+            log.info("stopped after {}", Durations.format(Duration.ofMillis((System.nanoTime() - began) / 1_000_000)));
             done.countDown();
         };
         Signals.onTermination(stop);
@@ -184,12 +246,19 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             for (String s : listenSpecs) {
                 ServerSettings.ListenerSpec spec = ServerSettings.ListenerSpec.parse(s, host);
-                protocols.get(spec.protocol()); // fail now, with the list of names, if unknown
+                protocols.get(TlsListeners.baseProtocol(spec.protocol())); // fail now, with the list of names, if unknown
                 specs.add(spec);
             }
         }
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("no protocols found and no --listen given");
+        }
+        for (ServerSettings.ListenerSpec spec : specs) {
+            if (spec.address().isUnresolved()) {
+                // Not a usage error: the name may resolve elsewhere, or once DNS answers.
+                throw new UnresolvedHost("cannot resolve host '" + spec.address().getHostString() + "' for the "
+                        + spec.protocol() + " listener");
+            }
         }
         Map<String, Map<String, String>> options = new HashMap<>();
         List<String> optionSpecs = protocolOptions.isEmpty() ? splitEnv("JSELECTORS_OPTIONS") : protocolOptions;
@@ -199,8 +268,13 @@ final class ServeCommand implements Callable<Integer> {
             if (dot <= 0 || eq < dot + 2) {
                 throw new IllegalArgumentException("--option wants PROTOCOL.NAME=VALUE, got '" + o + "'");
             }
-            options.computeIfAbsent(o.substring(0, dot), k -> new HashMap<>())
-                    .put(o.substring(dot + 1, eq), o.substring(eq + 1));
+            String protocol = o.substring(0, dot);
+            if (specs.stream().noneMatch(spec -> spec.protocol().equals(protocol))) {
+                throw new IllegalArgumentException("--option " + o + ": no " + protocol + " listener is served (serving: "
+                        + String.join(", ", specs.stream().map(ServerSettings.ListenerSpec::protocol).distinct().toList())
+                        + ")");
+            }
+            options.computeIfAbsent(protocol, k -> new HashMap<>()).put(o.substring(dot + 1, eq), o.substring(eq + 1));
         }
         if (httpRoot != null && !httpRoot.isBlank()) {
             options.computeIfAbsent("http", k -> new HashMap<>()).put("root", httpRoot.trim());
@@ -214,7 +288,14 @@ final class ServeCommand implements Callable<Integer> {
         if (clusterName != null && !clusterName.isBlank()) {
             options.computeIfAbsent("chat", k -> new HashMap<>()).put("cluster-name", clusterName.trim());
         }
-        String backend = selector == null || selector.isBlank() ? null : selector.trim();
+        if (accessLog) {
+            options.computeIfAbsent("http", k -> new HashMap<>()).put("access-log", "true");
+        }
+        String backend = selector == null || selector.isBlank() ? null : selector.trim().toLowerCase(Locale.ROOT);
+        if (backend != null && Selector.available().stream().noneMatch(b -> b.name().equals(backend))) {
+            throw new IllegalArgumentException("--selector: no backend named '" + selector.trim() + "' (known: "
+                    + String.join(", ", Selector.available().stream().map(BackendInfo::name).toList()) + ")");
+        }
         String transportName = transport.trim().toLowerCase(Locale.ROOT);
         if (workers < 0) {
             throw new IllegalArgumentException("--workers must be at least 1 (or 0 for one per core), not " + workers);
@@ -223,6 +304,13 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerSettings(specs, n, backend, transportName, idleTimeout, maxConnections, drainTimeout,
                 options, ServerSettings.DEFAULT_HIGH_WATER, ServerSettings.DEFAULT_LOW_WATER,
                 ServerSettings.DEFAULT_MAX_READS);
+    }
+
+    /** A listener's host name does not resolve: a failure here, not a malformed command line. */
+    static final class UnresolvedHost extends RuntimeException {
+        UnresolvedHost(String message) {
+            super(message);
+        }
     }
 
     private static List<String> splitEnv(String name) {
@@ -236,5 +324,12 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** Stops the certificate reloader of a server that did not start. */
+    private static void closeTls(TlsListeners tls) {
+        if (tls != null) {
+            tls.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
+import io.jselectors.server.tls.TlsListeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -65,6 +66,15 @@ public final class Server {
      */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix)
             throws IOException {
+        return start(settings, protocols, registry, loopPrefix, null);
+    }
+
+    /**
+     * As {@link #start(ServerSettings, Protocols, MeterRegistry, String)}; listeners whose protocol
+     * ends in {@code +tls} serve TLS with {@code tls}, which must then be given.
+     */
+    static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix,
+            TlsListeners tls) throws IOException {
         Transport transport = settings.transport().equals("nio") ? new NioTransport() : new NativeTransport();
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         IoLoop boss = new IoLoop(loopPrefix + "boss", transport.openSelector(settings.selector()), registry);
@@ -76,12 +86,17 @@ public final class Server {
                 server.workers.add(new Worker(loop, settings, alloc, transport, ids));
             }
             for (ServerSettings.ListenerSpec spec : settings.listeners()) {
-                Protocol protocol = protocols.get(spec.protocol());
+                String baseName = TlsListeners.baseProtocol(spec.protocol());
+                Protocol protocol = protocols.get(baseName);
+                if (TlsListeners.isTls(spec.protocol()) && tls == null) {
+                    throw new IllegalArgumentException(spec.protocol() + " listener: no certificate configured "
+                            + "(--tls-cert and --tls-key, or --tls-self-signed)");
+                }
                 Transport.ListenSocket socket;
                 try {
                     socket = transport.listen(spec.address(), 1024);
                 } catch (IOException e) {
-                    throw new IOException("cannot listen for " + spec.protocol() + " on " + spec.address() + ": " + e.getMessage(), e);
+                    throw new IOException("cannot listen for " + spec.protocol() + " on " + format(spec.address()) + ": " + e.getMessage(), e);
                 }
                 Tags tags = Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress()),
                         "transport", transport.name(), "selector", server.backend);
@@ -92,8 +107,17 @@ public final class Server {
                 tagged.add(registry);
                 Listener listener = new Listener(protocol, socket,
                         settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags));
+                if (TlsListeners.isTls(spec.protocol())) {
+                    listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
+                }
                 server.listeners.add(listener);
-                listener.createSharedState();
+                try {
+                    listener.createSharedState();
+                } catch (RuntimeException e) {
+                    // The protocol refused its options: say which listener, for a one-line error.
+                    throw new IllegalArgumentException(protocol.name() + " listener on " + format(socket.localAddress())
+                            + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+                }
             }
         } catch (IOException | RuntimeException e) {
             server.releaseAfterFailedStart();
@@ -184,7 +208,7 @@ public final class Server {
         int open = openConnections();
         if (open > 0) {
             log.info("shutting down: {} connection{} open, draining for up to {}", open, open == 1 ? "" : "s",
-                    settings.drainTimeout());
+                    Durations.format(settings.drainTimeout()));
         }
         workers.forEach(Worker::shutdown);
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
@@ -219,7 +243,7 @@ public final class Server {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("stopped");
+        log.debug("stopped"); // the caller says when the process is done (serve: once, after the admin listener)
     }
 
     private static void sleep(Duration d) {

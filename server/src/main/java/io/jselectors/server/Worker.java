@@ -45,6 +45,7 @@ final class Worker {
             SocketConnection c = new SocketConnection(context, this, listener, socket, ids.next());
             connections.add(c);
             listener.meters().opened();
+            listener.installLayer(c);
             c.open();
         });
     }

@@ -14,12 +14,14 @@ import picocli.CommandLine;
 /** The CLI's parsing and listing commands, without starting a server. */
 class CommandLineTest {
 
-    private record Result(int status, String out, String err) {}
+    /** What a command printed and returned. */
+    record Result(int status, String out, String err) {}
 
-    private static Result run(String... args) {
+    /** Runs the CLI in this JVM, with the error handling of the real one ({@link Main#commandLine()}). */
+    static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int status = cli.execute(args);
@@ -53,6 +55,45 @@ class CommandLineTest {
         assertEquals(Duration.ofHours(1), c.convert("1h"));
         assertEquals(Duration.ofSeconds(3), c.convert("3"));
         assertThatThrownBy(() -> c.convert("soon")).hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void durationsPrintAsTheyAreWritten() {
+        DurationConverter c = new DurationConverter();
+        for (String text : new String[] {"0s", "500ms", "10s", "5m", "1h", "1h30m", "2m5s", "1500ms"}) {
+            Duration d = c.convert(text);
+            assertEquals(text.equals("1500ms") ? "1500ms" : text, Durations.format(d));
+        }
+        assertEquals("1m30s", Durations.format(Duration.ofSeconds(90)));
+        assertEquals("0.25ms", Durations.format(Duration.ofNanos(250_000)));
+        assertEquals("-10s", Durations.format(Duration.ofSeconds(-10)));
+    }
+
+    @Test
+    void logLevelsAndFormatsAreChecked() {
+        assertEquals("DEBUG", Logging.level("debug", "--log-level"));
+        assertEquals("json", Logging.format("JSON", "--log-format"));
+        assertThatThrownBy(() -> Logging.level("loud", "JSELECTORS_LOG_LEVEL"))
+                .hasMessage("JSELECTORS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, not 'loud'");
+        assertThatThrownBy(() -> Logging.format("xml", "--log-format")).hasMessageContaining("text, json");
+    }
+
+    @Test
+    void optionForAProtocolNotServedIsRefused() {
+        Result r = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "off", "--option", "chat.max-line=10");
+        assertEquals(2, r.status());
+        assertThat(r.err()).isEqualTo("jselectors serve: --option chat.max-line=10: no chat listener is served (serving: echo)"
+                + " (see 'jselectors serve --help')" + System.lineSeparator());
+    }
+
+    @Test
+    void unknownSelectorIsAUsageErrorLikeUnknownTransport() {
+        Result selector = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "off", "--selector", "bogus");
+        Result transport = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "off", "--transport", "bogus");
+        assertEquals(2, selector.status());
+        assertEquals(2, transport.status());
+        assertThat(selector.err()).contains("no backend named 'bogus'").hasLineCount(1);
+        assertThat(transport.err()).contains("--transport must be native or nio").hasLineCount(1);
     }
 
     @Test

@@ -146,10 +146,10 @@ class EchoServerTest {
                 Thread.sleep(200);
             }
             assertThat(sent.get()).as("the client is blocked: the server stopped reading").isLessThan(wanted);
-            double serverRead = FunctionCounter.class.cast(registry.find("jselectors.bytes.read").meter()).count();
+            double serverRead = FunctionCounter.class.cast(registry.find("jselectors.read").meter()).count();
             // What the server holds is what it read minus what it echoed: bounded by the water mark
             // plus one read batch, whatever the client tried to send.
-            double serverWritten = FunctionCounter.class.cast(registry.find("jselectors.bytes.written").meter()).count();
+            double serverWritten = FunctionCounter.class.cast(registry.find("jselectors.written").meter()).count();
             assertThat(serverRead - serverWritten)
                     .as("bytes held by the server")
                     .isLessThanOrEqualTo(ServerSettings.DEFAULT_HIGH_WATER + 16.0 * io.jselectors.connection.ConnectionLimits.MAX_READ);

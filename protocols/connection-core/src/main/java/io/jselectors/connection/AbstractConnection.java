@@ -143,7 +143,7 @@ public abstract class AbstractConnection implements Connection {
                 break; // the socket is drained: skip the read that would say EAGAIN
             }
         }
-        if (!closed && !outbound.isEmpty()) {
+        if (!closed && (!outbound.isEmpty() || layer != null && layer.pendingBytes() > 0)) {
             flushNow();
         }
     }
@@ -219,6 +219,9 @@ public abstract class AbstractConnection implements Connection {
         if (closed || closing || length == 0) {
             return;
         }
+        if (layer != null) {
+            layer.flush(layerSink); // writes the layer still collects go before the file
+        }
         FileRegion region = layer == null ? kernelOpenFile(path, position, length) : FileRegion.ofChannel(path, position, length);
         outbound.add(region);
         checkHighWater();
@@ -236,6 +239,9 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         try {
+            if (layer != null) {
+                layer.flush(layerSink);
+            }
             outbound.drain(this, layer, layerSink);
         } catch (IOException e) {
             failed(e);
@@ -369,6 +375,14 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closing = true;
+        if (layer != null) {
+            try {
+                layer.closing(layerSink);
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+        }
         if (outbound.isEmpty()) {
             closeNow(null, false);
         } else {

@@ -37,6 +37,18 @@ public interface Layer {
     /** Bytes the handler wrote, now owned by the layer. */
     void encode(ByteBuf plain, Sink out) throws IOException;
 
+    /**
+     * The connection is about to write to its socket: a layer that collects handler writes (to
+     * encode them together, as TLS does into full records) passes them to {@code out} now.
+     */
+    default void flush(Sink out) throws IOException {}
+
+    /**
+     * The handler closed the connection: the layer may send its last bytes (TLS close_notify)
+     * after what is queued; the connection closes once they are sent.
+     */
+    default void closing(Sink out) throws IOException {}
+
     /** Handler bytes the layer holds back and has not sent yet. */
     default long pendingBytes() {
         return 0;

@@ -31,6 +31,7 @@ final class LayerSink implements Layer.Sink {
         aside = out;
         try {
             layer.encode(chunk, this);
+            layer.flush(this); // a collecting layer encodes now, into this chunk's place in the queue
         } finally {
             aside = null;
         }

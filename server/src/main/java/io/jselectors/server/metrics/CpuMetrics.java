@@ -28,6 +28,10 @@ import java.util.function.DoubleSupplier;
  * time and 165 KB of its 600 KB of garbage, on the core the worker loops need. Caching them for a
  * second changes nothing for Prometheus (which scrapes every few seconds) and caps that cost
  * whatever the scrape rate.
+ *
+ * <p>A gauge holds its state object weakly unless told otherwise, and nothing else refers to a
+ * {@link Cached}: each usage gauge is therefore built with {@code strongReference(true)}, or it
+ * would read NaN after the first garbage collection.
  */
 final class CpuMetrics implements MeterBinder {
 
@@ -40,6 +44,7 @@ final class CpuMetrics implements MeterBinder {
         Gauge.builder("system.cpus", Runtime.getRuntime(), Runtime::availableProcessors)
                 .description("The number of processors available to the Java virtual machine").register(registry);
         Gauge.builder("system.load.average.1m", new Cached(os::getSystemLoadAverage), Cached::get)
+                .strongReference(true)
                 .description("The system load average over the last minute (runnable and running entities)")
                 .register(registry);
         if (os instanceof com.sun.management.OperatingSystemMXBean hotspot) {
@@ -48,9 +53,11 @@ final class CpuMetrics implements MeterBinder {
                         .baseUnit("seconds").description("CPU time used by the JVM process").register(registry);
             }
             Gauge.builder("process.cpu.usage", new Cached(hotspot::getProcessCpuLoad), Cached::get)
+                    .strongReference(true)
                     .description("The recent CPU usage of the JVM process (0 to 1 of all its processors)")
                     .register(registry);
             Gauge.builder("system.cpu.usage", new Cached(hotspot::getCpuLoad), Cached::get)
+                    .strongReference(true)
                     .description("The recent CPU usage of the whole system (0 to 1)").register(registry);
         }
     }

@@ -22,8 +22,9 @@ import java.util.function.IntSupplier;
  * protocols register, plus the JVM and process.
  *
  * <p>Naming: our meters are {@code jselectors.*} with base units ({@code bytes}, {@code seconds});
- * Micrometer's Prometheus naming convention turns {@code jselectors.bytes.read} (base unit bytes)
- * into {@code jselectors_bytes_read_bytes_total}, counters end in {@code _total}, timers are in
+ * Micrometer's Prometheus naming convention turns {@code jselectors.read} (base unit bytes)
+ * into {@code jselectors_read_bytes_total} (so a name never carries its unit twice), counters end
+ * in {@code _total}, timers are in
  * seconds. The standard binders keep their own names ({@code jvm_*}, {@code process_*}, {@code
  * system_*}, {@code netty_allocator_*}), except where {@link PrometheusConventions} mends them.
  *

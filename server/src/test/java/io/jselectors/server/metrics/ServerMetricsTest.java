@@ -104,6 +104,49 @@ class ServerMetricsTest {
     }
 
     @Test
+    void everyGaugeIsANumberAfterAGarbageCollection() throws Exception {
+        metrics.loop("worker-1", () -> 0);
+        scrape(null); // the first reading, which the JDK's CPU figures may still need
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // a gauge whose state object is only weakly held reads NaN from now on
+            Thread.sleep(50);
+        }
+        Thread.sleep(CpuMetrics.REFRESH_NANOS / 1_000_000 + 100); // past the CPU gauges' cache
+        var families = ExpositionLint.parse(scrape(null));
+        assertThat(families.values()).filteredOn(f -> f.type().equals("gauge")).extracting(ExpositionLint.Family::name)
+                .contains("process_cpu_usage", "system_cpu_usage", "system_load_average_1m", "jvm_threads_live_threads");
+        assertThat(ExpositionLint.gaugesNotANumber(families)).isEmpty();
+    }
+
+    @Test
+    void everyNameFollowsThePrometheusConventions() {
+        metrics.loop("worker-1", () -> 0);
+        var families = ExpositionLint.parse(scrape(null));
+        assertThat(families).hasSizeGreaterThan(20);
+        assertThat(families.values().stream().flatMap(f -> ExpositionLint.problems(f).stream())).isEmpty();
+    }
+
+    @Test
+    void theLintCatchesWhatItIsFor() {
+        var bad = ExpositionLint.parse("""
+                # HELP jselectors_bytes_read_bytes_total Bytes read
+                # TYPE jselectors_bytes_read_bytes_total counter
+                jselectors_bytes_read_bytes_total 1.0
+                # HELP jselectors_latency_milliseconds Latency
+                # TYPE jselectors_latency_milliseconds gauge
+                jselectors_latency_milliseconds NaN
+                # TYPE jselectors_things counter
+                jselectors_things 2.0
+                """);
+        assertThat(ExpositionLint.problems(bad.get("jselectors_bytes_read_bytes_total")))
+                .singleElement().asString().contains("'bytes' appears twice");
+        assertThat(ExpositionLint.problems(bad.get("jselectors_latency_milliseconds")))
+                .singleElement().asString().contains("not a base unit");
+        assertThat(ExpositionLint.problems(bad.get("jselectors_things"))).hasSize(2);
+        assertThat(ExpositionLint.gaugesNotANumber(bad)).containsExactly("jselectors_latency_milliseconds = NaN");
+    }
+
+    @Test
     void promtoolAcceptsTheTextFormat() throws Exception {
         String problem = PrometheusTools.ensureInstalled();
         Assumptions.assumeTrue(problem == null, () -> "promtool cannot be installed here: " + problem);

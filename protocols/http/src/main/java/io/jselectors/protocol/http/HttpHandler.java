@@ -195,7 +195,12 @@ final class HttpHandler implements ProtocolHandler {
         ConnectionField connectionField = !keepAlive ? ConnectionField.CLOSE
                 : request.version() == 10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
         write(response, connectionField, headRequest);
-        state.meters().answered(request.method(), response.status(), loop.nanoTime() - requestStart);
+        long nanos = loop.nanoTime() - requestStart;
+        state.meters().answered(request.method(), response.status(), nanos);
+        if (state.accessLog() != null) {
+            state.accessLog().answered(connection.remoteAddress(), request.method(), request.target(), request.version(),
+                    response.status(), nanos);
+        }
         requestStart = -1;
         request.clear();
         closing = !keepAlive;

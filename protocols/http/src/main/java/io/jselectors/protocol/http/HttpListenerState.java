@@ -27,6 +27,7 @@ final class HttpListenerState {
     private final long headerTimeoutNanos;
     private final HttpMeters meters;
     private final WebSocketMeters webSocketMeters;
+    private final AccessLog accessLog;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
 
@@ -60,6 +61,7 @@ final class HttpListenerState {
         }
         this.meters = new HttpMeters(listener.meterRegistry());
         this.webSocketMeters = new WebSocketMeters(listener.meterRegistry());
+        this.accessLog = AccessLog.fromOption(listener.option("access-log", null));
         if (builtInPages) {
             BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
         }
@@ -95,6 +97,11 @@ final class HttpListenerState {
     /** The listener's WebSocket meters. */
     WebSocketMeters webSocketMeters() {
         return webSocketMeters;
+    }
+
+    /** The access log, or {@code null} when the {@code access-log} option is not true. */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The Date cache of {@code loop}, used only on that loop. */

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  *
  * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
  * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} (seconds, default
- * 10). Bounds are in {@link HttpLimits}; meters are {@code jselectors.http.requests}, {@code
+ * 10), {@code access-log} ({@code true}: one INFO line per answered request on the logger {@code
+ * io.jselectors.access}; default false). Bounds are in {@link HttpLimits}; meters are {@code jselectors.http.requests}, {@code
  * jselectors.http.request.duration} and {@code jselectors.http.rejected}.
  *
  * <p>Embedding: another part of the server that wants HTTP with its own paths (the admin

@@ -1,0 +1,74 @@
+package io.jselectors.server.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The server's TLS settings, made once and shared by every listener and loop: TLS 1.3 and 1.2
+ * only, the JDK's default cipher suites, certificates from an {@link SniKeyManager} (replaceable
+ * for reloads), and the ALPN protocols of each listener.
+ *
+ * {@snippet :
+ * TlsContext tls = TlsContext.create(new SniKeyManager(List.of(certifiedKey)));
+ * SSLEngine engine = tls.newServerEngine(List.of("http/1.1"));
+ * }
+ */
+public final class TlsContext {
+
+    /** The protocol versions served: 1.0 and 1.1 are deprecated (RFC 8996), 1.3 preferred. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private final SSLContext context;
+    private final SniKeyManager keys;
+    private final String[] protocols;
+
+    private TlsContext(SSLContext context, SniKeyManager keys) {
+        this.context = context;
+        this.keys = keys;
+        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
+        this.protocols = PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new);
+        if (protocols.length == 0) {
+            throw new IllegalStateException("this JDK supports neither TLSv1.3 nor TLSv1.2");
+        }
+    }
+
+    /** A context serving the certificates of {@code keys}. */
+    public static TlsContext create(SniKeyManager keys) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {Objects.requireNonNull(keys, "keys")}, null, new SecureRandom());
+        return new TlsContext(context, keys);
+    }
+
+    /** The certificates, for reloads and the not-after gauges. */
+    public SniKeyManager keys() {
+        return keys;
+    }
+
+    /**
+     * A server-side engine; {@code alpn} lists the application protocols offered in preference
+     * order (empty: no ALPN). A client that offers ALPN but none of these is refused by the JDK
+     * with a {@code no_application_protocol} alert (RFC 7301).
+     */
+    public SSLEngine newServerEngine(List<String> alpn) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters params = engine.getSSLParameters();
+        params.setProtocols(protocols);
+        params.setApplicationProtocols(alpn.toArray(String[]::new));
+        params.setUseCipherSuitesOrder(true);
+        engine.setSSLParameters(params);
+        return engine;
+    }
+
+    /** The protocol versions an engine of this context enables. */
+    public List<String> protocols() {
+        return List.of(protocols);
+    }
+}

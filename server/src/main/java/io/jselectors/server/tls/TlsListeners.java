@@ -1,0 +1,87 @@
+package io.jselectors.server.tls;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The server's TLS: one {@link TlsContext}, the delegated-task pool, one {@link HandshakeGate} per
+ * loop and the certificate reloader, shared by every listener whose protocol carries {@link
+ * #SUFFIX} ({@code --listen http+tls=8443}).
+ */
+public final class TlsListeners implements AutoCloseable {
+
+    /** What marks a listener as TLS in {@code --listen PROTOCOL+tls=PORT}. */
+    public static final String SUFFIX = "+tls";
+
+    private final TlsContext context;
+    private final ExecutorService tasks;
+    private final CertificateReloader reloader;
+    private final TlsObserver observer;
+    private final Map<EventLoop, HandshakeGate> gates = new ConcurrentHashMap<>();
+
+    /** Serves {@code context}'s certificates; {@code reloader} may be {@code null} (self-signed). */
+    public TlsListeners(TlsContext context, CertificateReloader reloader, TlsObserver observer) {
+        this.context = context;
+        this.reloader = reloader;
+        this.observer = observer;
+        this.tasks = TlsSettings.newTaskPool();
+        if (reloader != null) {
+            reloader.start();
+        }
+    }
+
+    /** Whether {@code protocol} (as given to --listen) asks for TLS. */
+    public static boolean isTls(String protocol) {
+        return protocol.endsWith(SUFFIX);
+    }
+
+    /** The protocol's name without {@link #SUFFIX}. */
+    public static String baseProtocol(String protocol) {
+        return isTls(protocol) ? protocol.substring(0, protocol.length() - SUFFIX.length()) : protocol;
+    }
+
+    /** ALPN for a protocol: {@code http/1.1} for http, none otherwise. */
+    static List<String> alpnFor(String baseProtocol) {
+        return baseProtocol.equals("http") || baseProtocol.equals("admin") ? List.of("http/1.1") : List.of();
+    }
+
+    /** A layer for a new connection of a {@code baseProtocol} listener, on the connection's loop. */
+    public TlsLayer newLayer(Connection connection, String baseProtocol) {
+        List<String> alpn = alpnFor(baseProtocol);
+        HandshakeGate gate = gates.computeIfAbsent(connection.loop(), l -> new HandshakeGate(HandshakeGate.DEFAULT_MAX_HANDSHAKES));
+        return new TlsLayer(context.newServerEngine(alpn), connection,
+                new TlsSettings(TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT, alpn, tasks), gate, observer);
+    }
+
+    /** The context (for its certificates). */
+    public TlsContext context() {
+        return context;
+    }
+
+    /** Reloads the certificate files now (SIGHUP); a no-op for an in-memory certificate. */
+    public void reload() {
+        if (reloader != null) {
+            reloader.reloadNow();
+        }
+    }
+
+    /**
+     * Reloads the certificates on SIGHUP, off the signal thread (through {@code sun.misc.Signal},
+     * as the termination signals are handled).
+     */
+    public void reloadOnHangup() {
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofPlatform().name("tls-sighup").start(this::reload));
+    }
+
+    @Override
+    public void close() {
+        if (reloader != null) {
+            reloader.close();
+        }
+        tasks.shutdownNow();
+    }
+}

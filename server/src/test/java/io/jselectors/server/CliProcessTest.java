@@ -1,0 +1,247 @@
+package io.jselectors.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The CLI as a process, where exit statuses, stdout and stderr are what is tested: version,
+ * one-line errors with their exit status, the log's form, and a drain that /healthz reports.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CliProcessTest {
+
+    /** A log line of the text format: ISO 8601 time with its zone offset, then the level. */
+    private static final Pattern LOG_LINE = Pattern.compile(
+            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (TRACE|DEBUG|INFO |WARN |ERROR) .*");
+    /** Bounds a wait for the process (never a performance claim: a loaded machine is slow to start a JVM). */
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** A started {@code jselectors} process; stdout and stderr are collected line by line. */
+    private static final class Cli implements AutoCloseable {
+        final Process process;
+        final List<String> out = new CopyOnWriteArrayList<>();
+        final List<String> err = new CopyOnWriteArrayList<>();
+        private final List<Thread> collectors = new ArrayList<>();
+
+        Cli(Map<String, String> env, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().keySet().removeIf(k -> k.startsWith("JSELECTORS_"));
+            pb.environment().putAll(env);
+            process = pb.start();
+            collectors.add(collect(process.getInputStream(), out));
+            collectors.add(collect(process.getErrorStream(), err));
+        }
+
+        /** A platform thread per stream: a blocking pipe read would pin a virtual thread's carrier. */
+        private static Thread collect(java.io.InputStream in, List<String> lines) {
+            return Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // The process ended.
+                }
+            });
+        }
+
+        int exit() throws InterruptedException {
+            assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exited; stderr: %s", err).isTrue();
+            for (Thread t : collectors) {
+                t.join(WAIT.toMillis()); // until the pipe's end: every line is in
+            }
+            return process.exitValue();
+        }
+
+        /** Waits for a stderr line matching {@code pattern}. */
+        Matcher awaitErr(Pattern pattern) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                for (String line : err) {
+                    Matcher m = pattern.matcher(line);
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+                if (!process.isAlive()) {
+                    for (Thread t : collectors) {
+                        t.join(WAIT.toMillis());
+                    }
+                    return err.stream().map(pattern::matcher).filter(Matcher::find).findFirst()
+                            .orElseThrow(() -> new AssertionError("exited (" + process.exitValue() + ") with no line matching "
+                                    + pattern + " in " + err));
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no line matching " + pattern + " in " + err);
+        }
+
+        /**
+         * SIGTERM, as {@code docker stop} sends it. Through the process handle: {@code
+         * Process.destroy()} also closes our ends of its pipes, and the last lines would be lost.
+         */
+        void terminate() {
+            process.toHandle().destroy();
+        }
+
+        /** Stderr without the log lines: what the CLI itself printed. */
+        List<String> messages() {
+            return err.stream().filter(l -> !LOG_LINE.matcher(l).matches()).toList();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Cli run(String... args) throws IOException {
+        return new Cli(Map.of(), args);
+    }
+
+    @Test
+    void versionPrintsTheVersionAndTheCommit() throws Exception {
+        try (Cli cli = run("--version")) {
+            assertThat(cli.exit()).isZero();
+            assertThat(cli.out.getFirst()).isEqualTo(BuildInfo.current().describe())
+                    .startsWith("jselectors 0.1.0-SNAPSHOT (commit ");
+        }
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        Assumptions.assumeTrue(git.waitFor() == 0, "not a git checkout (or no git), so no commit to compare: " + head);
+        // The jar is built from the checkout under test; a commit made since shows as a newer HEAD.
+        assertThat(BuildInfo.current().commit()).startsWith(head).matches("[0-9a-f]{12}(-dirty)?");
+    }
+
+    @Test
+    void usageErrorsPrintOneLineAndExit2() throws Exception {
+        for (String[] args : List.of(new String[] {"serve", "--transport", "bogus"},
+                new String[] {"serve", "--selector", "bogus", "--listen", "echo=127.0.0.1:0", "--admin", "off"})) {
+            try (Cli cli = run(args)) {
+                assertThat(cli.exit()).as(String.join(" ", args)).isEqualTo(2);
+                assertThat(cli.messages()).as(String.join(" ", args)).singleElement().asString()
+                        .startsWith("jselectors serve: ").contains("bogus").endsWith("(see 'jselectors serve --help')");
+            }
+        }
+    }
+
+    @Test
+    void portInUseIsARuntimeFailureOfOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Cli cli = run("serve", "--listen", "echo=127.0.0.1:" + taken.getLocalPort(), "--admin", "off")) {
+            assertThat(cli.exit()).isEqualTo(1);
+            assertThat(cli.messages()).singleElement().asString()
+                    .contains("cannot listen for echo on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("(see 'jselectors serve --help')");
+        }
+    }
+
+    @Test
+    void unresolvableHostFailsWithOneLineAndDebugAddsTheStackTrace() throws Exception {
+        try (Cli cli = run("serve", "--listen", "echo=no-such-host.invalid:7000", "--admin", "off")) {
+            assertThat(cli.exit()).isEqualTo(1);
+            assertThat(cli.messages()).singleElement().asString().contains("cannot resolve host 'no-such-host.invalid'");
+        }
+        try (Cli cli = run("serve", "--listen", "echo=no-such-host.invalid:7000", "--admin", "off", "--debug")) {
+            assertThat(cli.exit()).isEqualTo(1);
+            assertThat(cli.messages()).hasSizeGreaterThan(3).anySatisfy(l -> assertThat(l).startsWith("\tat "));
+        }
+    }
+
+    @Test
+    void serveLogsTheBannerInIsoTimeAndDrainsWhileHealthzSays503() throws Exception {
+        try (Cli cli = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "127.0.0.1:0", "--workers", "1",
+                "--drain-timeout", "4s")) {
+            int admin = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: admin on 127\\.0\\.0\\.1:(\\d+)")).group(1));
+            int echo = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: echo on 127\\.0\\.0\\.1:(\\d+)")).group(1));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest healthz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/healthz"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            assertThat(http.send(healthz, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            try (SocketChannel stuck = SocketChannel.open(new InetSocketAddress("127.0.0.1", echo))) {
+                fillWithoutReading(stuck); // its echo cannot be flushed, so the drain lasts until its deadline
+                cli.terminate();
+                cli.awaitErr(Pattern.compile("draining for up to 4s"));
+                HttpResponse<String> during = http.send(healthz, HttpResponse.BodyHandlers.ofString());
+                assertThat(during.statusCode()).isEqualTo(503);
+                assertThat(during.body()).isEqualTo("shutting down\n");
+                assertThat(cli.exit()).isZero();
+            }
+        }
+    }
+
+    /** Writes to a non-blocking echo connection until nothing more fits for a while. */
+    private static void fillWithoutReading(SocketChannel channel) throws Exception {
+        channel.configureBlocking(false);
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() - idleSince < TimeUnit.MILLISECONDS.toNanos(500)) {
+            chunk.clear();
+            if (channel.write(chunk) > 0) {
+                idleSince = System.nanoTime();
+            } else {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
+    void logLinesAreIsoTimedWithABannerAnAccessLogAndStoppedOnce() throws Exception {
+        try (Cli cli = run("serve", "--listen", "http=127.0.0.1:0", "--admin", "127.0.0.1:0", "--workers", "1",
+                "--access-log")) {
+            int port = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: http on 127\\.0\\.0\\.1:(\\d+)")).group(1));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> hello = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello?x=1"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(hello.statusCode()).isEqualTo(200);
+            cli.awaitErr(Pattern.compile("access: 127\\.0\\.0\\.1:\\d+ \"GET /hello\\?x=1 HTTP/1\\.1\" 200 \\d+\\.\\d\\dms$"));
+            cli.terminate();
+            assertThat(cli.exit()).isZero();
+            assertThat(cli.err).allSatisfy(l -> assertThat(l).matches(LOG_LINE));
+            assertThat(cli.err.getFirst()).contains("jselectors 0.1.0-SNAPSHOT (commit ", "on Java 25");
+            assertThat(cli.err).filteredOn(l -> l.contains("stopped")).singleElement().asString()
+                    .containsPattern("stopped after \\d+(ms|s)");
+            assertThat(cli.err).noneMatch(l -> l.contains("PT"));
+        }
+    }
+
+    @Test
+    void jsonLogFormatFromTheEnvironment() throws Exception {
+        try (Cli cli = new Cli(Map.of("JSELECTORS_LOG_FORMAT", "json"), "serve", "--listen", "echo=127.0.0.1:0",
+                "--admin", "off")) {
+            cli.awaitErr(Pattern.compile("listening: echo on"));
+            cli.terminate();
+            assertThat(cli.exit()).isZero();
+            assertThat(cli.err).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
+            assertThat(cli.err).anySatisfy(l -> assertThat(l).contains("\"level\":\"INFO\"", "\"formattedMessage\":\"listening: echo on"));
+        }
+    }
+}
