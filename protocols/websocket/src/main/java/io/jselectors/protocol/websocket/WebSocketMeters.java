@@ -43,10 +43,10 @@ public final class WebSocketMeters {
         accepted = Counter.builder(UPGRADES).tag("result", "accepted").description("WebSocket handshakes").register(registry);
         refused = Counter.builder(UPGRADES).tag("result", "refused").description("WebSocket handshakes").register(registry);
         Gauge.builder(SESSIONS, sessions, AtomicLong::get).description("Open WebSocket sessions").register(registry);
-        messagesIn = Counter.builder(MESSAGES).tag("direction", "in").register(registry);
-        messagesOut = Counter.builder(MESSAGES).tag("direction", "out").register(registry);
-        bytesIn = Counter.builder(BYTES).tag("direction", "in").baseUnit("bytes").register(registry);
-        bytesOut = Counter.builder(BYTES).tag("direction", "out").baseUnit("bytes").register(registry);
+        messagesIn = Counter.builder(MESSAGES).tag("direction", "in").description("WebSocket messages").register(registry);
+        messagesOut = Counter.builder(MESSAGES).tag("direction", "out").description("WebSocket messages").register(registry);
+        bytesIn = Counter.builder(BYTES).tag("direction", "in").baseUnit("bytes").description("WebSocket bytes on the wire").register(registry);
+        bytesOut = Counter.builder(BYTES).tag("direction", "out").baseUnit("bytes").description("WebSocket bytes on the wire").register(registry);
     }
 
     /** Meters that record nothing, for handlers run outside a listener (tests, tools). */
@@ -65,7 +65,8 @@ public final class WebSocketMeters {
 
     void closed(int code) {
         sessions.decrementAndGet();
-        closes.computeIfAbsent(code, c -> Counter.builder(CLOSES).tag("code", Integer.toString(c)).register(registry))
+        closes.computeIfAbsent(code, c -> Counter.builder(CLOSES).tag("code", Integer.toString(c))
+                        .description("Ended WebSocket sessions by close code").register(registry))
                 .increment();
     }
 
