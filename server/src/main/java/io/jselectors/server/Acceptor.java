@@ -1,7 +1,10 @@
 package io.jselectors.server;
 
 import io.jselectors.selector.Selector;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * <p>When the process runs out of fds (EMFILE, ENFILE) or memory, the listener stays readable, so
  * retrying at once would spin the loop. Instead it stops watching the listener for {@link
  * #BACKOFF_MS} and logs once per burst; the pending connections wait in the kernel's backlog.
+ *
+ * <p>At {@code --max-connections} a new connection is refused: it gets the protocol's {@link
+ * io.jselectors.protocol.Protocol#refusal() refusal} (HTTP's 503, chat's error line) in one
+ * non-blocking write, its output is shut down, what it already sent is read and dropped (closing
+ * with unread input would send a reset that can destroy the answer), and it is closed; the
+ * closed-by-cause meter counts it as {@code limit}.
  */
 final class Acceptor implements IoLoop.IoHandler {
 
@@ -25,6 +34,12 @@ final class Acceptor implements IoLoop.IoHandler {
     /** Accepts per readiness event, so one flooded listener cannot starve the others. */
     static final int MAX_ACCEPTS_PER_EVENT = 256;
 
+    /**
+     * Bytes read and dropped from a refused connection before it is closed: 4 KiB, a request head
+     * that arrived with the connection. More would let refused clients cost the boss loop work.
+     */
+    static final int REFUSED_INPUT_DRAIN = 4 * 1024;
+
     private final IoLoop boss;
     private final Listener listener;
     private final List<Worker> workers;
@@ -35,6 +50,10 @@ final class Acceptor implements IoLoop.IoHandler {
     private boolean backingOff;
     private long failuresInBurst;
     private boolean closed;
+    /** The protocol's refusal in a direct buffer (written by address), or {@code null}; never consumed. */
+    private final ArrayDeque<ByteBuf> refusal = new ArrayDeque<>(1);
+    /** Where a refused connection's early input is read to and dropped; allocated at the first refusal. */
+    private ByteBuf drain;
 
     Acceptor(IoLoop boss, Listener listener, List<Worker> workers, Transport transport, int maxConnections,
             ConnectionCount count) {
@@ -44,6 +63,10 @@ final class Acceptor implements IoLoop.IoHandler {
         this.scratch = transport.newScratch();
         this.maxConnections = maxConnections;
         this.count = count;
+        byte[] bytes = listener.plugin().refusal();
+        if (bytes != null && bytes.length > 0) {
+            refusal.add(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+        }
     }
 
     /** Starts watching the listener; runs on the boss loop. */
@@ -69,18 +92,35 @@ final class Acceptor implements IoLoop.IoHandler {
                 failuresInBurst = 0;
             }
             if (count.total() >= maxConnections) {
-                // Over the limit: close at once, so the client sees EOF instead of hanging in the backlog.
-                listener.meters().closed(CloseCause.LIMIT);
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Nothing to tell the client anyway.
-                }
+                // Over the limit: answer and close at once, so the client is not left hanging in the backlog.
+                refuse(socket);
                 continue;
             }
             Worker worker = workers.get(next);
             next = next + 1 == workers.size() ? 0 : next + 1;
             worker.adopt(listener, socket);
+        }
+    }
+
+    private void refuse(Transport.StreamSocket socket) {
+        listener.meters().closed(CloseCause.LIMIT);
+        try {
+            if (!refusal.isEmpty()) {
+                socket.write(refusal, 1, scratch); // a new socket's send buffer takes a short message whole
+                socket.shutdownOutput();
+                if (drain == null) {
+                    drain = Unpooled.directBuffer(REFUSED_INPUT_DRAIN);
+                }
+                socket.read(drain.clear(), scratch);
+            }
+        } catch (IOException ignored) {
+            // The client is gone already: nothing to tell it.
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Nothing more to do for a refused connection.
+            }
         }
     }
 
@@ -119,6 +159,13 @@ final class Acceptor implements IoLoop.IoHandler {
             return;
         }
         closed = true;
+        for (ByteBuf b; (b = refusal.pollFirst()) != null; ) {
+            b.release();
+        }
+        if (drain != null) {
+            drain.release();
+            drain = null;
+        }
         if (!backingOff) {
             try {
                 boss.selector().unregister(listener.socket().fileobj());

@@ -24,6 +24,18 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI and exits with its status. */
     public static void main(String[] args) {
+        // Before anything touches netty: it reads its direct memory cap once.
+        String directMemory;
+        try {
+            directMemory = DirectMemory.configure();
+        } catch (IllegalArgumentException e) {
+            System.err.println("jselectors: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("serve")) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).info("{}", directMemory);
+        }
         // Netty samples 1 buffer in 128 for leak tracking by default, which allocates a stack trace
         // on the hot path; the tests run at PARANOID instead. -Dio.netty.leakDetection.level wins.
         if (System.getProperty("io.netty.leakDetection.level") == null) {

@@ -269,9 +269,11 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--option wants PROTOCOL.NAME=VALUE, got '" + o + "'");
             }
             String protocol = o.substring(0, dot);
-            if (specs.stream().noneMatch(spec -> spec.protocol().equals(protocol))) {
+            // An http+tls listener serves the http protocol: its options are http's.
+            List<String> served = specs.stream().map(spec -> TlsListeners.baseProtocol(spec.protocol())).distinct().toList();
+            if (!served.contains(protocol)) {
                 throw new IllegalArgumentException("--option " + o + ": no " + protocol + " listener is served (serving: "
-                        + String.join(", ", specs.stream().map(ServerSettings.ListenerSpec::protocol).distinct().toList())
+                        + String.join(", ", served)
                         + ")");
             }
             options.computeIfAbsent(protocol, k -> new HashMap<>()).put(o.substring(dot + 1, eq), o.substring(eq + 1));

@@ -124,7 +124,9 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
 
     @Override
     protected void onFailure(Throwable cause) {
-        if (cause instanceof IOException) {
+        if (DirectMemory.isExhausted(cause)) {
+            DirectMemory.reportExhausted(this); // rate-limited: a flood must not flood the log too
+        } else if (cause instanceof IOException) {
             log.debug("connection {} from {}: {}", id, socket.remoteAddress(), cause.toString());
         } else {
             log.warn("connection {} from {}: handler failed, closing", id, socket.remoteAddress(), cause);

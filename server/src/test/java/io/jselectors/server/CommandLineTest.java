@@ -87,6 +87,14 @@ class CommandLineTest {
     }
 
     @Test
+    void aTlsListenerServesItsBaseProtocolForOptions() {
+        Result r = run("serve", "--listen", "chat+tls=127.0.0.1:0", "--tls-self-signed", "--admin", "off",
+                "--option", "http.access-log=true");
+        assertEquals(2, r.status());
+        assertThat(r.err()).contains("no http listener is served (serving: chat)");
+    }
+
+    @Test
     void unknownSelectorIsAUsageErrorLikeUnknownTransport() {
         Result selector = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "off", "--selector", "bogus");
         Result transport = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "off", "--transport", "bogus");

@@ -115,7 +115,13 @@ public abstract class AbstractConnection implements Connection {
     protected final void onReadable() {
         int max = limits.maxReadsPerEvent();
         for (int reads = 0; reads < max && wantsRead(); reads++) {
-            ByteBuf buf = alloc.directBuffer(readBufferSize(readSize));
+            ByteBuf buf;
+            try {
+                buf = alloc.directBuffer(readBufferSize(readSize));
+            } catch (OutOfMemoryError e) {
+                failed(e); // the direct memory cap (io.netty.maxDirectMemory): this connection goes, the loop lives
+                return;
+            }
             int requested = buf.writableBytes();
             int n;
             try {

@@ -47,4 +47,15 @@ public interface Protocol {
 
     /** Creates the handler of one new connection; called on the connection's loop. */
     ProtocolHandler newHandler(ListenerContext listener);
+
+    /**
+     * What to tell a client the server refuses because it is full ({@code --max-connections}): the
+     * server writes these bytes once, without waiting, and closes the connection; no handler is
+     * created. Keep it one short message (an HTTP {@code 503}, an error line), so it fits in a new
+     * socket's send buffer; it is asked for once per listener. The default, an empty array, sends
+     * nothing: the client just sees the connection close.
+     */
+    default byte[] refusal() {
+        return new byte[0];
+    }
 }

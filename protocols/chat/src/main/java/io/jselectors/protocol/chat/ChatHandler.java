@@ -27,6 +27,8 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
     private final LineDecoder decoder;
     private Connection connection;
     private Member member;
+    /** The idle notice was sent; a second idle timeout means even that cannot be delivered. */
+    private boolean toldIdle;
 
     ChatHandler(ChatState state) {
         this.state = state;
@@ -64,6 +66,23 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
         } else {
             connection.pauseReading();
         }
+    }
+
+    /**
+     * Says why before closing, and tells the room the user left. If the line cannot go out (the
+     * user reads nothing and the queue is stuck), the next idle timeout aborts the connection.
+     */
+    @Override
+    public void onIdle(Connection connection) {
+        if (toldIdle) {
+            connection.abort();
+            return;
+        }
+        toldIdle = true;
+        connection.write(ChatText.encode(connection.alloc(), ChatText.IDLE));
+        connection.flush();
+        leaveChat("left (idle)");
+        connection.close();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.jselectors.protocol.chat;
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A line-based chat for people with {@code nc host 7001} or {@code telnet host 7001}: nicks, rooms
@@ -55,5 +56,11 @@ public final class ChatProtocol implements Protocol {
                     + " (createSharedState must run before newHandler)");
         }
         return new ChatHandler(state);
+    }
+
+    /** One line, {@value ChatText#SERVER_FULL}. */
+    @Override
+    public byte[] refusal() {
+        return (ChatText.SERVER_FULL + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -47,6 +47,12 @@ final class ChatText {
 
     static final String SHUTDOWN = "* server shutting down, bye";
 
+    /** The one line a client refused at {@code --max-connections} gets. */
+    static final String SERVER_FULL = "! server is full, try again later";
+
+    /** The line an idle user gets before being disconnected. */
+    static final String IDLE = "! disconnected: idle for too long";
+
     private ChatText() {}
 
     static boolean isValidNick(String nick) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,12 @@ final class HttpHandler implements ProtocolHandler {
 
     /** Size of the buffer the answers of one read are collected in before it is queued. */
     private static final int OUTPUT_BUFFER = 4096;
+
+    /**
+     * The methods of RFC 9110 section 9 and PATCH (RFC 5789): a route that does not take one of
+     * them answers 405; any other method is not implemented here at all, 501 (section 9.1).
+     */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private final HttpListenerState state;
     private Connection connection;
@@ -52,6 +59,10 @@ final class HttpHandler implements ProtocolHandler {
     private boolean switched;
     private long requestStart = -1;
     private EventLoop.Timer headerTimer;
+    /** When the current body began (its head ended), and when body bytes last arrived; -1 outside a body. */
+    private long bodyStart = -1;
+    private long lastBodyRead;
+    private EventLoop.Timer bodyTimer;
 
     HttpHandler(HttpListenerState state) {
         this.state = state;
@@ -70,6 +81,9 @@ final class HttpHandler implements ProtocolHandler {
         if (closing) {
             data.release();
             return;
+        }
+        if (bodyStart >= 0) {
+            lastBodyRead = loop.nanoTime();
         }
         append(data);
         process();
@@ -120,6 +134,10 @@ final class HttpHandler implements ProtocolHandler {
             headerTimer.cancel();
             headerTimer = null;
         }
+        if (bodyTimer != null) {
+            bodyTimer.cancel();
+            bodyTimer = null;
+        }
         decoder.release();
     }
 
@@ -133,6 +151,8 @@ final class HttpHandler implements ProtocolHandler {
             if (result == RequestDecoder.NEED_MORE) {
                 break;
             } else if (result == RequestDecoder.HEADERS_DONE) {
+                bodyStart = loop.nanoTime();
+                lastBodyRead = bodyStart;
                 if (decoder.head().expectContinue()) {
                     output(ResponseEncoder.CONTINUE.length).writeBytes(ResponseEncoder.CONTINUE);
                     flushOutput(); // the client waits for it before sending the body
@@ -171,6 +191,11 @@ final class HttpHandler implements ProtocolHandler {
             armHeaderTimer();
         } else if (decoder.betweenRequests() && in == null) {
             requestStart = -1;
+        }
+        if (!decoder.inBody()) {
+            bodyStart = -1;
+        } else if (!suspended) {
+            armBodyTimer();
         }
     }
 
@@ -253,12 +278,19 @@ final class HttpHandler implements ProtocolHandler {
             headerTimer.cancel();
             headerTimer = null;
         }
+        if (bodyTimer != null) {
+            bodyTimer.cancel();
+            bodyTimer = null;
+        }
         decoder.release();
         switched = true;
         connection.switchHandler(route.newHandler(accepted, state.webSocketMeters()), rest);
     }
 
     private HttpResponse dispatch(HttpRequest request) {
+        if (!KNOWN_METHODS.contains(request.method())) {
+            return HttpResponse.text(501, "501 Not Implemented\n");
+        }
         HttpRoutes.Entry entry = state.routes().find(request.path());
         try {
             if (entry != null) {
@@ -327,6 +359,43 @@ final class HttpHandler implements ProtocolHandler {
             connection.close();
         } else {
             armHeaderTimer();
+        }
+    }
+
+    // ---- the body timeout (a slow or stalled body) ----
+
+    /** When the body runs out of time: no bytes for the body timeout, or behind the minimum rate. */
+    private long bodyDeadline() {
+        long timeout = state.bodyTimeoutNanos();
+        long deadline = lastBodyRead + timeout;
+        long rate = state.minBodyRate();
+        if (rate > 0) {
+            long earned = decoder.bodyReceived() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 2
+                    : decoder.bodyReceived() * 1_000_000_000L / rate;
+            deadline = Math.min(deadline, bodyStart + timeout + earned);
+        }
+        return deadline;
+    }
+
+    private void armBodyTimer() {
+        if (bodyTimer == null) {
+            bodyTimer = loop.schedule(this::bodyTimeout, Math.max(0, bodyDeadline() - loop.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Like the header timer: one at a time, re-armed while the body is in time. */
+    private void bodyTimeout() {
+        bodyTimer = null;
+        if (!connection.isOpen() || closing || bodyStart < 0 || streaming != null || !connection.isWritable()) {
+            return; // done, or the server is the one waiting: process() arms it again
+        }
+        if (loop.nanoTime() - bodyDeadline() >= 0) {
+            decoder.release();
+            reject(408, HttpMeters.TIMEOUT);
+            queueOutput();
+            connection.close();
+        } else {
+            armBodyTimer();
         }
     }
 

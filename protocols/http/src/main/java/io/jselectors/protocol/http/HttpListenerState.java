@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ final class HttpListenerState {
     private final Path root;
     private final long maxBody;
     private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
+    private final long minBodyRate;
     private final HttpMeters meters;
     private final WebSocketMeters webSocketMeters;
     private final AccessLog accessLog;
@@ -39,11 +42,12 @@ final class HttpListenerState {
             throw new IllegalArgumentException("http option max-body must be between 0 and " + (Integer.MAX_VALUE - 8) + ": " + body);
         }
         this.maxBody = body;
-        long timeout = listener.longOption("header-timeout", HttpLimits.DEFAULT_HEADER_TIMEOUT.toSeconds());
-        if (timeout <= 0) {
-            throw new IllegalArgumentException("http option header-timeout must be a positive number of seconds: " + timeout);
+        this.headerTimeoutNanos = timeoutOption(listener, "header-timeout", HttpLimits.DEFAULT_HEADER_TIMEOUT);
+        this.bodyTimeoutNanos = timeoutOption(listener, "body-timeout", HttpLimits.DEFAULT_BODY_TIMEOUT);
+        this.minBodyRate = listener.longOption("min-body-rate", HttpLimits.DEFAULT_MIN_BODY_RATE);
+        if (minBodyRate < 0) {
+            throw new IllegalArgumentException("http option min-body-rate must be 0 (off) or a number of bytes per second: " + minBodyRate);
         }
-        this.headerTimeoutNanos = TimeUnit.SECONDS.toNanos(timeout);
         String rootOption = listener.option("root", null);
         if (rootOption == null) {
             this.root = null;
@@ -84,6 +88,38 @@ final class HttpListenerState {
 
     long headerTimeoutNanos() {
         return headerTimeoutNanos;
+    }
+
+    long bodyTimeoutNanos() {
+        return bodyTimeoutNanos;
+    }
+
+    /** Bytes per second a body must average, or 0 for no minimum. */
+    long minBodyRate() {
+        return minBodyRate;
+    }
+
+    /** A positive duration option: {@code 10} or {@code 10s} (seconds), or {@code 500ms}. */
+    private static long timeoutOption(ListenerContext listener, String name, Duration defaultValue) {
+        String text = listener.option(name, null);
+        if (text == null) {
+            return defaultValue.toNanos();
+        }
+        String value = text.trim();
+        long nanos;
+        try {
+            if (value.endsWith("ms")) {
+                nanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(value.substring(0, value.length() - 2)));
+            } else {
+                nanos = TimeUnit.SECONDS.toNanos(Long.parseLong(value.endsWith("s") ? value.substring(0, value.length() - 1) : value));
+            }
+        } catch (NumberFormatException e) {
+            nanos = -1;
+        }
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("http option " + name + " must be a positive duration (10, 10s or 500ms): " + text);
+        }
+        return nanos;
     }
 
     StaticFiles staticFiles() {

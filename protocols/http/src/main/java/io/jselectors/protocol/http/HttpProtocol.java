@@ -3,6 +3,7 @@ package io.jselectors.protocol.http;
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -15,8 +16,10 @@ import java.util.function.Consumer;
  * HttpRoutes}, and the files under option {@code root}.
  *
  * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
- * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} (seconds, default
- * 10), {@code access-log} ({@code true}: one INFO line per answered request on the logger {@code
+ * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} and {@code
+ * body-timeout} ({@code 10}, {@code 10s} or {@code 500ms}; default 10 s each), {@code
+ * min-body-rate} (bytes per second, default {@value HttpLimits#DEFAULT_MIN_BODY_RATE}, 0 for none),
+ * {@code access-log} ({@code true}: one INFO line per answered request on the logger {@code
  * io.jselectors.access}; default false). Bounds are in {@link HttpLimits}; meters are {@code jselectors.http.requests}, {@code
  * jselectors.http.request.duration} and {@code jselectors.http.rejected}.
  *
@@ -39,6 +42,25 @@ public final class HttpProtocol implements Protocol {
 
     /** What the {@code Server} field says. */
     public static final String SERVER_NAME = "jselectors";
+
+    /**
+     * Seconds a client refused at {@code --max-connections} is asked to wait before retrying
+     * ({@code Retry-After}): 1 s, long enough for connections to finish or time out, short enough
+     * that a browser's retry is not felt as an outage.
+     */
+    public static final int REFUSAL_RETRY_AFTER_SECONDS = 1;
+
+    private static final String REFUSAL_BODY = "503 Service Unavailable: the server is full, try again later\n";
+
+    /** The whole answer to a refused connection; no Date field (RFC 9110 section 6.6.1 makes it optional for 5xx). */
+    private static final byte[] REFUSAL = ("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Server: " + SERVER_NAME + "\r\n"
+            + "Retry-After: " + REFUSAL_RETRY_AFTER_SECONDS + "\r\n"
+            + "Connection: close\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: " + REFUSAL_BODY.length() + "\r\n"
+            + "\r\n"
+            + REFUSAL_BODY).getBytes(StandardCharsets.US_ASCII);
 
     private final String name;
     private final int defaultPort;
@@ -110,5 +132,11 @@ public final class HttpProtocol implements Protocol {
     @Override
     public ProtocolHandler newHandler(ListenerContext listener) {
         return new HttpHandler(listener.sharedState(HttpListenerState.class));
+    }
+
+    /** {@code 503 Service Unavailable} with {@code Retry-After} and {@code Connection: close}. */
+    @Override
+    public byte[] refusal() {
+        return REFUSAL.clone();
     }
 }

@@ -1,6 +1,8 @@
 package io.jselectors.protocol.http;
 
+import static io.jselectors.protocol.http.HttpLimits.BODY_PREALLOCATION;
 import static io.jselectors.protocol.http.HttpLimits.MAX_CHUNK_LINE;
+import static io.jselectors.protocol.http.HttpLimits.MAX_EMPTY_LINES;
 import static io.jselectors.protocol.http.HttpLimits.MAX_HEADER_BYTES;
 import static io.jselectors.protocol.http.HttpLimits.MAX_HEADER_COUNT;
 import static io.jselectors.protocol.http.HttpLimits.MAX_REQUEST_LINE;
@@ -49,6 +51,10 @@ final class RequestDecoder {
     private final LineScanner lines = new LineScanner();
     private int headerBytes;
     private int headerCount;
+    /** Empty lines consumed before the current request line; any makes a request attempt begun. */
+    private int emptyLines;
+    /** Body bytes of the current request taken from the input so far. */
+    private long bodyReceived;
     private long remaining;
     /** Made at the first chunked request of the connection: most connections never send one. */
     private ChunkedDecoder chunked;
@@ -82,14 +88,28 @@ final class RequestDecoder {
         return state == State.REQUEST_LINE ? null : method;
     }
 
-    /** Whether a request has begun and its header section is not complete yet. */
+    /**
+     * Whether a request has begun and its header section is not complete yet. An empty line before
+     * a request line begins one: the header timer must run from it, or a CRLF drip would never end.
+     */
     boolean inHead(ByteBuf in) {
-        return state == State.HEADERS || (state == State.REQUEST_LINE && in != null && in.isReadable());
+        return state == State.HEADERS
+                || (state == State.REQUEST_LINE && (emptyLines > 0 || (in != null && in.isReadable())));
+    }
+
+    /** Whether the head is complete and the body is being read. */
+    boolean inBody() {
+        return state == State.BODY || state == State.CHUNKED;
+    }
+
+    /** Body bytes of the current request taken from the input so far. */
+    long bodyReceived() {
+        return bodyReceived;
     }
 
     /** Whether nothing of a next request has been consumed. */
     boolean betweenRequests() {
-        return state == State.REQUEST_LINE;
+        return state == State.REQUEST_LINE && emptyLines == 0;
     }
 
     /** Consumes from {@code in} until one of the results; {@link #NEED_MORE} means all of it is used or buffered. */
@@ -134,7 +154,8 @@ final class RequestDecoder {
         }
         in.readerIndex(lf + 1);
         if (length == 2) {
-            return -1; // RFC 9112 section 2.2: empty lines before a request line are ignored
+            // RFC 9112 section 2.2: empty lines before a request line are ignored, a few of them.
+            return ++emptyLines > MAX_EMPTY_LINES ? fail(400) : -1;
         }
         int end = length - 2;
         byte[] bytes = lines.line();
@@ -158,6 +179,8 @@ final class RequestDecoder {
         state = State.HEADERS;
         headerBytes = 0;
         headerCount = 0;
+        emptyLines = 0;
+        bodyReceived = 0;
         return -1;
     }
 
@@ -251,7 +274,8 @@ final class RequestDecoder {
         }
         if (head.contentLength() > 0) {
             remaining = head.contentLength();
-            body = alloc.buffer((int) remaining);
+            // Memory follows the bytes that arrive: a small start, growing up to the declared length.
+            body = alloc.buffer((int) Math.min(remaining, BODY_PREALLOCATION), (int) remaining);
             state = State.BODY;
             return HEADERS_DONE;
         }
@@ -262,6 +286,7 @@ final class RequestDecoder {
         int n = (int) Math.min(remaining, in.readableBytes());
         body.writeBytes(in, n);
         remaining -= n;
+        bodyReceived += n;
         return remaining == 0 ? finish() : NEED_MORE;
     }
 
@@ -273,6 +298,7 @@ final class RequestDecoder {
                     body = alloc.buffer((int) Math.min(n + chunked.chunkRemaining(), CHUNKED_BODY_START));
                 }
                 body.writeBytes(in, n);
+                bodyReceived += n;
                 continue;
             }
             return switch (n) {

@@ -44,7 +44,12 @@ final class RequestHead {
             case "Transfer-Encoding" -> {
                 return transferEncoding(request.headerValue(index));
             }
-            case "Host" -> hosts++;
+            case "Host" -> {
+                hosts++;
+                if (!HostField.isValid(request.headerValue(index))) {
+                    return 400; // RFC 9112 section 3.2: a Host with an invalid value MUST get 400
+                }
+            }
             case "Connection" -> {
                 String value = request.headerValue(index);
                 closeToken |= HttpSyntax.listContains(value, "close");

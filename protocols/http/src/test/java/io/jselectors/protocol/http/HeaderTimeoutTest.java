@@ -74,15 +74,20 @@ class HeaderTimeoutTest {
         }
     }
 
+    /** 2 KiB every 2 s: within the body timeout and at the minimum rate, 20 s in all, twice the header timeout. */
     @Test
     void aSlowBodyIsNotAHeaderTimeout() {
         try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {
             HttpTesting.addEchoRoute(tester);
             TestConnection connection = tester.connect();
-            connection.receive("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n");
-            tester.advance(Duration.ofSeconds(20));
-            connection.receive("ab");
-            assertThat(ParsedResponse.one(output(connection)).body()).isEqualTo("ab");
+            String piece = "x".repeat(2048);
+            connection.receive("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + 10 * piece.length() + "\r\n\r\n");
+            for (int i = 0; i < 10; i++) {
+                tester.advance(Duration.ofSeconds(2));
+                assertThat(connection.isOpen()).as("after %d pieces", i).isTrue();
+                connection.receive(piece);
+            }
+            assertThat(ParsedResponse.one(output(connection)).body()).isEqualTo(piece.repeat(10));
         }
     }
 }

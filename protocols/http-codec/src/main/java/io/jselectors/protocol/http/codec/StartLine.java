@@ -15,9 +15,10 @@ public final class StartLine {
     private StartLine() {}
 
     /**
-     * The version at the end of a request line, {@code bytes[from, end)}: 11 for HTTP/1.1, 10 for
-     * HTTP/1.0, -505 (HTTP Version Not Supported) for another well-formed version, or -400 when it
-     * is not {@code HTTP/DIGIT.DIGIT}.
+     * The version at the end of a request line, {@code bytes[from, end)}: 10 for HTTP/1.0, 11 for
+     * HTTP/1.1 and any later HTTP/1.x (RFC 9110 section 2.5: a request of a higher minor version is
+     * handled as the highest one supported), -505 (HTTP Version Not Supported) for another major
+     * version, or -400 when it is not {@code HTTP/DIGIT.DIGIT}.
      */
     public static int requestVersion(byte[] bytes, int from, int end) {
         if (end - from != VERSION_LENGTH || !HttpSyntax.sameAscii(bytes, from, 5, "HTTP/", false) || bytes[from + 6] != '.') {
@@ -28,10 +29,10 @@ public final class StartLine {
         if (!isDigit(major) || !isDigit(minor)) {
             return -400;
         }
-        if (major != '1' || (minor != '0' && minor != '1')) {
+        if (major != '1') {
             return -505;
         }
-        return minor == '1' ? 11 : 10;
+        return minor == '0' ? 10 : 11;
     }
 
     /**

@@ -23,7 +23,9 @@ class StartLineTest {
         assertThat(requestVersion("HTTP/1.1")).isEqualTo(11);
         assertThat(requestVersion("HTTP/1.0")).isEqualTo(10);
         assertThat(requestVersion("HTTP/2.0")).isEqualTo(-505);
-        assertThat(requestVersion("HTTP/1.2")).isEqualTo(-505);
+        assertThat(requestVersion("HTTP/1.2")).as("a later 1.x is handled as 1.1").isEqualTo(11);
+        assertThat(requestVersion("HTTP/1.9")).isEqualTo(11);
+        assertThat(requestVersion("HTTP/0.9")).isEqualTo(-505);
         assertThat(requestVersion("http/1.1")).isEqualTo(-400);
         assertThat(requestVersion("HTTP/1.1 ")).isEqualTo(-400);
         assertThat(requestVersion("HTTP/x.1")).isEqualTo(-400);
