@@ -130,6 +130,11 @@ final class HttpHandler implements ProtocolHandler {
             streaming.close();
             streaming = null;
         }
+        stopTimersAndDecoder();
+    }
+
+    /** Cancels the header and body timers and releases the decoder (closing, or switching protocols). */
+    private void stopTimersAndDecoder() {
         if (headerTimer != null) {
             headerTimer.cancel();
             headerTimer = null;
@@ -274,15 +279,7 @@ final class HttpHandler implements ProtocolHandler {
             releaseInput();
         }
         in = null;
-        if (headerTimer != null) {
-            headerTimer.cancel();
-            headerTimer = null;
-        }
-        if (bodyTimer != null) {
-            bodyTimer.cancel();
-            bodyTimer = null;
-        }
-        decoder.release();
+        stopTimersAndDecoder();
         switched = true;
         connection.switchHandler(route.newHandler(accepted, state.webSocketMeters()), rest);
     }
