@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one parser with Jazzer: scripts/fuzz.sh TARGET DURATION
 #
-#   TARGET    chat-lines | http-request | http-response   (scripts/fuzz.sh --list shows them)
+#   TARGET    chat-lines | http-request | http-response | ws-frames   (scripts/fuzz.sh --list shows them)
 #   DURATION  how long to fuzz: 30s, 10m, 2h (Jazzer's syntax)
 #
 # The same @FuzzTest methods replay their committed seeds under ./mvnw verify; here JAZZER_FUZZ
@@ -22,6 +22,7 @@ targets() {
 chat-lines     protocols/chat  io.jselectors.protocol.chat.LineDecoderFuzzTest#splitAnywhereDecodesLikeTheModel
 http-request   protocols/http  io.jselectors.protocol.http.RequestDecoderFuzzTest#requestIsParsedOrRefusedWhereverItIsCut
 http-response  protocols/http-client  io.jselectors.protocol.http.client.ResponseParserFuzzTest#responseIsReadTheSameWhereverItIsCut
+ws-frames      protocols/websocket  io.jselectors.protocol.websocket.FrameDecoderFuzzTest#framesAreReadTheSameWhereverTheyAreCut
 LIST
 }
 

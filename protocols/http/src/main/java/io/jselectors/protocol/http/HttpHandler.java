@@ -4,8 +4,17 @@ import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.jselectors.protocol.http.ResponseEncoder.ConnectionField;
+import io.jselectors.protocol.websocket.HandshakeResult;
+import io.jselectors.protocol.websocket.UpgradeRequest;
+import io.jselectors.protocol.websocket.WebSocketHandshake;
+import io.jselectors.protocol.websocket.WebSocketRoute;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +55,8 @@ final class HttpHandler implements ProtocolHandler {
     private boolean closing;
     private boolean inputClosed;
     private boolean shuttingDown;
+    /** The connection went to a WebSocket session: this handler gets no further call. */
+    private boolean switched;
     private long requestStart = -1;
     private EventLoop.Timer headerTimer;
     /** When the current body began (its head ended), and when body bytes last arrived; -1 outside a body. */
@@ -119,6 +130,11 @@ final class HttpHandler implements ProtocolHandler {
             streaming.close();
             streaming = null;
         }
+        stopTimersAndDecoder();
+    }
+
+    /** Cancels the header and body timers and releases the decoder (closing, or switching protocols). */
+    private void stopTimersAndDecoder() {
         if (headerTimer != null) {
             headerTimer.cancel();
             headerTimer = null;
@@ -148,6 +164,9 @@ final class HttpHandler implements ProtocolHandler {
                 }
             } else if (result == RequestDecoder.REQUEST_DONE) {
                 answer(decoder.request());
+                if (switched) {
+                    return;
+                }
             } else {
                 reject(decoder.errorStatus(), String.valueOf(decoder.errorStatus()));
             }
@@ -186,6 +205,11 @@ final class HttpHandler implements ProtocolHandler {
     }
 
     private void answer(HttpRequest request) {
+        WebSocketRoute webSocket = state.routes().findWebSocket(request.path());
+        if (webSocket != null) {
+            upgrade(request, webSocket);
+            return;
+        }
         boolean keepAlive = decoder.head().keepAlive() && !shuttingDown && !inputClosed;
         HttpResponse response = dispatch(request);
         boolean headRequest = request.method().equals("HEAD");
@@ -215,6 +239,49 @@ final class HttpHandler implements ProtocolHandler {
             queueOutput();
             stream();
         }
+    }
+
+    /**
+     * Answers a request on a WebSocket path: 101 and a switch to the session, or the handshake's
+     * refusal followed by a close (the client asked for a protocol it will not get).
+     */
+    private void upgrade(HttpRequest request, WebSocketRoute route) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        for (int i = 0; i < request.headerCount(); i++) {
+            fields.computeIfAbsent(request.headerName(i), name -> new ArrayList<>(1)).add(request.headerValue(i));
+        }
+        HandshakeResult result = route.handshake(new UpgradeRequest(request.method(), fields));
+        long elapsed = loop.nanoTime() - requestStart;
+        requestStart = -1;
+        state.webSocketMeters().upgrade(result instanceof HandshakeResult.Accepted);
+        if (result instanceof HandshakeResult.Refused refused) {
+            HttpResponse response = HttpResponse.text(refused.status(), refused.reason() + "\n");
+            if (refused.status() == 426) {
+                response.header("Sec-WebSocket-Version", WebSocketHandshake.VERSION).header("Upgrade", "websocket");
+            } else if (refused.status() == 405) {
+                response.header("Allow", "GET");
+            }
+            write(response, ConnectionField.CLOSE, request.method().equals("HEAD"));
+            state.meters().answered(request.method(), refused.status(), elapsed);
+            request.clear();
+            closing = true;
+            return;
+        }
+        HandshakeResult.Accepted accepted = (HandshakeResult.Accepted) result;
+        byte[] head = accepted.toHttpResponse().getBytes(StandardCharsets.US_ASCII);
+        output(head.length).writeBytes(head);
+        queueOutput();
+        state.meters().answered(request.method(), 101, elapsed);
+        request.clear();
+        // Everything this handler holds goes now: after the switch it gets no call, not even onClose.
+        ByteBuf rest = in != null && in.isReadable() ? in : null;
+        if (rest == null) {
+            releaseInput();
+        }
+        in = null;
+        stopTimersAndDecoder();
+        switched = true;
+        connection.switchHandler(route.newHandler(accepted, state.webSocketMeters()), rest);
     }
 
     private HttpResponse dispatch(HttpRequest request) {

@@ -2,6 +2,7 @@ package io.jselectors.protocol.http;
 
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ListenerContext;
+import io.jselectors.protocol.websocket.WebSocketMeters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ final class HttpListenerState {
     private final long bodyTimeoutNanos;
     private final long minBodyRate;
     private final HttpMeters meters;
+    private final WebSocketMeters webSocketMeters;
     private final AccessLog accessLog;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
@@ -62,6 +64,7 @@ final class HttpListenerState {
             this.staticFiles = new StaticFiles(root);
         }
         this.meters = new HttpMeters(listener.meterRegistry());
+        this.webSocketMeters = new WebSocketMeters(listener.meterRegistry());
         this.accessLog = AccessLog.fromOption(listener.option("access-log", null));
         if (builtInPages) {
             BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
@@ -125,6 +128,11 @@ final class HttpListenerState {
 
     HttpMeters meters() {
         return meters;
+    }
+
+    /** The listener's WebSocket meters. */
+    WebSocketMeters webSocketMeters() {
+        return webSocketMeters;
     }
 
     /** The access log, or {@code null} when the {@code access-log} option is not true. */

@@ -1,5 +1,6 @@
 package io.jselectors.protocol.http;
 
+import io.jselectors.protocol.websocket.WebSocketRoute;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HttpRoutes {
 
     private final Map<String, Entry> byPath = new ConcurrentHashMap<>();
+    private final Map<String, WebSocketRoute> webSockets = new ConcurrentHashMap<>();
 
     /** Creates an empty table. */
     public HttpRoutes() {}
@@ -50,14 +52,33 @@ public final class HttpRoutes {
         return this;
     }
 
+    /**
+     * Serves a WebSocket endpoint on {@code path}: a valid upgrade request there gets 101 and the
+     * connection switches to the endpoint's session; any other request there gets the refusal the
+     * handshake names (400, 403, 405, 426). Replaces a WebSocket route of that path; a WebSocket
+     * route wins over a plain route of the same path.
+     */
+    public HttpRoutes addWebSocket(String path, WebSocketRoute route) {
+        Objects.requireNonNull(route, "route");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a path starts with /: " + path);
+        }
+        webSockets.put(path, route);
+        return this;
+    }
+
+    WebSocketRoute findWebSocket(String path) {
+        return webSockets.get(path);
+    }
+
     /** Removes the route of {@code path}; returns whether there was one. */
     public boolean remove(String path) {
-        return byPath.remove(path) != null;
+        return byPath.remove(path) != null | webSockets.remove(path) != null;
     }
 
     /** Whether {@code path} has a route. */
     public boolean contains(String path) {
-        return byPath.containsKey(path);
+        return byPath.containsKey(path) || webSockets.containsKey(path);
     }
 
     Entry find(String path) {

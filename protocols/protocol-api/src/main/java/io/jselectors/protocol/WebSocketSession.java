@@ -1,0 +1,43 @@
+package io.jselectors.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/**
+ * One open WebSocket connection, as an endpoint sees it. Call its methods on the connection's loop
+ * (the thread the endpoint's callbacks run on). Sends after the close handshake started are
+ * dropped (and their buffers released): RFC 6455 section 5.5.1 forbids data after a close frame.
+ */
+public interface WebSocketSession {
+
+    /** The underlying connection's id, unique among the server's connections. */
+    long id();
+
+    /** The subprotocol agreed in the handshake, or null if none. */
+    String subprotocol();
+
+    /** The peer's address. */
+    InetSocketAddress remoteAddress();
+
+    /** Sends {@code text} as one text message. */
+    void sendText(CharSequence text);
+
+    /** Sends {@code data}'s readable bytes as one binary message; takes ownership of {@code data}. */
+    void sendBinary(ByteBuf data);
+
+    /** Whether the outbound queue is below the high water mark (the connection's writability). */
+    boolean isWritable();
+
+    /** Whether the session is open and no close frame was sent or received. */
+    boolean isOpen();
+
+    /**
+     * Starts the closing handshake: sends a close frame with {@code code} and {@code reason} (cut to
+     * 123 UTF-8 bytes), then waits for the peer's close frame before closing the connection, for at
+     * most the session's close timeout. Idempotent.
+     *
+     * @throws IllegalArgumentException if {@code code} may not be sent ({@link
+     *     WebSocketCloseCodes#isValidOnWire})
+     */
+    void close(int code, String reason);
+}

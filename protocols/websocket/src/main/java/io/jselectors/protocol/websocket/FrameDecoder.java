@@ -1,0 +1,221 @@
+package io.jselectors.protocol.websocket;
+
+import io.jselectors.protocol.WebSocketCloseCodes;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Decodes RFC 6455 frames incrementally: feed it whatever bytes arrived, split anywhere, and it
+ * tells a {@link Listener} about each frame's header, its payload in the chunks that arrived, and
+ * its end. It reads every byte once, keeps no copy of the payload (chunks are slices of the input,
+ * unmasked in place), and never allocates for a length a header merely announces: a frame claiming
+ * 2^63 - 1 bytes costs nothing until bytes arrive, and the listener can refuse it at the header.
+ *
+ * <p>Checks the per-frame rules of section 5 for a server (section 5.1: client frames are masked),
+ * with no extension negotiated: reserved bits clear, a defined opcode, control frames final and at
+ * most {@value #MAX_CONTROL_PAYLOAD} bytes, a 64-bit length with its top bit clear, and lengths in
+ * their shortest form. A violation throws {@link WebSocketProtocolException} (close code 1002); the
+ * decoder then refuses all further input, as the connection is failing.
+ *
+ * <p>Not thread-safe; one per connection, used on its loop.
+ */
+public final class FrameDecoder {
+
+    /** RFC 6455 section 5.5: control frames carry at most 125 payload bytes. */
+    public static final int MAX_CONTROL_PAYLOAD = 125;
+
+    private static final int LENGTH_16 = 126;
+    private static final int LENGTH_64 = 127;
+
+    /** Receives what the decoder finds, in wire order. */
+    public interface Listener {
+
+        /**
+         * A frame header was read. The listener may refuse the frame (too long for its message
+         * cap, out of place in the message sequence) by throwing.
+         */
+        void onFrameHeader(boolean fin, int opcode, long length) throws WebSocketProtocolException;
+
+        /**
+         * Unmasked payload bytes of the current frame, {@code chunk}'s readable bytes. The chunk is a
+         * slice of the decoder's input, valid only during this call: copy or retain what you keep.
+         */
+        void onPayload(ByteBuf chunk) throws WebSocketProtocolException;
+
+        /** The current frame's payload is complete (also right after the header for length 0). */
+        void onFrameEnd() throws WebSocketProtocolException;
+    }
+
+    private enum State { FIRST, SECOND, LENGTH, MASK, PAYLOAD, FAILED }
+
+    private final boolean requireMask;
+    private State state = State.FIRST;
+    private boolean fin;
+    private int opcode;
+    private boolean masked;
+    private int lengthBytesLeft;
+    private int lengthBytes;
+    private long length;
+    private int maskBytesLeft;
+    private int mask;
+    private int maskOffset;
+    private long payloadLeft;
+
+    /**
+     * @param requireMask true on a server: unmasked client frames are a protocol error (section
+     *     5.1); false to decode a server's frames, which must then be unmasked
+     */
+    public FrameDecoder(boolean requireMask) {
+        this.requireMask = requireMask;
+    }
+
+    /**
+     * Consumes all readable bytes of {@code in} (unmasking payload in place, so {@code in} must be
+     * writable), telling {@code listener} about frames as they complete. Does not release {@code in}.
+     *
+     * @throws WebSocketProtocolException on a framing violation, or when the listener refuses
+     */
+    public void decode(ByteBuf in, Listener listener) throws WebSocketProtocolException {
+        if (state == State.FAILED) {
+            throw new IllegalStateException("decoder failed earlier; the connection is closing");
+        }
+        try {
+            while (in.isReadable()) {
+                switch (state) {
+                    case FIRST -> readFirst(in.readByte());
+                    case SECOND -> readSecond(in.readByte(), listener);
+                    case LENGTH -> readLength(in.readByte(), listener);
+                    case MASK -> readMask(in.readByte(), listener);
+                    case PAYLOAD -> readPayload(in, listener);
+                    case FAILED -> throw new IllegalStateException("unreachable");
+                }
+            }
+        } catch (WebSocketProtocolException | RuntimeException e) {
+            state = State.FAILED;
+            throw e;
+        }
+    }
+
+    private void readFirst(byte b) throws WebSocketProtocolException {
+        fin = (b & 0x80) != 0;
+        opcode = b & 0x0F;
+        if ((b & 0x70) != 0) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension");
+        }
+        if (!Opcodes.isDefined(opcode)) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "reserved opcode " + opcode);
+        }
+        if (Opcodes.isControl(opcode) && !fin) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "fragmented control frame");
+        }
+        state = State.SECOND;
+    }
+
+    private void readSecond(byte b, Listener listener) throws WebSocketProtocolException {
+        masked = (b & 0x80) != 0;
+        if (masked != requireMask) {
+            throw new WebSocketProtocolException(
+                    WebSocketCloseCodes.PROTOCOL_ERROR, requireMask ? "client frame not masked" : "server frame masked");
+        }
+        int length7 = b & 0x7F;
+        if (Opcodes.isControl(opcode) && length7 > MAX_CONTROL_PAYLOAD) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "control frame longer than 125 bytes");
+        }
+        length = 0;
+        if (length7 == LENGTH_16 || length7 == LENGTH_64) {
+            lengthBytes = length7 == LENGTH_16 ? 2 : 8;
+            lengthBytesLeft = lengthBytes;
+            state = State.LENGTH;
+        } else {
+            length = length7;
+            lengthKnown(listener);
+        }
+    }
+
+    private void readLength(byte b, Listener listener) throws WebSocketProtocolException {
+        length = (length << 8) | (b & 0xFF);
+        if (--lengthBytesLeft > 0) {
+            return;
+        }
+        if (length < 0) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "64-bit length with the top bit set");
+        }
+        long shortestFormLimit = lengthBytes == 2 ? LENGTH_16 : 0x1_0000L;
+        if (length < shortestFormLimit) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "length not in its shortest form");
+        }
+        lengthKnown(listener);
+    }
+
+    private void lengthKnown(Listener listener) throws WebSocketProtocolException {
+        if (masked) {
+            maskBytesLeft = 4;
+            mask = 0;
+            state = State.MASK;
+        } else {
+            headerDone(listener);
+        }
+    }
+
+    private void readMask(byte b, Listener listener) throws WebSocketProtocolException {
+        mask = (mask << 8) | (b & 0xFF);
+        if (--maskBytesLeft == 0) {
+            headerDone(listener);
+        }
+    }
+
+    private void headerDone(Listener listener) throws WebSocketProtocolException {
+        maskOffset = 0;
+        payloadLeft = length;
+        listener.onFrameHeader(fin, opcode, length);
+        if (length == 0) {
+            state = State.FIRST;
+            listener.onFrameEnd();
+        } else {
+            state = State.PAYLOAD;
+        }
+    }
+
+    private void readPayload(ByteBuf in, Listener listener) throws WebSocketProtocolException {
+        int n = (int) Math.min(in.readableBytes(), payloadLeft);
+        int start = in.readerIndex();
+        if (masked) {
+            unmask(in, start, n);
+        }
+        in.skipBytes(n);
+        payloadLeft -= n;
+        listener.onPayload(in.slice(start, n));
+        if (payloadLeft == 0) {
+            state = State.FIRST;
+            listener.onFrameEnd();
+        }
+    }
+
+    /**
+     * XORs the key over [start, start + n), continuing the key's phase. Works on the buffer's own
+     * memory through one NIO view (8 bytes at a time), or byte by byte when the buffer has no single
+     * view (a composite spanning components).
+     */
+    private void unmask(ByteBuf in, int start, int n) {
+        // The key rotated so that its first byte is the one due at `start`; big-endian longs then
+        // line up with it every 8 bytes, since 8 is a multiple of the key's 4.
+        int key = Integer.rotateLeft(mask, 8 * maskOffset);
+        maskOffset = (maskOffset + n) & 3;
+        if (in.nioBufferCount() != 1) {
+            for (int i = 0; i < n; i++) {
+                in.setByte(start + i, in.getByte(start + i) ^ (key >>> (24 - 8 * (i & 3))));
+            }
+            return;
+        }
+        ByteBuffer view = in.nioBuffer(start, n).order(ByteOrder.BIG_ENDIAN); // shares the memory
+        long key64 = ((key & 0xFFFF_FFFFL) << 32) | (key & 0xFFFF_FFFFL);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            view.putLong(i, view.getLong(i) ^ key64);
+        }
+        for (; i < n; i++) {
+            view.put(i, (byte) (view.get(i) ^ (key >>> (24 - 8 * (i & 3)))));
+        }
+    }
+}

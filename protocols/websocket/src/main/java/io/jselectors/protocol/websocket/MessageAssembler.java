@@ -1,0 +1,161 @@
+package io.jselectors.protocol.websocket;
+
+import io.jselectors.protocol.WebSocketCloseCodes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns the decoder's frames into messages and control events, enforcing the rules that span
+ * frames (RFC 6455 sections 5.4, 5.5.1, 7.4 and 8.1): continuation frames only inside a fragmented
+ * message and a new message only after the previous one ended (else 1002); at most {@code
+ * maxMessageBytes} per message, checked at each frame header before a byte is stored (else 1009);
+ * text messages valid UTF-8, checked as each chunk arrives (else 1007); close frames either empty
+ * or with a valid code (a 1-byte body or a code not allowed on the wire is 1002) and a UTF-8 reason
+ * (else 1007). Control frames may arrive between the fragments of a message.
+ *
+ * <p>Memory: the message buffer grows with the bytes that arrived, never with an announced length.
+ * Not thread-safe; one per connection.
+ */
+final class MessageAssembler implements FrameDecoder.Listener {
+
+    /** What a complete message or control frame becomes. */
+    interface Sink {
+        void onText(String text);
+
+        /** Takes ownership of {@code data}. */
+        void onBinary(ByteBuf data);
+
+        void onPing(byte[] payload, int length);
+
+        void onPong(byte[] payload, int length);
+
+        /** The peer's close: {@link WebSocketCloseCodes#NO_STATUS} if it sent no code. */
+        void onClose(int code, String reason);
+    }
+
+    /** The first allocation for a message buffer; it grows from here as bytes arrive. */
+    private static final int INITIAL_MESSAGE_CAPACITY = 256;
+
+    private final ByteBufAllocator alloc;
+    private final int maxMessageBytes;
+    private final Sink sink;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private final byte[] control = new byte[FrameDecoder.MAX_CONTROL_PAYLOAD];
+
+    private int frameOpcode;
+    private boolean frameFin;
+    private int controlLength;
+    /** TEXT or BINARY while a message is being assembled, else 0. */
+    private int messageOpcode;
+    private ByteBuf message;
+
+    MessageAssembler(ByteBufAllocator alloc, int maxMessageBytes, Sink sink) {
+        this.alloc = alloc;
+        this.maxMessageBytes = maxMessageBytes;
+        this.sink = sink;
+    }
+
+    @Override
+    public void onFrameHeader(boolean fin, int opcode, long length) throws WebSocketProtocolException {
+        frameOpcode = opcode;
+        frameFin = fin;
+        if (Opcodes.isControl(opcode)) {
+            controlLength = 0;
+            return;
+        }
+        if (opcode == Opcodes.CONTINUATION) {
+            if (messageOpcode == 0) {
+                throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "continuation frame without a message");
+            }
+        } else if (messageOpcode != 0) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "new message inside a fragmented one");
+        } else {
+            messageOpcode = opcode;
+            utf8.reset();
+        }
+        long stored = message == null ? 0 : message.readableBytes();
+        if (length > maxMessageBytes - stored) {
+            throw new WebSocketProtocolException(
+                    WebSocketCloseCodes.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
+        }
+        if (message == null && length > 0) {
+            message = alloc.buffer((int) Math.min(length, INITIAL_MESSAGE_CAPACITY), maxMessageBytes);
+        }
+    }
+
+    @Override
+    public void onPayload(ByteBuf chunk) throws WebSocketProtocolException {
+        if (Opcodes.isControl(frameOpcode)) {
+            int n = chunk.readableBytes();
+            chunk.getBytes(chunk.readerIndex(), control, controlLength, n);
+            controlLength += n;
+            return;
+        }
+        if (messageOpcode == Opcodes.TEXT && !utf8.update(chunk, chunk.readerIndex(), chunk.readableBytes())) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+        }
+        message.writeBytes(chunk);
+    }
+
+    @Override
+    public void onFrameEnd() throws WebSocketProtocolException {
+        switch (frameOpcode) {
+            case Opcodes.PING -> sink.onPing(control, controlLength);
+            case Opcodes.PONG -> sink.onPong(control, controlLength);
+            case Opcodes.CLOSE -> closeFrame();
+            default -> {
+                if (frameFin) {
+                    messageDone();
+                }
+            }
+        }
+    }
+
+    private void messageDone() throws WebSocketProtocolException {
+        ByteBuf data = message != null ? message : alloc.buffer(0);
+        message = null;
+        int opcode = messageOpcode;
+        messageOpcode = 0;
+        if (opcode == Opcodes.BINARY) {
+            sink.onBinary(data);
+            return;
+        }
+        try {
+            if (!utf8.isComplete()) {
+                throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+            }
+            String text = data.toString(StandardCharsets.UTF_8);
+            sink.onText(text);
+        } finally {
+            data.release();
+        }
+    }
+
+    private void closeFrame() throws WebSocketProtocolException {
+        if (controlLength == 0) {
+            sink.onClose(WebSocketCloseCodes.NO_STATUS, "");
+            return;
+        }
+        if (controlLength == 1) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "close frame with a 1-byte body");
+        }
+        int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+        if (!WebSocketCloseCodes.isValidOnWire(code)) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "close code " + code + " not allowed on the wire");
+        }
+        String reason = Utf8.decodeStrict(control, 2, controlLength - 2);
+        if (reason == null) {
+            throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in the close reason");
+        }
+        sink.onClose(code, reason);
+    }
+
+    /** Releases a partly assembled message; call when the connection ends. */
+    void release() {
+        if (message != null) {
+            message.release();
+            message = null;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.jselectors.protocol.websocket;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import io.jselectors.protocol.ProtocolHandler;
+import io.jselectors.protocol.WebSocketCloseCodes;
+import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketSession;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one WebSocket session on a connection whose handshake is done: decodes frames, answers pings,
+ * runs the closing handshake (RFC 6455 section 7), fails the connection with the code the RFC names
+ * when the peer breaks a rule, pings a quiet peer, and passes messages to the {@link
+ * WebSocketEndpoint}. The http listener hands a connection to it after answering 101.
+ *
+ * <p>Closing: when the peer closes first, its code is echoed (an empty close for none) and the
+ * connection is closed after the echo is sent (section 7.1.1: the server closes TCP first). When we
+ * close first, frames other than the peer's close are discarded until it arrives or the close
+ * timeout passes.
+ *
+ * <p>Backpressure: while the connection is not writable, reading pauses, so neither the
+ * endpoint's replies nor our pongs can grow without bound.
+ */
+public final class WebSocketHandler implements ProtocolHandler, WebSocketSession, MessageAssembler.Sink {
+
+    private final WebSocketEndpoint endpoint;
+    private final WebSocketSettings settings;
+    private final String subprotocol;
+    private final WebSocketMeters meters;
+    private final FrameDecoder decoder = new FrameDecoder(true);
+    private MessageAssembler assembler;
+    private Connection connection;
+    private EventLoop.Timer pingTimer;
+    private EventLoop.Timer closeTimer;
+    private boolean closeSent;
+    private boolean closeReceived;
+    private boolean endpointClosed;
+    private boolean heardSinceLastTick;
+    private boolean pingOutstanding;
+    private int closeCode = WebSocketCloseCodes.ABNORMAL;
+    private String closeReason = "";
+
+    /**
+     * @param subprotocol the subprotocol the handshake agreed, or null
+     */
+    public WebSocketHandler(WebSocketEndpoint endpoint, WebSocketSettings settings, String subprotocol) {
+        this(endpoint, settings, subprotocol, WebSocketMeters.none());
+    }
+
+    /**
+     * @param subprotocol the subprotocol the handshake agreed, or null
+     * @param meters the listener's WebSocket meters
+     */
+    public WebSocketHandler(WebSocketEndpoint endpoint, WebSocketSettings settings, String subprotocol, WebSocketMeters meters) {
+        this.endpoint = endpoint;
+        this.settings = settings;
+        this.subprotocol = subprotocol;
+        this.meters = meters;
+    }
+
+    @Override
+    public void onOpen(Connection connection) {
+        this.connection = connection;
+        this.assembler = new MessageAssembler(connection.alloc(), settings.maxMessageBytes(), this);
+        meters.opened();
+        schedulePing();
+        endpoint.onOpen(this);
+    }
+
+    @Override
+    public void onRead(Connection connection, ByteBuf data) {
+        try {
+            if (!connection.isOpen() || (closeSent && closeReceived)) {
+                return;
+            }
+            heardSinceLastTick = true;
+            meters.bytesIn(data.readableBytes());
+            decoder.decode(data, assembler);
+        } catch (WebSocketProtocolException e) {
+            fail(e.closeCode(), e.getMessage());
+        } finally {
+            data.release();
+        }
+    }
+
+    private void fail(int code, String reason) {
+        if (!closeSent) {
+            sendClose(code, reason);
+        }
+        closeReceived = true; // nothing more is read: the connection is failing (section 7.1.7)
+        connection.close();
+    }
+
+    private void sendClose(int code, String reason) {
+        closeSent = true;
+        closeCode = code;
+        closeReason = reason;
+        send(FrameEncoder.close(connection.alloc(), code, reason));
+    }
+
+    @Override
+    public void onText(String text) {
+        if (!closeSent) {
+            meters.messageIn();
+            endpoint.onText(this, text);
+        }
+    }
+
+    @Override
+    public void onBinary(ByteBuf data) {
+        if (closeSent) {
+            data.release();
+        } else {
+            meters.messageIn();
+            endpoint.onBinary(this, data);
+        }
+    }
+
+    @Override
+    public void onPing(byte[] payload, int length) {
+        if (!closeSent) {
+            send(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
+        }
+    }
+
+    @Override
+    public void onPong(byte[] payload, int length) {
+        pingOutstanding = false; // unsolicited pongs are allowed (section 5.5.3) and also prove life
+    }
+
+    @Override
+    public void onClose(int code, String reason) {
+        closeReceived = true;
+        if (!closeSent) {
+            sendClose(code, reason); // section 5.5.1: echo the status code received
+        }
+        connection.close();
+    }
+
+    @Override
+    public void onWritabilityChanged(Connection connection, boolean writable) {
+        if (writable) {
+            connection.resumeReading();
+        } else {
+            connection.pauseReading();
+        }
+        endpoint.onWritabilityChanged(this, writable);
+    }
+
+    /** Pings keep the connection busy, so the listener's idle timeout only ends a session we gave up on. */
+    @Override
+    public void onIdle(Connection connection) {
+        close(WebSocketCloseCodes.GOING_AWAY, "idle");
+    }
+
+    @Override
+    public void onShutdown(Connection connection) {
+        close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
+    }
+
+    @Override
+    public void onClose(Connection connection, Throwable cause) {
+        cancel(pingTimer);
+        cancel(closeTimer);
+        if (assembler != null) {
+            assembler.release();
+        }
+        if (!endpointClosed) {
+            endpointClosed = true;
+            int code = closeSent ? closeCode : WebSocketCloseCodes.ABNORMAL;
+            meters.closed(code);
+            endpoint.onClose(this, code, closeReason);
+        }
+    }
+
+    /** Queues and flushes one encoded frame, counting its bytes. */
+    private void send(ByteBuf frame) {
+        meters.bytesOut(frame.readableBytes());
+        connection.writeAndFlush(frame);
+    }
+
+    private static void cancel(EventLoop.Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    private void schedulePing() {
+        pingTimer = connection.loop().schedule(this::pingTick, settings.pingInterval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void pingTick() {
+        if (!connection.isOpen() || closeSent) {
+            return;
+        }
+        if (pingOutstanding && !heardSinceLastTick) {
+            close(WebSocketCloseCodes.GOING_AWAY, "no pong within " + settings.pingInterval().toSeconds() + " s");
+            return;
+        }
+        if (!heardSinceLastTick) {
+            pingOutstanding = true;
+            send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0));
+        } else {
+            pingOutstanding = false;
+        }
+        heardSinceLastTick = false;
+        schedulePing();
+    }
+
+    // WebSocketSession
+
+    @Override
+    public long id() {
+        return connection.id();
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public void sendText(CharSequence text) {
+        if (isOpen()) {
+            meters.messageOut();
+            send(FrameEncoder.text(connection.alloc(), text));
+        }
+    }
+
+    @Override
+    public void sendBinary(ByteBuf data) {
+        if (!isOpen()) {
+            data.release();
+            return;
+        }
+        meters.messageOut();
+        ByteBuf header = FrameEncoder.header(connection.alloc(), Opcodes.BINARY, data);
+        meters.bytesOut(header.readableBytes() + data.readableBytes());
+        connection.write(header);
+        connection.writeAndFlush(data);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return connection.isWritable();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return connection.isOpen() && !closeSent && !closeReceived;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (!WebSocketCloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (closeSent || !connection.isOpen()) {
+            return;
+        }
+        sendClose(code, reason);
+        closeTimer = connection.loop().schedule(connection::abort, settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+}
