@@ -166,7 +166,9 @@ final class ClusterLink implements Cluster, Broker.Events {
         boolean queued = jobs.offer(() -> {
             String outcome;
             try {
-                if (broker.claim(key, instance)) {
+                // Presence counts too: a broker restarted empty has lost every claim until their
+                // instances re-make them, and meanwhile a nick someone elsewhere holds is still taken.
+                if (roster.holder(nick) == null && broker.claim(key, instance)) {
                     claimed.put(key, nick);
                     outcome = null;
                 } else {
