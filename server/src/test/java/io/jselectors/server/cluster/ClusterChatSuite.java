@@ -97,8 +97,8 @@ abstract class ClusterChatSuite {
         cat.await("[dev] * ann joined");
         ann.send("dev talk");
         cat.await("[dev] ann: dev talk");
-        bob.send("/rooms");
-        bob.await(line -> line.startsWith("* rooms: ") && line.contains("dev (2)"), "dev (2) in /rooms");
+        // Presence reaches bob's instance on its own schedule: ask until it has (as whoShows does).
+        bob.poll("/rooms", "* rooms: ", line -> line.contains("dev (2)"));
         bob.send("still lobby");
         ann.send("/me waves");
         cat.await("[dev] * ann waves");
