@@ -261,7 +261,7 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
     /** A private message for a nick that is not on this instance. */
     private void messageElsewhere(String nick, String clean) {
         String[] spelled = {nick};
-        switch (state.cluster().toNick(nick, ChatText.privateFrom(member.nick(), clean), s -> spelled[0] = s)) {
+        switch (state.cluster().toNick(nick, ChatText.privateFrom(member.nick(), clean), s -> spelled[0] = s, member)) {
             case SENT -> reply(ChatText.privateTo(spelled[0], clean));
             case NO_SUCH_NICK -> reply(ChatText.error("no such nick: " + quote(nick)));
             case UNREACHABLE -> reply(ChatText.error("not sent: " + nick + " is on another instance, which is unreachable now"));
@@ -321,7 +321,7 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
 
     private void broadcast(Room room, String line, Member except, boolean counted) {
         room.broadcast(ChatText.encode(connection.alloc(), line), except, counted);
-        if (!state.cluster().toRoom(room.name(), line, counted) && except == member) {
+        if (!state.cluster().toRoom(room.name(), line, counted, except == member ? member : null) && except == member) {
             reply(NOT_SENT_ELSEWHERE);
         }
     }

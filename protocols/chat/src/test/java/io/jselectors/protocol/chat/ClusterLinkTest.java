@@ -73,17 +73,17 @@ class ClusterLinkTest {
     void linesAndPresenceFromOtherInstancesReachTheLocalRoom() {
         TestConnection ann = login("ann");
         FakeBroker broker = FakeBroker.last;
-        broker.events.received(ClusterWire.present("other1", "7", "zoe", "lobby"));
-        broker.events.received(ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hi there"));
+        broker.events.received(ClusterWire.sequenced(1, ClusterWire.present("other1", "7", "zoe", "lobby")));
+        broker.events.received(ClusterWire.sequenced(2, ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hi there")));
         tester.runPending();
         assertThat(lines(ann)).contains("[lobby] zoe: hi there");
         ann.receive("/who\n");
         tester.runPending();
         assertThat(lines(ann)).containsExactly("* in lobby (2): ann, zoe");
-        broker.events.received(ClusterWire.privateLine("other1", "ANN", "[pm] zoe: psst"));
+        broker.events.received(ClusterWire.sequenced(3, ClusterWire.privateLine("other1", "ANN", "[pm] zoe: psst")));
         tester.runPending();
         assertThat(lines(ann)).containsExactly("[pm] zoe: psst");
-        broker.events.received(ClusterWire.bye("other1"));
+        broker.events.received(ClusterWire.sequenced(4, ClusterWire.bye("other1")));
         ann.receive("/who\n");
         tester.runPending();
         assertThat(lines(ann)).containsExactly("[lobby] * zoe left (their server shut down)", "* in lobby (1): ann");
@@ -131,6 +131,57 @@ class ClusterLinkTest {
         assertThat(published.subList(before, published.size()).stream().map(ClusterWire::decode))
                 .noneMatch(m -> m.kind() == 'M' && m.fields().get(2).contains("while down"));
         assertThat(tester.meterRegistry().get("jselectors.chat.cluster.reconnects").counter().count()).isEqualTo(1);
+    }
+
+    /** The room lines published so far containing {@code text}, in publishing order. */
+    private static List<ClusterWire.Message> publishedLines(String text) {
+        return FakeBroker.last.published('M').stream().filter(m -> m.fields().get(2).contains(text)).toList();
+    }
+
+    @Test
+    void aPublishThatTimesOutIsRetriedInOrderWithItsSequenceNumber() {
+        TestConnection ann = login("ann");
+        FakeBroker broker = FakeBroker.last;
+        broker.failAfterPublishing = true; // the first try reached the broker although it timed out
+        broker.failNext.set(ClusterPublisher.PUBLISH_ATTEMPTS - 1);
+        ann.receive("first\nsecond\n");
+        tester.runPending();
+        eventually(() -> publishedLines("second").size() == 1);
+        List<ClusterWire.Message> sent = publishedLines("] ann: ");
+        assertThat(sent).extracting(m -> m.fields().get(2))
+                .containsExactly("[lobby] ann: first", "[lobby] ann: first", "[lobby] ann: first", "[lobby] ann: second");
+        assertThat(sent.get(0).seq()).isEqualTo(sent.get(2).seq()).isLessThan(sent.get(3).seq());
+        assertThat(dropped("failed")).isZero();
+        assertThat(lines(ann)).noneMatch(l -> l.startsWith("! "));
+    }
+
+    @Test
+    void aPublishThatFailsEveryAttemptIsCountedAndItsAuthorTold() {
+        TestConnection ann = login("ann");
+        FakeBroker.last.failNext.set(ClusterPublisher.PUBLISH_ATTEMPTS);
+        ann.receive("lost one\nkept one\n");
+        tester.runPending();
+        eventually(() -> publishedLines("kept one").size() == 1);
+        assertThat(publishedLines("lost one")).isEmpty();
+        assertThat(dropped("failed")).isEqualTo(1);
+        eventually(() -> {
+            tester.runPending();
+            return lines(ann).contains(ClusterPublisher.notDelivered("[lobby] ann: lost one", "publish: read timed out"));
+        });
+    }
+
+    @Test
+    void aRetriedCopyIsShownOnceAndAGapIsCountedAsMissed() {
+        TestConnection ann = login("ann");
+        FakeBroker broker = FakeBroker.last;
+        byte[] hello = ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hello");
+        broker.events.received(ClusterWire.sequenced(1, hello));
+        broker.events.received(ClusterWire.sequenced(1, hello));
+        broker.events.received(ClusterWire.sequenced(5, ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: later")));
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly("[lobby] zoe: hello", "[lobby] zoe: later");
+        assertThat(tester.meterRegistry().get("jselectors.chat.cluster.duplicates").counter().count()).isEqualTo(1);
+        assertThat(dropped("missed")).isEqualTo(3);
     }
 
     @Test

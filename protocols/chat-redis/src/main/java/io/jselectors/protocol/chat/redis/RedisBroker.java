@@ -66,13 +66,14 @@ final class RedisBroker implements Broker {
             user = colon < 0 ? null : (colon == 0 ? null : info.substring(0, colon));
             password = colon < 0 ? info : info.substring(colon + 1);
         }
-        int timeout = (int) BrokerSettings.CALL_TIMEOUT.toMillis();
+        // One reply timeout for the command connection: a publish may wait PUBLISH_TIMEOUT (a late
+        // reply on a loaded machine is not a lost broker); the subscription waits without one.
         this.config = DefaultJedisClientConfig.builder()
                 .user(user)
                 .password(password)
                 .ssl("rediss".equalsIgnoreCase(uri.getScheme()))
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
+                .connectionTimeoutMillis((int) BrokerSettings.CALL_TIMEOUT.toMillis())
+                .socketTimeoutMillis((int) BrokerSettings.PUBLISH_TIMEOUT.toMillis())
                 .clientName("jselectors-chat-" + settings.instance())
                 .build();
         this.channel = ("jselectors:chat:" + settings.cluster()).getBytes(StandardCharsets.UTF_8);

@@ -25,8 +25,17 @@ public record BrokerSettings(List<URI> servers, String cluster, String instance,
     /** The longest delay between attempts: a broker back up is noticed within this time. */
     public static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
 
-    /** How long one broker call may take before it counts as failed. */
+    /** How long one broker call (connect, nick claim) may take before it counts as failed. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * How long one publish may wait for the broker's reply (where the client waits for one: Redis)
+     * before it is given up and retried on a fresh connection. Longer than {@link #CALL_TIMEOUT}:
+     * on a loaded machine a reply later than 2 s is common and is not a lost broker (the cluster
+     * test lost a join notice that way), while each retry costs a reconnect and may publish twice
+     * (receivers drop the second by its sequence number).
+     */
+    public static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
 
     public BrokerSettings {
         servers = List.copyOf(servers);
