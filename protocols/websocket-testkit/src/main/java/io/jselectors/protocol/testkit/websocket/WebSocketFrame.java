@@ -1,6 +1,7 @@
 package io.jselectors.protocol.testkit.websocket;
 
 import io.jselectors.protocol.WebSocketCloseCodes;
+import io.jselectors.protocol.websocket.Opcodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -9,23 +10,10 @@ import java.util.Arrays;
  * One frame the server sent, as the peer read it off the wire (RFC 6455 section 5.2).
  *
  * @param fin whether this is the last frame of its message
- * @param opcode the frame's opcode ({@link #TEXT}, {@link #BINARY}, {@link #CLOSE}, ...)
+ * @param opcode the frame's opcode, one of {@link Opcodes}
  * @param payload the payload bytes (a server's frames are never masked)
  */
 public record WebSocketFrame(boolean fin, int opcode, byte[] payload) {
-
-    /** A continuation of a fragmented message. */
-    public static final int CONTINUATION = 0x0;
-    /** A text frame. */
-    public static final int TEXT = 0x1;
-    /** A binary frame. */
-    public static final int BINARY = 0x2;
-    /** A close frame. */
-    public static final int CLOSE = 0x8;
-    /** A ping. */
-    public static final int PING = 0x9;
-    /** A pong. */
-    public static final int PONG = 0xA;
 
     /** Copies {@code payload}. */
     public WebSocketFrame {
@@ -61,7 +49,7 @@ public record WebSocketFrame(boolean fin, int opcode, byte[] payload) {
     }
 
     private void requireClose() {
-        if (opcode != CLOSE) {
+        if (opcode != Opcodes.CLOSE) {
             throw new IllegalStateException("not a close frame: " + this);
         }
     }
@@ -78,7 +66,7 @@ public record WebSocketFrame(boolean fin, int opcode, byte[] payload) {
 
     @Override
     public String toString() {
-        String shown = opcode == TEXT || opcode == PONG || opcode == PING ? "\"" + text() + "\"" : payload.length + " bytes";
+        String shown = opcode == Opcodes.TEXT || opcode == Opcodes.PONG || opcode == Opcodes.PING ? "\"" + text() + "\"" : payload.length + " bytes";
         return "WebSocketFrame[" + (fin ? "fin " : "") + "opcode=" + opcode + ", " + shown + "]";
     }
 }

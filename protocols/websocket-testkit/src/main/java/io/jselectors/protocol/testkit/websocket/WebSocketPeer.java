@@ -2,6 +2,7 @@ package io.jselectors.protocol.testkit.websocket;
 
 import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.testkit.TestConnection;
+import io.jselectors.protocol.websocket.Opcodes;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,28 +56,28 @@ public final class WebSocketPeer {
 
     /** Sends {@code text} as one text message. */
     public WebSocketPeer sendText(String text) {
-        return sendFrame(true, WebSocketFrame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+        return sendFrame(true, Opcodes.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends {@code data} as one binary message. */
     public WebSocketPeer sendBinary(byte[] data) {
-        return sendFrame(true, WebSocketFrame.BINARY, data);
+        return sendFrame(true, Opcodes.BINARY, data);
     }
 
     /** Sends a ping with {@code payload} (at most 125 bytes, or the server closes with 1002). */
     public WebSocketPeer ping(String payload) {
-        return sendFrame(true, WebSocketFrame.PING, payload.getBytes(StandardCharsets.UTF_8));
+        return sendFrame(true, Opcodes.PING, payload.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Starts (or answers) the closing handshake with {@code code} and {@code reason}. */
     public WebSocketPeer close(int code, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        return sendFrame(true, WebSocketFrame.CLOSE, ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text).array());
+        return sendFrame(true, Opcodes.CLOSE, ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text).array());
     }
 
     /**
      * Sends one frame as given, masked: fragments ({@code fin} false, then {@link
-     * WebSocketFrame#CONTINUATION}s), or a frame that breaks a rule, to see the server's close code.
+     * Opcodes#CONTINUATION}s), or a frame that breaks a rule, to see the server's close code.
      */
     public WebSocketPeer sendFrame(boolean fin, int opcode, byte[] payload) {
         return sendRaw(codec.encode(fin, opcode, payload));
@@ -101,7 +102,7 @@ public final class WebSocketPeer {
     /** The text messages the server sent (fragments assembled); taken. */
     public List<String> texts() {
         List<String> out = new ArrayList<>();
-        for (byte[] message : messages(WebSocketFrame.TEXT)) {
+        for (byte[] message : messages(Opcodes.TEXT)) {
             out.add(new String(message, StandardCharsets.UTF_8));
         }
         return out;
@@ -109,17 +110,17 @@ public final class WebSocketPeer {
 
     /** The binary messages the server sent (fragments assembled); taken. */
     public List<byte[]> binaries() {
-        return messages(WebSocketFrame.BINARY);
+        return messages(Opcodes.BINARY);
     }
 
     /** The payloads of the pongs the server sent, as UTF-8; taken. */
     public List<String> pongs() {
-        return control(WebSocketFrame.PONG);
+        return control(Opcodes.PONG);
     }
 
     /** The payloads of the pings the server sent (idle pings), as UTF-8; taken. */
     public List<String> pings() {
-        return control(WebSocketFrame.PING);
+        return control(Opcodes.PING);
     }
 
     /** The code of the server's close frame, if it sent one ({@link WebSocketCloseCodes#NO_STATUS} for an empty one). */
@@ -155,7 +156,7 @@ public final class WebSocketPeer {
 
     private void read() {
         for (WebSocketFrame frame : codec.decode(connection.takeOutput())) {
-            if (frame.opcode() == WebSocketFrame.CLOSE && serverClose == null) {
+            if (frame.opcode() == Opcodes.CLOSE && serverClose == null) {
                 serverClose = frame;
             }
             unread.add(frame);
@@ -194,7 +195,7 @@ public final class WebSocketPeer {
             boolean complete = unread.get(i).fin();
             while (!complete && ++j < unread.size()) {
                 WebSocketFrame next = unread.get(j);
-                if (next.opcode() == WebSocketFrame.CONTINUATION) {
+                if (next.opcode() == Opcodes.CONTINUATION) {
                     parts.add(j);
                     complete = next.fin();
                 }

@@ -6,6 +6,7 @@ import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.WebSocketEndpoint;
 import io.jselectors.protocol.WebSocketSession;
 import io.jselectors.protocol.testkit.TestConnection;
+import io.jselectors.protocol.websocket.Opcodes;
 import io.jselectors.protocol.websocket.WebSocketSettings;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,8 @@ class WebSocketTesterTest {
             assertThat(peer.texts()).containsExactly("hello", "wörld");
             peer.sendBinary(new byte[] {1, 2, 3});
             assertThat(peer.binaries()).singleElement().isEqualTo(new byte[] {1, 2, 3});
-            peer.sendFrame(false, WebSocketFrame.TEXT, "frag".getBytes(StandardCharsets.UTF_8))
-                    .sendFrame(true, WebSocketFrame.CONTINUATION, "ments".getBytes(StandardCharsets.UTF_8));
+            peer.sendFrame(false, Opcodes.TEXT, "frag".getBytes(StandardCharsets.UTF_8))
+                    .sendFrame(true, Opcodes.CONTINUATION, "ments".getBytes(StandardCharsets.UTF_8));
             assertThat(peer.texts()).containsExactly("fragments");
             String big = "x".repeat(70_000); // the 64-bit length form both ways (and past the 64 KiB water mark)
             peer.sendText(big);
@@ -93,7 +94,7 @@ class WebSocketTesterTest {
                 .build()) {
             WebSocketPeer tooBig = tester.connect().sendText("seventeen bytes!!");
             assertThat(tooBig.closeCode()).hasValue(WebSocketCloseCodes.MESSAGE_TOO_BIG);
-            WebSocketPeer badUtf8 = tester.connect().sendFrame(true, WebSocketFrame.TEXT, new byte[] {(byte) 0xC3, 0x28});
+            WebSocketPeer badUtf8 = tester.connect().sendFrame(true, Opcodes.TEXT, new byte[] {(byte) 0xC3, 0x28});
             assertThat(badUtf8.closeCode()).hasValue(WebSocketCloseCodes.INVALID_PAYLOAD);
             WebSocketPeer unmasked = tester.connect().sendRaw(new byte[] {(byte) 0x81, 0x01, 'a'});
             assertThat(unmasked.closeCode()).hasValue(WebSocketCloseCodes.PROTOCOL_ERROR);
