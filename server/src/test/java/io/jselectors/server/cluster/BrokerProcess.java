@@ -108,6 +108,13 @@ abstract class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** Whether a line of the broker's log so far matches {@code test}. */
+    boolean logged(java.util.function.Predicate<String> test) throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.anyMatch(test);
+        }
+    }
+
     /** SIGKILL, as a crash: no goodbye to anyone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -247,6 +247,24 @@ abstract class ClusterChatSuite {
     }
 
     @Test
+    void aBrokerCertificateForAnotherHostIsRefused() throws Exception {
+        Path dir = Files.createTempDirectory("jselectors-broker-tls");
+        List<Path> files = SelfSignedCertificate.write(SelfSignedCertificate.generate(List.of("broker.example"), Instant.now()), dir);
+        try (BrokerProcess secure = newBroker().withTls(files.get(0), files.get(1)).start();
+                Instance.InJvm misled = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster,
+                        "cluster-ca", files.get(0).toString()))) {
+            // The certificate is trusted (it is the trust file) but names broker.example, not
+            // 127.0.0.1: the client must refuse it, which the broker logs as a certificate alert.
+            long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
+            while (!secure.logged(line -> line.contains("certificate") && (line.contains("alert") || line.contains("remote error")))) {
+                assertThat(System.nanoTime() - deadline).as("the broker saw the client refuse its certificate").isNegative();
+                Thread.sleep(50);
+            }
+            assertThat(misled.meter("jselectors.chat.cluster.connected")).as("a certificate for another host: not connected").isZero();
+        }
+    }
+
+    @Test
     void aKilledInstanceLeavesTheOthersWhoAndFreesItsNicks() throws Exception {
         ChatClient ann = join(0, "ann");
         int port = BrokerProcess.freePort();
