@@ -8,12 +8,15 @@ import io.jselectors.protocol.chat.broker.BrokerSettings;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster link on the testkit with a broker in memory ({@link FakeBroker}): what goes to the
@@ -138,9 +141,19 @@ class ClusterLinkTest {
         return FakeBroker.last.published('M').stream().filter(m -> m.fields().get(2).contains(text)).toList();
     }
 
+    /**
+     * Logs in and waits until the rename notice has been published too: it goes out on the cluster
+     * thread after the user sees it, and must not take the failures a test sets up next.
+     */
+    private TestConnection loginPublished(String nick) {
+        TestConnection c = login(nick);
+        eventually(() -> publishedLines("is now known as " + nick).size() == 1);
+        return c;
+    }
+
     @Test
     void aPublishThatTimesOutIsRetriedInOrderWithItsSequenceNumber() {
-        TestConnection ann = login("ann");
+        TestConnection ann = loginPublished("ann");
         FakeBroker broker = FakeBroker.last;
         broker.failAfterPublishing = true; // the first try reached the broker although it timed out
         broker.failNext.set(ClusterPublisher.PUBLISH_ATTEMPTS - 1);
@@ -157,7 +170,7 @@ class ClusterLinkTest {
 
     @Test
     void aPublishThatFailsEveryAttemptIsCountedAndItsAuthorTold() {
-        TestConnection ann = login("ann");
+        TestConnection ann = loginPublished("ann");
         FakeBroker.last.failNext.set(ClusterPublisher.PUBLISH_ATTEMPTS);
         ann.receive("lost one\nkept one\n");
         tester.runPending();
@@ -207,6 +220,18 @@ class ClusterLinkTest {
         assertThat(ClusterSetup.parse("nats://a:4222, nats://b:4222")).containsExactly(URI.create("nats://a:4222"), URI.create("nats://b:4222"));
         assertThat(BrokerSettings.backoff(0)).isEqualTo(BrokerSettings.BACKOFF_MIN);
         assertThat(BrokerSettings.backoff(40)).isEqualTo(BrokerSettings.BACKOFF_MAX);
+    }
+
+    @Test
+    void aTrustFileThatCannotBeUsedStopsTheStartNamingIt(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing-ca.pem");
+        assertThatThrownBy(() -> ProtocolTester.builder(new ChatProtocol()).option("cluster", "fake://broker:1")
+                .option("cluster-ca", missing.toString()).build())
+                .hasMessageContaining("cluster-ca").hasMessageContaining(missing.toString());
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "no certificate here\n");
+        assertThatThrownBy(() -> ProtocolTester.builder(new ChatProtocol()).option("cluster", "fake://broker:1")
+                .option("cluster-ca", empty.toString()).build())
+                .hasMessageContaining("cluster-ca").hasMessageContaining(empty.toString());
     }
 
     @Test
