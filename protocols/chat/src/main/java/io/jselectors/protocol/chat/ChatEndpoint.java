@@ -42,6 +42,8 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
     private final ListenerContext listener;
     private final Map<WebSocketSession, ChatSession> sessions = new ConcurrentHashMap<>();
     private SharedServices.Lease<ChatState> lease;
+    /** The leased state, once taken: read without the lock on every message. */
+    private volatile ChatState state;
     private boolean closed;
 
     ChatEndpoint(ListenerContext listener) {
@@ -49,12 +51,18 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
     }
 
     /** The shared chat, taken on first use. */
-    synchronized ChatState state() {
+    ChatState state() {
+        ChatState taken = state;
+        return taken != null ? taken : take();
+    }
+
+    private synchronized ChatState take() {
         if (closed) {
             throw new IllegalStateException("the chat endpoint of " + listener.address() + " is closed");
         }
         if (lease == null) {
             lease = ChatProtocol.acquire(listener, ChatSettings.defaults());
+            state = lease.value();
         }
         return lease.value();
     }
@@ -101,6 +109,7 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
             closed = true;
             held = lease;
             lease = null;
+            state = null;
         }
         if (held != null) {
             held.close();
