@@ -34,9 +34,16 @@ class ChatWebSocketServerTest {
     }
 
     private Server start() throws IOException {
-        ServerSettings settings = ServerSettings.defaults(List.of(
-                        ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1"),
-                        ServerSettings.ListenerSpec.parse("http=127.0.0.1:0", "127.0.0.1")))
+        return start("chat", "http");
+    }
+
+    /** A server with these listeners, started in this order. */
+    private Server start(String... protocols) throws IOException {
+        List<ServerSettings.ListenerSpec> listeners = new ArrayList<>();
+        for (String protocol : protocols) {
+            listeners.add(ServerSettings.ListenerSpec.parse(protocol + "=127.0.0.1:0", "127.0.0.1"));
+        }
+        ServerSettings settings = ServerSettings.defaults(listeners)
                 .withWorkers(2)
                 .withLimits(Duration.ZERO, 1000, Duration.ofSeconds(2))
                 .withOptions(Map.of());
@@ -66,6 +73,18 @@ class ChatWebSocketServerTest {
             assertThat(web.await("psst")).isEqualTo("[pm] carol: psst");
             web.send("/who");
             assertThat(web.await("* in lobby")).isEqualTo("* in lobby (2): carol, webby");
+        }
+    }
+
+    @Test
+    void theHttpListenerStartedFirstStillSharesTheChatListenersRooms() throws IOException {
+        Server server = start("http", "chat");
+        try (LineClient nc = new LineClient(server.address("chat"));
+                WsClient web = new WsClient(server.address("http"))) {
+            nc.await("welcome");
+            web.await("welcome");
+            web.send("/who");
+            assertThat(web.await("* in lobby")).startsWith("* in lobby (2): ");
         }
     }
 
