@@ -102,7 +102,7 @@ class ClusterLinkTest {
         }
         ann.receive(lines.toString());
         tester.runPending();
-        assertThat(lines(ann)).contains(ChatHandler.NOT_SENT_ELSEWHERE);
+        assertThat(lines(ann)).contains(ChatSession.NOT_SENT_ELSEWHERE);
         assertThat(dropped("handoff-full")).isGreaterThanOrEqualTo(1);
         assertThat(tester.meterRegistry().get("jselectors.chat.cluster.handoff.depth").gauge().value()).isPositive();
     }
