@@ -25,11 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class SecureChatWebSocketTest {
 
-    /** How long a client waits for one line before the test fails as hung (a loaded CI machine is slow). */
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = JdkWebSocketChatClient.WAIT;
 
     private static CertifiedKey key;
 
@@ -100,76 +94,26 @@ class SecureChatWebSocketTest {
             assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
             assertThat(page.body()).containsIgnoringCase("<html").contains("WebSocket");
 
-            Messages web = new Messages();
-            WebSocket socket = client.newWebSocketBuilder().connectTimeout(WAIT)
-                    .buildAsync(URI.create("wss://localhost:" + server.address("http").getPort() + "/chat"), web)
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            try (LineClient nc = new LineClient(server.address("chat"))) {
+            try (JdkWebSocketChatClient web = new JdkWebSocketChatClient(client,
+                            URI.create("wss://localhost:" + server.address("http").getPort() + "/chat"));
+                    LineClient nc = new LineClient(server.address("chat"))) {
                 web.await("welcome");
                 nc.await("welcome");
                 nc.send("/nick carol");
                 nc.send("/join dev");
                 nc.await("* carol joined");
-                send(socket, "/nick secure");
+                web.send("/nick secure");
                 web.await("is now known as secure");
-                send(socket, "/join dev");
+                web.send("/join dev");
                 assertThat(nc.await("* secure joined")).isEqualTo("[dev] * secure joined");
-                send(socket, "hello over wss");
+                web.send("hello over wss");
                 assertThat(nc.await("hello over wss")).isEqualTo("[dev] secure: hello over wss");
                 nc.send("hello over tcp");
                 assertThat(web.await("hello over tcp")).isEqualTo("[dev] carol: hello over tcp");
                 nc.send("/msg secure psst");
                 assertThat(web.await("psst")).isEqualTo("[pm] carol: psst");
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(web.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the close code echoed").isEqualTo(WebSocket.NORMAL_CLOSURE);
+                assertThat(web.closeWith(WebSocket.NORMAL_CLOSURE, "bye")).as("the close code echoed").isEqualTo(WebSocket.NORMAL_CLOSURE);
                 assertThat(nc.await("* secure ")).as("the room is told").startsWith("[dev] * secure ");
-            }
-        }
-    }
-
-    private static void send(WebSocket socket, String text) throws Exception {
-        socket.sendText(text, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** The WebSocket's text messages (assembled from parts), one chat line each, and its close code. */
-    private static final class Messages implements WebSocket.Listener {
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket socket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
-
-        /** The first message from now that contains {@code text}. */
-        String await(String text) throws Exception {
-            while (true) {
-                String message = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                if (message == null) {
-                    throw new IOException("no WebSocket message with " + text + " within " + WAIT);
-                }
-                assertThat(message).as("one chat line per message").doesNotContain("\r", "\n");
-                if (message.contains(text)) {
-                    return message;
-                }
             }
         }
     }
