@@ -9,17 +9,11 @@ import io.jselectors.server.tls.SniKeyManager;
 import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +90,7 @@ class SecureChatWebSocketTest {
 
             try (JdkWebSocketChatClient web = new JdkWebSocketChatClient(client,
                             URI.create("wss://localhost:" + server.address("http").getPort() + "/chat"));
-                    LineClient nc = new LineClient(server.address("chat"))) {
+                    LineChatClient nc = new LineChatClient(server.address("chat"), WAIT)) {
                 web.await("welcome");
                 nc.await("welcome");
                 nc.send("/nick carol");
@@ -115,37 +109,6 @@ class SecureChatWebSocketTest {
                 assertThat(web.closeWith(WebSocket.NORMAL_CLOSURE, "bye")).as("the close code echoed").isEqualTo(WebSocket.NORMAL_CLOSURE);
                 assertThat(nc.await("* secure ")).as("the room is told").startsWith("[dev] * secure ");
             }
-        }
-    }
-
-    /** A line-chat client over plain TCP, like nc. */
-    private static final class LineClient implements AutoCloseable {
-        private final Socket socket = new Socket();
-        private final BufferedReader in;
-
-        LineClient(InetSocketAddress address) throws IOException {
-            socket.connect(address, (int) WAIT.toMillis());
-            socket.setSoTimeout((int) WAIT.toMillis());
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        void send(String line) throws IOException {
-            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** The first line from now that contains {@code text}. */
-        String await(String text) throws IOException {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.contains(text)) {
-                    return line;
-                }
-            }
-            throw new IOException("the chat closed before a line with " + text);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }
