@@ -19,8 +19,8 @@ class MemorySizingTest {
         // A 128 MiB container whose heap was set to 64 MiB: a fifth of 128 MiB is below half the heap.
         assertThat(MemorySizing.directCap(128 * MIB, 64 * MIB)).isEqualTo(128 * MIB * 20 / 100);
         assertThat(MemorySizing.directCap(128 * MIB, 4096 * MIB)).isEqualTo(128 * MIB * 20 / 100);
-        // The image's 40 % heap: half of it, just under a fifth of the limit.
-        assertThat(MemorySizing.directCap(128 * MIB, 128 * MIB * 40 / 100)).isEqualTo(128 * MIB * 20 / 100);
+        // The image's 30 % heap: half of it, below a fifth of the limit.
+        assertThat(MemorySizing.directCap(128 * MIB, 128 * MIB * 30 / 100)).isEqualTo(128 * MIB * 30 / 100 / 2);
     }
 
     @Test

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The listener's meters. Each series is registered on its first use, then counting a request is an
  * array lookup and an add: a listener that never sees a PATCH or a 5xx exports no zero-valued
- * series for them (registering all 32 request counters and the timer's 92 histogram buckets up
- * front cost ~0.5 MiB of heap and scrape time per listener for series that stay empty). The names
- * and tags are the same whether a series exists yet or not.
+ * series for them. Registering all 32 request counters, the 5 rejection counters and the timer's
+ * histogram up front made an idle server with echo, chat, http and admin listeners export 433
+ * series (50 KB per scrape) instead of 265 (32 KB), and hold ~140 KB more heap. The names and tags
+ * are the same whether a series exists yet or not.
  *
  * <ul>
  *   <li>{@value #REQUESTS} (counter): final responses, by {@code method} (the standard ones, else
