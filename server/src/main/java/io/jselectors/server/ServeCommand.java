@@ -214,7 +214,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withTransport(settings.transport(), settings.selector())
                     .withLimits(Duration.ofSeconds(60), 64, Duration.ofSeconds(1));
             try {
-                adminServer = Server.start(adminSettings, adminProtocols, metrics.registry(), "admin-", null, true);
+                adminServer = Server.start(adminSettings, adminProtocols, metrics.registry(), "admin-");
             } catch (IOException e) {
                 server.shutdown(); // the admin port is taken: fail the start, and say where
                 throw e;
