@@ -12,12 +12,13 @@
 #   N conns RSS per idle connection at each N in CONNS: (RSS with N idle connections - RSS before)
 #           / N, the connections opened by bench/idle_connections.py. Kernel socket memory is not
 #           in the process's RSS: the growth of /proc/net/sockstat's "TCP ... mem" (pages) is shown
-#           beside it. jselectors: also heap bytes per connection after a full GC (class histogram).
+#           beside it (machine-wide: other sockets on the machine move it too). jselectors and
+#           netty: also heap bytes per connection after a full GC (class histogram).
 # jselectors runs with the launcher's JVM flags (.mvn/jvm-options.sh) unless JVM_OPTS says others
 # (JVM_OPTS=" " for the JVM's own defaults) and MALLOC_ARENA_MAX=2 as the launcher sets it.
 #
 # Options:
-#   --quick   a smoke run of a few minutes: RUNS=1 DURATION=3 WARMUP=2 IDLE_SECONDS=5 CONNS=1000
+#   --quick   a smoke run of a few minutes: RUNS=1 DURATION=3 WARMUP=2 IDLE_SECONDS=10 CONNS=1000
 #             (its figures are not for the README)
 #
 # Environment:
@@ -53,7 +54,7 @@ SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}
     exit 2
 }
 if [ $QUICK = 1 ]; then
-    RUNS=${RUNS:-1} DURATION=${DURATION:-3} WARMUP=${WARMUP:-2} IDLE_SECONDS=${IDLE_SECONDS:-5} CONNS=${CONNS:-1000}
+    RUNS=${RUNS:-1} DURATION=${DURATION:-3} WARMUP=${WARMUP:-2} IDLE_SECONDS=${IDLE_SECONDS:-10} CONNS=${CONNS:-1000}
 fi
 RUNS=${RUNS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} IDLE_SECONDS=${IDLE_SECONDS:-10}
 CONNS=${CONNS:-10000 19000}
