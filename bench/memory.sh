@@ -47,12 +47,10 @@ if [ $# -gt 0 ]; then
     echo "$0: unknown argument '$1' (only --quick; settings are environment variables; see --help)" >&2
     exit 2
 fi
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}
-[ -x "$SHARED/run.sh" ] || {
-    echo "$0: no shared bench tools at $SHARED (../shared/bench beside the repository; or set SHARED_BENCH)" >&2
-    exit 2
-}
+SHARED=$(shared_bench "$ROOT") || exit 2
 if [ $QUICK = 1 ]; then
     RUNS=${RUNS:-1} DURATION=${DURATION:-3} WARMUP=${WARMUP:-2} IDLE_SECONDS=${IDLE_SECONDS:-10} CONNS=${CONNS:-1000}
 fi
@@ -144,9 +142,6 @@ server_cmd() {
         *) ;;
     esac
 }
-
-# shellcheck source=lib.sh
-. "$HERE/lib.sh"
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 tcp_mem_pages() { awk '$1 == "TCP:" {for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1)}' /proc/net/sockstat; }
