@@ -4,8 +4,11 @@ package io.jselectors.connection;
  * The per-connection limits every connection applies, server and testkit alike: the one
  * definition of the write water marks and of the read batch.
  *
- * @param highWaterMark queued outbound bytes above which a connection is not writable
- * @param lowWaterMark queued outbound bytes below which a not writable connection is writable again
+ * <p>The water marks compare what the outbound queue costs: its readable bytes plus {@link
+ * #ENTRY_OVERHEAD} per queued buffer or file region ({@code Connection.pendingWriteBytes()}).
+ *
+ * @param highWaterMark queued outbound cost above which a connection is not writable
+ * @param lowWaterMark queued outbound cost below which a not writable connection is writable again
  * @param maxReadsPerEvent reads per readiness event before the loop serves other connections
  */
 public record ConnectionLimits(int highWaterMark, int lowWaterMark, int maxReadsPerEvent) {
@@ -15,6 +18,16 @@ public record ConnectionLimits(int highWaterMark, int lowWaterMark, int maxReads
      * between two flushes, small enough that 10,000 slow readers cost at most 640 MiB.
      */
     public static final int DEFAULT_HIGH_WATER = 64 * 1024;
+
+    /**
+     * What one queued buffer or file region costs beyond its readable bytes, 64 B: a retained
+     * duplicate or slice of a pooled buffer is ~48 B of heap with compact object headers, plus its
+     * deque slot and the allocator's smallest size class share. Counted so that many tiny writes
+     * (a chat flood fanned out as one duplicate per member and line) reach the water marks and a
+     * protocol's queue limit at the heap they hold, not at their payload: 1,024 one-byte writes
+     * make a connection not writable, where counting bytes alone would queue 65,536 of them.
+     */
+    public static final int ENTRY_OVERHEAD = 64;
 
     /** Default low water mark, 32 KiB: half the high one, so writability does not flap per write. */
     public static final int DEFAULT_LOW_WATER = 32 * 1024;

@@ -14,6 +14,11 @@ import java.util.List;
  * deque stays what the transport's gathering write walks and a connection that never sends a file
  * pays one null check per released buffer. A write never passes a region: {@link #writeLimit()} is
  * the number of buffers ahead of the first one.
+ *
+ * <p>{@link #bytes()} is what the queue costs, not only what it will send: each buffer and region
+ * counts {@link ConnectionLimits#ENTRY_OVERHEAD} on top of its readable bytes, so the water marks
+ * and a protocol's own queue limit see many one-byte entries (a chat line fanned out as a duplicate
+ * per member) as the heap they hold.
  */
 final class OutboundQueue {
 
@@ -21,6 +26,7 @@ final class OutboundQueue {
     /** Queued regions in order, or {@code null} when there are none. */
     private ArrayDeque<FileRegion> regions;
     private int buffersBehindLastRegion;
+    /** Readable bytes plus {@link ConnectionLimits#ENTRY_OVERHEAD} per queued buffer and region. */
     private long bytes;
     private long unflushed;
 
@@ -46,7 +52,7 @@ final class OutboundQueue {
         if (regions != null) {
             buffersBehindLastRegion++;
         }
-        bytes += n;
+        bytes += n + ConnectionLimits.ENTRY_OVERHEAD;
         unflushed += n;
         return n;
     }
@@ -61,7 +67,7 @@ final class OutboundQueue {
         }
         buffersBehindLastRegion = 0;
         regions.add(region);
-        bytes += region.remaining();
+        bytes += region.remaining() + ConnectionLimits.ENTRY_OVERHEAD;
         unflushed += region.remaining();
     }
 
@@ -88,6 +94,7 @@ final class OutboundQueue {
             int readable = head.readableBytes();
             if (readable <= n) {
                 n -= readable;
+                bytes -= ConnectionLimits.ENTRY_OVERHEAD;
                 buffers.pollFirst().release();
                 if (regions != null) {
                     regions.peekFirst().buffersAhead--;
@@ -104,6 +111,7 @@ final class OutboundQueue {
         region.advance(n);
         bytes -= n;
         if (region.remaining() == 0) {
+            bytes -= ConnectionLimits.ENTRY_OVERHEAD;
             regions.pollFirst();
             region.close();
             if (regions.isEmpty()) {
@@ -118,7 +126,7 @@ final class OutboundQueue {
         for (int i = chunk.size() - 1; i >= 0; i--) {
             ByteBuf b = chunk.get(i);
             buffers.addFirst(b);
-            bytes += b.readableBytes();
+            bytes += b.readableBytes() + ConnectionLimits.ENTRY_OVERHEAD;
             if (regions != null) {
                 regions.peekFirst().buffersAhead++;
             }
@@ -192,6 +200,7 @@ final class OutboundQueue {
         return buffers.isEmpty() && regions == null;
     }
 
+    /** The queue's cost: readable bytes plus the per-entry overhead (see the class comment). */
     long bytes() {
         return bytes;
     }

@@ -183,7 +183,7 @@ public abstract class ConnectionContract {
         try (Peer peer = connect(h)) {
             assertThat(ascii(peer.read(10))).isEqualTo("0123456789");
             await("the open callback", () -> pending.get() != null);
-            assertThat(pending.get()).isEqualTo(10);
+            assertThat(pending.get()).as("10 bytes in one entry").isEqualTo(10 + ConnectionLimits.ENTRY_OVERHEAD);
             harness.run(h.connection(), () -> pending.set(h.connection().pendingWriteBytes()));
             assertThat(pending.get()).isZero();
         }
@@ -207,8 +207,9 @@ public abstract class ConnectionContract {
         };
         try (Peer peer = connect(h)) {
             await("the open callback", () -> !writesUntilUnwritable.isEmpty());
-            // 64 KiB is not above the mark; the fifth 16 KiB write is.
-            assertThat(writesUntilUnwritable.getFirst()).isEqualTo(ConnectionLimits.DEFAULT_HIGH_WATER / chunk + 1);
+            // Each write costs 16 KiB plus the entry overhead: the fourth one passes 64 KiB.
+            assertThat(writesUntilUnwritable.getFirst())
+                    .isEqualTo(ConnectionLimits.DEFAULT_HIGH_WATER / (chunk + ConnectionLimits.ENTRY_OVERHEAD) + 1);
             awaitEvent("h:writable false");
             harness.run(h.connection(), () -> h.connection().flush());
             peer.read(writesUntilUnwritable.getFirst() * chunk);
@@ -216,6 +217,33 @@ public abstract class ConnectionContract {
             List<String> seen = ScriptedHandler.snapshot(events);
             assertThat(seen.indexOf("h:/open")).isLessThan(seen.indexOf("h:writable false"));
             assertThat(seen.indexOf("h:writable false")).isLessThan(seen.indexOf("h:writable true"));
+        }
+    }
+
+    @Test
+    void manyTinyWritesCountTheirEntriesAndTurnNotWritableLongBeforeTheirBytesWould() throws Exception {
+        ScriptedHandler h = handler("h");
+        List<Integer> writesUntilUnwritable = new ArrayList<>();
+        h.open = c -> {
+            int writes = 0;
+            while (c.isWritable() && writes <= ConnectionLimits.DEFAULT_HIGH_WATER) {
+                c.write(c.alloc().directBuffer(1).writeByte('x'));
+                writes++;
+            }
+            writesUntilUnwritable.add(writes);
+        };
+        try (Peer peer = connect(h)) {
+            await("the open callback", () -> !writesUntilUnwritable.isEmpty());
+            int expected = ConnectionLimits.DEFAULT_HIGH_WATER / (1 + ConnectionLimits.ENTRY_OVERHEAD) + 1;
+            assertThat(writesUntilUnwritable.getFirst())
+                    .as("one-byte writes cost their entry: not writable after about 1,000 of them, not 65,537")
+                    .isEqualTo(expected);
+            awaitEvent("h:writable false");
+            harness.run(h.connection(), () -> h.connection().flush());
+            assertThat(ascii(peer.read(expected))).isEqualTo("x".repeat(expected));
+            awaitEvent("h:writable true");
+            harness.run(h.connection(), () -> events.add("h:pending " + h.connection().pendingWriteBytes()));
+            awaitEvent("h:pending 0");
         }
     }
 
@@ -463,7 +491,8 @@ public abstract class ConnectionContract {
         try (Peer peer = connect(h)) {
             assertThat(peer.readToEnd()).isEqualTo(Files.readAllBytes(path));
             awaitEvent("h:close null");
-            assertThat(state.get()).isEqualTo((1 << 20) + " writable=false");
+            assertThat(state.get()).as("the file's bytes plus one entry")
+                    .isEqualTo(((1 << 20) + ConnectionLimits.ENTRY_OVERHEAD) + " writable=false");
         }
     }
 

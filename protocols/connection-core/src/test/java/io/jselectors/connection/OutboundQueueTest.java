@@ -48,7 +48,7 @@ class OutboundQueueTest {
         add(30);
         CountingRegion second = new CountingRegion(5);
         queue.add(second);
-        assertThat(queue.bytes()).isEqualTo(165);
+        assertThat(queue.bytes()).as("165 bytes in five entries").isEqualTo(165 + 5 * ConnectionLimits.ENTRY_OVERHEAD);
         assertThat(queue.writeLimit()).isEqualTo(2);
         assertThat(queue.headRegion()).isNull();
 
@@ -66,8 +66,21 @@ class OutboundQueueTest {
         assertThat(queue.headRegion()).isSameAs(second);
         queue.regionSent(second, 5);
         assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.bytes()).as("every entry's overhead left with it").isZero();
         assertThat(queue.writeLimit()).isEqualTo(Integer.MAX_VALUE);
         assertThat(buffers).allMatch(b -> b.refCnt() == 0);
+    }
+
+    @Test
+    void anEntryCostsItsOverheadUntilItIsFullySent() {
+        add(1);
+        add(1);
+        assertThat(queue.bytes()).isEqualTo(2 + 2L * ConnectionLimits.ENTRY_OVERHEAD);
+        queue.consume(1);
+        assertThat(queue.bytes()).isEqualTo(1 + ConnectionLimits.ENTRY_OVERHEAD);
+        queue.consume(1);
+        assertThat(queue.bytes()).isZero();
+        assertThat(queue.isEmpty()).isTrue();
     }
 
     @Test

@@ -50,7 +50,12 @@ public interface Connection {
         flush();
     }
 
-    /** Bytes queued and not yet accepted by the socket. */
+    /**
+     * What the outbound queue costs: the bytes queued and not yet accepted by the socket, plus a
+     * fixed overhead for each queued buffer (64 B in the server and the testkit), so that many
+     * tiny writes count as the memory they hold. The water marks behind {@link #isWritable()}
+     * compare this figure; it is 0 when nothing is queued.
+     */
     long pendingWriteBytes();
 
     /**

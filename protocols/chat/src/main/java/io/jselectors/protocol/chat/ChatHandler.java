@@ -17,6 +17,9 @@ final class ChatHandler implements ProtocolHandler {
     private ChatSession session;
     /** The idle notice was sent; a second idle timeout means even that cannot be delivered. */
     private boolean toldIdle;
+    /** The rest of a read, kept while the session waits for its fan-out; null when none. */
+    private ByteBuf held;
+    private boolean notWritable;
 
     ChatHandler(ChatState state) {
         this.state = state;
@@ -26,26 +29,65 @@ final class ChatHandler implements ProtocolHandler {
     @Override
     public void onOpen(Connection connection) {
         session = new ChatSession(state, new LineWire(connection));
+        session.onFanOutDone(() -> fanOutDone(connection));
     }
 
     @Override
     public void onRead(Connection connection, ByteBuf data) {
+        feed(connection, data);
+    }
+
+    /**
+     * Decodes {@code data} (owned); where the session's fan-out budget runs out, stops reading and
+     * keeps the rest until the session's lines went out ({@link ChatSession#FAN_OUT_PER_TURN}).
+     */
+    private void feed(Connection connection, ByteBuf data) {
+        boolean keep = false;
         try {
             if (!session.isGone()) {
                 decoder.decode(data, session);
+                if (session.awaitingFanOut() && !session.isGone()) {
+                    connection.pauseReading();
+                    keep = data.isReadable();
+                    held = keep ? data : null;
+                }
             }
         } finally {
-            data.release();
+            if (!keep) {
+                data.release();
+            }
         }
     }
 
-    /** A user whose own replies pile up is not read until they drain (room traffic is bounded by max-queue). */
+    /** The session's lines went out: decodes what was kept, then reads on unless still held back. */
+    private void fanOutDone(Connection connection) {
+        ByteBuf rest = held;
+        held = null;
+        if (!connection.isOpen()) {
+            if (rest != null) {
+                rest.release();
+            }
+            return;
+        }
+        if (rest != null) {
+            feed(connection, rest);
+        }
+        if (!session.awaitingFanOut() && !notWritable) {
+            connection.resumeReading();
+        }
+    }
+
+    /**
+     * A user whose own replies pile up is not read until they drain (room traffic is bounded by
+     * max-queue); nor is one whose room lines are still being delivered.
+     */
     @Override
     public void onWritabilityChanged(Connection connection, boolean writable) {
-        if (writable) {
-            connection.resumeReading();
-        } else {
+        notWritable = !writable;
+        if (!writable) {
             connection.pauseReading();
+        } else if (!session.awaitingFanOut()) {
+            connection.resumeReading();
         }
     }
 
@@ -70,6 +112,10 @@ final class ChatHandler implements ProtocolHandler {
 
     @Override
     public void onClose(Connection connection, Throwable cause) {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
         session.closed();
     }
 

@@ -6,8 +6,9 @@ import io.jselectors.protocol.ListenerContext;
  * The limits of one chat listener, read once from its options.
  *
  * @param maxLine the longest line a client may send, in bytes without its LF or CRLF
- * @param maxQueue how many bytes may wait in one connection's outbound queue before the chat
- *     gives up on that reader
+ * @param maxQueue how much one connection's outbound queue may cost before the chat gives up on
+ *     that reader, in {@code pendingWriteBytes()} terms: the bytes plus a fixed overhead (64 B in
+ *     the server) per queued line, so many tiny lines count as the heap they hold
  */
 record ChatSettings(int maxLine, long maxQueue) {
 

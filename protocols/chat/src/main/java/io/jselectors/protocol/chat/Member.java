@@ -101,8 +101,8 @@ final class Member {
     }
 
     /**
-     * Sends one line on the member's own loop. A member whose outbound queue would pass {@code
-     * max-queue} is dropped instead: it cannot keep up, and holding more for it would let one
+     * Sends one line on the member's own loop. A member whose outbound queue would cost more than
+     * {@code max-queue} (its pending bytes count each queued line's overhead too) is dropped instead: it cannot keep up, and holding more for it would let one
      * stalled reader grow the server's memory while the others wait for nothing.
      */
     void sendHere(ByteBuf line, Room onlyIn, boolean counted) {

@@ -1,5 +1,6 @@
 package io.jselectors.protocol.testkit;
 
+import static io.jselectors.connection.ConnectionLimits.ENTRY_OVERHEAD;
 import static io.jselectors.protocol.testkit.TestConnection.HIGH_WATER_MARK;
 import static io.jselectors.protocol.testkit.TestConnection.LOW_WATER_MARK;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +70,7 @@ class TestConnectionTest {
 
         assertThat(c.takeOutputString()).isEmpty();
         assertThat(c.unflushedBytes()).isEqualTo(4);
-        assertThat(c.pendingWriteBytes()).isEqualTo(4);
+        assertThat(c.pendingWriteBytes()).as("4 bytes in one entry").isEqualTo(4 + ENTRY_OVERHEAD);
 
         c.loop().execute(c::flush);
         tester.runPending();
@@ -82,7 +83,7 @@ class TestConnectionTest {
         TestConnection c = tester.connect().socketCapacity(0);
         probe.onRead = (conn, data) -> {
             data.release();
-            writeBytes(conn, HIGH_WATER_MARK);
+            writeBytes(conn, HIGH_WATER_MARK - ENTRY_OVERHEAD); // one entry: its cost is exactly the mark
         };
         c.receive("a");
         assertThat(c.pendingWriteBytes()).isEqualTo(HIGH_WATER_MARK);
@@ -96,11 +97,11 @@ class TestConnectionTest {
         assertThat(c.isWritable()).isFalse();
 
         // The socket takes just enough to leave LOW_WATER_MARK pending: still not writable.
-        c.socketCapacity(HIGH_WATER_MARK + 1 - LOW_WATER_MARK);
+        c.socketCapacity(HIGH_WATER_MARK + 1 + ENTRY_OVERHEAD - LOW_WATER_MARK);
         assertThat(c.pendingWriteBytes()).isEqualTo(LOW_WATER_MARK);
         assertThat(c.isWritable()).isFalse();
 
-        c.socketCapacity(HIGH_WATER_MARK + 1 - LOW_WATER_MARK + 1);
+        c.socketCapacity(HIGH_WATER_MARK + 1 + ENTRY_OVERHEAD - LOW_WATER_MARK + 1);
         assertThat(c.pendingWriteBytes()).isEqualTo(LOW_WATER_MARK - 1);
         assertThat(c.isWritable()).isTrue();
         assertThat(probe.events).containsExactly("open", "read a", "read b", "writable false", "writable true");
