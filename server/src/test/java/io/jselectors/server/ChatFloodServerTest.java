@@ -35,11 +35,11 @@ import org.junit.jupiter.api.Test;
  */
 class ChatFloodServerTest {
 
-    /** Members reading the room: enough that one 2 KiB read of tiny lines is 200,000 deliveries. */
-    private static final int MEMBERS = 1000;
+    /** Members reading the room: enough that one 2 KiB read of tiny lines is 113,500 deliveries. */
+    private static final int MEMBERS = 500;
 
-    /** Lines the flooder sends: 2,000,000 deliveries, a few seconds of the server's work. */
-    private static final int LINES = 2000;
+    /** Lines the flooder sends: 500,000 deliveries, 30 rounds of the budget. */
+    private static final int LINES = 1000;
 
     /** The line the flooder repeats, and what each member receives for it. */
     private static final String TEXT = "xxxxxxxx";
@@ -54,7 +54,7 @@ class ChatFloodServerTest {
     /**
      * The most deliveries that may wait in queues: one round's budget, overshot by at most one line
      * to the whole room, doubled for what the sampler's two counter reads cannot see at once.
-     * Without the rule one read of the flooder's lines alone queues 227 lines x 1,000 members.
+     * Without the rule one read of the flooder's lines alone queues 227 lines x 500 members.
      */
     private static final long IN_FLIGHT_BOUND = 2L * (FAN_OUT_PER_TURN + MEMBERS);
 
@@ -85,9 +85,10 @@ class ChatFloodServerTest {
         ServerSettings settings = ServerSettings.defaults(
                         List.of(ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1")))
                 .withWorkers(2)
-                .withLimits(Duration.ZERO, 10_000, Duration.ofSeconds(3));
+                .withLimits(Duration.ZERO, 10_000, Duration.ofMillis(500));
         server = Server.start(settings, registry);
         InetSocketAddress address = server.address("chat");
+        long t0 = System.nanoTime();
         for (int i = 0; i < MEMBERS; i++) {
             Socket s = new Socket();
             s.connect(address, RawClient.READ_TIMEOUT_MS);
@@ -98,6 +99,7 @@ class ChatFloodServerTest {
             watcher.send("/join elsewhere\r\n").await("[elsewhere] * ");
             flooder.send("/nick flood\r\n").await("is now known as flood");
             awaitQuiet();
+            long t1 = System.nanoTime();
             long delivered0 = delivered();
             long written0 = written();
 
@@ -128,6 +130,8 @@ class ChatFloodServerTest {
                     .as("every delivery written").isGreaterThanOrEqualTo(expected * DELIVERED_LINE_BYTES);
             flooding.set(false);
             sampler.join();
+            System.out.printf("chat flood: %d members joined in %d ms; %d deliveries in %d ms; at most %d waiting (bound %d)%n",
+                    MEMBERS, (t1 - t0) / 1_000_000, expected, (System.nanoTime() - t1) / 1_000_000, maxInFlight.get(), IN_FLIGHT_BOUND);
 
             assertThat(maxInFlight.get())
                     .as("deliveries waiting in queues at once, at most one round of the flooder's budget")

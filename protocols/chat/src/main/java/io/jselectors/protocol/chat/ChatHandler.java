@@ -45,7 +45,9 @@ final class ChatHandler implements ProtocolHandler {
         boolean keep = false;
         try {
             if (!session.isGone()) {
-                decoder.decode(data, session);
+                if (!session.awaitingFanOut()) { // a notice (join, rename) may have spent the budget
+                    decoder.decode(data, session);
+                }
                 if (session.awaitingFanOut() && !session.isGone()) {
                     connection.pauseReading();
                     keep = data.isReadable();
