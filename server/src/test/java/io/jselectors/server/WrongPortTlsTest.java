@@ -12,8 +12,6 @@ import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +63,7 @@ class WrongPortTlsTest {
 
     @Test
     void curlHttpsOnThePlaintextHttpPortPrintsTheHandshakeFailureAndHttpGoesOn() throws Exception {
-        assumeTrue(has("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(TlsServerTest.has("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
         int port = server.address("http").getPort();
         Result https = run("curl", "-sS", "-k", "--max-time", "20", "https://127.0.0.1:" + port + "/hello");
         assertThat(https.exit()).as(https.output()).isEqualTo(35); // CURLE_SSL_CONNECT_ERROR
@@ -78,7 +76,7 @@ class WrongPortTlsTest {
 
     @Test
     void opensslOnThePlaintextHttpPortPrintsTheAlert() throws Exception {
-        assumeTrue(has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(TlsServerTest.has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
         int port = server.address("http").getPort();
         Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "localhost");
         assertThat(r.exit()).as(r.output()).isNotZero();
@@ -93,7 +91,7 @@ class WrongPortTlsTest {
      */
     @Test
     void opensslOnThePlaintextChatPortFailsClearlyAndTheChatGoesOn() throws Exception {
-        assumeTrue(has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(TlsServerTest.has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
         InetSocketAddress chat = server.address("chat");
         Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + chat.getPort(), "-servername", "localhost");
         assertThat(r.exit()).as(r.output()).isNotZero();
@@ -111,12 +109,28 @@ class WrongPortTlsTest {
     }
 
     @Test
-    void plaintextOnATlsPortIsClosedAndCounted() throws Exception {
-        InetSocketAddress echo = server.address("echo");
+    void plaintextOnATlsEchoPortIsClosedAndCounted() throws Exception {
+        plaintextOnATlsPort(server.address("echo"), "hello, no tls\n");
+    }
+
+    /** The chat greets first in plaintext; over TLS nothing is sent until the handshake, so a plaintext client only sees the close. */
+    @Test
+    void plaintextOnATlsChatPortIsClosedAndCounted() throws Exception {
+        ServerSettings settings = ServerSettings.defaults(List.of(ServerSettings.ListenerSpec.parse("chat+tls=127.0.0.1:0", "127.0.0.1")))
+                .withWorkers(1);
+        Server chat = Server.start(settings, Protocols.load(getClass().getClassLoader()), new SimpleMeterRegistry(), "chat-", tls);
+        try {
+            plaintextOnATlsPort(chat.address("chat"), "/nick bob\n");
+        } finally {
+            chat.shutdown();
+        }
+    }
+
+    private void plaintextOnATlsPort(InetSocketAddress at, String line) throws Exception {
         try (Socket plain = new Socket()) {
             plain.setSoTimeout(READ_TIMEOUT_MS);
-            plain.connect(echo);
-            plain.getOutputStream().write("hello, no tls\n".getBytes(StandardCharsets.US_ASCII));
+            plain.connect(at);
+            plain.getOutputStream().write(line.getBytes(StandardCharsets.US_ASCII));
             assertThat(plain.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
         }
         eventually(() -> observer.events.contains("failed plaintext"));
@@ -128,23 +142,11 @@ class WrongPortTlsTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close(); // s_client would otherwise wait for input
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), seen));
+        Thread reader = Thread.ofPlatform().daemon().start(() -> TlsServerTest.copy(p.getInputStream(), seen));
         assertThat(p.waitFor(PROCESS_LIMIT_SECONDS, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
         reader.join(10_000);
         synchronized (seen) {
             return new Result(p.exitValue(), seen.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static boolean has(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(PROCESS_LIMIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -156,19 +158,6 @@ class WrongPortTlsTest {
                 throw new AssertionError("not reached within 20 s");
             }
             Thread.sleep(10);
-        }
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buf = new byte[8192];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                synchronized (out) {
-                    out.write(buf, 0, n);
-                }
-            }
-        } catch (IOException ignored) {
-            // the process ended
         }
     }
 }
