@@ -175,9 +175,10 @@ public final class TlsLayer implements Layer {
         flush(out);
     }
 
+    /** Held handler writes; none once the layer has failed, as they will never be sent (a close then goes at once). */
     @Override
     public long pendingBytes() {
-        return records.heldBytes();
+        return failed ? 0 : records.heldBytes();
     }
 
     @Override
