@@ -14,6 +14,8 @@
 #   tls-e   the same, pipelined 16 deep
 #   tls-hs  wrk -t1 -c32 -H 'Connection: close' https://.../hello one full handshake per request
 #           (wrk keeps no TLS session between connections, so there is no resumption)
+#   tls-h   TlsHttpLoad: as tls-d, but all 100 connections open before the measured window
+#   tls-hp  the same, pipelined 16 deep (wrk counts its handshakes inside the slice; these do not)
 #   tls-a   TlsEchoLoad: 100 conns, 1 in flight, 64 B     tls-c  10 conns, 1 in flight, 16 KiB
 #   ws-1    WsEchoLoad: 100 conns, 1 in flight, 64 B text  ws-16  the same, 16 in flight
 #   ws-1b / ws-16b   the same with binary frames
@@ -28,7 +30,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-[ $# -eq 5 ] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# shellcheck source=help.sh
+. "$HERE/help.sh"
+[ $# -eq 5 ] || { echo "$0: takes 5 arguments; see --help" >&2; exit 2; }
 SC=$1 CMD_A=$2 PORT_A=$3 CMD_B=$4 PORT_B=$5
 PAIRS=${PAIRS:-8} SLICE=${SLICE:-5} WARMUP=${WARMUP:-10}
 SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
@@ -47,9 +51,9 @@ case $SC in
     tls-d|tls-e|tls-hs)
         command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 2; }
         [ -f "$PIPELINE_LUA" ] || { echo "missing $PIPELINE_LUA (the shared bench tools beside the repository)" >&2; exit 2; } ;;
-    tls-a|tls-c) [ -r "${CACERT:-}" ] || { echo "tls-a and tls-c need CACERT=the servers' cert.pem" >&2; exit 2; } ;;
+    tls-a|tls-c|tls-h|tls-hp) [ -r "${CACERT:-}" ] || { echo "$SC needs CACERT=the servers' cert.pem" >&2; exit 2; } ;;
     ws-1|ws-16|ws-1b|ws-16b) ;;
-    *) echo "unknown scenario $SC (tls-d tls-e tls-hs tls-a tls-c ws-1 ws-16 ws-1b ws-16b)" >&2; exit 2 ;;
+    *) echo "unknown scenario $SC (tls-d tls-e tls-hs tls-h tls-hp tls-a tls-c ws-1 ws-16 ws-1b ws-16b)" >&2; exit 2 ;;
 esac
 [ -f "$BENCH_JAR" ] || { echo "no $BENCH_JAR: ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests" >&2; exit 2; }
 
@@ -63,6 +67,8 @@ load_cmd() {
         tls-d) LOAD=("${wrk[@]}" -c100 "$url") ;;
         tls-e) LOAD=("${wrk[@]}" -c100 "$url" -- 16) ;;
         tls-hs) LOAD=("${wrk[@]}" -c32 -H "Connection: close" "$url") ;;
+        tls-h) LOAD=("${jl[@]}" io.jselectors.bench.TlsHttpLoad "${common[@]}" --cacert "$CACERT" --path "$URL_PATH" -c 100 -d 1) ;;
+        tls-hp) LOAD=("${jl[@]}" io.jselectors.bench.TlsHttpLoad "${common[@]}" --cacert "$CACERT" --path "$URL_PATH" -c 100 -d 16) ;;
         tls-a) LOAD=("${jl[@]}" io.jselectors.bench.TlsEchoLoad "${common[@]}" --cacert "$CACERT" -c 100 -d 1 -s 64) ;;
         tls-c) LOAD=("${jl[@]}" io.jselectors.bench.TlsEchoLoad "${common[@]}" --cacert "$CACERT" -c 10 -d 1 -s 16384) ;;
         ws-1) LOAD=("${jl[@]}" io.jselectors.bench.WsEchoLoad "${common[@]}" --path "$WS_PATH" -c 100 -d 1 -s 64) ;;
@@ -101,7 +107,7 @@ run_slice() {
     if [ "$1" = A ]; then pid=$PID_A port=$PORT_A; else pid=$PID_B port=$PORT_B; fi
     t0=$(date +%s.%N); k0=$(ticks "$pid")
     load_cmd "$port" "$2" "$pid"
-    r=$(timeout -k 5 $(($2 + 60)) taskset -c "$LOAD_CPU" "${LOAD[@]}" 2> "$LOGDIR/load.err") \
+    r=$(timeout -k 5 $(($2 + 150)) taskset -c "$LOAD_CPU" "${LOAD[@]}" 2> "$LOGDIR/load.err") \
         || { echo "load failed on $1: $r $(tail -n 2 "$LOGDIR/load.err")" >&2; exit 1; }
     t1=$(date +%s.%N); k1=$(ticks "$pid")
     rate=$(field rtt_per_s "$r"); [ -n "$rate" ] || rate=$(field rps "$r")

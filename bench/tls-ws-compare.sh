@@ -2,7 +2,7 @@
 # bench/tls-ws-compare.sh - jselectors against Netty 4.2 over TLS and WebSocket, with pair-load.sh.
 #
 #   ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests
-#   bench/tls-ws-compare.sh [SCENARIO...]     # default: tls-d tls-e tls-hs tls-a tls-c ws-1 ws-16
+#   bench/tls-ws-compare.sh [SCENARIO...]     # default: tls-d tls-e tls-h tls-hp tls-hs tls-a tls-c ws-1 ws-16
 #
 # One development certificate (jselectors cert, ECDSA P-256) for both servers. A is Netty (bench's
 # NettyTlsServer: SslHandler on SslProvider.JDK; NettyWebSocketServer: WebSocketServerProtocolHandler),
@@ -12,6 +12,8 @@
 # SERVER_JAR, BENCH_JAR, PLUGIN_JAR name other jars (e.g. copies, so a rebuild cannot change them mid-run).
 # Prints pair-load.sh's lines; the "pair" lines are the verdicts.
 set -euo pipefail
+# shellcheck source=help.sh
+. "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 # shellcheck source=../.mvn/jdk.sh
@@ -34,11 +36,11 @@ NETTY="$JAVA --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=
 OURS="$JAVA --enable-native-access=ALL-UNNAMED -jar $SERVER_JAR serve --workers 1 --admin off"
 TLS="--tls-cert $CERT --tls-key $KEY"
 port=27400
-for sc in "${@:-tls-d tls-e tls-hs tls-a tls-c ws-1 ws-16}"; do
+for sc in "${@:-tls-d tls-e tls-h tls-hp tls-hs tls-a tls-c ws-1 ws-16}"; do
     for s in $sc; do
         pa=$((port + 1)) pb=$((port + 2)); port=$((port + 2))
         case $s in
-            tls-d|tls-e|tls-hs) a="$NETTY.NettyTlsServer http $pa $CERT $KEY 1" b="$OURS --listen http+tls=127.0.0.1:$pb $TLS" ;;
+            tls-d|tls-e|tls-h|tls-hp|tls-hs) a="$NETTY.NettyTlsServer http $pa $CERT $KEY 1" b="$OURS --listen http+tls=127.0.0.1:$pb $TLS" ;;
             tls-a|tls-c) a="$NETTY.NettyTlsServer echo $pa $CERT $KEY 1" b="$OURS --listen echo+tls=127.0.0.1:$pb $TLS" ;;
             ws-*) a="$NETTY.NettyWebSocketServer $pa 1" b="$OURS --plugins $WORK/plugins --listen wsecho=127.0.0.1:$pb" ;;
             *) echo "unknown scenario $s" >&2; exit 2 ;;
