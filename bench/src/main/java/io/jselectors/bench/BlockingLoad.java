@@ -211,6 +211,18 @@ final class BlockingLoad {
         }
     }
 
+    /** Closes {@code c} if there is one, ignoring a failure: the end of a run, the figures are taken. */
+    static void closeQuietly(java.io.Closeable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // Nothing to do about it at the end of a run.
+        }
+    }
+
     private static void stopAll(Client[] clients, Thread[] threads) {
         long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
         for (Client c : clients) {

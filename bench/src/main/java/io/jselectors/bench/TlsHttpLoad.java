@@ -152,14 +152,7 @@ public final class TlsHttpLoad {
 
         @Override
         public void close() {
-            Socket s = socket;
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // Closing at the end of a run; the figures are taken already.
-                }
-            }
+            BlockingLoad.closeQuietly(socket);
         }
     }
 

@@ -171,9 +171,7 @@ public final class WsChatFanout {
             return failures.get() == 0 && got == expected;
         } finally {
             for (WsClientSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
+                BlockingLoad.closeQuietly(s);
             }
             for (Thread t : threads) {
                 t.join(BlockingLoad.STOP_GRACE_MILLIS);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * frames from the server (ping, close) end the run with an error: a load run expects none. Used by
  * one thread at a time.
  */
-final class WsClientSocket implements AutoCloseable {
+final class WsClientSocket implements java.io.Closeable {
 
     /** Text frame opcode (RFC 6455 section 5.2). */
     static final int TEXT = 0x1;
@@ -224,10 +224,6 @@ final class WsClientSocket implements AutoCloseable {
     /** Closes the socket without a close handshake (the end of a load run). */
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // Nothing to do at the end of a run.
-        }
+        BlockingLoad.closeQuietly(socket);
     }
 }

@@ -138,10 +138,7 @@ public final class WsEchoLoad {
 
         @Override
         public void close() {
-            WsClientSocket s = ws;
-            if (s != null) {
-                s.close();
-            }
+            BlockingLoad.closeQuietly(ws);
         }
     }
 
