@@ -175,10 +175,10 @@ public final class TlsLayer implements Layer {
         flush(out);
     }
 
-    /** Held handler writes; none once the layer has failed, as they will never be sent (a close then goes at once). */
+    /** Held handler writes (bytes plus the per-entry overhead); none once the layer has failed, as they will never be sent (a close then goes at once). */
     @Override
     public long pendingBytes() {
-        return failed ? 0 : records.heldBytes();
+        return failed ? 0 : records.heldCost();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jselectors.connection.tls;
 
+import io.jselectors.connection.ConnectionLimits;
 import io.jselectors.connection.Layer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -42,9 +43,13 @@ final class TlsRecords {
         return inbound == null ? 0 : inbound.readableBytes();
     }
 
-    /** Handler writes waiting for the next flush (plaintext bytes). */
-    long heldBytes() {
-        return heldBytes;
+    /**
+     * What the held writes cost, as the outbound queue counts it: their bytes plus {@link
+     * ConnectionLimits#ENTRY_OVERHEAD} each, so many tiny writes held for a flush reach the water
+     * marks at the heap they hold.
+     */
+    long heldCost() {
+        return heldBytes + (long) held.size() * ConnectionLimits.ENTRY_OVERHEAD;
     }
 
     /** Whether handler writes wait for the next flush. */
