@@ -44,6 +44,8 @@ final class HttpHandler implements ProtocolHandler {
     private EventLoop loop;
     private RequestDecoder decoder;
     private DateCache date;
+    /** The listener's meters as this connection's loop counts them. */
+    private HttpMeters.Local meters;
 
     /** Unparsed input, or {@code null}. */
     private ByteBuf in;
@@ -74,6 +76,7 @@ final class HttpHandler implements ProtocolHandler {
         loop = c.loop();
         decoder = new RequestDecoder(c.alloc(), state.maxBody());
         date = state.dateCache(loop);
+        meters = state.meters().local();
     }
 
     @Override
@@ -226,7 +229,7 @@ final class HttpHandler implements ProtocolHandler {
                 : request.version() == 10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
         write(response, connectionField, headRequest);
         long nanos = loop.nanoTime() - requestStart;
-        state.meters().answered(request.method(), response.status(), nanos);
+        meters.answered(request.method(), response.status(), nanos);
         if (state.accessLog() != null) {
             state.accessLog().answered(connection.remoteAddress(), request.method(), request.target(), request.version(),
                     response.status(), nanos);
@@ -262,7 +265,7 @@ final class HttpHandler implements ProtocolHandler {
                 response.header("Allow", "GET");
             }
             write(response, ConnectionField.CLOSE, request.method().equals("HEAD"));
-            state.meters().answered(request.method(), refused.status(), elapsed);
+            meters.answered(request.method(), refused.status(), elapsed);
             request.clear();
             closing = true;
             return;
@@ -271,7 +274,7 @@ final class HttpHandler implements ProtocolHandler {
         byte[] head = accepted.toHttpResponse().getBytes(StandardCharsets.US_ASCII);
         output(head.length).writeBytes(head);
         queueOutput();
-        state.meters().answered(request.method(), 101, elapsed);
+        meters.answered(request.method(), 101, elapsed);
         request.clear();
         // Everything this handler holds goes now: after the switch it gets no call, not even onClose.
         ByteBuf rest = in != null && in.isReadable() ? in : null;
@@ -307,7 +310,7 @@ final class HttpHandler implements ProtocolHandler {
         write(response, ConnectionField.CLOSE, false);
         String method = decoder.method() != null ? decoder.method() : "OTHER";
         state.meters().rejected(reason);
-        state.meters().answered(method, status, requestStart < 0 ? 0 : loop.nanoTime() - requestStart);
+        meters.answered(method, status, requestStart < 0 ? 0 : loop.nanoTime() - requestStart);
         closing = true;
         releaseInput();
     }

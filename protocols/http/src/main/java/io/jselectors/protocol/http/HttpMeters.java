@@ -1,5 +1,6 @@
 package io.jselectors.protocol.http;
 
+import io.jselectors.protocol.LoopCounter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The listener's meters, created once so that counting a request is an array lookup and an add.
+ * The listener's meters, created once so that counting a request is an array lookup and a field
+ * store: the request counts are {@link LoopCounter}s, and each handler counts in its loop's cells
+ * ({@link #local()}, taken on the loop thread when the connection opens).
  *
  * <ul>
  *   <li>{@value #REQUESTS} (counter): final responses, by {@code method} (the standard ones, else
@@ -33,15 +36,17 @@ final class HttpMeters {
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "OTHER"};
 
     private final MeterRegistry registry;
-    private final Counter[][] requests = new Counter[METHODS.length][4];
+    private final LoopCounter[][] requests = new LoopCounter[METHODS.length][4];
     private final Timer duration;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    /** One {@link Local} per loop thread, shared by that loop's connections. */
+    private final ThreadLocal<Local> locals = ThreadLocal.withInitial(Local::new);
 
     HttpMeters(MeterRegistry registry) {
         this.registry = registry;
         for (int m = 0; m < METHODS.length; m++) {
             for (int s = 0; s < 4; s++) {
-                requests[m][s] = Counter.builder(REQUESTS)
+                requests[m][s] = LoopCounter.builder(REQUESTS)
                         .description("HTTP requests answered, by method and status class")
                         .tag("method", METHODS[m])
                         .tag("status", (s + 2) + "xx")
@@ -59,11 +64,28 @@ final class HttpMeters {
         }
     }
 
-    /** Counts a final response of {@code status} to {@code method}, {@code nanos} after the request began. */
-    void answered(String method, int status, long nanos) {
-        int statusClass = Math.clamp(status / 100 - 2, 0, 3);
-        requests[methodIndex(method)][statusClass].increment();
-        duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    /** The calling loop's cells of the request counts; take it on the loop thread, count in it only there. */
+    Local local() {
+        return locals.get();
+    }
+
+    /** One loop's view of the meters: its cells of the request counts, filled at first use. */
+    final class Local {
+        private final LoopCounter.Cell[][] cells = new LoopCounter.Cell[METHODS.length][4];
+
+        private Local() {}
+
+        /** Counts a final response of {@code status} to {@code method}, {@code nanos} after the request began. */
+        void answered(String method, int status, long nanos) {
+            int m = methodIndex(method);
+            int statusClass = Math.clamp(status / 100 - 2, 0, 3);
+            LoopCounter.Cell cell = cells[m][statusClass];
+            if (cell == null) {
+                cell = cells[m][statusClass] = requests[m][statusClass].cell();
+            }
+            cell.increment();
+            duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Counts a request refused for {@code reason}. */
