@@ -5,6 +5,7 @@ import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
 import io.jselectors.posix.Native;
 import io.jselectors.posix.socket.SocketOption;
+import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorKey;
@@ -210,7 +211,7 @@ public final class FetchClient implements AutoCloseable {
     private void finishConnect(ClientConnection c) {
         try {
             Sockets.finishConnect(c.fd);
-            Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
+            SocketOptions.set(c.fd, SocketOption.TCP_NODELAY, 1);
         } catch (IOException e) {
             Fetch fetch = c.fetch;
             pool.close(c);
