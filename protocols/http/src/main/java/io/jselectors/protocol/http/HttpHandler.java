@@ -128,7 +128,9 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     private void process() {
         while (!closing && streaming == null && in != null && in.isReadable() && connection.isWritable()) {
             if (requestStart < 0) {
-                requestStart = loop.nanoTime();
+                // When the loop woke for these bytes: a field load, where a clock read cost as
+                // much as parsing /hello (bench/PROFILE.md); the answer's end is read for real.
+                requestStart = loop.turnNanos();
             }
             int result = decoder.decode(in);
             if (result == RequestDecoder.NEED_MORE) {
