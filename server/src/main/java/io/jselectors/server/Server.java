@@ -39,6 +39,8 @@ public final class Server {
     private final IoLoop boss;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
+    /** What this server's listeners share (the chat rooms of the chat listener and the http chat endpoint). */
+    private final io.jselectors.protocol.SharedServices sharedServices = new io.jselectors.protocol.SharedServices();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final String backend;
     private boolean stopped;
@@ -106,7 +108,8 @@ public final class Server {
                 tagged.config().commonTags(Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress())));
                 tagged.add(registry);
                 Listener listener = new Listener(protocol, socket,
-                        settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags));
+                        settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags),
+                        server.sharedServices);
                 if (TlsListeners.isTls(spec.protocol())) {
                     listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
                 }

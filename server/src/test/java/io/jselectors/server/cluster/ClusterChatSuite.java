@@ -2,9 +2,11 @@ package io.jselectors.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.server.tls.SelfSignedCertificate;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +221,46 @@ abstract class ClusterChatSuite {
                 bob.await("[lobby] ann: through a guarded broker");
             }
             assertThat(refused.meter("jselectors.chat.cluster.connected")).as("wrong password: not connected").isZero();
+        }
+    }
+
+    @Test
+    void aBrokerOverTlsIsTrustedThroughTheGivenCertificates() throws Exception {
+        Path dir = Files.createTempDirectory("jselectors-broker-tls");
+        List<Path> files = SelfSignedCertificate.write(
+                SelfSignedCertificate.generate(SelfSignedCertificate.DEFAULT_HOSTS, Instant.now()), dir);
+        Path cert = files.get(0);
+        try (BrokerProcess secure = newBroker().withTls(cert, files.get(1)).start();
+                Instance.InJvm one = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster, "cluster-ca", cert.toString()));
+                Instance.InJvm two = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster, "cluster-ca", cert.toString()));
+                Instance.InJvm untrusting = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster))) {
+            assertThat(secure.url()).matches("(tls|rediss)://127\\.0\\.0\\.1:\\d+");
+            awaitConnected(one);
+            awaitConnected(two);
+            try (ChatClient ann = new ChatClient(one.address(), "ann"); ChatClient bob = new ChatClient(two.address(), "bob")) {
+                ann.send("over tls");
+                bob.await("[lobby] ann: over tls");
+            }
+            assertThat(untrusting.meter("jselectors.chat.cluster.connected"))
+                    .as("the JVM's trust store does not know the broker's certificate: not connected").isZero();
+        }
+    }
+
+    @Test
+    void aBrokerCertificateForAnotherHostIsRefused() throws Exception {
+        Path dir = Files.createTempDirectory("jselectors-broker-tls");
+        List<Path> files = SelfSignedCertificate.write(SelfSignedCertificate.generate(List.of("broker.example"), Instant.now()), dir);
+        try (BrokerProcess secure = newBroker().withTls(files.get(0), files.get(1)).start();
+                Instance.InJvm misled = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster,
+                        "cluster-ca", files.get(0).toString()))) {
+            // The certificate is trusted (it is the trust file) but names broker.example, not
+            // 127.0.0.1: the client must refuse it, which the broker logs as a certificate alert.
+            long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
+            while (!secure.logged(line -> line.contains("certificate") && (line.contains("alert") || line.contains("remote error")))) {
+                assertThat(System.nanoTime() - deadline).as("the broker saw the client refuse its certificate").isNegative();
+                Thread.sleep(50);
+            }
+            assertThat(misled.meter("jselectors.chat.cluster.connected")).as("a certificate for another host: not connected").isZero();
         }
     }
 
