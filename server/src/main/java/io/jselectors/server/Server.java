@@ -1,7 +1,9 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.tls.HandshakeFailure;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.server.tls.TlsListeners;
+import io.jselectors.server.tls.TlsMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -68,15 +70,22 @@ public final class Server {
      */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix)
             throws IOException {
-        return start(settings, protocols, registry, loopPrefix, null);
+        return start(settings, protocols, registry, loopPrefix, null, true);
+    }
+
+    /** As below, logging the "listening" lines at once. */
+    static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix,
+            TlsListeners tls) throws IOException {
+        return start(settings, protocols, registry, loopPrefix, tls, true);
     }
 
     /**
      * As {@link #start(ServerSettings, Protocols, MeterRegistry, String)}; listeners whose protocol
-     * ends in {@code +tls} serve TLS with {@code tls}, which must then be given.
+     * ends in {@code +tls} serve TLS with {@code tls}, which must then be given. With {@code announce}
+     * false the "listening" lines wait for {@link #logListening()} (serve logs its banner first).
      */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix,
-            TlsListeners tls) throws IOException {
+            TlsListeners tls, boolean announce) throws IOException {
         Transport transport = settings.transport().equals("nio") ? new NioTransport() : new NativeTransport();
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         IoLoop boss = new IoLoop(loopPrefix + "boss", transport.openSelector(settings.selector()), registry);
@@ -112,6 +121,8 @@ public final class Server {
                         server.sharedServices);
                 if (TlsListeners.isTls(spec.protocol())) {
                     listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
+                } else {
+                    listener.refuseTls(TlsMeters.failures(registry, HandshakeFailure.TLS_ON_PLAINTEXT_PORT));
                 }
                 server.listeners.add(listener);
                 try {
@@ -148,11 +159,18 @@ public final class Server {
             server.shutdown();
             throw new IOException("listeners did not start", e);
         }
-        for (Listener l : server.listeners) {
-            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
-                    transport.name(), server.backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+        if (announce) {
+            server.logListening();
         }
         return server;
+    }
+
+    /** Logs one "listening" line per listener: protocol, address, transport, selector, workers. */
+    void logListening() {
+        for (Listener l : listeners) {
+            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
+                    transport.name(), backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+        }
     }
 
     private void releaseAfterFailedStart() {

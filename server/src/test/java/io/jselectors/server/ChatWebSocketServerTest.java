@@ -3,10 +3,8 @@ package io.jselectors.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -55,7 +53,7 @@ class ChatWebSocketServerTest {
     @Test
     void ncAndWebSocketUsersShareRoomsAndNicks() throws IOException {
         Server server = start();
-        try (LineClient nc = new LineClient(server.address("chat"));
+        try (LineChatClient nc = new LineChatClient(server.address("chat"), Duration.ofMillis(READ_TIMEOUT_MS));
                 WsClient web = new WsClient(server.address("http"))) {
             nc.await("welcome");
             nc.send("/nick carol");
@@ -79,7 +77,7 @@ class ChatWebSocketServerTest {
     @Test
     void theHttpListenerStartedFirstStillSharesTheChatListenersRooms() throws IOException {
         Server server = start("http", "chat");
-        try (LineClient nc = new LineClient(server.address("chat"));
+        try (LineChatClient nc = new LineChatClient(server.address("chat"), Duration.ofMillis(READ_TIMEOUT_MS));
                 WsClient web = new WsClient(server.address("http"))) {
             nc.await("welcome");
             web.await("welcome");
@@ -92,7 +90,7 @@ class ChatWebSocketServerTest {
     void twoServersInOneJvmHaveTheirOwnRooms() throws IOException {
         Server first = start();
         Server second = start();
-        try (LineClient a = new LineClient(first.address("chat"));
+        try (LineChatClient a = new LineChatClient(first.address("chat"), Duration.ofMillis(READ_TIMEOUT_MS));
                 WsClient b = new WsClient(second.address("http"))) {
             a.await("welcome");
             b.await("welcome");
@@ -101,36 +99,6 @@ class ChatWebSocketServerTest {
         }
     }
 
-    /** A line-chat client, like nc. */
-    private static final class LineClient implements AutoCloseable {
-        private final Socket socket = new Socket();
-        private final BufferedReader in;
-
-        LineClient(InetSocketAddress address) throws IOException {
-            socket.connect(address, READ_TIMEOUT_MS);
-            socket.setSoTimeout(READ_TIMEOUT_MS);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        void send(String line) throws IOException {
-            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** The first line from now that contains {@code text}. */
-        String await(String text) throws IOException {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.contains(text)) {
-                    return line;
-                }
-            }
-            throw new IOException("the chat closed before a line with " + text);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
 
     /** A WebSocket client of /chat: masked text frames out, one text message per chat line in. */
     private static final class WsClient implements AutoCloseable {

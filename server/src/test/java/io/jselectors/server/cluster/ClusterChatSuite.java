@@ -2,8 +2,11 @@ package io.jselectors.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.server.JdkWebSocketChatClient;
 import io.jselectors.server.tls.SelfSignedCertificate;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -282,5 +285,30 @@ abstract class ClusterChatSuite {
         // Its claim on "dana" expires with its lease; then the nick is free again.
         ChatClient bob = join(1, "bob");
         bob.poll("/nick dana", "", line -> line.contains("is now known as dana"));
+    }
+
+    @Test
+    void aWebSocketMemberAndALineMemberOnTwoInstancesShareARoom() throws Exception {
+        Instance.InJvm withPage = Instance.inJvm(Map.of("cluster", broker.url(), "cluster-name", cluster), "chat", "http");
+        instances.add(withPage);
+        awaitConnected(withPage);
+        URI chat = URI.create("ws://127.0.0.1:" + withPage.server().address("http").getPort() + "/chat");
+        try (HttpClient http = HttpClient.newHttpClient(); JdkWebSocketChatClient web = new JdkWebSocketChatClient(http, chat)) {
+            web.await("welcome");
+            web.send("/nick wendy");
+            web.await("is now known as wendy");
+            web.send("/join dev");
+            web.await("[dev] * wendy joined");
+            ChatClient bob = join(1, "bob");
+            bob.send("/join dev");
+            assertThat(web.await("bob joined")).as("a join on the other instance").isEqualTo("[dev] * bob joined");
+            whoShows(bob, "bob", "wendy");
+            web.send("from the websocket");
+            bob.await("[dev] wendy: from the websocket");
+            bob.send("from the line");
+            assertThat(web.await("from the line")).isEqualTo("[dev] bob: from the line");
+            bob.send("/msg wendy across");
+            assertThat(web.await("across")).isEqualTo("[pm] bob: across");
+        }
     }
 }
