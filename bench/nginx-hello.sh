@@ -7,12 +7,12 @@
 # WORKERS (default 1) is nginx's worker_processes. No access log (neither jselectors nor Netty
 # writes one under load), keep-alive without a request limit (wrk's connections stay open, as they
 # do against the others). Its configuration and temp files live in a fresh directory under /tmp,
-# removed when it exits. Installs nginx first if it is missing (bench/install-nginx.sh).
+# removed when it exits. Installs nginx first if it is missing (scripts/install-nginx.sh).
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 PORT=$1 WORKERS=${2:-1}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-"$HERE/install-nginx.sh"
+"$HERE/../scripts/install-nginx.sh"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 DIR=$(mktemp -d /tmp/nginx-hello.XXXXXX)
 trap 'rm -rf "$DIR"' EXIT

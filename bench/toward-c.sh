@@ -25,7 +25,7 @@ SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar} BENCH_JAR=${BENCH_J
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     (cd "$ROOT" && ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests)
 fi
-"$ROOT/bench/install-nginx.sh"
+"$ROOT/scripts/install-nginx.sh"
 mkdir -p "$(dirname "$RESULTS")"
 CBIN=$ROOT/../shared/bench/c
 if [ ! -x "$CBIN/echo_server" ]; then
