@@ -47,9 +47,9 @@ class FetchCommandTest {
     @Test
     void anyFailureMakesTheExitStatusOne() throws IOException {
         try (ScriptedServer server = hello()) {
-            Result r = run("--timeout", "5s", server.url("/"), "https://127.0.0.1/", "http://nosuchhost.invalid/");
+            Result r = run("--timeout", "5s", server.url("/"), "ftp://127.0.0.1/", "http://nosuchhost.invalid/");
             assertThat(r.status()).isEqualTo(1);
-            assertThat(r.err()).contains("ERR", "https is not supported", "unknown host nosuchhost.invalid");
+            assertThat(r.err()).contains("ERR", "unsupported scheme 'ftp'", "unknown host nosuchhost.invalid");
             assertThat(r.out()).contains("3 fetches in", "1 responses, 2 failed");
         }
     }
