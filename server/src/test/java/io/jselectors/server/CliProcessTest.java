@@ -257,26 +257,16 @@ class CliProcessTest {
                 "JSELECTORS_TLS_KEY", key.toString()), "serve", "--listen", "echo=127.0.0.1:0", "--workers", "1")) {
             int admin = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: admin on 127\\.0\\.0\\.1:(\\d+)")).group(1));
             String url = "https://localhost:" + admin;
-            java.io.StringWriter out = new java.io.StringWriter();
-            picocli.CommandLine fetch = new picocli.CommandLine(new io.jselectors.server.fetch.FetchCommand());
-            fetch.setOut(new java.io.PrintWriter(out));
-            assertThat(fetch.execute("--timeout", "20s", "--cacert", cert.toString(), url + "/healthz", url + "/metrics")).isZero();
-            assertThat(out.toString()).contains("2 responses, 0 failed", "status 200 x2");
-            Assumptions.assumeTrue(hasCurl(), "curl is not installed (scripts/install-test-tools.sh installs it)");
+            var fetched = io.jselectors.server.fetch.FetchRun.run("--timeout", "20s", "--cacert", cert.toString(), url + "/healthz",
+                    url + "/metrics");
+            assertThat(fetched.status()).as(fetched.err()).isZero();
+            assertThat(fetched.out()).contains("2 responses, 0 failed", "status 200 x2");
+            Assumptions.assumeTrue(Tools.runs("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
             Process curl = new ProcessBuilder("curl", "-sS", "--cacert", cert.toString(), url + "/metrics").redirectErrorStream(true).start();
             String scraped = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(curl.exitValue()).as(scraped).isZero();
             assertThat(scraped).contains("# TYPE ", "jselectors_tls_handshakes");
-        }
-    }
-
-    private static boolean hasCurl() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("curl", "--version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

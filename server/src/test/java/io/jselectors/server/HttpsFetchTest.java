@@ -8,7 +8,7 @@ import io.jselectors.protocol.http.client.FetchOptions;
 import io.jselectors.protocol.http.client.FetchResult;
 import io.jselectors.protocol.http.client.ScriptedServer;
 import io.jselectors.protocol.http.client.TlsTrust;
-import io.jselectors.server.fetch.FetchCommand;
+import io.jselectors.server.fetch.FetchRun;
 import io.jselectors.server.tls.CertifiedKey;
 import io.jselectors.server.tls.SelfSignedCertificate;
 import io.jselectors.server.tls.SniKeyManager;
@@ -19,8 +19,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code jselectors fetch https://...} against our own http+tls listener (certificates from the
@@ -41,8 +38,6 @@ import picocli.CommandLine;
  * against {@code openssl s_server} as a foreign peer.
  */
 class HttpsFetchTest {
-
-    private record Result(int status, String out, String err) {}
 
     @TempDir
     static Path dir;
@@ -55,14 +50,8 @@ class HttpsFetchTest {
         localhostCert = SelfSignedCertificate.write(localhost, dir.resolve("localhost")).getFirst();
     }
 
-    private static Result fetch(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FetchCommand());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
+    private static FetchRun.Result fetch(String... args) {
+        return FetchRun.run(args);
     }
 
     /** Our server with one http+tls listener presenting {@code key}; the body gets its port. */
@@ -105,7 +94,7 @@ class HttpsFetchTest {
     void insecureAcceptsAnyCertificateAndWarnsOnceOnStderr() throws Exception {
         CertifiedKey other = SelfSignedCertificate.generate(List.of("other.test"), Instant.now());
         serving(other, port -> {
-            Result r = fetch("--insecure", "--timeout", "20s", "https://127.0.0.1:" + port + "/hello");
+            FetchRun.Result r = fetch("--insecure", "--timeout", "20s", "https://127.0.0.1:" + port + "/hello");
             assertThat(r.status()).as(r.err()).isZero();
             assertThat(r.err().lines().toList()).containsExactly("warning: --insecure: https certificates and host names are not verified");
         });
@@ -116,11 +105,11 @@ class HttpsFetchTest {
         CertifiedKey other = SelfSignedCertificate.generate(List.of("other.test"), Instant.now());
         Path otherCert = SelfSignedCertificate.write(other, dir.resolve("other")).getFirst();
         serving(other, port -> {
-            Result wrongHost = fetch("--timeout", "20s", "--cacert", otherCert.toString(), "https://localhost:" + port + "/hello");
+            FetchRun.Result wrongHost = fetch("--timeout", "20s", "--cacert", otherCert.toString(), "https://localhost:" + port + "/hello");
             assertThat(wrongHost.status()).isEqualTo(1);
             assertThat(wrongHost.err().lines().toList()).singleElement().asString()
                     .contains("TLS handshake with localhost:" + port + ": the certificate is not for localhost (it names other.test)");
-            Result unknown = fetch("--timeout", "20s", "https://localhost:" + port + "/hello");
+            FetchRun.Result unknown = fetch("--timeout", "20s", "https://localhost:" + port + "/hello");
             assertThat(unknown.status()).isEqualTo(1);
             assertThat(unknown.err().lines().toList()).singleElement().asString()
                     .contains("TLS handshake with localhost:" + port + ": self-signed certificate not trusted (O=jselectors development,CN=other.test;");
@@ -129,7 +118,7 @@ class HttpsFetchTest {
         CertifiedKey old = SelfSignedCertificate.generate(List.of("localhost"), Instant.now().minus(Duration.ofDays(100)));
         Path oldCert = SelfSignedCertificate.write(old, dir.resolve("old")).getFirst();
         serving(old, port -> {
-            Result expired = fetch("--timeout", "20s", "--cacert", oldCert.toString(), "https://localhost:" + port + "/hello");
+            FetchRun.Result expired = fetch("--timeout", "20s", "--cacert", oldCert.toString(), "https://localhost:" + port + "/hello");
             assertThat(expired.status()).isEqualTo(1);
             assertThat(expired.err().lines().toList()).singleElement().asString()
                     .contains("TLS handshake with localhost:" + port + ": the certificate expired on ");
@@ -139,7 +128,7 @@ class HttpsFetchTest {
     @Test
     void aBadCacertFileIsAUsageError() throws Exception {
         Path notPem = Files.writeString(dir.resolve("not.pem"), "hello\n");
-        Result r = fetch("--cacert", notPem.toString(), "https://localhost/");
+        FetchRun.Result r = fetch("--cacert", notPem.toString(), "https://localhost/");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).startsWith("--cacert: CA file " + notPem + ": ");
         assertThat(fetch("--insecure", "--cacert", notPem.toString(), "https://localhost/").err())
@@ -148,7 +137,7 @@ class HttpsFetchTest {
 
     @Test
     void opensslSServerIsAForeignPeerForTls12AndTls13() throws Exception {
-        assumeTrue(runs("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
         List<Path> files = SelfSignedCertificate.write(localhost, dir.resolve("openssl"));
         for (String version : List.of("-tls1_2", "-tls1_3")) {
             Process p = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", files.get(0).toString(),
@@ -191,17 +180,5 @@ class HttpsFetchTest {
             }
         }
         throw new IOException("openssl s_server exited before accepting");
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
