@@ -4,6 +4,7 @@ import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
 import io.jselectors.posix.Native;
 import io.jselectors.posix.socket.SocketOption;
+import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
@@ -148,7 +149,7 @@ abstract class LoadLoop<C extends LoadConnection> implements AutoCloseable {
     private void finishConnect(C c) {
         try {
             Sockets.finishConnect(c.fd);
-            Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
+            SocketOptions.set(c.fd, SocketOption.TCP_NODELAY, 1);
             c.connected = true;
             connecting--;
             selector.modify(c, Selector.EVENT_READ, c);

@@ -7,6 +7,7 @@ import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
 import io.jselectors.posix.Native;
 import io.jselectors.posix.socket.SocketOption;
+import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
@@ -78,7 +79,7 @@ final class NativeTransport implements Transport {
                 int rc = Sockets.accept(state, fd);
                 if (rc >= 0) {
                     try {
-                        Sockets.setOption(rc, SocketOption.TCP_NODELAY, 1);
+                        SocketOptions.set(rc, SocketOption.TCP_NODELAY, 1);
                     } catch (ErrnoException e) {
                         // A connection reset before we touched it: drop it, take the next.
                         Libc.close(rc);
@@ -209,7 +210,7 @@ final class NativeTransport implements Transport {
         @Override
         public void resetOnClose() {
             try {
-                Sockets.setLingerZero(fd);
+                SocketOptions.setLingerZero(fd);
             } catch (ErrnoException ignored) {
                 // Already reset by the peer: closing will not send anything anyway.
             }

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -18,6 +17,8 @@ import java.util.function.Supplier;
  * re-entrancy guard, an optional {@link Layer} and handler switching. A transport is a thin
  * subclass that only talks to its socket through the {@code kernel*} hooks (as a selector backend
  * under {@code AbstractSelector}): the server's socket connection, and the testkit's fake socket.
+ * The hooks, the thread rule and the states behind the selector interest are declared in its
+ * package-private lower half ({@code SelectableConnection}); this class holds the rules.
  *
  * <p><b>Re-entrancy.</b> A handler callback never runs inside another one, nor inside a call the
  * handler makes. What happens during a callback and needs telling (a water-mark crossing, a close,
@@ -31,79 +32,18 @@ import java.util.function.Supplier;
  *
  * <p>Everything runs on the connection's loop thread.
  */
-public abstract class AbstractConnection implements Connection {
+public abstract class AbstractConnection extends SelectableConnection {
 
-    protected final EventLoop loop;
-    private final ByteBufAllocator alloc;
     private final ConnectionLimits limits;
-    private final OutboundQueue outbound = new OutboundQueue();
     private Layer layer;
     private LayerSink layerSink;
     private final Callbacks callbacks = new Callbacks(this);
     private boolean writable = true;
-    private boolean readingPaused;
-    private boolean inputClosed;
-    private boolean closing;
-    private boolean closed;
-    private int interest;
     private int readSize = ConnectionLimits.INITIAL_READ;
 
     protected AbstractConnection(EventLoop loop, ByteBufAllocator alloc, ConnectionLimits limits) {
-        this.loop = Objects.requireNonNull(loop, "loop");
-        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        super(loop, alloc);
         this.limits = Objects.requireNonNull(limits, "limits");
-    }
-
-    /** Reads into {@code dst}'s writable bytes: bytes read, {@code 0} if none wait, {@code -1} at EOF. */
-    protected abstract int kernelRead(ByteBuf dst) throws IOException;
-
-    /**
-     * Writes as much of the first {@code maxBuffers} buffers of {@code queue} as the socket takes
-     * now, without changing the queue.
-     *
-     * @return a {@link WriteResult}: bytes written, and whether the socket took less than offered
-     */
-    protected abstract long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException;
-
-    /** Opens a file range for {@link #sendFile}; by default one read through a FileChannel. */
-    protected FileRegion kernelOpenFile(Path path, long position, long length) throws IOException {
-        return FileRegion.ofChannel(path, position, length);
-    }
-
-    /**
-     * Sends from {@code region} straight to the socket ({@code sendfile(2)}), without advancing it.
-     *
-     * @return a {@link WriteResult}, or {@link WriteResult#COPY} if this region must be read into
-     *     buffers instead (the default)
-     */
-    protected long kernelSendFile(FileRegion region) throws IOException {
-        return WriteResult.COPY;
-    }
-
-    /** Makes the socket's selector interest {@code events} (READ 1, WRITE 2, or 0), from {@code old}. */
-    protected abstract void kernelInterest(int old, int events) throws IOException;
-
-    /** Closes the socket; {@code reset} sends RST instead of FIN. */
-    protected abstract void kernelClose(boolean reset);
-
-    /** Arranges for {@link #runDeferred()} to run on the loop after the current task. */
-    protected abstract void scheduleDeferred();
-
-    /** Bytes arrived from the socket (for meters and activity). */
-    protected void onBytesRead(int n) {}
-
-    /** Bytes left for the socket (for meters and activity). */
-    protected void onBytesWritten(long n) {}
-
-    /** The connection closed: bookkeeping before the handler's onClose. */
-    protected void onClosed(Throwable cause, boolean aborted) {}
-
-    /** A handler threw or the socket failed; the connection closes with {@code cause} next. */
-    protected void onFailure(Throwable cause) {}
-
-    /** The size of the next read buffer; the adaptive size unless the transport knows better. */
-    protected int readBufferSize(int adaptive) {
-        return adaptive;
     }
 
     /** Creates the handler, starts reading and calls onOpen. */
@@ -321,60 +261,6 @@ public abstract class AbstractConnection implements Connection {
     }
 
     @Override
-    public void pauseReading() {
-        requireLoop("pauseReading");
-        if (!readingPaused) {
-            readingPaused = true;
-            updateInterest();
-        }
-    }
-
-    @Override
-    public void resumeReading() {
-        requireLoop("resumeReading");
-        if (readingPaused) {
-            readingPaused = false;
-            updateInterest();
-        }
-    }
-
-    @Override
-    public boolean isReadingPaused() {
-        return readingPaused;
-    }
-
-    /** Whether the connection wants to read now: open, not closing, not paused, not at EOF. */
-    protected final boolean wantsRead() {
-        return !readingPaused && !inputClosed && !closing && !closed;
-    }
-
-    /** Whether the peer's end of stream has been read. */
-    protected final boolean isInputClosed() {
-        return inputClosed;
-    }
-
-    /** Whether {@link #close()} was called and the connection waits for its queue to drain. */
-    public final boolean isClosing() {
-        return closing && !closed;
-    }
-
-    /** Keeps the selector interest equal to what the connection waits for. */
-    private void updateInterest() {
-        if (closed) {
-            return;
-        }
-        int want = (wantsRead() ? 1 : 0) | (outbound.isEmpty() ? 0 : 2);
-        if (want != interest) {
-            try {
-                kernelInterest(interest, want);
-                interest = want;
-            } catch (IOException | RuntimeException e) {
-                failed(e);
-            }
-        }
-    }
-
-    @Override
     public void close() {
         requireLoop("close");
         if (closed || closing) {
@@ -404,6 +290,7 @@ public abstract class AbstractConnection implements Connection {
     }
 
     /** A handler exception or socket error: closes at once (RST for a handler's) and tells why. */
+    @Override
     protected final void failed(Throwable cause) {
         if (closed) {
             return;
@@ -418,14 +305,7 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closed = true;
-        if (interest != 0) {
-            try {
-                kernelInterest(interest, 0);
-            } catch (IOException | RuntimeException ignored) {
-                // The socket closes next anyway, which drops its registration.
-            }
-            interest = 0;
-        }
+        dropInterest();
         kernelClose(cause != null && !(cause instanceof IOException));
         outbound.discard();
         if (layer != null) {
@@ -437,34 +317,8 @@ public abstract class AbstractConnection implements Connection {
         callbacks.closed(cause);
     }
 
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return alloc;
-    }
-
     /** The handler now in charge (after any switch); {@code null} before the connection opened. */
     public final ProtocolHandler handler() {
         return callbacks.handler();
-    }
-
-    private void requireLoop(String what) {
-        if (!loop.inLoop()) {
-            throw wrongThread(what);
-        }
-    }
-
-    private IllegalStateException wrongThread(String what) {
-        return new IllegalStateException(what + " on " + this + " from thread " + Thread.currentThread().getName()
-                + ", not its loop " + loop.name() + "'s: hand the work over with connection.loop().execute(...)");
     }
 }

@@ -1,6 +1,7 @@
 package io.jselectors.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 
 /**
@@ -22,11 +23,28 @@ public interface WebSocketSession {
     /** Sends {@code text} as one text message. */
     void sendText(CharSequence text);
 
+    /**
+     * Sends {@code utf8}'s readable bytes as one text message, without copying them; takes ownership
+     * of {@code utf8}. For an endpoint that sends the same text to many sessions (pass each a {@code
+     * retainedDuplicate()}): the bytes must be UTF-8, which is not checked here (the endpoint built
+     * them), and a peer closes the session with 1007 if they are not.
+     */
+    void sendText(ByteBuf utf8);
+
     /** Sends {@code data}'s readable bytes as one binary message; takes ownership of {@code data}. */
     void sendBinary(ByteBuf data);
 
     /** Whether the outbound queue is below the high water mark (the connection's writability). */
     boolean isWritable();
+
+    /** Bytes queued on the connection and not yet taken by the socket (frames included). */
+    long pendingWriteBytes();
+
+    /** The loop the session belongs to for life; its endpoint's callbacks run only there. */
+    EventLoop loop();
+
+    /** The pooled allocator to build output with. */
+    ByteBufAllocator alloc();
 
     /** Whether the session is open and no close frame was sent or received. */
     boolean isOpen();
@@ -40,4 +58,7 @@ public interface WebSocketSession {
      *     WebSocketCloseCodes#isValidOnWire})
      */
     void close(int code, String reason);
+
+    /** Drops the connection now, without a close handshake (a peer that stopped reading). Idempotent. */
+    void abort();
 }

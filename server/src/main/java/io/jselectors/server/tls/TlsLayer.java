@@ -4,12 +4,8 @@ import io.jselectors.connection.Layer;
 import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -42,14 +38,15 @@ import javax.net.ssl.SSLException;
  *       plaintext so a browser or curl user sees why.
  * </ul>
  *
+ * <p>The bytes themselves (buffered records, held writes, the engine's wrap and unwrap) are
+ * {@link TlsRecords}'; this class is the handshake and its rules.
+ *
  * <p>Loop thread only, like every layer.
  */
 public final class TlsLayer implements Layer {
 
-    /** The TLS record content type of a handshake message (RFC 8446, 5.1). */
-    private static final int CONTENT_HANDSHAKE = 22;
     /** Largest plaintext of one record (RFC 8446, 5.1): the unit writes are coalesced into. */
-    public static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    public static final int MAX_RECORD_PLAINTEXT = TlsRecords.MAX_RECORD_PLAINTEXT;
     /**
      * Bytes the layer buffers from the peer while a handshake task runs or it waits for its gate:
      * a client's whole handshake flight fits many times over (certificates included); more is a
@@ -57,22 +54,16 @@ public final class TlsLayer implements Layer {
      */
     public static final int MAX_BUFFERED_INBOUND = 64 * 1024;
 
-    private static final byte[] PLAINTEXT_HTTP_ANSWER = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 42\r\nConnection: close\r\n\r\nThis port speaks TLS: use https:// here.\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     private final SSLEngine engine;
+    private final TlsRecords records;
     private final Connection connection;
     private final EventLoop loop;
-    private final ByteBufAllocator alloc;
     private final TlsSettings settings;
     private final HandshakeGate gate;
     private final TlsObserver observer;
     private final Runnable admitted = this::admitted;
 
     private Sink sink;
-    private ByteBuf inbound;
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
-    private long heldBytes;
     private final long startNanos;
     private EventLoop.Timer timeout;
     private boolean sawFirstByte;
@@ -89,9 +80,9 @@ public final class TlsLayer implements Layer {
      */
     public TlsLayer(SSLEngine engine, Connection connection, TlsSettings settings, HandshakeGate gate, TlsObserver observer) {
         this.engine = engine;
+        this.records = new TlsRecords(engine, connection.alloc());
         this.connection = connection;
         this.loop = connection.loop();
-        this.alloc = connection.alloc();
         this.settings = settings;
         this.gate = gate;
         this.observer = observer;
@@ -119,12 +110,12 @@ public final class TlsLayer implements Layer {
         }
         if (!sawFirstByte && wire.isReadable()) {
             sawFirstByte = true;
-            if (wire.getUnsignedByte(wire.readerIndex()) != CONTENT_HANDSHAKE) {
+            if (!FirstBytes.mayBeTls(wire)) {
                 refusePlaintext(wire, out);
                 return;
             }
         }
-        append(wire);
+        records.append(wire);
         if (!handshakeDone && !inGate && !waitingForGate) {
             if (gate.enter(admitted)) {
                 inGate = true;
@@ -133,8 +124,8 @@ public final class TlsLayer implements Layer {
                 connection.pauseReading();
             }
         }
-        if (inbound.readableBytes() > MAX_BUFFERED_INBOUND && (taskRunning || waitingForGate)) {
-            throw fail(HandshakeFailure.PROTOCOL, new SSLException("peer sent " + inbound.readableBytes()
+        if (records.inboundBytes() > MAX_BUFFERED_INBOUND && (taskRunning || waitingForGate)) {
+            throw fail(HandshakeFailure.PROTOCOL, new SSLException("peer sent " + records.inboundBytes()
                     + " bytes without waiting for the handshake (limit " + MAX_BUFFERED_INBOUND + ")"));
         }
         try {
@@ -151,15 +142,18 @@ public final class TlsLayer implements Layer {
             plain.release();
             return;
         }
-        held.add(plain);
-        heldBytes += plain.readableBytes();
+        records.hold(plain);
     }
 
     @Override
     public void flush(Sink out) throws IOException {
         sink = out;
-        if (handshakeDone && !held.isEmpty() && !closed && !failed) {
-            wrapHeld();
+        if (handshakeDone && records.hasHeld() && !closed && !failed) {
+            try {
+                records.wrapHeld(out);
+            } catch (SSLException e) {
+                throw fail(HandshakeFailure.PROTOCOL, e);
+            }
         }
     }
 
@@ -175,7 +169,7 @@ public final class TlsLayer implements Layer {
 
     @Override
     public long pendingBytes() {
-        return heldBytes;
+        return records.heldBytes();
     }
 
     @Override
@@ -192,7 +186,7 @@ public final class TlsLayer implements Layer {
             observer.handshakeFailed(HandshakeFailure.CLOSED);
         }
         leaveGate();
-        release();
+        records.release();
     }
 
     /** Runs the engine on what has arrived until it needs more bytes, a task, or is closed. */
@@ -221,24 +215,15 @@ public final class TlsLayer implements Layer {
 
     /** Unwraps one record if a whole one is buffered; false when more bytes are needed. */
     private boolean unwrapOnce() throws SSLException {
-        if (inbound == null || !inbound.isReadable()) {
-            return false;
-        }
-        ByteBuf plain = alloc.directBuffer(engine.getSession().getApplicationBufferSize());
         SSLEngineResult r;
         try {
-            r = engine.unwrap(inbound.nioBuffer(), plain.nioBuffer(plain.writerIndex(), plain.writableBytes()));
+            r = records.unwrap(sink);
         } catch (SSLException e) {
-            plain.release();
-            wrapAlertQuietly();
+            records.wrapAlertQuietly(sink);
             throw fail(handshakeDone ? HandshakeFailure.PROTOCOL : HandshakeFailure.of(e), e);
         }
-        inbound.skipBytes(r.bytesConsumed());
-        plain.writerIndex(plain.writerIndex() + r.bytesProduced());
-        if (plain.isReadable()) {
-            sink.deliver(plain);
-        } else {
-            plain.release();
+        if (r == null) {
+            return false;
         }
         if (handshakeDone && r.getStatus() == SSLEngineResult.Status.OK && "TLSv1.2".equals(engine.getSession().getProtocol())
                 && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING && r.getHandshakeStatus() != HandshakeStatus.FINISHED) {
@@ -254,78 +239,18 @@ public final class TlsLayer implements Layer {
         };
     }
 
-    /** Wraps whatever the engine wants to send now (handshake messages, alerts, close_notify). */
+    /** Wraps whatever the engine wants to send now; a FINISHED it reports ends the handshake. */
     private int wrapAll() throws SSLException {
-        int produced = 0;
-        ByteBuf out = alloc.directBuffer(engine.getSession().getPacketBufferSize());
+        int produced;
         try {
-            while (true) {
-                SSLEngineResult r = engine.wrap(ByteBuffer.allocate(0), out.nioBuffer(out.writerIndex(), out.writableBytes()));
-                out.writerIndex(out.writerIndex() + r.bytesProduced());
-                produced += r.bytesProduced();
-                afterResult(r.getHandshakeStatus());
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    out = sendAndRenew(out);
-                } else if (r.bytesProduced() == 0 || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-            }
+            produced = records.wrapAll(sink);
         } catch (SSLException e) {
-            out.release();
             throw fail(HandshakeFailure.of(e), e);
         }
-        send(out);
+        if (records.takeFinished()) {
+            afterResult(HandshakeStatus.FINISHED);
+        }
         return produced;
-    }
-
-    /** Wraps the held handler writes into as few records as the 16 KiB limit allows. */
-    private void wrapHeld() throws SSLException {
-        ByteBuffer[] src = new ByteBuffer[held.size()];
-        int i = 0;
-        for (ByteBuf b : held) {
-            src[i++] = b.nioBuffer();
-        }
-        int records = (int) ((heldBytes + MAX_RECORD_PLAINTEXT - 1) / MAX_RECORD_PLAINTEXT);
-        int overhead = engine.getSession().getPacketBufferSize() - MAX_RECORD_PLAINTEXT;
-        ByteBuf out = alloc.directBuffer((int) Math.min(Integer.MAX_VALUE - 1, heldBytes + (long) records * overhead));
-        try {
-            long left = heldBytes;
-            while (left > 0) {
-                SSLEngineResult r = engine.wrap(src, out.nioBuffer(out.writerIndex(), out.writableBytes()));
-                out.writerIndex(out.writerIndex() + r.bytesProduced());
-                left -= r.bytesConsumed();
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    out = sendAndRenew(out);
-                } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    break;
-                }
-            }
-        } catch (SSLException e) {
-            out.release();
-            throw fail(HandshakeFailure.PROTOCOL, e);
-        } finally {
-            releaseHeld();
-        }
-        send(out);
-    }
-
-    private ByteBuf sendAndRenew(ByteBuf out) {
-        int size = engine.getSession().getPacketBufferSize();
-        if (out.isReadable()) {
-            sink.send(out);
-        } else {
-            out.release();
-            size *= 2; // the engine wanted more room than a packet: give it
-        }
-        return alloc.directBuffer(size);
-    }
-
-    private void send(ByteBuf out) {
-        if (out.isReadable()) {
-            sink.send(out);
-        } else {
-            out.release();
-        }
     }
 
     /** Reacts to a handshake status reported by a wrap or unwrap. */
@@ -335,7 +260,7 @@ public final class TlsLayer implements Layer {
             cancelTimeout();
             leaveGate();
             observer.handshakeDone(engine.getSession().getProtocol(), loop.nanoTime() - startNanos);
-            if (!held.isEmpty()) {
+            if (records.hasHeld()) {
                 loop.execute(this::resume); // what the handler wrote meanwhile goes with the next flush
             }
         }
@@ -399,12 +324,12 @@ public final class TlsLayer implements Layer {
 
     private void refusePlaintext(ByteBuf wire, Sink out) {
         failed = true;
-        boolean http = settings.alpn().contains("http/1.1") && Character.isUpperCase(wire.getUnsignedByte(wire.readerIndex()));
+        boolean http = settings.alpn().contains("http/1.1") && FirstBytes.looksLikeHttp(wire);
         wire.release();
         cancelTimeout();
         observer.handshakeFailed(HandshakeFailure.PLAINTEXT);
         if (http) {
-            out.send(alloc.directBuffer(PLAINTEXT_HTTP_ANSWER.length).writeBytes(PLAINTEXT_HTTP_ANSWER));
+            out.send(FirstBytes.plaintextHttpAnswer(connection.alloc()));
         }
         connection.close();
     }
@@ -436,33 +361,6 @@ public final class TlsLayer implements Layer {
         return e;
     }
 
-    /** Sends the alert the engine has queued after a failed unwrap (best effort). */
-    private void wrapAlertQuietly() {
-        try {
-            ByteBuf out = alloc.directBuffer(engine.getSession().getPacketBufferSize());
-            SSLEngineResult r = engine.wrap(ByteBuffer.allocate(0), out.nioBuffer(0, out.writableBytes()));
-            out.writerIndex(r.bytesProduced());
-            send(out);
-        } catch (SSLException | RuntimeException ignored) {
-            // The alert is a courtesy; the connection closes either way.
-        }
-    }
-
-    private void append(ByteBuf wire) {
-        if (inbound == null || !inbound.isReadable()) {
-            if (inbound != null) {
-                inbound.release();
-            }
-            inbound = wire;
-            return;
-        }
-        ByteBuf joined = alloc.directBuffer(inbound.readableBytes() + wire.readableBytes());
-        joined.writeBytes(inbound).writeBytes(wire);
-        inbound.release();
-        wire.release();
-        inbound = joined;
-    }
-
     private void cancelTimeout() {
         if (timeout != null) {
             timeout.cancel();
@@ -474,22 +372,6 @@ public final class TlsLayer implements Layer {
         if (inGate) {
             inGate = false;
             gate.leave();
-        }
-    }
-
-    private void releaseHeld() {
-        ByteBuf b;
-        while ((b = held.poll()) != null) {
-            b.release();
-        }
-        heldBytes = 0;
-    }
-
-    private void release() {
-        releaseHeld();
-        if (inbound != null) {
-            inbound.release();
-            inbound = null;
         }
     }
 }

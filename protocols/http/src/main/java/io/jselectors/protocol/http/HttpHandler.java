@@ -5,18 +5,10 @@ import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.jselectors.protocol.http.ResponseEncoder.ConnectionField;
 import io.jselectors.protocol.websocket.HandshakeResult;
-import io.jselectors.protocol.websocket.UpgradeRequest;
-import io.jselectors.protocol.websocket.WebSocketHandshake;
 import io.jselectors.protocol.websocket.WebSocketRoute;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP connection: feeds input to the {@link RequestDecoder}, answers each request in order
@@ -26,18 +18,13 @@ import java.util.concurrent.TimeUnit;
  * so answers leave in request order. Parsing stops while a file is streaming or the connection is
  * not writable (the client sends requests without reading the answers); the unparsed input then
  * waits, and above {@link HttpLimits#MAX_BUFFERED_INPUT} reading pauses, leaving the rest to the
- * kernel and TCP flow control.
+ * kernel and TCP flow control. The header and body timeouts are {@link RequestTimeouts}'; the
+ * WebSocket handshake's HTTP side is {@link WebSocketUpgrade}'s.
  */
-final class HttpHandler implements ProtocolHandler {
+final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
 
     /** Size of the buffer the answers of one read are collected in before it is queued. */
     private static final int OUTPUT_BUFFER = 4096;
-
-    /**
-     * The methods of RFC 9110 section 9 and PATCH (RFC 5789): a route that does not take one of
-     * them answers 405; any other method is not implemented here at all, 501 (section 9.1).
-     */
-    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private final HttpListenerState state;
     private Connection connection;
@@ -58,11 +45,7 @@ final class HttpHandler implements ProtocolHandler {
     /** The connection went to a WebSocket session: this handler gets no further call. */
     private boolean switched;
     private long requestStart = -1;
-    private EventLoop.Timer headerTimer;
-    /** When the current body began (its head ended), and when body bytes last arrived; -1 outside a body. */
-    private long bodyStart = -1;
-    private long lastBodyRead;
-    private EventLoop.Timer bodyTimer;
+    private RequestTimeouts timeouts;
 
     HttpHandler(HttpListenerState state) {
         this.state = state;
@@ -74,6 +57,7 @@ final class HttpHandler implements ProtocolHandler {
         loop = c.loop();
         decoder = new RequestDecoder(c.alloc(), state.maxBody());
         date = state.dateCache(loop);
+        timeouts = new RequestTimeouts(loop, state, this);
     }
 
     @Override
@@ -82,9 +66,7 @@ final class HttpHandler implements ProtocolHandler {
             data.release();
             return;
         }
-        if (bodyStart >= 0) {
-            lastBodyRead = loop.nanoTime();
-        }
+        timeouts.bytesRead();
         append(data);
         process();
     }
@@ -135,14 +117,7 @@ final class HttpHandler implements ProtocolHandler {
 
     /** Cancels the header and body timers and releases the decoder (closing, or switching protocols). */
     private void stopTimersAndDecoder() {
-        if (headerTimer != null) {
-            headerTimer.cancel();
-            headerTimer = null;
-        }
-        if (bodyTimer != null) {
-            bodyTimer.cancel();
-            bodyTimer = null;
-        }
+        timeouts.cancel();
         decoder.release();
     }
 
@@ -156,8 +131,7 @@ final class HttpHandler implements ProtocolHandler {
             if (result == RequestDecoder.NEED_MORE) {
                 break;
             } else if (result == RequestDecoder.HEADERS_DONE) {
-                bodyStart = loop.nanoTime();
-                lastBodyRead = bodyStart;
+                timeouts.bodyStarted();
                 if (decoder.head().expectContinue()) {
                     output(ResponseEncoder.CONTINUE.length).writeBytes(ResponseEncoder.CONTINUE);
                     flushOutput(); // the client waits for it before sending the body
@@ -193,25 +167,25 @@ final class HttpHandler implements ProtocolHandler {
         }
         keepInput();
         if (!suspended && decoder.inHead(in)) {
-            armHeaderTimer();
+            timeouts.armHeader();
         } else if (decoder.betweenRequests() && in == null) {
             requestStart = -1;
         }
         if (!decoder.inBody()) {
-            bodyStart = -1;
+            timeouts.bodyEnded();
         } else if (!suspended) {
-            armBodyTimer();
+            timeouts.armBody();
         }
     }
 
     private void answer(HttpRequest request) {
         WebSocketRoute webSocket = state.routes().findWebSocket(request.path());
-        if (webSocket != null) {
+        if (webSocket != null && WebSocketUpgrade.wanted(request, webSocket, state.routes().find(request.path()) != null)) {
             upgrade(request, webSocket);
             return;
         }
         boolean keepAlive = decoder.head().keepAlive() && !shuttingDown && !inputClosed;
-        HttpResponse response = dispatch(request);
+        HttpResponse response = state.routes().answer(request, state.staticFiles());
         boolean headRequest = request.method().equals("HEAD");
         FileStreamer file = null;
         if (response.file() != null && !headRequest) {
@@ -246,21 +220,12 @@ final class HttpHandler implements ProtocolHandler {
      * refusal followed by a close (the client asked for a protocol it will not get).
      */
     private void upgrade(HttpRequest request, WebSocketRoute route) {
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        for (int i = 0; i < request.headerCount(); i++) {
-            fields.computeIfAbsent(request.headerName(i), name -> new ArrayList<>(1)).add(request.headerValue(i));
-        }
-        HandshakeResult result = route.handshake(new UpgradeRequest(request.method(), fields));
+        HandshakeResult result = WebSocketUpgrade.handshake(request, route);
         long elapsed = loop.nanoTime() - requestStart;
         requestStart = -1;
         state.webSocketMeters().upgrade(result instanceof HandshakeResult.Accepted);
         if (result instanceof HandshakeResult.Refused refused) {
-            HttpResponse response = HttpResponse.text(refused.status(), refused.reason() + "\n");
-            if (refused.status() == 426) {
-                response.header("Sec-WebSocket-Version", WebSocketHandshake.VERSION).header("Upgrade", "websocket");
-            } else if (refused.status() == 405) {
-                response.header("Allow", "GET");
-            }
+            HttpResponse response = WebSocketUpgrade.refusal(refused);
             write(response, ConnectionField.CLOSE, request.method().equals("HEAD"));
             state.meters().answered(request.method(), refused.status(), elapsed);
             request.clear();
@@ -282,23 +247,6 @@ final class HttpHandler implements ProtocolHandler {
         stopTimersAndDecoder();
         switched = true;
         connection.switchHandler(route.newHandler(accepted, state.webSocketMeters()), rest);
-    }
-
-    private HttpResponse dispatch(HttpRequest request) {
-        if (!KNOWN_METHODS.contains(request.method())) {
-            return HttpResponse.text(501, "501 Not Implemented\n");
-        }
-        HttpRoutes.Entry entry = state.routes().find(request.path());
-        try {
-            if (entry != null) {
-                return entry.accepts(request.method()) ? entry.route().handle(request)
-                        : HttpResponse.text(405, "405 Method Not Allowed\n").header("Allow", entry.allow());
-            }
-            StaticFiles files = state.staticFiles();
-            return files != null ? files.serve(request) : HttpResponse.text(404, "404 Not Found\n");
-        } catch (RuntimeException e) {
-            return HttpResponse.text(500, "500 Internal Server Error\n");
-        }
     }
 
     /** Answers a request the decoder refused (or that timed out), then closes: the input can no longer be trusted. */
@@ -335,65 +283,36 @@ final class HttpHandler implements ProtocolHandler {
         return done;
     }
 
-    // ---- the header timeout (slowloris) ----
+    // ---- what the timeouts ask ----
 
-    private void armHeaderTimer() {
-        if (headerTimer == null) {
-            long due = requestStart + state.headerTimeoutNanos() - loop.nanoTime();
-            headerTimer = loop.schedule(this::headerTimeout, Math.max(0, due), TimeUnit.NANOSECONDS);
-        }
+    @Override
+    public boolean waitingForHead() {
+        return connection.isOpen() && !closing && streaming == null && connection.isWritable() && decoder.inHead(in);
     }
 
-    /** One timer at a time: when it fires for a request that has since completed, it re-arms for the current one. */
-    private void headerTimeout() {
-        headerTimer = null;
-        if (!connection.isOpen() || closing || streaming != null || !connection.isWritable() || !decoder.inHead(in)) {
-            return; // answered, or waiting for the client to read: not a slow header section
-        }
-        if (loop.nanoTime() - requestStart >= state.headerTimeoutNanos()) {
-            reject(408, HttpMeters.TIMEOUT);
-            queueOutput();
-            connection.close();
-        } else {
-            armHeaderTimer();
-        }
+    @Override
+    public boolean waitingForBody() {
+        return connection.isOpen() && !closing && streaming == null && connection.isWritable();
     }
 
-    // ---- the body timeout (a slow or stalled body) ----
-
-    /** When the body runs out of time: no bytes for the body timeout, or behind the minimum rate. */
-    private long bodyDeadline() {
-        long timeout = state.bodyTimeoutNanos();
-        long deadline = lastBodyRead + timeout;
-        long rate = state.minBodyRate();
-        if (rate > 0) {
-            long earned = decoder.bodyReceived() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 2
-                    : decoder.bodyReceived() * 1_000_000_000L / rate;
-            deadline = Math.min(deadline, bodyStart + timeout + earned);
-        }
-        return deadline;
+    @Override
+    public long requestStart() {
+        return requestStart;
     }
 
-    private void armBodyTimer() {
-        if (bodyTimer == null) {
-            bodyTimer = loop.schedule(this::bodyTimeout, Math.max(0, bodyDeadline() - loop.nanoTime()), TimeUnit.NANOSECONDS);
-        }
+    @Override
+    public long bodyReceived() {
+        return decoder.bodyReceived();
     }
 
-    /** Like the header timer: one at a time, re-armed while the body is in time. */
-    private void bodyTimeout() {
-        bodyTimer = null;
-        if (!connection.isOpen() || closing || bodyStart < 0 || streaming != null || !connection.isWritable()) {
-            return; // done, or the server is the one waiting: process() arms it again
-        }
-        if (loop.nanoTime() - bodyDeadline() >= 0) {
+    @Override
+    public void timedOut(boolean inBody) {
+        if (inBody) {
             decoder.release();
-            reject(408, HttpMeters.TIMEOUT);
-            queueOutput();
-            connection.close();
-        } else {
-            armBodyTimer();
         }
+        reject(408, HttpMeters.TIMEOUT);
+        queueOutput();
+        connection.close();
     }
 
     // ---- buffers ----

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * to the protocol: code outside it that wants routes of its own builds a protocol with {@link
  * HttpProtocol#embedded} instead of reaching in here.
  */
-final class HttpListenerState {
+final class HttpListenerState implements AutoCloseable {
 
     private final HttpRoutes routes = new HttpRoutes();
     private final StaticFiles staticFiles;
@@ -33,8 +33,13 @@ final class HttpListenerState {
     private final AccessLog accessLog;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
+    /** The plugins' WebSocket endpoints ({@code null} on an embedded listener, which has none). */
+    private final PluginEndpoints endpoints;
 
-    /** {@code builtInPages}: whether the listener has {@code /}, {@code /hello} and {@code /healthz}. */
+    /**
+     * {@code builtInPages}: whether the listener is the server's own http (with {@code /}, {@code
+     * /hello}, {@code /healthz} and the plugins' WebSocket endpoints) rather than an embedder's.
+     */
     HttpListenerState(ListenerContext listener, Clock clock, boolean builtInPages) {
         this.clock = clock;
         long body = listener.longOption("max-body", HttpLimits.DEFAULT_MAX_BODY);
@@ -67,7 +72,22 @@ final class HttpListenerState {
         this.webSocketMeters = new WebSocketMeters(listener.meterRegistry());
         this.accessLog = AccessLog.fromOption(listener.option("access-log", null));
         if (builtInPages) {
-            BuiltInRoutes.addTo(routes, staticFiles != null && staticFiles.hasIndex());
+            boolean rootHasIndex = staticFiles != null && staticFiles.hasIndex();
+            BuiltInRoutes.addTo(routes, rootHasIndex);
+            endpoints = PluginEndpoints.load(listener, routes);
+            if (!rootHasIndex) {
+                BuiltInRoutes.linkHome(routes, endpoints.links());
+            }
+        } else {
+            endpoints = null;
+        }
+    }
+
+    /** Closes the plugins' endpoints (the listener stopped). */
+    @Override
+    public void close() {
+        if (endpoints != null) {
+            endpoints.close();
         }
     }
 

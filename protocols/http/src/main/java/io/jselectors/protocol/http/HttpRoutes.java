@@ -24,6 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpRoutes {
 
+    /**
+     * The methods of RFC 9110 section 9 and PATCH (RFC 5789): a route that does not take one of
+     * them answers 405; any other method is not implemented here at all, 501 (section 9.1).
+     */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
     private final Map<String, Entry> byPath = new ConcurrentHashMap<>();
     private final Map<String, WebSocketRoute> webSockets = new ConcurrentHashMap<>();
 
@@ -55,8 +61,9 @@ public final class HttpRoutes {
     /**
      * Serves a WebSocket endpoint on {@code path}: a valid upgrade request there gets 101 and the
      * connection switches to the endpoint's session; any other request there gets the refusal the
-     * handshake names (400, 403, 405, 426). Replaces a WebSocket route of that path; a WebSocket
-     * route wins over a plain route of the same path.
+     * handshake names (400, 403, 405, 426). Replaces a WebSocket route of that path. With a plain
+     * route on the same path (an endpoint's own page), a request without an {@code Upgrade} field
+     * goes to the plain route and every other one to the handshake.
      */
     public HttpRoutes addWebSocket(String path, WebSocketRoute route) {
         Objects.requireNonNull(route, "route");
@@ -83,6 +90,27 @@ public final class HttpRoutes {
 
     Entry find(String path) {
         return byPath.get(path);
+    }
+
+    /**
+     * Answers a (non-WebSocket) request: its route, 405 if the route does not take the method, the
+     * static {@code files} (null: none) if no route has the path, 501 for an unknown method, 500 if
+     * the route throws.
+     */
+    HttpResponse answer(HttpRequest request, StaticFiles files) {
+        if (!KNOWN_METHODS.contains(request.method())) {
+            return HttpResponse.text(501, "501 Not Implemented\n");
+        }
+        Entry entry = find(request.path());
+        try {
+            if (entry != null) {
+                return entry.accepts(request.method()) ? entry.route().handle(request)
+                        : HttpResponse.text(405, "405 Method Not Allowed\n").header("Allow", entry.allow());
+            }
+            return files != null ? files.serve(request) : HttpResponse.text(404, "404 Not Found\n");
+        } catch (RuntimeException e) {
+            return HttpResponse.text(500, "500 Internal Server Error\n");
+        }
     }
 
     /** A route with what to say in {@code Allow}. */

@@ -55,13 +55,9 @@ public final class ProtocolTester implements AutoCloseable {
     private final Protocol protocol;
     private final TestListenerContext context;
     private final List<TestLoop> loops;
-    /** The loop whose callback or task runs now; {@code null} while test code runs. */
-    private TestLoop dispatching;
+    private final Dispatcher dispatcher;
     private final LeakScope leaks;
-    private final List<TestConnection> connections = new ArrayList<>();
     private long nextId = 1;
-    private int callbackDepth;
-    private boolean settling;
     private boolean closed;
 
     private ProtocolTester(Builder builder) {
@@ -75,12 +71,10 @@ public final class ProtocolTester implements AutoCloseable {
         this.protocol = builder.protocol;
         List<TestLoop> made = new ArrayList<>();
         for (int i = 0; i < builder.loops; i++) {
-            TestLoop loop = new TestLoop(builder.loops == 1 ? protocol.name() + "-test-loop" : protocol.name() + "-test-loop-" + i);
-            loop.taskRunner(task -> runTask(loop, task));
-            loop.activeWhen(candidate -> dispatching == null || dispatching == candidate);
-            made.add(loop);
+            made.add(new TestLoop(builder.loops == 1 ? protocol.name() + "-test-loop" : protocol.name() + "-test-loop-" + i));
         }
         this.loops = List.copyOf(made);
+        this.dispatcher = new Dispatcher(loops);
         this.leaks = LeakScope.open();
         TestListenerContext bare = new TestListenerContext(protocol.name(), new InetSocketAddress("127.0.0.1", builder.port),
                 Map.copyOf(builder.options), builder.registry, null);
@@ -133,18 +127,18 @@ public final class ProtocolTester implements AutoCloseable {
 
     /** Accepts a new connection on loop number {@code loopIndex} (from 0). */
     public TestConnection connect(int loopIndex) {
-        requireTestCode();
+        dispatcher.requireTestCode();
         requireOpen();
         TestLoop loop = loops.get(loopIndex);
         TestConnection connection = new TestConnection(this, loop, protocol.newHandler(context), nextId++);
-        connections.add(connection);
-        settle();
+        dispatcher.add(connection);
+        dispatcher.settle();
         return connection;
     }
 
     /** Every connection made so far, open or closed, in order. */
     public List<TestConnection> connections() {
-        return List.copyOf(connections);
+        return dispatcher.connections();
     }
 
     /** The listener the handlers see. */
@@ -182,7 +176,7 @@ public final class ProtocolTester implements AutoCloseable {
      * (and settling after each); see {@link TestLoop#advance}.
      */
     public ProtocolTester advance(Duration duration) {
-        requireTestCode();
+        dispatcher.requireTestCode();
         if (duration.isNegative()) {
             throw new IllegalArgumentException("time does not go backwards: " + duration);
         }
@@ -202,17 +196,17 @@ public final class ProtocolTester implements AutoCloseable {
         for (TestLoop loop : loops) {
             loop.advanceTo(target);
         }
-        settle();
+        dispatcher.settle();
         return this;
     }
 
     /** Runs tasks queued with {@code execute(...)} on every loop (settling after each). */
     public ProtocolTester runPending() {
-        requireTestCode();
+        dispatcher.requireTestCode();
         for (TestLoop loop : loops) {
             loop.runPending();
         }
-        settle();
+        dispatcher.settle();
         return this;
     }
 
@@ -241,90 +235,19 @@ public final class ProtocolTester implements AutoCloseable {
         if (closed) {
             return;
         }
-        requireTestCode();
+        dispatcher.requireTestCode();
         closed = true;
         try {
-            for (TestConnection connection : connections) {
+            for (TestConnection connection : dispatcher.connections()) {
                 connection.abortIfOpen();
             }
-            settle();
+            dispatcher.settle();
             closeSharedState();
         } finally {
             loops.forEach(TestLoop::stop);
             leaks.exit();
         }
         assertNoLeaks();
-    }
-
-    // ---- the dispatch machinery shared with TestConnection ----
-
-    /** Delivers everything that became due, unless a callback or settling is already under way. */
-    void settle() {
-        if (settling || callbackDepth > 0) {
-            return;
-        }
-        settling = true;
-        try {
-            for (int events = 0; events < MAX_EVENTS_PER_SETTLE; ) {
-                boolean progress = false;
-                for (int i = 0; i < connections.size(); i++) {
-                    if (connections.get(i).step()) {
-                        progress = true;
-                        events++;
-                    }
-                }
-                for (TestLoop loop : loops) {
-                    if (!loop.isStopped()) {
-                        int tasks = loop.runPending();
-                        progress |= tasks > 0;
-                        events += tasks;
-                    }
-                }
-                if (!progress) {
-                    return;
-                }
-            }
-            throw new IllegalStateException("more than " + MAX_EVENTS_PER_SETTLE + " events without the test doing anything: a livelock between handler callbacks?");
-        } finally {
-            settling = false;
-        }
-    }
-
-    /**
-     * Runs connection code on {@code loop} (a handler callback, or core work that calls handlers):
-     * {@code inLoop()} is true for that loop only, and nothing settles inside it.
-     */
-    void onLoop(TestLoop loop, Runnable work) {
-        TestLoop previous = dispatching;
-        dispatching = loop;
-        callbackDepth++;
-        try {
-            work.run();
-        } finally {
-            callbackDepth--;
-            dispatching = previous;
-        }
-    }
-
-    /** Throws unless called by test code: on the owning thread and not from inside a handler. */
-    void requireTestCode() {
-        loop().requireOwner();
-        if (callbackDepth > 0 || settling) {
-            throw new IllegalStateException("the peer's side of a test connection is driven by the test, not from inside a handler callback");
-        }
-    }
-
-    private void runTask(TestLoop loop, Runnable task) {
-        TestLoop previous = dispatching;
-        dispatching = loop;
-        callbackDepth++;
-        try {
-            task.run();
-        } finally {
-            callbackDepth--;
-            dispatching = previous;
-        }
-        settle();
     }
 
     private void closeSharedState() {
@@ -335,6 +258,11 @@ public final class ProtocolTester implements AutoCloseable {
                 throw new IllegalStateException("closing the shared state of " + protocol.name() + " failed", e);
             }
         }
+    }
+
+    /** The event order shared with the connections. */
+    Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     private void requireOpen() {

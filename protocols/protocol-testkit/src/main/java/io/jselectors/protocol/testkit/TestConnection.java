@@ -2,11 +2,9 @@ package io.jselectors.protocol.testkit;
 
 import io.jselectors.connection.AbstractConnection;
 import io.jselectors.connection.ConnectionLimits;
-import io.jselectors.connection.WriteResult;
 import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -53,27 +51,18 @@ public final class TestConnection extends AbstractConnection {
     public static final int LOW_WATER_MARK = ConnectionLimits.DEFAULT_LOW_WATER;
 
     /** A {@link #socketCapacity(long)} with no limit: the peer takes everything at once. */
-    public static final long UNLIMITED = Long.MAX_VALUE;
+    public static final long UNLIMITED = FakeSocket.UNLIMITED;
 
     private static final int WRITE_INTEREST = 2;
 
     private final ProtocolTester tester;
+    private final Dispatcher dispatcher;
     private final TestLoop testLoop;
     private final ProtocolHandler initialHandler;
     private final long id;
     private final InetSocketAddress remote;
 
-    // The fake socket's receive side: what the peer sent and the handler has not read yet.
-    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
-    private int headOffset;
-    private long inboundBytes;
-    private boolean endOfStreamReceived;
-    /** One read per test step: the fake socket reports "nothing more" after one chunk. */
-    private boolean readThisStep;
-
-    // The fake socket's send side: what the peer can take with takeOutput().
-    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-    private long socketCapacity = UNLIMITED;
+    private final FakeSocket socket = new FakeSocket();
 
     private int interest;
     private boolean opened;
@@ -83,6 +72,7 @@ public final class TestConnection extends AbstractConnection {
     TestConnection(ProtocolTester tester, TestLoop loop, ProtocolHandler handler, long id) {
         super(loop, LeakTracking.ALLOC, ConnectionLimits.DEFAULTS);
         this.tester = tester;
+        this.dispatcher = tester.dispatcher();
         this.testLoop = loop;
         this.initialHandler = Objects.requireNonNull(handler, "the protocol created a null handler");
         this.id = id;
@@ -93,15 +83,14 @@ public final class TestConnection extends AbstractConnection {
 
     /** The peer sends {@code bytes}; the handler reads them as one buffer (after pending ones). */
     public TestConnection receive(byte[] bytes) {
-        tester.requireTestCode();
-        if (endOfStreamReceived) {
+        dispatcher.requireTestCode();
+        if (socket.endOfStreamReceived()) {
             throw new IllegalStateException("the peer already shut down its output");
         }
         if (bytes.length > 0 && isOpen() && !isClosing()) {
-            inbound.add(bytes.clone());
-            inboundBytes += bytes.length;
+            socket.add(bytes);
         }
-        tester.settle();
+        dispatcher.settle();
         return this;
     }
 
@@ -120,17 +109,17 @@ public final class TestConnection extends AbstractConnection {
 
     /** The peer shuts down its output (half-close); onInputClosed follows what is still unread. */
     public TestConnection peerShutdownOutput() {
-        tester.requireTestCode();
-        endOfStreamReceived = true;
-        tester.settle();
+        dispatcher.requireTestCode();
+        socket.endOfStream();
+        dispatcher.settle();
         return this;
     }
 
     /** The peer resets the connection: queued data is lost and onClose gets a SocketException. */
     public TestConnection peerReset() {
-        tester.requireTestCode();
+        dispatcher.requireTestCode();
         onLoop(() -> closeNow(new SocketException("Connection reset by peer"), true));
-        tester.settle();
+        dispatcher.settle();
         return this;
     }
 
@@ -149,9 +138,8 @@ public final class TestConnection extends AbstractConnection {
      * (and writability may come back) before this returns.
      */
     public byte[] takeOutput() {
-        tester.requireTestCode();
-        byte[] bytes = sent.toByteArray();
-        sent.reset();
+        dispatcher.requireTestCode();
+        byte[] bytes = socket.take();
         socketHasRoom();
         return bytes;
     }
@@ -167,18 +155,18 @@ public final class TestConnection extends AbstractConnection {
      * default) one that reads everything at once.
      */
     public TestConnection socketCapacity(long bytes) {
-        tester.requireTestCode();
+        dispatcher.requireTestCode();
         if (bytes < 0) {
             throw new IllegalArgumentException("capacity must be >= 0: " + bytes);
         }
-        socketCapacity = bytes;
+        socket.capacity(bytes);
         socketHasRoom();
         return this;
     }
 
     /** Bytes received from the test that the handler has not been given yet (reading paused). */
     public long unreadBytes() {
-        return inboundBytes;
+        return socket.unreadBytes();
     }
 
     /** Bytes written but not flushed yet; they are part of {@link #pendingWriteBytes()}. */
@@ -201,25 +189,25 @@ public final class TestConnection extends AbstractConnection {
     @Override
     public void flush() {
         super.flush();
-        tester.settle();
+        dispatcher.settle();
     }
 
     @Override
     public void resumeReading() {
         super.resumeReading();
-        tester.settle();
+        dispatcher.settle();
     }
 
     @Override
     public void close() {
         super.close();
-        tester.settle();
+        dispatcher.settle();
     }
 
     @Override
     public void abort() {
         super.abort();
-        tester.settle();
+        dispatcher.settle();
     }
 
     @Override
@@ -242,48 +230,17 @@ public final class TestConnection extends AbstractConnection {
 
     @Override
     protected int readBufferSize(int adaptive) {
-        byte[] head = inbound.peek();
-        return head == null ? 1 : head.length - headOffset; // one receive() is one read
+        return socket.nextReadSize(); // one receive() is one read
     }
 
     @Override
     protected int kernelRead(ByteBuf dst) {
-        if (readThisStep) {
-            return 0;
-        }
-        byte[] head = inbound.peek();
-        if (head == null) {
-            return endOfStreamReceived ? -1 : 0;
-        }
-        int n = Math.min(dst.writableBytes(), head.length - headOffset);
-        dst.writeBytes(head, headOffset, n);
-        headOffset += n;
-        inboundBytes -= n;
-        if (headOffset == head.length) {
-            inbound.poll();
-            headOffset = 0;
-            readThisStep = true;
-        }
-        return n;
+        return socket.read(dst);
     }
 
     @Override
     protected long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException {
-        long written = 0;
-        long offered = 0;
-        int count = 0;
-        for (ByteBuf b : queue) {
-            if (count++ == maxBuffers) {
-                break;
-            }
-            int readable = b.readableBytes();
-            offered += readable;
-            long room = socketCapacity == UNLIMITED ? Long.MAX_VALUE : socketCapacity - sent.size();
-            int n = (int) Math.min(readable, Math.max(0, room));
-            b.getBytes(b.readerIndex(), sent, n);
-            written += n;
-        }
-        return written < offered ? WriteResult.full(written) : WriteResult.complete(written);
+        return socket.write(queue, maxBuffers);
     }
 
     @Override
@@ -293,9 +250,7 @@ public final class TestConnection extends AbstractConnection {
 
     @Override
     protected void kernelClose(boolean reset) {
-        inbound.clear();
-        headOffset = 0;
-        inboundBytes = 0;
+        socket.dropInput();
     }
 
     @Override
@@ -330,8 +285,8 @@ public final class TestConnection extends AbstractConnection {
             onLoop(() -> open(() -> initialHandler));
             return true;
         }
-        if (wantsRead() && (!inbound.isEmpty() || endOfStreamReceived)) {
-            readThisStep = false;
+        if (wantsRead() && socket.readable()) {
+            socket.newStep();
             onLoop(this::onReadable);
             return true;
         }
@@ -353,21 +308,21 @@ public final class TestConnection extends AbstractConnection {
         if (isOpen() && (interest & WRITE_INTEREST) != 0) {
             onLoop(this::onWritable); // WRITE readiness
         }
-        tester.settle();
+        dispatcher.settle();
     }
 
     private TestConnection deliver(java.util.function.Consumer<ProtocolHandler> event) {
-        tester.requireTestCode();
+        dispatcher.requireTestCode();
         if (isOpen() && !isClosing()) {
             onLoop(() -> callback(event));
         }
-        tester.settle();
+        dispatcher.settle();
         return this;
     }
 
     /** Runs core code as this connection's loop would, then throws on an Error a handler raised. */
     private void onLoop(Runnable work) {
-        tester.onLoop(testLoop, work);
+        dispatcher.onLoop(testLoop, work);
         Error e = handlerError;
         if (e != null) {
             handlerError = null;

@@ -7,6 +7,7 @@ import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.WebSocketEndpoint;
 import io.jselectors.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -236,16 +237,46 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     }
 
     @Override
+    public void sendText(ByteBuf utf8) {
+        sendPayload(Opcodes.TEXT, utf8);
+    }
+
+    @Override
     public void sendBinary(ByteBuf data) {
+        sendPayload(Opcodes.BINARY, data);
+    }
+
+    /** One unfragmented data frame: its header, then the payload as it is (a server does not mask). */
+    private void sendPayload(int opcode, ByteBuf payload) {
         if (!isOpen()) {
-            data.release();
+            payload.release();
             return;
         }
         meters.messageOut();
-        ByteBuf header = FrameEncoder.header(connection.alloc(), Opcodes.BINARY, data);
-        meters.bytesOut(header.readableBytes() + data.readableBytes());
+        ByteBuf header = FrameEncoder.header(connection.alloc(), opcode, payload);
+        meters.bytesOut(header.readableBytes() + payload.readableBytes());
         connection.write(header);
-        connection.writeAndFlush(data);
+        connection.writeAndFlush(payload);
+    }
+
+    @Override
+    public long pendingWriteBytes() {
+        return connection.pendingWriteBytes();
+    }
+
+    @Override
+    public EventLoop loop() {
+        return connection.loop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return connection.alloc();
+    }
+
+    @Override
+    public void abort() {
+        connection.abort();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.jselectors.posix.socket;
 import io.jselectors.posix.PosixConstants;
 
 /**
- * The int-valued socket options {@link Sockets#setOption} and {@link Sockets#getOption} know, with
+ * The int-valued socket options {@link SocketOptions#set} and {@link SocketOptions#get} know, with
  * their level and number on this OS. Boolean options are set with 1 or 0 and read as zero or
  * non-zero (the BSDs return the option's bit, not 1).
  *

@@ -38,7 +38,8 @@ import java.util.Optional;
  * <p>As in {@link Libc}, the hot-path forms ({@link #accept(MemorySegment, int)}, {@link #send},
  * {@link #recv}) take the caller's call state and return {@code -errno}; they are linked {@code
  * critical}, which is right only because these sockets never block. The rest throws {@link
- * ErrnoException} and closes any fd it made before throwing.
+ * ErrnoException} and closes any fd it made before throwing. Options (setsockopt, SO_LINGER,
+ * SO_ERROR) are {@link SocketOptions}'.
  */
 public final class Sockets {
 
@@ -64,10 +65,6 @@ public final class Sockets {
             Native.downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME =
             Native.downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SETSOCKOPT = Native.downcall(
-            "setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = Native.downcall(
-            "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SHUTDOWN = Native.downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     // Hot path: pointers as longs (see Libc); the peer address is not asked for (0 = NULL).
     private static final Optional<MethodHandle> ACCEPT4 = Native.downcallIfPresent(
@@ -100,7 +97,7 @@ public final class Sockets {
                 Libc.setCloseOnExec(fd);
             }
             if (C.soNosigpipe() != 0) {
-                setInt(fd, C.solSocket(), C.soNosigpipe(), 1);
+                SocketOptions.setInt(fd, C.solSocket(), C.soNosigpipe(), 1);
             }
         } catch (ErrnoException e) {
             closeQuietly(fd, e);
@@ -121,7 +118,7 @@ public final class Sockets {
     public static int listen(InetSocketAddress local, int backlog) throws ErrnoException {
         int fd = socket(local);
         try {
-            setOption(fd, SocketOption.SO_REUSEADDR, 1);
+            SocketOptions.set(fd, SocketOption.SO_REUSEADDR, 1);
             bind(fd, local);
             listen(fd, backlog);
         } catch (ErrnoException e) {
@@ -204,15 +201,10 @@ public final class Sockets {
      * the connect's error (ECONNREFUSED, ETIMEDOUT, ...) read from SO_ERROR otherwise.
      */
     public static void finishConnect(int fd) throws ErrnoException {
-        int error = pendingError(fd);
+        int error = SocketOptions.pendingError(fd);
         if (error != 0) {
             throw new ErrnoException("connect", error);
         }
-    }
-
-    /** Reads and clears SO_ERROR: the socket's pending error, 0 if none. */
-    public static int pendingError(int fd) throws ErrnoException {
-        return getInt(fd, C.solSocket(), C.soError());
     }
 
     // ---------------------------------------------------------------- accept
@@ -265,7 +257,7 @@ public final class Sockets {
         }
         if (rc >= 0 && C.soNosigpipe() != 0) {
             try {
-                setInt(fd, C.solSocket(), C.soNosigpipe(), 1);
+                SocketOptions.setInt(fd, C.solSocket(), C.soNosigpipe(), 1);
             } catch (ErrnoException e) {
                 rc = -e.errno();
             }
@@ -281,7 +273,7 @@ public final class Sockets {
         return fd;
     }
 
-    // ---------------------------------------------------------------- addresses and options
+    // ---------------------------------------------------------------- addresses
 
     /** getsockname(2): the local address (with the port the kernel picked for port 0). */
     public static InetSocketAddress localAddress(int fd) throws ErrnoException {
@@ -309,36 +301,6 @@ public final class Sockets {
         }
     }
 
-    /** setsockopt(2) of an int option; booleans are 1 or 0. */
-    public static void setOption(int fd, SocketOption option, int value) throws ErrnoException {
-        setInt(fd, option.level(C), option.optionName(C), value);
-    }
-
-    /** getsockopt(2) of an int option; booleans read as zero or non-zero. */
-    public static int getOption(int fd, SocketOption option) throws ErrnoException {
-        return getInt(fd, option.level(C), option.optionName(C));
-    }
-
-    /**
-     * Sets SO_LINGER to {on, 0 s}: close(2) then drops unsent data and sends RST instead of FIN,
-     * the way to reset a connection.
-     */
-    public static void setLingerZero(int fd) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            // struct linger { int l_onoff; int l_linger; } on Linux, macOS and FreeBSD.
-            MemorySegment linger = arena.allocate(JAVA_INT, 2);
-            linger.setAtIndex(JAVA_INT, 0, 1);
-            linger.setAtIndex(JAVA_INT, 1, 0);
-            MemorySegment state = Native.threadCallState();
-            int rc = (int) SETSOCKOPT.invokeExact(state, fd, C.solSocket(), C.soLinger(), linger, (int) linger.byteSize());
-            Native.check("setsockopt(SO_LINGER)", rc, state);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
     /** shutdown(2) with {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}. */
     public static void shutdown(int fd, int how) throws ErrnoException {
         MemorySegment state = Native.threadCallState();
@@ -349,34 +311,6 @@ public final class Sockets {
             throw Native.rethrow(t);
         }
         Native.check("shutdown", rc, state);
-    }
-
-    private static void setInt(int fd, int level, int name, int value) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
-            MemorySegment state = Native.threadCallState();
-            int rc = (int) SETSOCKOPT.invokeExact(state, fd, level, name, v, (int) JAVA_INT.byteSize());
-            Native.check("setsockopt", rc, state);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    private static int getInt(int fd, int level, int name) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(JAVA_INT);
-            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
-            MemorySegment state = Native.threadCallState();
-            int rc = (int) GETSOCKOPT.invokeExact(state, fd, level, name, v, len);
-            Native.check("getsockopt", rc, state);
-            return v.get(JAVA_INT, 0);
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
     }
 
     // ---------------------------------------------------------------- hot path I/O

@@ -110,10 +110,10 @@ class SocketsTest {
         int[] pair = connectedPair(new InetSocketAddress("::1", 0));
         assertEquals(InetAddress.getByName("::1"), Sockets.localAddress(pair[0]).getAddress());
         assertEquals(Sockets.localAddress(pair[0]), Sockets.remoteAddress(pair[1]));
-        Sockets.setOption(pair[1], SocketOption.TCP_NODELAY, 1);
+        SocketOptions.set(pair[1], SocketOption.TCP_NODELAY, 1);
         int listener = track(Sockets.socket(new InetSocketAddress("::1", 0)));
-        Sockets.setOption(listener, SocketOption.IPV6_V6ONLY, 1);
-        assertNotEquals(0, Sockets.getOption(listener, SocketOption.IPV6_V6ONLY));
+        SocketOptions.set(listener, SocketOption.IPV6_V6ONLY, 1);
+        assertNotEquals(0, SocketOptions.get(listener, SocketOption.IPV6_V6ONLY));
     }
 
     @Test
@@ -139,16 +139,16 @@ class SocketsTest {
         int fd = track(Sockets.socket(LOOPBACK4));
         for (SocketOption option : new SocketOption[] {
             SocketOption.SO_REUSEADDR, SocketOption.SO_REUSEPORT, SocketOption.SO_KEEPALIVE, SocketOption.TCP_NODELAY}) {
-            Sockets.setOption(fd, option, 1);
-            assertNotEquals(0, Sockets.getOption(fd, option), option.name());
-            Sockets.setOption(fd, option, 0);
-            assertEquals(0, Sockets.getOption(fd, option), option.name());
+            SocketOptions.set(fd, option, 1);
+            assertNotEquals(0, SocketOptions.get(fd, option), option.name());
+            SocketOptions.set(fd, option, 0);
+            assertEquals(0, SocketOptions.get(fd, option), option.name());
         }
-        Sockets.setOption(fd, SocketOption.SO_SNDBUF, 64 * 1024);
-        assertTrue(Sockets.getOption(fd, SocketOption.SO_SNDBUF) >= 64 * 1024);
-        Sockets.setOption(fd, SocketOption.SO_RCVBUF, 64 * 1024);
-        assertTrue(Sockets.getOption(fd, SocketOption.SO_RCVBUF) >= 64 * 1024);
-        assertEquals(0, Sockets.pendingError(fd));
+        SocketOptions.set(fd, SocketOption.SO_SNDBUF, 64 * 1024);
+        assertTrue(SocketOptions.get(fd, SocketOption.SO_SNDBUF) >= 64 * 1024);
+        SocketOptions.set(fd, SocketOption.SO_RCVBUF, 64 * 1024);
+        assertTrue(SocketOptions.get(fd, SocketOption.SO_RCVBUF) >= 64 * 1024);
+        assertEquals(0, SocketOptions.pendingError(fd));
     }
 
     @Test
@@ -176,7 +176,7 @@ class SocketsTest {
             }
         });
         assertEquals(Errno.ECONNREFUSED, error);
-        assertEquals(0, Sockets.pendingError(client), "SO_ERROR is cleared once read");
+        assertEquals(0, SocketOptions.pendingError(client), "SO_ERROR is cleared once read");
     }
 
     @Test
@@ -190,7 +190,7 @@ class SocketsTest {
     @Test
     void lingerZeroCloseResetsThePeer() throws Exception {
         int[] pair = connectedPair(LOOPBACK4);
-        Sockets.setLingerZero(pair[1]);
+        SocketOptions.setLingerZero(pair[1]);
         opened.remove((Integer) pair[1]);
         Libc.close(pair[1]);
         try (Arena arena = Arena.ofConfined()) {

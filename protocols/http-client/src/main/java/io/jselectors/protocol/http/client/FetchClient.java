@@ -3,6 +3,7 @@ package io.jselectors.protocol.http.client;
 import io.jselectors.posix.Errno;
 import io.jselectors.posix.Libc;
 import io.jselectors.posix.socket.SocketOption;
+import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorKey;
@@ -190,7 +191,7 @@ public final class FetchClient implements AutoCloseable {
     private void finishConnect(ClientConnection c) {
         try {
             Sockets.finishConnect(c.fd);
-            Sockets.setOption(c.fd, SocketOption.TCP_NODELAY, 1);
+            SocketOptions.set(c.fd, SocketOption.TCP_NODELAY, 1);
         } catch (IOException e) {
             Fetch fetch = c.fetch;
             pool.close(c);

@@ -1,0 +1,190 @@
+package io.jselectors.connection;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * A connection as its loop and its transport see it: the {@code kernel*} hooks a transport
+ * implements, the thread rule, and the states that decide the selector interest (reading paused,
+ * input closed, closing, closed; output queued). {@link AbstractConnection} builds the rules on top.
+ *
+ * <p>Package-private on purpose: transports extend {@link AbstractConnection}, and this is only the
+ * lower half of that one class, split so each half reads in one sitting. The states live here as
+ * plain fields of the same object, so the hot path pays no hop for the split.
+ *
+ * <p>Everything runs on the connection's loop thread.
+ */
+abstract class SelectableConnection implements Connection {
+
+    /** Selector interest bit: readable. */
+    static final int READ = 1;
+    /** Selector interest bit: writable. */
+    static final int WRITE = 2;
+
+    protected final EventLoop loop;
+    final ByteBufAllocator alloc;
+    final OutboundQueue outbound = new OutboundQueue();
+    boolean readingPaused;
+    boolean inputClosed;
+    boolean closing;
+    boolean closed;
+    private int interest;
+
+    SelectableConnection(EventLoop loop, ByteBufAllocator alloc) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.alloc = Objects.requireNonNull(alloc, "alloc");
+    }
+
+    /** Reads into {@code dst}'s writable bytes: bytes read, {@code 0} if none wait, {@code -1} at EOF. */
+    protected abstract int kernelRead(ByteBuf dst) throws IOException;
+
+    /**
+     * Writes as much of the first {@code maxBuffers} buffers of {@code queue} as the socket takes
+     * now, without changing the queue.
+     *
+     * @return a {@link WriteResult}: bytes written, and whether the socket took less than offered
+     */
+    protected abstract long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException;
+
+    /** Opens a file range for {@link #sendFile}; by default one read through a FileChannel. */
+    protected FileRegion kernelOpenFile(Path path, long position, long length) throws IOException {
+        return FileRegion.ofChannel(path, position, length);
+    }
+
+    /**
+     * Sends from {@code region} straight to the socket ({@code sendfile(2)}), without advancing it.
+     *
+     * @return a {@link WriteResult}, or {@link WriteResult#COPY} if this region must be read into
+     *     buffers instead (the default)
+     */
+    protected long kernelSendFile(FileRegion region) throws IOException {
+        return WriteResult.COPY;
+    }
+
+    /** Makes the socket's selector interest {@code events} (READ 1, WRITE 2, or 0), from {@code old}. */
+    protected abstract void kernelInterest(int old, int events) throws IOException;
+
+    /** Closes the socket; {@code reset} sends RST instead of FIN. */
+    protected abstract void kernelClose(boolean reset);
+
+    /** Arranges for {@link AbstractConnection#runDeferred()} to run on the loop after the current task. */
+    protected abstract void scheduleDeferred();
+
+    /** Bytes arrived from the socket (for meters and activity). */
+    protected void onBytesRead(int n) {}
+
+    /** Bytes left for the socket (for meters and activity). */
+    protected void onBytesWritten(long n) {}
+
+    /** The connection closed: bookkeeping before the handler's onClose. */
+    protected void onClosed(Throwable cause, boolean aborted) {}
+
+    /** A handler threw or the socket failed; the connection closes with {@code cause} next. */
+    protected void onFailure(Throwable cause) {}
+
+    /** The size of the next read buffer; the adaptive size unless the transport knows better. */
+    protected int readBufferSize(int adaptive) {
+        return adaptive;
+    }
+
+    /** A handler exception or socket error: closes at once and tells why ({@link AbstractConnection}). */
+    abstract void failed(Throwable cause);
+
+    @Override
+    public void pauseReading() {
+        requireLoop("pauseReading");
+        if (!readingPaused) {
+            readingPaused = true;
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        requireLoop("resumeReading");
+        if (readingPaused) {
+            readingPaused = false;
+            updateInterest();
+        }
+    }
+
+    @Override
+    public boolean isReadingPaused() {
+        return readingPaused;
+    }
+
+    /** Whether the connection wants to read now: open, not closing, not paused, not at EOF. */
+    protected final boolean wantsRead() {
+        return !readingPaused && !inputClosed && !closing && !closed;
+    }
+
+    /** Whether the peer's end of stream has been read. */
+    protected final boolean isInputClosed() {
+        return inputClosed;
+    }
+
+    /** Whether {@link #close()} was called and the connection waits for its queue to drain. */
+    public final boolean isClosing() {
+        return closing && !closed;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Keeps the selector interest equal to what the connection waits for. */
+    final void updateInterest() {
+        if (closed) {
+            return;
+        }
+        int want = (wantsRead() ? READ : 0) | (outbound.isEmpty() ? 0 : WRITE);
+        if (want != interest) {
+            try {
+                kernelInterest(interest, want);
+                interest = want;
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+
+    /** Leaves the selector before the socket closes. */
+    final void dropInterest() {
+        if (interest != 0) {
+            try {
+                kernelInterest(interest, 0);
+            } catch (IOException | RuntimeException ignored) {
+                // The socket closes next anyway, which drops its registration.
+            }
+            interest = 0;
+        }
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    final void requireLoop(String what) {
+        if (!loop.inLoop()) {
+            throw wrongThread(what);
+        }
+    }
+
+    final IllegalStateException wrongThread(String what) {
+        return new IllegalStateException(what + " on " + this + " from thread " + Thread.currentThread().getName()
+                + ", not its loop " + loop.name() + "'s: hand the work over with connection.loop().execute(...)");
+    }
+}
