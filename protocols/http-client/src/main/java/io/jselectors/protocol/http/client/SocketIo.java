@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
- * The client's two socket calls, {@code send} and {@code recv}, through one native buffer each
- * way that every connection shares (the loop runs one call at a time), from and into heap {@link
+ * The client's two socket calls, {@code send} and {@code recv}, through one native buffer that
+ * every connection and both directions share (the loop makes one call at a time), from and into heap {@link
  * ByteBuffer}s. Results follow the system calls: bytes moved, 0 for end of stream (recv), or a
  * negated errno ({@code -EAGAIN}: would block); {@code EINTR} is retried. Loop thread only.
  */

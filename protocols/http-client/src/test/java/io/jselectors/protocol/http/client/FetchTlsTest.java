@@ -153,6 +153,23 @@ class FetchTlsTest {
     }
 
     @Test
+    void aServerThatNeverFinishesTheHandshakeTimesOutSayingSo() throws Exception {
+        try (ScriptedServer silent = new ScriptedServer(s -> {
+            s.getInputStream().read(new byte[512]); // the ClientHello, never answered
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            try (FetchClient client = new FetchClient(FetchOptions.of(1, 1, Duration.ofMillis(500)))) {
+                FetchResult r = client.run(List.of("https://127.0.0.1:" + silent.port() + "/"), x -> { }).getFirst();
+                assertThat(r.error()).isEqualTo("timed out after 500 ms in the TLS handshake with 127.0.0.1:" + silent.port());
+            }
+        }
+    }
+
+    @Test
     void caFilesAreCheckedBeforeAnyFetch() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "no certificate here\n");
         assertThatThrownBy(() -> new FetchClient(FetchOptions.of(1, 1, TIMEOUT).withTrust(TlsTrust.caFiles(List.of(empty)))))
