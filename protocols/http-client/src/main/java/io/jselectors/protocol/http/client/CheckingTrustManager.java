@@ -63,9 +63,12 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
         try {
             jdk.checkServerTrusted(chain, authType, engine); // now with the host name (and the engine's constraints)
         } catch (CertificateException e) {
-            String host = engine.getPeerHost();
-            throw new Rejected("the certificate is not for " + host + " (it names " + String.join(", ", names(leaf))
-                    + "): " + ClientTls.oneLine(e.getMessage()), e);
+            String why = ClientTls.oneLine(e.getMessage());
+            if (!why.startsWith("No name matching") && !why.startsWith("No subject alternative")) {
+                throw new Rejected("the certificate is not accepted: " + why, e); // e.g. a disabled signature algorithm
+            }
+            throw new Rejected("the certificate is not for " + engine.getPeerHost() + " (it names "
+                    + String.join(", ", names(leaf)) + "): " + why, e);
         }
     }
 
