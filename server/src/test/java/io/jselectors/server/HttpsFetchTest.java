@@ -81,7 +81,7 @@ class HttpsFetchTest {
         })) {
             serving(localhost, port -> {
                 String https = "https://localhost:" + port + "/hello";
-                Result r = fetch("-c", "1", "--timeout", "20s", "--cacert", localhostCert.toString(), https, https,
+                FetchRun.Result r = fetch("-c", "1", "--timeout", "20s", "--cacert", localhostCert.toString(), https, https,
                         plain.url("/"), plain.url("/"));
                 assertThat(r.status()).as(r.err()).isZero();
                 assertThat(r.out()).contains("200", https, "4 responses, 0 failed; 2 connections opened, 2 requests on a kept-alive one");
