@@ -53,3 +53,14 @@ stats() {
         END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
              printf "%.2f %.2f %.2f", m, v[1], v[NR]}'
 }
+
+# shared_bench ROOT: prints the shared load tools' directory ($SHARED_BENCH, else ../shared/bench
+# beside the repository at ROOT), or says why there is none and returns 2.
+shared_bench() {
+    local dir=${SHARED_BENCH:-$1/../shared/bench}
+    if [ ! -x "$dir/run.sh" ]; then
+        echo "$0: no shared bench tools at $dir (../shared/bench beside the repository; or set SHARED_BENCH)" >&2
+        return 2
+    fi
+    echo "$dir"
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/install-brokers.sh - make sure `nats-server` and `redis-server` are on the PATH.
 #
-# The chat cluster tests (cluster-test) and bench/chat-cluster.sh start both brokers themselves on
+# The chat cluster suite (server tests, ClusterChatSuite) and bench/chat-cluster.sh start both brokers themselves on
 # 127.0.0.1 with free ports and stop them by PID; docker/build-broker-images.sh copies them into
 # images. Only the binaries are needed: the packages' services are never started.
 #

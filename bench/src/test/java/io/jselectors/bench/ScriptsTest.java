@@ -27,7 +27,7 @@ class ScriptsTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "metrics/scrape-bench.sh",
+    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "metrics/scrape-bench.sh",
             "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
     void helpPrintsTheUsageAndStartsNothing(String script) throws Exception {
         Path log = Files.createTempFile("script-help", ".txt");
@@ -51,7 +51,7 @@ class ScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/lib.sh", "bench/help.sh",
+    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "bench/lib.sh", "bench/help.sh",
             "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
     void usesNoMachinePathAndNotTheAdminPort(String script) throws IOException {
         List<String> code = Files.readAllLines(ROOT.resolve(script)).stream()

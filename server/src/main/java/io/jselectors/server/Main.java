@@ -27,7 +27,7 @@ public final class Main implements Callable<Integer> {
         // Before anything touches netty: it reads its direct memory cap once.
         // serve logs what was decided after its banner, once logging is configured.
         try {
-            DirectMemory.configure();
+            MemorySizing.capDirectMemory();
         } catch (IllegalArgumentException e) {
             System.err.println("jselectors: " + e.getMessage());
             System.exit(2);

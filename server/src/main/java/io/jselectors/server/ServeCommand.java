@@ -148,20 +148,17 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        log.info("{} on Java {} ({}), pid {}", BuildInfo.current().describe(), Runtime.version(),
-                System.getProperty("java.vendor"), ProcessHandle.current().pid());
-        if (DirectMemory.configured() != null) {
-            log.info("{}", DirectMemory.configured());
-        }
+        // Nothing is logged until the command line is known to be right and the server has started:
+        // a usage error is one line, never a banner followed by the error.
         ServerSettings settings;
+        PluginLoader.Plugins loaded;
         Protocols protocols = Protocols.load(ServeCommand.class.getClassLoader());
         try {
             // The plugins' class loaders stay open for the life of the process: classes load lazily.
             PluginLoader.Plugins found = PluginLoader.load(plugins, ServeCommand.class.getClassLoader());
-            found.failures().forEach(f -> log.warn("plugin not loaded: {}", f));
-            found.protocols().forEach(p -> log.info("plugin {} from {}", p.protocol().name(), p.jar()));
             found.addTo(protocols);
             settings = settings(protocols);
+            loaded = found;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -174,6 +171,8 @@ final class ServeCommand implements Callable<Integer> {
         if (adminListener.isPresent() && adminListener.get().address().isUnresolved()) {
             throw new IllegalStateException("cannot resolve host '" + adminListener.get().address().getHostString() + "' (--admin)");
         }
+        // Before anything creates netty's pooled allocator (the metrics bind it): arenas = loops.
+        MemorySizing.sizeBufferPool(settings.workers());
         ServerMetrics metrics = ServerMetrics.create();
         TlsListeners tls;
         try {
@@ -186,7 +185,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try {
-            server = Server.start(settings, protocols, metrics.registry(), "", tls);
+            server = Server.start(settings, protocols, metrics.registry(), "", tls, false);
         } catch (IllegalArgumentException e) {
             // A protocol refused its options (Server names the listener): the command line is wrong.
             metrics.close();
@@ -197,6 +196,12 @@ final class ServeCommand implements Callable<Integer> {
             closeTls(tls);
             throw e;
         }
+        log.info("{} on Java {} ({}), pid {}", BuildInfo.current().describe(), Runtime.version(),
+                System.getProperty("java.vendor"), ProcessHandle.current().pid());
+        log.info("{}", MemorySizing.describe());
+        loaded.failures().forEach(f -> log.warn("plugin not loaded: {}", f));
+        loaded.protocols().forEach(p -> log.info("plugin {} from {}", p.protocol().name(), p.jar()));
+        server.logListening();
         if (tls != null) {
             tls.reloadOnHangup();
         }

@@ -39,6 +39,8 @@ public final class Server {
     private final IoLoop boss;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
+    /** What this server's listeners share (the chat rooms of the chat listener and the http chat endpoint). */
+    private final io.jselectors.protocol.SharedServices sharedServices = new io.jselectors.protocol.SharedServices();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final String backend;
     private boolean stopped;
@@ -66,15 +68,22 @@ public final class Server {
      */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix)
             throws IOException {
-        return start(settings, protocols, registry, loopPrefix, null);
+        return start(settings, protocols, registry, loopPrefix, null, true);
+    }
+
+    /** As below, logging the "listening" lines at once. */
+    static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix,
+            TlsListeners tls) throws IOException {
+        return start(settings, protocols, registry, loopPrefix, tls, true);
     }
 
     /**
      * As {@link #start(ServerSettings, Protocols, MeterRegistry, String)}; listeners whose protocol
-     * ends in {@code +tls} serve TLS with {@code tls}, which must then be given.
+     * ends in {@code +tls} serve TLS with {@code tls}, which must then be given. With {@code announce}
+     * false the "listening" lines wait for {@link #logListening()} (serve logs its banner first).
      */
     static Server start(ServerSettings settings, Protocols protocols, MeterRegistry registry, String loopPrefix,
-            TlsListeners tls) throws IOException {
+            TlsListeners tls, boolean announce) throws IOException {
         Transport transport = settings.transport().equals("nio") ? new NioTransport() : new NativeTransport();
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         IoLoop boss = new IoLoop(loopPrefix + "boss", transport.openSelector(settings.selector()), registry);
@@ -106,7 +115,8 @@ public final class Server {
                 tagged.config().commonTags(Tags.of("protocol", protocol.name(), "listener", format(socket.localAddress())));
                 tagged.add(registry);
                 Listener listener = new Listener(protocol, socket,
-                        settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags));
+                        settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags),
+                        server.sharedServices);
                 if (TlsListeners.isTls(spec.protocol())) {
                     listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
                 }
@@ -145,11 +155,18 @@ public final class Server {
             server.shutdown();
             throw new IOException("listeners did not start", e);
         }
-        for (Listener l : server.listeners) {
-            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
-                    transport.name(), server.backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+        if (announce) {
+            server.logListening();
         }
         return server;
+    }
+
+    /** Logs one "listening" line per listener: protocol, address, transport, selector, workers. */
+    void logListening() {
+        for (Listener l : listeners) {
+            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
+                    transport.name(), backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+        }
     }
 
     private void releaseAfterFailedStart() {

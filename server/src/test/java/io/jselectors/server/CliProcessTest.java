@@ -144,10 +144,12 @@ class CliProcessTest {
     @Test
     void usageErrorsPrintOneLineAndExit2() throws Exception {
         for (String[] args : List.of(new String[] {"serve", "--transport", "bogus"},
-                new String[] {"serve", "--selector", "bogus", "--listen", "echo=127.0.0.1:0", "--admin", "off"})) {
+                new String[] {"serve", "--selector", "bogus", "--listen", "echo=127.0.0.1:0", "--admin", "off"},
+                new String[] {"serve", "--listen", "http=127.0.0.1:0", "--option", "http.max-body=bogus", "--admin", "off"})) {
             try (Cli cli = run(args)) {
                 assertThat(cli.exit()).as(String.join(" ", args)).isEqualTo(2);
-                assertThat(cli.messages()).as(String.join(" ", args)).singleElement().asString()
+                // The error alone: no banner, memory or listening line is logged before it.
+                assertThat(cli.err).as(String.join(" ", args)).singleElement().asString()
                         .startsWith("jselectors serve: ").contains("bogus").endsWith("(see 'jselectors serve --help')");
             }
         }
@@ -227,6 +229,9 @@ class CliProcessTest {
             assertThat(cli.exit()).isZero();
             assertThat(cli.err).allSatisfy(l -> assertThat(l).matches(LOG_LINE));
             assertThat(cli.err.getFirst()).contains("jselectors 0.1.0-SNAPSHOT (commit ", "on Java 25");
+            assertThat(cli.err.get(1)).as("the second line says what the server sized itself to")
+                    .containsPattern("memory: \\d+ MiB given .*; heap at most \\d+ MiB; direct buffers at most \\d+ MiB .*"
+                            + "; buffer pool 1 arena\\(s\\) of 1024 KiB chunks");
             assertThat(cli.err).filteredOn(l -> l.contains("stopped")).singleElement().asString()
                     .containsPattern("stopped after \\d+(ms|s)");
             assertThat(cli.err).noneMatch(l -> l.contains("PT"));

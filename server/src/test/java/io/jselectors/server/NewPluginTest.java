@@ -58,6 +58,10 @@ class NewPluginTest {
         assertThat(dir.resolve("pom.xml")).content().contains("<artifactId>jselectors-bom</artifactId>",
                 "<jselectors.version>" + BuildInfo.current().version() + "</jselectors.version>",
                 "<artifactId>my-proto-plugin</artifactId>").doesNotContainPattern("@[A-Z_]+@");
+        assertThat(dir.resolve("pom.xml")).content().as("a WebSocket endpoint's testkit, at test scope")
+                .containsPattern("<artifactId>websocket-testkit</artifactId>\\s*<scope>test</scope>");
+        assertThat(dir.resolve("README.md")).content().as("the same install command as the repository's README")
+                .contains("-pl " + readmeInstallModules() + " -am install");
     }
 
     @Test
@@ -108,9 +112,9 @@ class NewPluginTest {
 
         // The README's install command (not offline: on a machine whose cache lacks the install
         // plugin, Maven fetches it into the head).
-        maven(root, tmp.resolve("install.log"), repos, "-pl", "bom,protocols/protocol-testkit", "-am", "install",
-                "-DskipTests");
+        maven(root, tmp.resolve("install.log"), repos, "-pl", readmeInstallModules(), "-am", "install", "-DskipTests");
         assertThat(head.resolve("io/jselectors/jselectors-bom/0.1.0-SNAPSHOT")).isDirectory();
+        assertThat(head.resolve("io/jselectors/websocket-testkit/0.1.0-SNAPSHOT")).isDirectory();
 
         Path project = tmp.resolve("greeting-plugin");
         CommandLineTest.Result generated = cli("new-plugin", "greeting", "--directory", project.toString(), "--port", "7171");
@@ -143,6 +147,17 @@ class NewPluginTest {
                 server.shutdown();
             }
         }
+    }
+
+    /**
+     * The modules of the README's install command ({@code ./mvnw ... -pl MODULES -am install}), so
+     * the test runs what a reader runs.
+     */
+    private static String readmeInstallModules() throws IOException {
+        Matcher m = Pattern.compile("^\\./mvnw .*-pl (\\S+) -am install -DskipTests", Pattern.MULTILINE)
+                .matcher(Files.readString(repositoryRoot().resolve("README.md")));
+        assertThat(m.find()).as("the plugin install command in README.md").isTrue();
+        return m.group(1);
     }
 
     /**

@@ -49,6 +49,14 @@ public interface ListenerContext {
     /** What {@link Protocol#createSharedState} returned for this listener, or {@code null}. */
     Object sharedState();
 
+    /**
+     * What this server's listeners share ({@link SharedServices}). The default, for contexts outside
+     * a server (the testkit's), is a registry of this call's own: nothing is shared with anyone.
+     */
+    default SharedServices sharedServices() {
+        return new SharedServices();
+    }
+
     /** {@link #sharedState()} cast to {@code type}. */
     default <T> T sharedState(Class<T> type) {
         return type.cast(sharedState());

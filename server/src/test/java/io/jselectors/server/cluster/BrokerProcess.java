@@ -26,6 +26,7 @@ abstract class BrokerProcess implements AutoCloseable {
     private final int port = freePort();
     private final Path log;
     private final List<String> credentials = new java.util.ArrayList<>();
+    private final List<String> tls = new java.util.ArrayList<>();
     private Process process;
 
     BrokerProcess() {
@@ -51,11 +52,24 @@ abstract class BrokerProcess implements AutoCloseable {
         return this;
     }
 
-    /** The URL instances are given ({@code --option chat.cluster=}). */
-    abstract String url(int port);
+    /** The broker's own arguments that make it serve TLS only, with {@code cert} and {@code key} (PEM). */
+    abstract List<String> serving(Path cert, Path key);
+
+    /** From the next start on, the broker speaks TLS only, with this certificate and key. */
+    BrokerProcess withTls(Path cert, Path key) {
+        tls.addAll(serving(cert, key));
+        return this;
+    }
+
+    /** The URL instances are given ({@code --option chat.cluster=}), with the TLS scheme if {@code tls}. */
+    abstract String url(int port, boolean tls);
 
     String url() {
-        return url(port);
+        return url(port, !tls.isEmpty());
+    }
+
+    int port() {
+        return port;
     }
 
     /** Skips the test (with the reason) when the binary is not installed. */
@@ -75,6 +89,7 @@ abstract class BrokerProcess implements AutoCloseable {
     BrokerProcess start() throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(command(find(binary()), port));
         command.addAll(credentials);
+        command.addAll(tls);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -90,6 +105,13 @@ abstract class BrokerProcess implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /** Whether a line of the broker's log so far matches {@code test}. */
+    boolean logged(java.util.function.Predicate<String> test) throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.anyMatch(test);
         }
     }
 
@@ -141,8 +163,13 @@ abstract class BrokerProcess implements AutoCloseable {
         }
 
         @Override
-        String url(int port) {
-            return "nats://127.0.0.1:" + port;
+        List<String> serving(Path cert, Path key) {
+            return List.of("--tls", "--tlscert", cert.toString(), "--tlskey", key.toString());
+        }
+
+        @Override
+        String url(int port, boolean tls) {
+            return (tls ? "tls" : "nats") + "://127.0.0.1:" + port;
         }
     }
 
@@ -166,8 +193,15 @@ abstract class BrokerProcess implements AutoCloseable {
         }
 
         @Override
-        String url(int port) {
-            return "redis://127.0.0.1:" + port;
+        List<String> serving(Path cert, Path key) {
+            // The port moves to TLS (the later --port 0 closes the plain one); clients need no certificate.
+            return List.of("--tls-port", Integer.toString(port()), "--port", "0", "--tls-cert-file", cert.toString(),
+                    "--tls-key-file", key.toString(), "--tls-auth-clients", "no");
+        }
+
+        @Override
+        String url(int port, boolean tls) {
+            return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
         }
     }
 }

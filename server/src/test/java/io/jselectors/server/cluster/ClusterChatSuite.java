@@ -2,9 +2,14 @@ package io.jselectors.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.server.JdkWebSocketChatClient;
+import io.jselectors.server.tls.SelfSignedCertificate;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +228,46 @@ abstract class ClusterChatSuite {
     }
 
     @Test
+    void aBrokerOverTlsIsTrustedThroughTheGivenCertificates() throws Exception {
+        Path dir = Files.createTempDirectory("jselectors-broker-tls");
+        List<Path> files = SelfSignedCertificate.write(
+                SelfSignedCertificate.generate(SelfSignedCertificate.DEFAULT_HOSTS, Instant.now()), dir);
+        Path cert = files.get(0);
+        try (BrokerProcess secure = newBroker().withTls(cert, files.get(1)).start();
+                Instance.InJvm one = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster, "cluster-ca", cert.toString()));
+                Instance.InJvm two = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster, "cluster-ca", cert.toString()));
+                Instance.InJvm untrusting = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster))) {
+            assertThat(secure.url()).matches("(tls|rediss)://127\\.0\\.0\\.1:\\d+");
+            awaitConnected(one);
+            awaitConnected(two);
+            try (ChatClient ann = new ChatClient(one.address(), "ann"); ChatClient bob = new ChatClient(two.address(), "bob")) {
+                ann.send("over tls");
+                bob.await("[lobby] ann: over tls");
+            }
+            assertThat(untrusting.meter("jselectors.chat.cluster.connected"))
+                    .as("the JVM's trust store does not know the broker's certificate: not connected").isZero();
+        }
+    }
+
+    @Test
+    void aBrokerCertificateForAnotherHostIsRefused() throws Exception {
+        Path dir = Files.createTempDirectory("jselectors-broker-tls");
+        List<Path> files = SelfSignedCertificate.write(SelfSignedCertificate.generate(List.of("broker.example"), Instant.now()), dir);
+        try (BrokerProcess secure = newBroker().withTls(files.get(0), files.get(1)).start();
+                Instance.InJvm misled = Instance.inJvm(Map.of("cluster", secure.url(), "cluster-name", cluster,
+                        "cluster-ca", files.get(0).toString()))) {
+            // The certificate is trusted (it is the trust file) but names broker.example, not
+            // 127.0.0.1: the client must refuse it, which the broker logs as a certificate alert.
+            long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
+            while (!secure.logged(line -> line.contains("certificate") && (line.contains("alert") || line.contains("remote error")))) {
+                assertThat(System.nanoTime() - deadline).as("the broker saw the client refuse its certificate").isNegative();
+                Thread.sleep(50);
+            }
+            assertThat(misled.meter("jselectors.chat.cluster.connected")).as("a certificate for another host: not connected").isZero();
+        }
+    }
+
+    @Test
     void aKilledInstanceLeavesTheOthersWhoAndFreesItsNicks() throws Exception {
         ChatClient ann = join(0, "ann");
         int port = BrokerProcess.freePort();
@@ -240,5 +285,30 @@ abstract class ClusterChatSuite {
         // Its claim on "dana" expires with its lease; then the nick is free again.
         ChatClient bob = join(1, "bob");
         bob.poll("/nick dana", "", line -> line.contains("is now known as dana"));
+    }
+
+    @Test
+    void aWebSocketMemberAndALineMemberOnTwoInstancesShareARoom() throws Exception {
+        Instance.InJvm withPage = Instance.inJvm(Map.of("cluster", broker.url(), "cluster-name", cluster), "chat", "http");
+        instances.add(withPage);
+        awaitConnected(withPage);
+        URI chat = URI.create("ws://127.0.0.1:" + withPage.server().address("http").getPort() + "/chat");
+        try (HttpClient http = HttpClient.newHttpClient(); JdkWebSocketChatClient web = new JdkWebSocketChatClient(http, chat)) {
+            web.await("welcome");
+            web.send("/nick wendy");
+            web.await("is now known as wendy");
+            web.send("/join dev");
+            web.await("[dev] * wendy joined");
+            ChatClient bob = join(1, "bob");
+            bob.send("/join dev");
+            assertThat(web.await("bob joined")).as("a join on the other instance").isEqualTo("[dev] * bob joined");
+            whoShows(bob, "bob", "wendy");
+            web.send("from the websocket");
+            bob.await("[dev] wendy: from the websocket");
+            bob.send("from the line");
+            assertThat(web.await("from the line")).isEqualTo("[dev] bob: from the line");
+            bob.send("/msg wendy across");
+            assertThat(web.await("across")).isEqualTo("[pm] bob: across");
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** One chat server of the cluster: in this JVM (with its own meters), or a separate java process that can be killed. */
 interface Instance extends AutoCloseable {
@@ -26,9 +27,14 @@ interface Instance extends AutoCloseable {
 
     /** With these chat options (cluster, cluster-name, cluster-user, cluster-password, ...). */
     static InJvm inJvm(Map<String, String> chatOptions) throws IOException {
+        return inJvm(chatOptions, "chat");
+    }
+
+    /** With these listeners (in this order; {@code http} adds the {@code /chat} WebSocket) and chat options. */
+    static InJvm inJvm(Map<String, String> chatOptions, String... protocols) throws IOException {
         MeterRegistry registry = new SimpleMeterRegistry();
-        ServerSettings settings = ServerSettings.defaults(
-                        List.of(ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1")))
+        ServerSettings settings = ServerSettings.defaults(Stream.of(protocols)
+                        .map(protocol -> ServerSettings.ListenerSpec.parse(protocol + "=127.0.0.1:0", "127.0.0.1")).toList())
                 .withWorkers(2)
                 .withLimits(Duration.ZERO, 10_000, Duration.ofSeconds(2))
                 .withOptions(Map.of("chat", chatOptions));

@@ -1,32 +1,20 @@
 package io.jselectors.protocol.chat;
 
 import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.StringJoiner;
-import java.util.TreeMap;
+import io.netty.buffer.ByteBufAllocator;
 
 /**
- * One chat connection: splits its input into lines and runs them as commands or room messages.
- * Runs on the connection's loop only; what it shares with other loops goes through {@link
- * ChatState} and {@link Member#send}.
+ * The line wire ({@code nc}, {@code telnet}): splits a connection's input into lines for its {@link
+ * ChatSession} and sends the session's lines as they are. Runs on the connection's loop only.
  */
-final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
+final class ChatHandler implements ProtocolHandler {
 
-    /** How much of an unknown command is quoted back in the error. */
-    private static final int QUOTE_LIMIT = 32;
-
-    /** A nick claim is out to the cluster; a second /nick waits for its answer. */
-    private boolean claiming;
     private final ChatState state;
     private final LineDecoder decoder;
-    private Connection connection;
-    private Member member;
+    private ChatSession session;
     /** The idle notice was sent; a second idle timeout means even that cannot be delivered. */
     private boolean toldIdle;
 
@@ -37,21 +25,14 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
 
     @Override
     public void onOpen(Connection connection) {
-        this.connection = connection;
-        member = new Member(connection, state);
-        member.nick(state.admitGuest(member));
-        reply(ChatText.greeting(member.nick()));
-        if (!state.cluster().reachable()) {
-            reply(ClusterLink.UNREACHABLE);
-        }
-        enter(ChatState.LOBBY);
+        session = new ChatSession(state, new LineWire(connection));
     }
 
     @Override
     public void onRead(Connection connection, ByteBuf data) {
         try {
-            if (!member.isGone()) {
-                decoder.decode(data, this);
+            if (!session.isGone()) {
+                decoder.decode(data, session);
             }
         } finally {
             data.release();
@@ -79,269 +60,59 @@ final class ChatHandler implements ProtocolHandler, LineDecoder.Sink {
             return;
         }
         toldIdle = true;
-        connection.write(ChatText.encode(connection.alloc(), ChatText.IDLE));
-        connection.flush();
-        leaveChat("left (idle)");
-        connection.close();
+        session.idle();
     }
 
     @Override
     public void onShutdown(Connection connection) {
-        state.shutDown();
-        member.depart();
-        connection.write(ChatText.encode(connection.alloc(), ChatText.SHUTDOWN));
-        connection.flush();
-        connection.close();
+        session.shutdown();
     }
 
     @Override
     public void onClose(Connection connection, Throwable cause) {
-        member.closed();
-        leaveChat("quit");
+        session.closed();
     }
 
-    @Override
-    public boolean line(String text) {
-        if (text.startsWith("/") && !text.startsWith("//")) {
-            command(text);
-        } else if (!text.isBlank()) {
-            say(text.startsWith("//") ? text.substring(1) : text);
+    /** Lines go out as they are: UTF-8, CRLF-terminated. */
+    private record LineWire(Connection connection) implements ChatWire {
+        @Override
+        public EventLoop loop() {
+            return connection.loop();
         }
-        return !member.isGone();
-    }
 
-    @Override
-    public void tooLong() {
-        reply(ChatText.error("line too long (the limit is " + state.settings().maxLine() + " bytes); it was discarded"));
-    }
-
-    private void command(String line) {
-        int space = firstWhitespace(line);
-        String name = (space < 0 ? line : line.substring(0, space)).toLowerCase(Locale.ROOT);
-        String argument = space < 0 ? "" : line.substring(space + 1).strip();
-        switch (name) {
-            case "/nick" -> nick(argument);
-            case "/join" -> join(argument);
-            case "/leave" -> leave(argument);
-            case "/rooms" -> rooms(argument);
-            case "/who" -> who(argument);
-            case "/msg" -> message(argument);
-            case "/me" -> action(argument);
-            case "/help" -> help(argument);
-            case "/quit" -> quit(argument);
-            default -> reply(ChatText.error("unknown command " + quote(name) + "; type /help for the list"));
+        @Override
+        public ByteBufAllocator alloc() {
+            return connection.alloc();
         }
-    }
 
-    private void say(String text) {
-        Room room = member.room();
-        broadcast(room, ChatText.said(room.name(), member.nick(), ChatText.clean(text)), true);
-    }
-
-    /** Told when a room line reached this instance's members but not the others (hand-off queue full). */
-    static final String NOT_SENT_ELSEWHERE =
-            ChatText.error("your last line reached this server's users only: too many messages waiting for the other instances");
-
-    private void nick(String nick) {
-        String old = member.nick();
-        if (nick.isEmpty()) {
-            reply(ChatText.error("usage: /nick NAME"));
-        } else if (!ChatText.isValidNick(nick)) {
-            reply(ChatText.error("invalid nick " + quote(nick) + ": use " + ChatText.NICK_RULE));
-        } else if (nick.toLowerCase(Locale.ROOT).startsWith(ChatText.GUEST_PREFIX)) {
-            reply(ChatText.error("invalid nick " + quote(nick) + ": nicks starting with " + ChatText.GUEST_PREFIX + " are reserved"));
-        } else if (nick.equals(old)) {
-            reply(ChatText.error("you are already " + old));
-        } else if (claiming) {
-            reply(ChatText.error("a nick change is already under way; wait for its answer"));
-        } else if (!state.claimNick(nick, member)) {
-            reply(ChatText.error("nick " + nick + " is taken"));
-        } else {
-            claiming = true;
-            state.cluster().claim(member, nick, refused -> renamed(old, nick, refused));
+        @Override
+        public boolean isOpen() {
+            return connection.isOpen();
         }
-    }
 
-    /** The cluster answered the claim of {@code nick} (null: granted); runs on this loop. */
-    private void renamed(String old, String nick, String refused) {
-        claiming = false;
-        if (member.isGone()) {
-            state.releaseNick(nick, member);
-            return;
+        @Override
+        public long pendingWriteBytes() {
+            return connection.pendingWriteBytes();
         }
-        if (refused != null) {
-            if (!ChatState.sameNick(old, nick)) {
-                state.releaseNick(nick, member);
-            }
-            reply(ChatText.error(refused));
-            return;
+
+        @Override
+        public void write(ByteBuf lines) {
+            connection.write(lines);
         }
-        member.nick(nick);
-        if (!ChatState.sameNick(old, nick)) {
-            state.releaseNick(old, member);
+
+        @Override
+        public void flush() {
+            connection.flush();
         }
-        Room room = member.room();
-        state.cluster().present(member, nick, room.name());
-        broadcast(room, ChatText.event(room.name(), old + " is now known as " + nick), null, false);
-    }
 
-    private void join(String argument) {
-        String name = argument.startsWith("#") ? argument.substring(1) : argument;
-        if (name.isEmpty()) {
-            reply(ChatText.error("usage: /join ROOM"));
-        } else if (!ChatText.isValidRoom(name)) {
-            reply(ChatText.error("invalid room name " + quote(name) + ": use " + ChatText.ROOM_RULE));
-        } else if (Room.key(name).equals(member.room().key())) {
-            reply(ChatText.error("you are already in " + member.room().name()));
-        } else {
-            exit("left");
-            enter(name);
+        @Override
+        public void close() {
+            connection.close();
         }
-    }
 
-    private void leave(String argument) {
-        if (!argument.isEmpty()) {
-            reply(ChatText.error("usage: /leave (it takes no argument)"));
-        } else if (member.room().key().equals(ChatState.LOBBY)) {
-            reply(ChatText.error("you are in " + ChatState.LOBBY + " already; /join ROOM to move, /quit to leave the chat"));
-        } else {
-            exit("left");
-            enter(ChatState.LOBBY);
+        @Override
+        public void abort() {
+            connection.abort();
         }
-    }
-
-    private void rooms(String argument) {
-        if (!argument.isEmpty()) {
-            reply(ChatText.error("usage: /rooms (it takes no argument)"));
-            return;
-        }
-        StringJoiner list = new StringJoiner(", ", "rooms: ", "");
-        Map<String, Map.Entry<String, Integer>> remote = new HashMap<>(state.cluster().remoteRooms());
-        for (Room room : state.rooms()) {
-            Map.Entry<String, Integer> there = remote.remove(room.key());
-            list.add(room.name() + " (" + (room.size() + (there == null ? 0 : there.getValue())) + ")");
-        }
-        new TreeMap<>(remote).values().forEach(there -> list.add(there.getKey() + " (" + there.getValue() + ")"));
-        reply(ChatText.info(list.toString()));
-    }
-
-    private void who(String argument) {
-        if (!argument.isEmpty()) {
-            reply(ChatText.error("usage: /who (it takes no argument)"));
-            return;
-        }
-        Room room = member.room();
-        List<String> nicks = new ArrayList<>();
-        for (Member other : room.members()) {
-            nicks.add(other.nick());
-        }
-        nicks.addAll(state.cluster().remoteMembers(room.key()));
-        nicks.sort(String.CASE_INSENSITIVE_ORDER);
-        reply(ChatText.info("in " + room.name() + " (" + nicks.size() + "): " + String.join(", ", nicks)));
-    }
-
-    private void message(String argument) {
-        int space = firstWhitespace(argument);
-        String text = space < 0 ? "" : argument.substring(space + 1).strip();
-        if (text.isEmpty()) {
-            reply(ChatText.error("usage: /msg NICK TEXT"));
-            return;
-        }
-        String nick = argument.substring(0, space);
-        Member target = state.findNick(nick);
-        String clean = ChatText.clean(text);
-        if (target == null) {
-            messageElsewhere(nick, clean);
-            return;
-        }
-        target.send(ChatText.encode(connection.alloc(), ChatText.privateFrom(member.nick(), clean)), null, true);
-        reply(ChatText.privateTo(target.nick(), clean));
-    }
-
-    /** A private message for a nick that is not on this instance. */
-    private void messageElsewhere(String nick, String clean) {
-        String[] spelled = {nick};
-        switch (state.cluster().toNick(nick, ChatText.privateFrom(member.nick(), clean), s -> spelled[0] = s)) {
-            case SENT -> reply(ChatText.privateTo(spelled[0], clean));
-            case NO_SUCH_NICK -> reply(ChatText.error("no such nick: " + quote(nick)));
-            case UNREACHABLE -> reply(ChatText.error("not sent: " + nick + " is on another instance, which is unreachable now"));
-            case DROPPED -> reply(ChatText.error("not sent: too many messages waiting for the other instances; try again"));
-        }
-    }
-
-    private void action(String text) {
-        if (text.isEmpty()) {
-            reply(ChatText.error("usage: /me ACTION"));
-            return;
-        }
-        Room room = member.room();
-        broadcast(room, ChatText.action(room.name(), member.nick(), ChatText.clean(text)), true);
-    }
-
-    private void help(String argument) {
-        reply(argument.isEmpty() ? ChatText.HELP : ChatText.error("usage: /help (it takes no argument)"));
-    }
-
-    private void quit(String reason) {
-        reply(ChatText.info("bye"));
-        leaveChat(reason.isEmpty() ? "quit" : "quit (" + ChatText.clean(reason) + ")");
-        connection.close();
-    }
-
-    /** Joins {@code name} and tells its members, this one included. */
-    private void enter(String name) {
-        Room room = state.join(member, name);
-        member.room(room);
-        broadcast(room, ChatText.event(room.name(), member.nick() + " joined"), null, false);
-    }
-
-    /** Leaves the current room and tells its members and this one. */
-    private void exit(String verb) {
-        Room room = member.room();
-        state.leave(member, room);
-        member.room(null);
-        String notice = ChatText.event(room.name(), member.nick() + " " + verb);
-        reply(notice);
-        broadcast(room, notice, null, false);
-    }
-
-    /** Leaves the chat for good and tells the room, unless the whole server is going away. */
-    private void leaveChat(String verb) {
-        String nick = member.nick();
-        Room room = member.depart();
-        if (room != null && !state.isShuttingDown()) {
-            broadcast(room, ChatText.event(room.name(), nick + " " + verb), null, false);
-        }
-    }
-
-    /** A room line from this user: everyone else in the room gets it. */
-    private void broadcast(Room room, String line, boolean counted) {
-        broadcast(room, line, member, counted);
-    }
-
-    private void broadcast(Room room, String line, Member except, boolean counted) {
-        room.broadcast(ChatText.encode(connection.alloc(), line), except, counted);
-        if (!state.cluster().toRoom(room.name(), line, counted) && except == member) {
-            reply(NOT_SENT_ELSEWHERE);
-        }
-    }
-
-    private void reply(String line) {
-        member.sendHere(ChatText.encode(connection.alloc(), line), null, false);
-    }
-
-    private static int firstWhitespace(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isWhitespace(text.charAt(i))) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** {@code text} in quotes, cleaned and cut short, for error messages. */
-    private static String quote(String text) {
-        String shown = text.length() > QUOTE_LIMIT ? text.substring(0, QUOTE_LIMIT) + "..." : text;
-        return "\"" + ChatText.clean(shown) + "\"";
     }
 }

@@ -3,6 +3,7 @@ package io.jselectors.protocol.chat;
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
+import io.jselectors.protocol.SharedServices;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,11 +18,19 @@ import java.nio.charset.StandardCharsets;
  * <p>With {@code cluster} ({@code nats://HOST:4222} or {@code redis://HOST:6379}, or {@code
  * JSELECTORS_CLUSTER}) the listener joins the other instances of {@code cluster-name} through that
  * broker: see {@link ClusterLink} for the guarantees and {@code jselectors.chat.cluster.*} meters.
+ *
+ * <p>The rooms are the server's, not the listener's: every chat listener of a server and the http
+ * listeners' {@code /chat} WebSocket endpoint ({@link ChatEndpoints}) share one {@link ChatState},
+ * the {@link SharedServices} entry {@value #SERVICE}, created by whichever comes first with its
+ * options and closed when the last of them stops.
  */
 public final class ChatProtocol implements Protocol {
 
     /** The port a chat listener uses when none is given. */
     public static final int DEFAULT_PORT = 7001;
+
+    /** The name of the chat in the server's {@link SharedServices}. */
+    static final String SERVICE = "chat";
 
     /** For {@link java.util.ServiceLoader}. */
     public ChatProtocol() {}
@@ -41,16 +50,32 @@ public final class ChatProtocol implements Protocol {
         return "line chat with nicks, rooms and private messages (try nc or telnet)";
     }
 
+    /** A lease on the server's chat: the listener's shared state, closed when it stops. */
     @Override
     public Object createSharedState(ListenerContext listener) {
-        ChatState state = new ChatState(ChatSettings.from(listener), listener.meterRegistry());
-        state.cluster(ClusterSetup.join(listener, state, System::getenv));
-        return state;
+        return acquire(listener, ChatSettings.from(listener));
+    }
+
+    /**
+     * A lease on the server's chat, creating it with {@code settings}, {@code listener}'s meter
+     * registry and the cluster its options name, if no listener holds it yet.
+     */
+    static SharedServices.Lease<ChatState> acquire(ListenerContext listener, ChatSettings settings) {
+        return listener.sharedServices().acquire(SERVICE, ChatState.class, () -> {
+            ChatState state = new ChatState(settings, listener.meterRegistry());
+            state.cluster(ClusterSetup.join(listener, state, System::getenv));
+            return state;
+        });
+    }
+
+    /** The chat a listener's connections use (its shared state is a lease on it), or null before it starts. */
+    static ChatState state(ListenerContext listener) {
+        return listener.sharedState() instanceof SharedServices.Lease<?> lease ? (ChatState) lease.value() : null;
     }
 
     @Override
     public ProtocolHandler newHandler(ListenerContext listener) {
-        ChatState state = listener.sharedState(ChatState.class);
+        ChatState state = state(listener);
         if (state == null) {
             throw new IllegalStateException("chat: no shared state for listener " + listener.address()
                     + " (createSharedState must run before newHandler)");

@@ -36,13 +36,18 @@ interface Cluster extends AutoCloseable {
     /**
      * Sends a line said in {@code room} to the room's members on the other instances.
      *
+     * @param author the member whose words these are, told if they are lost after the hand-off
+     *     (the broker did not take them); null for notices, which are only counted
      * @return false if it was dropped because the hand-off queue is full (the sender should be
      *     told); true if handed off, or not sent because the broker is down (users were told once)
      */
-    boolean toRoom(String room, String line, boolean counted);
+    boolean toRoom(String room, String line, boolean counted, Member author);
 
-    /** Sends {@code line} to {@code nick} on another instance; {@code holder} gets the nick as spelled there. */
-    Sent toNick(String nick, String line, Consumer<String> holder);
+    /**
+     * Sends {@code line} to {@code nick} on another instance; {@code holder} gets the nick as spelled
+     * there; {@code author} is told if the broker does not take it after the hand-off.
+     */
+    Sent toNick(String nick, String line, Consumer<String> holder, Member author);
 
     /** {@code member} is now {@code nick} in {@code room}: the other instances' presence learns it. */
     void present(Member member, String nick, String room);
@@ -88,12 +93,12 @@ interface Cluster extends AutoCloseable {
         }
 
         @Override
-        public boolean toRoom(String room, String line, boolean counted) {
+        public boolean toRoom(String room, String line, boolean counted, Member author) {
             return true;
         }
 
         @Override
-        public Sent toNick(String nick, String line, Consumer<String> holder) {
+        public Sent toNick(String nick, String line, Consumer<String> holder, Member author) {
             return Sent.NO_SUCH_NICK;
         }
 

@@ -2,6 +2,7 @@ package io.jselectors.protocol.chat;
 
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -9,6 +10,12 @@ import java.util.concurrent.RejectedExecutionException;
  * private lines to their nick, presence into the {@link ClusterRoster}. Runs on the broker
  * client's receiving thread, one message at a time in each origin's order; every delivery reaches a
  * member through its loop's {@code execute}, bounded by the {@link ReceiveBacklog}.
+ *
+ * <p>Each origin numbers what it publishes ({@link ClusterWire#sequenced}). A number at or below
+ * the last one applied from that origin is a retried publish that had gone through after all: it
+ * is ignored (counted as a duplicate), so a retry never shows a line twice. A number further ahead
+ * than the next one means messages published by the origin never arrived here: counted as {@code
+ * dropped{reason=missed}}.
  */
 final class ClusterInbox {
 
@@ -17,6 +24,8 @@ final class ClusterInbox {
     private final ClusterRoster roster;
     private final ClusterMeters meters;
     private final ReceiveBacklog backlog;
+    /** Origin to the last sequence number applied from it; forgotten with the origin. */
+    private final ConcurrentHashMap<String, Long> lastSeq = new ConcurrentHashMap<>();
 
     ClusterInbox(ChatState state, String instance, ClusterRoster roster, ClusterMeters meters, ReceiveBacklog backlog) {
         this.state = state;
@@ -32,6 +41,15 @@ final class ClusterInbox {
         if (message == null || message.origin().equals(instance)) {
             return;
         }
+        Long last = lastSeq.get(message.origin());
+        if (last != null && message.seq() <= last) {
+            meters.duplicate();
+            return;
+        }
+        if (last != null && message.seq() > last + 1) {
+            meters.dropped(ClusterMeters.Drop.MISSED, message.seq() - last - 1);
+        }
+        lastSeq.put(message.origin(), message.seq());
         meters.received();
         roster.heard(message.origin(), System.nanoTime());
         List<String> f = message.fields();
@@ -46,7 +64,10 @@ final class ClusterInbox {
             case 'J' -> roster.present(message.origin(), new ClusterWire.Entry(f.get(0), f.get(1), f.get(2)));
             case 'Q' -> roster.absent(message.origin(), f.get(0));
             case 'R' -> roster.replace(message.origin(), ClusterWire.entries(f));
-            case 'B' -> roster.remove(message.origin(), (nick, room) -> departed(nick, room, "their server shut down"));
+            case 'B' -> {
+                roster.remove(message.origin(), (nick, room) -> departed(nick, room, "their server shut down"));
+                lastSeq.remove(message.origin());
+            }
             default -> { }
         }
     }
@@ -70,6 +91,11 @@ final class ClusterInbox {
      * A member of an instance that went silent: its room here hears that it left, unless this
      * instance is the one cut off (then everyone else went silent, and users were told already).
      */
+    /** {@code origin} went silent and left the roster: its numbering is forgotten with it. */
+    void forget(String origin) {
+        lastSeq.remove(origin);
+    }
+
     void departedElsewhere(String nick, String roomName, boolean reachable) {
         if (reachable) {
             departed(nick, roomName, "their server stopped answering");

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * instance hands them to each loop from one thread, and a loop runs tasks in submission order. So
  * every member on every instance sees one sender's lines in the order sent.
  *
+ * <h2>When a publish fails</h2>
+ * A publish that fails while the broker is still connected is retried by the {@link
+ * ClusterPublisher} before the cluster thread takes the next job, so order holds, and the retry
+ * keeps the message's sequence number, so receivers never show it twice. A message still not taken
+ * is lost: counted and, if it was a user's line or private message, that user is told. Notices and
+ * presence are counted only; presence is re-sent whole every {@link #HEARTBEAT}.
+ *
  * <h2>When the broker is down</h2>
  * Local chat carries on. Every user is told once that the other instances are unreachable and
  * that messages reach this instance only; such messages are not queued for later (counted as
@@ -86,6 +93,7 @@ final class ClusterLink implements Cluster, Broker.Events {
     private final ClusterMeters meters;
     private final ReceiveBacklog backlog;
     private final ClusterInbox inbox;
+    private final ClusterPublisher publisher;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
@@ -100,6 +108,7 @@ final class ClusterLink implements Cluster, Broker.Events {
         this.backlog = new ReceiveBacklog(RECEIVE_BACKLOG, () -> meters.dropped(ClusterMeters.Drop.RECEIVE_BACKLOG));
         this.inbox = new ClusterInbox(state, instance, roster, meters, backlog);
         this.broker = open.apply(this);
+        this.publisher = new ClusterPublisher(broker, meters, () -> running);
         this.thread = Thread.ofPlatform().name("chat-cluster-" + instance).daemon().unstarted(this::work);
         thread.start();
     }
@@ -121,12 +130,12 @@ final class ClusterLink implements Cluster, Broker.Events {
     }
 
     @Override
-    public boolean toRoom(String room, String line, boolean counted) {
-        return publish(ClusterWire.roomLine(instance, room, counted, line));
+    public boolean toRoom(String room, String line, boolean counted, Member author) {
+        return publish(ClusterWire.roomLine(instance, room, counted, line), author, line);
     }
 
     @Override
-    public Sent toNick(String nick, String line, Consumer<String> holder) {
+    public Sent toNick(String nick, String line, Consumer<String> holder, Member author) {
         Map.Entry<String, String> where = roster.holder(nick);
         if (where == null) {
             return Sent.NO_SUCH_NICK;
@@ -135,7 +144,7 @@ final class ClusterLink implements Cluster, Broker.Events {
             meters.dropped(ClusterMeters.Drop.UNREACHABLE);
             return Sent.UNREACHABLE;
         }
-        if (!publish(ClusterWire.privateLine(instance, where.getValue(), line))) {
+        if (!publish(ClusterWire.privateLine(instance, where.getValue(), line), author, line)) {
             return Sent.DROPPED;
         }
         holder.accept(where.getValue());
@@ -146,13 +155,13 @@ final class ClusterLink implements Cluster, Broker.Events {
     public void present(Member member, String nick, String room) {
         ClusterWire.Entry entry = new ClusterWire.Entry(member.id(), nick, room);
         local.put(member, entry);
-        publish(ClusterWire.present(instance, entry.member(), nick, room));
+        publish(ClusterWire.present(instance, entry.member(), nick, room), null, null);
     }
 
     @Override
     public void absent(Member member) {
         if (local.remove(member) != null) {
-            publish(ClusterWire.absent(instance, member.id()));
+            publish(ClusterWire.absent(instance, member.id()), null, null);
         }
     }
 
@@ -208,13 +217,16 @@ final class ClusterLink implements Cluster, Broker.Events {
         return roster.rooms();
     }
 
-    /** Hands {@code message} to the cluster thread: false only if the queue was full. */
-    private boolean publish(byte[] message) {
+    /**
+     * Hands {@code message} to the cluster thread: false only if the queue was full. If the broker
+     * does not take it later, {@code author} (if any) is told that {@code line} was not delivered.
+     */
+    private boolean publish(byte[] message, Member author, String line) {
         if (!connected) {
             meters.dropped(ClusterMeters.Drop.UNREACHABLE);
             return true;
         }
-        if (!jobs.offer(() -> send(message))) {
+        if (!jobs.offer(() -> publisher.send(message, author, line))) {
             meters.dropped(ClusterMeters.Drop.HANDOFF_FULL);
             return false;
         }
@@ -308,17 +320,13 @@ final class ClusterLink implements Cluster, Broker.Events {
         }
     }
 
-    private void send(byte[] message) throws BrokerException {
-        broker.publish(message);
-        meters.published();
-    }
-
     private void heartbeat(long now) {
         if (connected) {
-            run(() -> send(ClusterWire.roster(instance, List.copyOf(local.values()))));
+            publisher.send(ClusterWire.roster(instance, List.copyOf(local.values())), null, null);
         }
         for (String origin : roster.silentSince(now - PRESENCE_TTL.toNanos())) {
             roster.remove(origin, (nick, room) -> inbox.departedElsewhere(nick, room, connected));
+            inbox.forget(origin);
         }
     }
 
@@ -361,7 +369,7 @@ final class ClusterLink implements Cluster, Broker.Events {
 
     private void farewell() {
         if (connected) {
-            run(() -> send(ClusterWire.bye(instance)));
+            publisher.send(ClusterWire.bye(instance), null, null);
             for (String key : claimed.keySet()) {
                 run(() -> broker.release(key, instance));
             }

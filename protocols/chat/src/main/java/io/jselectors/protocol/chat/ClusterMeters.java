@@ -19,10 +19,12 @@ final class ClusterMeters implements AutoCloseable {
     enum Drop {
         /** The hand-off queue to the cluster thread was full; the sender was told. */
         HANDOFF_FULL("handoff-full"),
-        /** The broker was unreachable; users were told once when it went down. */
+        /** The broker was unreachable; users were told once when it went down (and the sender of a line already handed off). */
         UNREACHABLE("unreachable"),
-        /** The broker call failed (the connection broke while sending). */
+        /** The publish failed on every attempt while the broker seemed up; a user's line: its sender was told. */
         FAILED("failed"),
+        /** Published by another instance but never received here: a gap in its sequence numbers. */
+        MISSED("missed"),
         /** Received, but the local loops already had too many deliveries waiting. */
         RECEIVE_BACKLOG("receive-backlog");
 
@@ -38,6 +40,7 @@ final class ClusterMeters implements AutoCloseable {
     private final Counter published;
     private final Counter received;
     private final Counter reconnects;
+    private final Counter duplicates;
     private final Counter[] dropped = new Counter[Drop.values().length];
     private final AtomicInteger connected = new AtomicInteger();
 
@@ -52,6 +55,8 @@ final class ClusterMeters implements AutoCloseable {
         published = counter("jselectors.chat.cluster.published", "Messages published to the broker");
         received = counter("jselectors.chat.cluster.received", "Messages received from the broker (other instances')");
         reconnects = counter("jselectors.chat.cluster.reconnects", "Times the broker connection came back after a loss");
+        duplicates = counter("jselectors.chat.cluster.duplicates",
+                "Messages received again (a retried publish had gone through after all), ignored");
         for (Drop drop : Drop.values()) {
             Counter c = Counter.builder("jselectors.chat.cluster.dropped")
                     .description("Messages that did not cross to or from the other instances, by reason")
@@ -90,6 +95,14 @@ final class ClusterMeters implements AutoCloseable {
 
     void dropped(Drop why) {
         dropped[why.ordinal()].increment();
+    }
+
+    void dropped(Drop why, long count) {
+        dropped[why.ordinal()].increment(count);
+    }
+
+    void duplicate() {
+        duplicates.increment();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.jselectors.protocol.chat.broker.BrokerProvider;
 import io.jselectors.protocol.chat.broker.BrokerSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,9 @@ import java.util.regex.Pattern;
  * broker URLs, comma-separated, all of one scheme ({@code nats}/{@code tls} or {@code
  * redis}/{@code rediss}); {@code cluster-name} ({@code JSELECTORS_CLUSTER_NAME}, default {@value
  * #DEFAULT_NAME}); {@code cluster-user} and {@code cluster-password} ({@code
- * JSELECTORS_CLUSTER_USER}, {@code JSELECTORS_CLUSTER_PASSWORD}). Credentials may also sit in the
- * URL's user info; they are never logged.
+ * JSELECTORS_CLUSTER_USER}, {@code JSELECTORS_CLUSTER_PASSWORD}); {@code cluster-ca} ({@code
+ * JSELECTORS_CLUSTER_CA}): a PEM file of certificates to trust for TLS to the broker instead of the
+ * JVM's trust store. Credentials may also sit in the URL's user info; they are never logged.
  */
 final class ClusterSetup {
 
@@ -56,8 +58,16 @@ final class ClusterSetup {
         BrokerSettings settings = new BrokerSettings(servers, name, randomId(),
                 setting(listener, env, "cluster-user", "JSELECTORS_CLUSTER_USER"),
                 setting(listener, env, "cluster-password", "JSELECTORS_CLUSTER_PASSWORD"),
+                trustFile(setting(listener, env, "cluster-ca", "JSELECTORS_CLUSTER_CA")),
                 ClusterLink.NICK_LEASE);
+        if (settings.tls()) {
+            settings.sslContext(); // a trust file that cannot be used stops the start, naming it
+        }
         return new ClusterLink(state, settings, events -> provider.open(settings, events), listener.meterRegistry());
+    }
+
+    private static Path trustFile(String value) {
+        return value == null || value.isBlank() ? null : Path.of(value.trim());
     }
 
     private static String setting(ListenerContext listener, Function<String, String> env, String option, String variable) {

@@ -6,11 +6,18 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The messages instances exchange, as UTF-8 text: a kind letter, the origin instance, then the
- * kind's fields, separated by LF. No field holds an LF: nicks and room names are checked, and chat
- * text has its control characters replaced ({@link ChatText#clean}) before it gets here.
+ * The messages instances exchange, as UTF-8 text: the origin's sequence number, a kind letter, the
+ * origin instance, then the kind's fields, separated by LF. No field holds an LF: nicks and room
+ * names are checked, and chat text has its control characters replaced ({@link ChatText#clean})
+ * before it gets here.
+ *
+ * <p>The sequence number is given by the origin's cluster thread when it publishes ({@link
+ * #sequenced}), 1, 2, 3... in publishing order, and a retried publish keeps its number: a receiver
+ * that sees a number again ignores it (a publish that timed out may have reached the broker after
+ * all), and a number skipped is a message it never got.
  *
  * <pre>
+ * seq                                  before every message below
  * M origin room counted(0|1) line      a line for a room's members
  * P origin nick line                   a private line for one nick
  * J origin member nick room            a member's presence (new or changed)
@@ -21,13 +28,25 @@ import java.util.List;
  */
 final class ClusterWire {
 
+    /** A positive long has at most 19 digits; more is not a sequence number of ours. */
+    private static final int MAX_SEQ_DIGITS = 19;
+
     /** A decoded message; {@code fields} follow the origin. */
-    record Message(char kind, String origin, List<String> fields) {}
+    record Message(long seq, char kind, String origin, List<String> fields) {}
 
     /** Presence of one member in a roster message. */
     record Entry(String member, String nick, String room) {}
 
     private ClusterWire() {}
+
+    /** {@code body} (one of the messages built below) with its sequence number in front. */
+    static byte[] sequenced(long seq, byte[] body) {
+        byte[] number = (Long.toString(seq) + '\n').getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[number.length + body.length];
+        System.arraycopy(number, 0, out, 0, number.length);
+        System.arraycopy(body, 0, out, number.length, body.length);
+        return out;
+    }
 
     static byte[] roomLine(String origin, String room, boolean counted, String line) {
         return join('M', origin, room, counted ? "1" : "0", line);
@@ -74,7 +93,13 @@ final class ClusterWire {
      * a foreign publisher on the subject must not break the chat.
      */
     static Message decode(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        String whole = new String(bytes, StandardCharsets.UTF_8);
+        int end = whole.indexOf('\n');
+        long seq = end > 0 && end <= MAX_SEQ_DIGITS ? parseSeq(whole, end) : -1;
+        if (seq < 0) {
+            return null;
+        }
+        String text = whole.substring(end + 1);
         if (text.length() < 2 || text.charAt(1) != '\n') {
             return null;
         }
@@ -96,7 +121,20 @@ final class ClusterWire {
         if (want > 0 && parts.length != want) {
             return null;
         }
-        return new Message(kind, parts[0], List.of(parts).subList(1, parts.length));
+        return new Message(seq, kind, parts[0], List.of(parts).subList(1, parts.length));
+    }
+
+    /** The decimal number in {@code text[0, end)}, or -1 if it is not one. */
+    private static long parseSeq(String text, int end) {
+        long value = 0;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value < 0 ? -1 : value;
     }
 
     private static byte[] join(char kind, String... fields) {

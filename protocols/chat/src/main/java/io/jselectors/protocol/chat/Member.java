@@ -1,6 +1,5 @@
 package io.jselectors.protocol.chat;
 
-import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Threads</h2>
  * {@link #send} and {@link #nick()} may be called from any loop. Everything else runs on the
- * member's own loop ({@code connection.loop()}), which is also the only thread that writes
- * {@code room}, {@code gone} and touches the connection.
+ * member's own loop ({@code wire.loop()}), which is also the only thread that writes
+ * {@code room}, {@code gone} and touches the wire (a line connection or a WebSocket session: the
+ * core does not care which).
  *
  * <h2>Order</h2>
  * Each recipient sees one sender's messages in the order sent. A sender's handler runs only on its
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * the same path: either written directly, in program order, or queued with {@code
  * R.loop().execute} (alone, or in one task for all of a room's members on R's loop, see {@link
  * Room#broadcast}), whose tasks from one submitting thread run in submission order (the {@link
- * EventLoop#execute} contract). Both paths end in {@code connection.write}, which keeps queue
+ * EventLoop#execute} contract). Both paths end in {@code wire.write}, which keeps queue
  * order, so sender-to-R is FIFO. Nothing is promised across different senders, as in any chat.
  */
 final class Member {
@@ -33,7 +33,7 @@ final class Member {
      */
     static final long SLOW_ABORT_GRACE_SECONDS = 5;
 
-    private final Connection connection;
+    private final ChatWire wire;
     private final ChatState state;
     private final String id;
     private final Runnable flushTask = this::flushNow;
@@ -43,8 +43,8 @@ final class Member {
     private boolean flushScheduled;
     private EventLoop.Timer abortTimer;
 
-    Member(Connection connection, ChatState state) {
-        this.connection = connection;
+    Member(ChatWire wire, ChatState state) {
+        this.wire = wire;
         this.state = state;
         this.id = state.nextMemberId();
     }
@@ -63,8 +63,9 @@ final class Member {
         this.nick = nick;
     }
 
-    Connection connection() {
-        return connection;
+    /** The member's connection, whichever wire it is (line or WebSocket). */
+    ChatWire connection() {
+        return wire;
     }
 
     /** The member's room, or null once gone; own loop only. */
@@ -87,7 +88,7 @@ final class Member {
      * must not reach someone who has moved on). See the class comment for why order is kept.
      */
     void send(ByteBuf line, Room onlyIn, boolean counted) {
-        EventLoop loop = connection.loop();
+        EventLoop loop = wire.loop();
         if (loop.inLoop()) {
             sendHere(line, onlyIn, counted);
             return;
@@ -105,16 +106,16 @@ final class Member {
      * stalled reader grow the server's memory while the others wait for nothing.
      */
     void sendHere(ByteBuf line, Room onlyIn, boolean counted) {
-        if (gone || (onlyIn != null && room != onlyIn) || !connection.isOpen()) {
+        if (gone || (onlyIn != null && room != onlyIn) || !wire.isOpen()) {
             line.release();
             return;
         }
-        if (connection.pendingWriteBytes() + line.readableBytes() > state.settings().maxQueue()) {
+        if (wire.pendingWriteBytes() + line.readableBytes() > state.settings().maxQueue()) {
             line.release();
             dropSlow();
             return;
         }
-        connection.write(line);
+        wire.write(line);
         if (counted) {
             state.countDelivered();
         }
@@ -131,7 +132,7 @@ final class Member {
         }
         flushScheduled = true;
         try {
-            connection.loop().execute(flushTask);
+            wire.loop().execute(flushTask);
         } catch (RejectedExecutionException stopped) {
             flushNow();
         }
@@ -139,7 +140,7 @@ final class Member {
 
     private void flushNow() {
         flushScheduled = false;
-        connection.flush();
+        wire.flush();
     }
 
     /**
@@ -169,16 +170,16 @@ final class Member {
         }
         state.countSlowConsumer();
         String who = nick;
-        connection.write(ChatText.encode(connection.alloc(), ChatText.error(
+        wire.write(ChatText.encode(wire.alloc(), ChatText.error(
                 "disconnected: you are not reading fast enough (over " + state.settings().maxQueue() + " bytes waiting)")));
-        connection.flush();
-        connection.close();
-        abortTimer = connection.loop().schedule(connection::abort, SLOW_ABORT_GRACE_SECONDS, TimeUnit.SECONDS);
+        wire.flush();
+        wire.close();
+        abortTimer = wire.loop().schedule(wire::abort, SLOW_ABORT_GRACE_SECONDS, TimeUnit.SECONDS);
         // Told from a task, not inline: telling the room may find the next member too slow, and
         // inline that would recurse once per stalled member on this loop.
-        ByteBuf notice = ChatText.encode(connection.alloc(), ChatText.event(left.name(), who + " was disconnected: too slow to read"));
+        ByteBuf notice = ChatText.encode(wire.alloc(), ChatText.event(left.name(), who + " was disconnected: too slow to read"));
         try {
-            connection.loop().execute(() -> left.broadcast(notice, this, false));
+            wire.loop().execute(() -> left.broadcast(notice, this, false));
         } catch (RejectedExecutionException stopped) {
             notice.release();
         }

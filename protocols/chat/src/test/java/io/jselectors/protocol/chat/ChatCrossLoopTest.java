@@ -111,7 +111,7 @@ class ChatCrossLoopTest {
     }
 
     private static ChatState state(ThreadedLoops loops) {
-        return loops.context().sharedState(ChatState.class);
+        return ChatProtocol.state(loops.context());
     }
 
     private static String numbered(String prefix, int from, int count) {

@@ -19,7 +19,7 @@ final class ChatTesting {
     }
 
     static ChatState state(ProtocolTester tester) {
-        return tester.context().sharedState(ChatState.class);
+        return ChatProtocol.state(tester.context());
     }
 
     /** Connects, takes the nick, and discards everything it was told so far. */

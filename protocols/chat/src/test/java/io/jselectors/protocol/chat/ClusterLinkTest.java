@@ -8,12 +8,15 @@ import io.jselectors.protocol.chat.broker.BrokerSettings;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster link on the testkit with a broker in memory ({@link FakeBroker}): what goes to the
@@ -73,17 +76,17 @@ class ClusterLinkTest {
     void linesAndPresenceFromOtherInstancesReachTheLocalRoom() {
         TestConnection ann = login("ann");
         FakeBroker broker = FakeBroker.last;
-        broker.events.received(ClusterWire.present("other1", "7", "zoe", "lobby"));
-        broker.events.received(ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hi there"));
+        broker.events.received(ClusterWire.sequenced(1, ClusterWire.present("other1", "7", "zoe", "lobby")));
+        broker.events.received(ClusterWire.sequenced(2, ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hi there")));
         tester.runPending();
         assertThat(lines(ann)).contains("[lobby] zoe: hi there");
         ann.receive("/who\n");
         tester.runPending();
         assertThat(lines(ann)).containsExactly("* in lobby (2): ann, zoe");
-        broker.events.received(ClusterWire.privateLine("other1", "ANN", "[pm] zoe: psst"));
+        broker.events.received(ClusterWire.sequenced(3, ClusterWire.privateLine("other1", "ANN", "[pm] zoe: psst")));
         tester.runPending();
         assertThat(lines(ann)).containsExactly("[pm] zoe: psst");
-        broker.events.received(ClusterWire.bye("other1"));
+        broker.events.received(ClusterWire.sequenced(4, ClusterWire.bye("other1")));
         ann.receive("/who\n");
         tester.runPending();
         assertThat(lines(ann)).containsExactly("[lobby] * zoe left (their server shut down)", "* in lobby (1): ann");
@@ -99,7 +102,7 @@ class ClusterLinkTest {
         }
         ann.receive(lines.toString());
         tester.runPending();
-        assertThat(lines(ann)).contains(ChatHandler.NOT_SENT_ELSEWHERE);
+        assertThat(lines(ann)).contains(ChatSession.NOT_SENT_ELSEWHERE);
         assertThat(dropped("handoff-full")).isGreaterThanOrEqualTo(1);
         assertThat(tester.meterRegistry().get("jselectors.chat.cluster.handoff.depth").gauge().value()).isPositive();
     }
@@ -133,6 +136,67 @@ class ClusterLinkTest {
         assertThat(tester.meterRegistry().get("jselectors.chat.cluster.reconnects").counter().count()).isEqualTo(1);
     }
 
+    /** The room lines published so far containing {@code text}, in publishing order. */
+    private static List<ClusterWire.Message> publishedLines(String text) {
+        return FakeBroker.last.published('M').stream().filter(m -> m.fields().get(2).contains(text)).toList();
+    }
+
+    /**
+     * Logs in and waits until the rename notice has been published too: it goes out on the cluster
+     * thread after the user sees it, and must not take the failures a test sets up next.
+     */
+    private TestConnection loginPublished(String nick) {
+        TestConnection c = login(nick);
+        eventually(() -> publishedLines("is now known as " + nick).size() == 1);
+        return c;
+    }
+
+    @Test
+    void aPublishThatTimesOutIsRetriedInOrderWithItsSequenceNumber() {
+        TestConnection ann = loginPublished("ann");
+        FakeBroker broker = FakeBroker.last;
+        broker.failAfterPublishing = true; // the first try reached the broker although it timed out
+        broker.failNext.set(ClusterPublisher.PUBLISH_ATTEMPTS - 1);
+        ann.receive("first\nsecond\n");
+        tester.runPending();
+        eventually(() -> publishedLines("second").size() == 1);
+        List<ClusterWire.Message> sent = publishedLines("] ann: ");
+        assertThat(sent).extracting(m -> m.fields().get(2))
+                .containsExactly("[lobby] ann: first", "[lobby] ann: first", "[lobby] ann: first", "[lobby] ann: second");
+        assertThat(sent.get(0).seq()).isEqualTo(sent.get(2).seq()).isLessThan(sent.get(3).seq());
+        assertThat(dropped("failed")).isZero();
+        assertThat(lines(ann)).noneMatch(l -> l.startsWith("! "));
+    }
+
+    @Test
+    void aPublishThatFailsEveryAttemptIsCountedAndItsAuthorTold() {
+        TestConnection ann = loginPublished("ann");
+        FakeBroker.last.failNext.set(ClusterPublisher.PUBLISH_ATTEMPTS);
+        ann.receive("lost one\nkept one\n");
+        tester.runPending();
+        eventually(() -> publishedLines("kept one").size() == 1);
+        assertThat(publishedLines("lost one")).isEmpty();
+        assertThat(dropped("failed")).isEqualTo(1);
+        eventually(() -> {
+            tester.runPending();
+            return lines(ann).contains(ClusterPublisher.notDelivered("[lobby] ann: lost one", "publish: read timed out"));
+        });
+    }
+
+    @Test
+    void aRetriedCopyIsShownOnceAndAGapIsCountedAsMissed() {
+        TestConnection ann = login("ann");
+        FakeBroker broker = FakeBroker.last;
+        byte[] hello = ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hello");
+        broker.events.received(ClusterWire.sequenced(1, hello));
+        broker.events.received(ClusterWire.sequenced(1, hello));
+        broker.events.received(ClusterWire.sequenced(5, ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: later")));
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly("[lobby] zoe: hello", "[lobby] zoe: later");
+        assertThat(tester.meterRegistry().get("jselectors.chat.cluster.duplicates").counter().count()).isEqualTo(1);
+        assertThat(dropped("missed")).isEqualTo(3);
+    }
+
     @Test
     void guestsGetTheInstancesPrefixAndNeedNoClaim() {
         TestConnection c = tester.connect();
@@ -156,6 +220,18 @@ class ClusterLinkTest {
         assertThat(ClusterSetup.parse("nats://a:4222, nats://b:4222")).containsExactly(URI.create("nats://a:4222"), URI.create("nats://b:4222"));
         assertThat(BrokerSettings.backoff(0)).isEqualTo(BrokerSettings.BACKOFF_MIN);
         assertThat(BrokerSettings.backoff(40)).isEqualTo(BrokerSettings.BACKOFF_MAX);
+    }
+
+    @Test
+    void aTrustFileThatCannotBeUsedStopsTheStartNamingIt(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing-ca.pem");
+        assertThatThrownBy(() -> ProtocolTester.builder(new ChatProtocol()).option("cluster", "fake://broker:1")
+                .option("cluster-ca", missing.toString()).build())
+                .hasMessageContaining("cluster-ca").hasMessageContaining(missing.toString());
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "no certificate here\n");
+        assertThatThrownBy(() -> ProtocolTester.builder(new ChatProtocol()).option("cluster", "fake://broker:1")
+                .option("cluster-ca", empty.toString()).build())
+                .hasMessageContaining("cluster-ca").hasMessageContaining(empty.toString());
     }
 
     @Test

@@ -10,10 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A broker in memory for the chat's own tests ({@code fake://}): connected at once, records what
- * is published, grants claims from a map, and can be held (publish blocks) or cut off by the test.
+ * is published, grants claims from a map, and can be held (publish blocks), made to fail the next
+ * publishes, or cut off by the test.
  */
 final class FakeBroker implements Broker {
 
@@ -26,6 +28,13 @@ final class FakeBroker implements Broker {
     final ConcurrentHashMap<String, String> claims = new ConcurrentHashMap<>();
     volatile CountDownLatch hold = new CountDownLatch(0);
     volatile boolean up = true;
+    /**
+     * How many of the next room-line publishes fail while up (a timeout or reset on a loaded
+     * machine); only room lines, so a heartbeat at the same moment does not take the failures.
+     */
+    final AtomicInteger failNext = new AtomicInteger();
+    /** Whether a failing publish had reached the broker anyway (a reply later than the timeout). */
+    volatile boolean failAfterPublishing;
 
     FakeBroker(BrokerSettings settings, Broker.Events events) {
         this.settings = settings;
@@ -48,6 +57,12 @@ final class FakeBroker implements Broker {
         }
         if (!up) {
             throw new BrokerException("publish: not connected");
+        }
+        if (ClusterWire.decode(message).kind() == 'M' && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (failAfterPublishing) {
+                published.add(message);
+            }
+            throw new BrokerException("publish: read timed out");
         }
         published.add(message);
     }

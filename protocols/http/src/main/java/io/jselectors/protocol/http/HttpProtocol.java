@@ -13,7 +13,10 @@ import java.util.function.Consumer;
  * pipelining, chunked and sized request bodies, {@code Expect: 100-continue}, HTTP/1.0 clients
  * with and without keep-alive. It answers {@code /} (a page naming the server), {@code /hello}
  * ({@code Hello, World!}), {@code /healthz} ({@code ok}), the routes others add to {@link
- * HttpRoutes}, and the files under option {@code root}.
+ * HttpRoutes}, the files under option {@code root}, and the WebSocket endpoints (with their pages)
+ * that plugins contribute through {@link io.jselectors.protocol.WebSocketEndpointProvider}, such as
+ * the chat's {@code /chat}: options {@code endpoint.NAME} (a path, or {@code off}) and {@code
+ * endpoint.NAME.origins}; two on one path stop the listener from starting.
  *
  * <p>Options: {@code root} (a directory of static files; none by default), {@code max-body}
  * (bytes, default {@value HttpLimits#DEFAULT_MAX_BODY}), {@code header-timeout} and {@code

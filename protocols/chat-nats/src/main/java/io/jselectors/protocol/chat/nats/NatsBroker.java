@@ -72,6 +72,11 @@ final class NatsBroker implements Broker, ConnectionListener {
                 .pingInterval(PING_INTERVAL)
                 .connectionListener(this)
                 .errorListener(new ErrorListener() {});
+        if (settings.tls()) {
+            // tls:// (or a trust file): the broker's certificate is checked against the trust file
+            // (or the JVM's trust store), and against the host name in the URL.
+            options.sslContext(new HostCheckingSslContext(settings.sslContext()));
+        }
         if (settings.user() != null) {
             options.userInfo(settings.user(), settings.password() == null ? "" : settings.password());
         } else if (settings.password() != null) {

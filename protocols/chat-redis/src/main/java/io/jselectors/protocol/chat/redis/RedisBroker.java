@@ -66,15 +66,23 @@ final class RedisBroker implements Broker {
             user = colon < 0 ? null : (colon == 0 ? null : info.substring(0, colon));
             password = colon < 0 ? info : info.substring(colon + 1);
         }
-        int timeout = (int) BrokerSettings.CALL_TIMEOUT.toMillis();
-        this.config = DefaultJedisClientConfig.builder()
+        // One reply timeout for the command connection: a publish may wait PUBLISH_TIMEOUT (a late
+        // reply on a loaded machine is not a lost broker); the subscription waits without one.
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .user(user)
                 .password(password)
-                .ssl("rediss".equalsIgnoreCase(uri.getScheme()))
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
+                .connectionTimeoutMillis((int) BrokerSettings.CALL_TIMEOUT.toMillis())
+                .socketTimeoutMillis((int) BrokerSettings.PUBLISH_TIMEOUT.toMillis())
                 .clientName("jselectors-chat-" + settings.instance())
-                .build();
+                .serverDefaultProtocol(); // RESP2, what Jedis speaks; saying so spares a warning per connection
+        if (settings.tls()) {
+            // rediss:// (or a trust file): TLS with the broker's certificate checked against the
+            // trust file (or the JVM's trust store) and against the host name in the URL.
+            config.ssl(true)
+                    .sslSocketFactory(settings.sslContext().getSocketFactory())
+                    .sslParameters(BrokerSettings.verifyingHostName());
+        }
+        this.config = config.build();
         this.channel = ("jselectors:chat:" + settings.cluster()).getBytes(StandardCharsets.UTF_8);
         this.keyPrefix = "jselectors:chat:" + settings.cluster() + ":nick:";
         this.subscriber = Thread.ofPlatform().name("chat-redis-subscriber-" + settings.instance()).daemon()

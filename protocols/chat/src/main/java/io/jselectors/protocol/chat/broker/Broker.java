@@ -38,9 +38,14 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
-     * Publishes {@code message} to the cluster.
+     * Publishes {@code message} to the cluster. Waits at most {@link BrokerSettings#PUBLISH_TIMEOUT}
+     * for the broker's reply, where the client waits for one. A failed call leaves the client ready
+     * for a retry on a fresh connection (the caller retries, in order, before publishing anything
+     * else).
      *
-     * @throws BrokerException when not connected or the broker refused or timed out
+     * @throws BrokerException when not connected or the broker refused or timed out; after a
+     *     timeout the message may still have been published (the caller's sequence numbers let
+     *     receivers drop a retried copy)
      */
     void publish(byte[] message) throws BrokerException;
 

@@ -1,0 +1,48 @@
+# Sourced by ./jselectors and the release tarball's bin/jselectors (as lib/jvm-options.sh): the JVM
+# flags the server runs with by default, chosen for a small server whose memory follows the work,
+# not the machine (issue #17; the figures are README's "Memory" section, measured with
+# bench/memory.sh and NMT). docker/Dockerfile's JAVA_TOOL_OPTIONS holds the same list (a test checks).
+#
+# Every flag is a default: the launchers put JSELECTORS_JAVA_OPTS after these, and the later flag
+# wins (-XX:+UseG1GC, -Xmx256m, -XX:MaxRAM=1g ...). JSELECTORS_JVM_DEFAULTS=none drops them all.
+#
+# Measured on a 2-core, 24 GiB machine, echo + chat + http + admin listeners, idle (RSS, MiB):
+# JVM defaults 100-126; these flags 74-80.
+jselectors_jvm_defaults() {
+    JSELECTORS_JVM_OPTIONS=()
+    if [ "${JSELECTORS_JVM_DEFAULTS:-}" = none ]; then
+        return 0
+    fi
+    JSELECTORS_JVM_OPTIONS=(
+        # Serial GC: the heap is tens of MiB, so pauses stay in milliseconds, and it needs no GC
+        # threads or remembered sets (G1's bookkeeping was 45 MiB committed at JVM defaults; idle
+        # RSS: G1 93, Serial 84, ZGC 130 MiB with the same heap bounds).
+        -XX:+UseSerialGC
+        # The heap's budget: a garbage flood must not grow it into a quarter of the machine (seen:
+        # +300 MiB). 64 MiB holds the server, its meters and 19,000 idle connections (~0.4 KiB of
+        # heap each). The image sizes the heap from the container's limit instead
+        # (-XX:MinRAMPercentage=40 -XX:MaxRAMPercentage=40 there: 51 MiB in a 128 MiB container).
+        -Xmx64m
+        # Start small and grow with the live set (the default initial heap is 1/64 of the machine,
+        # all of it committed, and the young generation gets touched before the first collection).
+        -Xms8m
+        # 8-byte object headers (a JDK 25 product flag): 440 -> 407 heap bytes per idle connection.
+        -XX:+UseCompactObjectHeaders
+        # Give freed malloc memory (the JIT's arenas after warm-up) back to the OS every 5 s:
+        # 8 MiB less idle RSS.
+        -XX:TrimNativeHeapInterval=5000
+        # Bounds, not savings: the JIT uses 10-15 MiB of code cache (default reservation 240 MiB),
+        # the server ~20 MiB of metaspace; plugins have room under both.
+        -XX:ReservedCodeCacheSize=32m
+        -XX:MaxMetaspaceSize=64m
+        # Two JIT threads (the least tiered compilation takes) whatever the core count: each
+        # thread's arenas are RSS while it compiles.
+        -XX:CICompilerCount=2
+        # Out of heap or metaspace: exit, so that the service manager restarts a clean process.
+        -XX:+ExitOnOutOfMemoryError
+    )
+}
+
+# glibc gives each thread that mallocs an arena of its own, and an arena keeps freed memory: two
+# are enough for a handful of loops and the JIT (a classic JVM RSS sink). Set it to change it.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
