@@ -19,6 +19,8 @@ final class Listener implements ListenerContext {
     private Object sharedState;
     /** Puts a layer (TLS) under each new connection's handler; {@code null} for plaintext. */
     private java.util.function.Consumer<SocketConnection> layers;
+    /** Counts TLS clients refused by this plaintext listener; {@code null} on a TLS listener. */
+    private io.micrometer.core.instrument.Counter tlsRefusals;
 
     Listener(Protocol protocol, Transport.ListenSocket socket, Map<String, String> options,
             MeterRegistry registry, ListenerMeters meters, SharedServices sharedServices) {
@@ -33,6 +35,16 @@ final class Listener implements ListenerContext {
     /** Gives each connection accepted from now on a layer (TLS), before its handler opens. */
     void useLayers(java.util.function.Consumer<SocketConnection> installer) {
         layers = installer;
+    }
+
+    /** Makes this plaintext listener answer TLS clients with an alert ({@link TlsOnPlaintextPort}), counted in {@code refusals}. */
+    void refuseTls(io.micrometer.core.instrument.Counter refusals) {
+        tlsRefusals = refusals;
+    }
+
+    /** The refusal counter of a plaintext listener; {@code null} on a TLS listener. */
+    io.micrometer.core.instrument.Counter tlsRefusals() {
+        return tlsRefusals;
     }
 
     /** Installs this listener's layer, if it has one, on a connection not yet opened. */

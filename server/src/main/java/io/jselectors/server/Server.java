@@ -1,7 +1,9 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.tls.HandshakeFailure;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.server.tls.TlsListeners;
+import io.jselectors.server.tls.TlsMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -119,6 +121,8 @@ public final class Server {
                         server.sharedServices);
                 if (TlsListeners.isTls(spec.protocol())) {
                     listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
+                } else {
+                    listener.refuseTls(TlsMeters.failures(registry, HandshakeFailure.TLS_ON_PLAINTEXT_PORT));
                 }
                 server.listeners.add(listener);
                 try {

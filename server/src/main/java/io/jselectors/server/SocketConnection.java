@@ -2,6 +2,7 @@ package io.jselectors.server;
 
 import io.jselectors.connection.AbstractConnection;
 import io.jselectors.connection.FileRegion;
+import io.jselectors.connection.tls.FirstBytes;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -32,6 +33,8 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     private CloseCause requestedCause;
     /** What an abort counts as: LOCAL for a handler's, SHUTDOWN at the drain deadline. */
     private CloseCause abortCause = CloseCause.LOCAL;
+    /** Whether the first read of a plaintext connection is still to come ({@link TlsOnPlaintextPort}). */
+    private boolean firstPlaintextRead;
     long lastActivityNanos;
 
     SocketConnection(LoopContext context, Worker worker, Listener listener, Transport.StreamSocket socket, long id) {
@@ -41,6 +44,7 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
         this.listener = listener;
         this.socket = socket;
         this.id = id;
+        this.firstPlaintextRead = listener.tlsRefusals() != null;
     }
 
     /** Creates the handler, starts reading and tells the handler. */
@@ -63,7 +67,14 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
 
     @Override
     protected int kernelRead(ByteBuf dst) throws IOException {
-        return socket.read(dst, context.scratch());
+        int n = socket.read(dst, context.scratch());
+        if (firstPlaintextRead && n > 0) {
+            firstPlaintextRead = false;
+            if (FirstBytes.isTlsRecord(dst)) {
+                throw TlsOnPlaintextPort.refuse(this, socket, context.scratch(), dst, listener.tlsRefusals());
+            }
+        }
+        return n;
     }
 
     @Override
@@ -136,7 +147,9 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     @Override
     protected void onClosed(Throwable cause, boolean aborted) {
         CloseCause why;
-        if (cause instanceof IOException) {
+        if (cause instanceof TlsOnPlaintextPort.Refused) {
+            why = CloseCause.LOCAL; // we closed it: the peer spoke TLS to a plaintext port
+        } else if (cause instanceof IOException) {
             why = CloseCause.PEER_RESET;
         } else if (cause != null) {
             why = CloseCause.ERROR;

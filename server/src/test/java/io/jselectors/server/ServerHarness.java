@@ -3,10 +3,16 @@ package io.jselectors.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jselectors.connection.ConnectionContract;
+import io.jselectors.connection.tls.TlsObserver;
 import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
+import io.jselectors.server.tls.CertifiedKey;
+import io.jselectors.server.tls.SelfSignedCertificate;
+import io.jselectors.server.tls.SniKeyManager;
+import io.jselectors.server.tls.TlsContext;
+import io.jselectors.server.tls.TlsListeners;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +20,13 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.KeyStore;
+import java.time.Instant;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,19 +35,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The contract suite's view of the server: a one-worker server on 127.0.0.1 port 0 whose protocol
- * hands out the handlers the tests give; the peer is a blocking {@link Socket}.
+ * hands out the handlers the tests give; the peer is a blocking {@link Socket}, or over TLS the
+ * JDK's {@link SSLSocket} layered on it (trusting the listener's self-signed certificate).
  */
 final class ServerHarness implements ConnectionContract.Harness {
 
     /** How long a peer's read may block before the test fails as hung (a CI machine can be slow). */
     private static final int READ_TIMEOUT_MS = 20_000;
+    /** The name the test certificate is for, and the TLS client checks. */
+    private static final String HOST = "localhost";
 
     private final ConcurrentLinkedQueue<ProtocolHandler> handlers = new ConcurrentLinkedQueue<>();
     private final Server server;
     private final InetSocketAddress address;
     private final long leaksBefore;
+    /** The TLS client's context when the listener is TLS; {@code null} for plaintext. */
+    private final SSLContext client;
+    private final TlsListeners tls;
 
-    ServerHarness(String transport, String selector) throws IOException, InterruptedException {
+    ServerHarness(String transport, String selector) throws Exception {
+        this(transport, selector, false);
+    }
+
+    /** A harness whose listener serves TLS when {@code overTls}. */
+    ServerHarness(String transport, String selector, boolean overTls) throws Exception {
         leaksBefore = Leaks.count();
         Protocols protocols = new Protocols();
         protocols.add(new Protocol() {
@@ -53,11 +77,26 @@ final class ServerHarness implements ConnectionContract.Harness {
                 return handlers.poll();
             }
         });
-        ServerSettings settings = ServerSettings.defaults(List.of(ServerSettings.ListenerSpec.parse("contract=127.0.0.1:0", "127.0.0.1")))
+        String spec = overTls ? "contract" + TlsListeners.SUFFIX + "=127.0.0.1:0" : "contract=127.0.0.1:0";
+        ServerSettings settings = ServerSettings.defaults(List.of(ServerSettings.ListenerSpec.parse(spec, "127.0.0.1")))
                 .withWorkers(1)
                 .withTransport(transport, selector)
                 .withLimits(Duration.ZERO, 1000, Duration.ofSeconds(1));
-        server = Server.start(settings, protocols, new SimpleMeterRegistry());
+        if (overTls) {
+            CertifiedKey key = SelfSignedCertificate.generate(List.of(HOST), Instant.now());
+            tls = new TlsListeners(TlsContext.create(new SniKeyManager(List.of(key))), null, TlsObserver.NONE);
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("server", key.chain().getFirst());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            client = SSLContext.getInstance("TLS");
+            client.init(null, tmf.getTrustManagers(), null);
+        } else {
+            tls = null;
+            client = null;
+        }
+        server = Server.start(settings, protocols, new SimpleMeterRegistry(), "", tls);
         address = server.address("contract");
     }
 
@@ -67,7 +106,21 @@ final class ServerHarness implements ConnectionContract.Harness {
         Socket socket = new Socket();
         socket.setSoTimeout(READ_TIMEOUT_MS);
         socket.connect(address);
-        return new Peer(socket);
+        if (client == null) {
+            return new Peer(socket, socket);
+        }
+        SSLSocket ssl = (SSLSocket) client.getSocketFactory().createSocket(socket, HOST, address.getPort(), true);
+        ssl.setUseClientMode(true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(params);
+        try {
+            ssl.startHandshake();
+        } catch (IOException closedMeanwhile) {
+            // The connection closed during the handshake (a handler that aborts at once): the
+            // test's reads see it closed, as a plaintext peer would.
+        }
+        return new Peer(ssl, socket);
     }
 
     @Override
@@ -88,11 +141,19 @@ final class ServerHarness implements ConnectionContract.Harness {
     @Override
     public void close() throws InterruptedException {
         server.shutdown();
+        if (tls != null) {
+            tls.close();
+        }
         assertThat(leaksBefore).as("the counting leak detector is installed").isNotNegative();
         assertThat(Leaks.collected() - leaksBefore).as("buffers leaked (see Netty's LEAK report above)").isZero();
     }
 
-    private record Peer(Socket socket) implements ConnectionContract.Peer {
+    /**
+     * The peer: {@code socket} carries the stream (the TLS socket over TLS), {@code raw} is the TCP
+     * socket under it. A half-close and a reset act on TCP, as they do in plaintext: a half-close is
+     * an end of stream without {@code close_notify}, which a TLS connection reads as input closed.
+     */
+    private record Peer(Socket socket, Socket raw) implements ConnectionContract.Peer {
         @Override
         public void send(byte[] bytes) throws IOException {
             socket.getOutputStream().write(bytes);
@@ -110,27 +171,28 @@ final class ServerHarness implements ConnectionContract.Harness {
         @Override
         public byte[] readToEnd() throws IOException {
             ByteArrayOutputStream got = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
             byte[] chunk = new byte[64 * 1024];
             try {
+                InputStream in = socket.getInputStream(); // a TLS socket that failed its handshake is closed already
                 for (int n; (n = in.read(chunk)) >= 0; ) {
                     got.write(chunk, 0, n);
                 }
-            } catch (SocketException reset) {
-                // A reset ends the stream too (an aborted connection may send RST).
+            } catch (SocketException | SSLException reset) {
+                // A reset ends the stream too (an aborted connection may send RST, and over TLS
+                // an abort before or during the handshake ends it with no close_notify).
             }
             return got.toByteArray();
         }
 
         @Override
         public void shutdownOutput() throws IOException {
-            socket.shutdownOutput();
+            raw.shutdownOutput();
         }
 
         @Override
         public void reset() throws IOException {
-            socket.setSoLinger(true, 0);
-            socket.close();
+            raw.setSoLinger(true, 0);
+            raw.close();
         }
 
         @Override

@@ -8,7 +8,7 @@ import io.jselectors.server.tls.SelfSignedCertificate;
 import io.jselectors.server.tls.SniKeyManager;
 import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
-import io.jselectors.server.tls.TlsObserver;
+import io.jselectors.connection.tls.TlsObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

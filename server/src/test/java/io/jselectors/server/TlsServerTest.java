@@ -238,7 +238,8 @@ class TlsServerTest {
         }
     }
 
-    private static boolean has(String... command) {
+    /** Whether {@code command} runs and exits 0 (a tool is installed); shared with the other real-peer tests. */
+    static boolean has(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(PROCESS_LIMIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
@@ -261,7 +262,8 @@ class TlsServerTest {
         return text;
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
+    /** Copies a process's output into {@code out} (synchronized on it) until the process ends. */
+    static void copy(InputStream in, ByteArrayOutputStream out) {
         byte[] buf = new byte[8192];
         try {
             int n;

@@ -101,8 +101,18 @@ public abstract class AbstractConnection extends SelectableConnection {
         }
     }
 
+    /** Plaintext from the layer; dropped once the handler has closed (the layer may read on). */
     void deliver(ByteBuf buf) {
+        if (closing) {
+            buf.release();
+            return;
+        }
         callbacks.read(buf);
+    }
+
+    @Override
+    final boolean layerHoldsOutput() {
+        return layer != null && layer.pendingBytes() > 0;
     }
 
     private void decode(ByteBuf buf) {
@@ -200,7 +210,7 @@ public abstract class AbstractConnection extends SelectableConnection {
         if (closed) {
             return;
         }
-        if (closing && outbound.isEmpty()) {
+        if (closing && outbound.isEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
             return;
         }
@@ -275,7 +285,7 @@ public abstract class AbstractConnection extends SelectableConnection {
                 return;
             }
         }
-        if (outbound.isEmpty()) {
+        if (outbound.isEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
         } else {
             updateInterest();

@@ -45,7 +45,11 @@ public interface Layer {
 
     /**
      * The handler closed the connection: the layer may send its last bytes (TLS close_notify)
-     * after what is queued; the connection closes once they are sent.
+     * after what is queued; the connection closes once they are sent. While the layer still holds
+     * bytes it cannot send yet ({@link #pendingBytes()} above zero: a TLS handshake under way) the
+     * connection goes on reading for the layer alone (the handler reads nothing more) and closes
+     * once a {@link #flush} has let them go; the layer's own limits (a handshake timeout) bound
+     * the wait.
      */
     default void closing(Sink out) throws IOException {}
 

@@ -96,6 +96,12 @@ abstract class SelectableConnection implements Connection {
     /** A handler exception or socket error: closes at once and tells why ({@link AbstractConnection}). */
     abstract void failed(Throwable cause);
 
+    /**
+     * Whether a layer holds output it cannot send yet (TLS before its handshake has finished): a
+     * closing connection then goes on reading, for the layer only, until it can.
+     */
+    abstract boolean layerHoldsOutput();
+
     @Override
     public void pauseReading() {
         requireLoop("pauseReading");
@@ -119,9 +125,12 @@ abstract class SelectableConnection implements Connection {
         return readingPaused;
     }
 
-    /** Whether the connection wants to read now: open, not closing, not paused, not at EOF. */
+    /**
+     * Whether the connection wants to read now: open, not paused, not at EOF, and not closing
+     * unless its layer still needs the peer's bytes to send what it holds.
+     */
     protected final boolean wantsRead() {
-        return !readingPaused && !inputClosed && !closing && !closed;
+        return !readingPaused && !inputClosed && !closed && (!closing || layerHoldsOutput());
     }
 
     /** Whether the peer's end of stream has been read. */

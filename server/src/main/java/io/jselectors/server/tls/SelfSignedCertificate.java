@@ -1,80 +1,45 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.DevelopmentCertificate;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * A self-signed development certificate (ECDSA P-256), for {@code jselectors cert} and {@code
- * serve --tls-self-signed}. Not for production: no client trusts it unless told to.
+ * serve --tls-self-signed}: {@link DevelopmentCertificate} makes it, this class gives it the
+ * server's shape and writes it as PEM files. Not for production: no client trusts it unless told to.
  */
 public final class SelfSignedCertificate {
 
     /** How long a development certificate lasts: long enough not to bother, short enough to notice. */
-    public static final Duration VALIDITY = Duration.ofDays(90);
+    public static final Duration VALIDITY = DevelopmentCertificate.VALIDITY;
     /** Names used when none are given: what a developer's client calls the local machine. */
-    public static final List<String> DEFAULT_HOSTS = List.of("localhost", "127.0.0.1", "::1");
-    /** Clock skew allowed for: the certificate is valid from a little before it was made. */
-    private static final Duration BACKDATE = Duration.ofMinutes(5);
-    private static final int SERIAL_BITS = 64;
+    public static final List<String> DEFAULT_HOSTS = DevelopmentCertificate.DEFAULT_HOSTS;
 
     private SelfSignedCertificate() {}
 
     /** Makes a key pair and a certificate for {@code hosts} (DNS names or IP literals), valid from now. */
     public static CertifiedKey generate(List<String> hosts, Instant now) throws GeneralSecurityException {
-        List<String> names = hosts.isEmpty() ? DEFAULT_HOSTS : hosts;
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-        gen.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair pair = gen.generateKeyPair();
-        X500Name subject = new X500Name("CN=" + names.getFirst().replaceAll("[,=+<>#;\"\\\\]", "_") + ",O=jselectors development");
-        List<GeneralName> sans = new ArrayList<>();
-        for (String host : names) {
-            sans.add(isIpLiteral(host) ? new GeneralName(GeneralName.iPAddress, host) : new GeneralName(GeneralName.dNSName, host));
+        KeyStore.PrivateKeyEntry made = DevelopmentCertificate.generate(hosts, now);
+        List<X509Certificate> chain = new ArrayList<>();
+        for (Certificate c : made.getCertificateChain()) {
+            chain.add((X509Certificate) c);
         }
-        try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    new BigInteger(SERIAL_BITS, new SecureRandom()).add(BigInteger.ONE),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-            return new CertifiedKey("self-signed", List.of(cert), pair.getPrivate());
-        } catch (OperatorCreationException | IOException e) {
-            throw new GeneralSecurityException("self-signed certificate: " + e.getMessage(), e);
-        }
+        return new CertifiedKey("self-signed", chain, made.getPrivateKey());
     }
 
     /**
@@ -92,7 +57,7 @@ public final class SelfSignedCertificate {
         } catch (UnsupportedOperationException e) {
             Files.createFile(priv); // not a POSIX file system: the platform's default permissions
         }
-        writePem(priv, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key.key(), null).generate());
+        writePem(priv, new JcaPKCS8Generator(key.key(), null).generate());
         return List.of(cert, priv);
     }
 
@@ -101,18 +66,6 @@ public final class SelfSignedCertificate {
             for (Object item : items) {
                 pem.writeObject(item);
             }
-        }
-    }
-
-    private static boolean isIpLiteral(String host) {
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            return false;
-        }
-        try {
-            InetAddress.ofLiteral(host);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }

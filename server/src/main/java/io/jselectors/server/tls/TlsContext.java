@@ -1,14 +1,13 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.TlsEngines;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The server's TLS settings, made once and shared by every listener and loop: TLS 1.3 and 1.2
@@ -23,7 +22,7 @@ import javax.net.ssl.SSLParameters;
 public final class TlsContext {
 
     /** The protocol versions served: 1.0 and 1.1 are deprecated (RFC 8996), 1.3 preferred. */
-    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    public static final List<String> PROTOCOLS = TlsEngines.PROTOCOLS;
 
     private final SSLContext context;
     private final SniKeyManager keys;
@@ -32,11 +31,7 @@ public final class TlsContext {
     private TlsContext(SSLContext context, SniKeyManager keys) {
         this.context = context;
         this.keys = keys;
-        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
-        this.protocols = PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new);
-        if (protocols.length == 0) {
-            throw new IllegalStateException("this JDK supports neither TLSv1.3 nor TLSv1.2");
-        }
+        this.protocols = TlsEngines.protocols(context);
     }
 
     /** A context serving the certificates of {@code keys}. */
@@ -57,14 +52,7 @@ public final class TlsContext {
      * with a {@code no_application_protocol} alert (RFC 7301).
      */
     public SSLEngine newServerEngine(List<String> alpn) {
-        SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(false);
-        SSLParameters params = engine.getSSLParameters();
-        params.setProtocols(protocols);
-        params.setApplicationProtocols(alpn.toArray(String[]::new));
-        params.setUseCipherSuitesOrder(true);
-        engine.setSSLParameters(params);
-        return engine;
+        return TlsEngines.newServerEngine(context, protocols, alpn);
     }
 
     /** The protocol versions an engine of this context enables. */

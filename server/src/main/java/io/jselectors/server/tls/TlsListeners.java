@@ -1,5 +1,9 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.HandshakeGate;
+import io.jselectors.connection.tls.TlsLayer;
+import io.jselectors.connection.tls.TlsObserver;
+import io.jselectors.connection.tls.TlsSettings;
 import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.HandshakeFailure;
+import io.jselectors.connection.tls.TlsObserver;
+import io.jselectors.connection.tls.TlsSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,8 +51,7 @@ public final class TlsMeters implements TlsObserver {
         this.failedTotal = Counter.builder("jselectors.tls.handshakes").tag("outcome", "failed").tag("protocol", "none")
                 .description("TLS handshakes by outcome and protocol version").register(registry);
         for (HandshakeFailure f : HandshakeFailure.values()) {
-            failures.put(f, Counter.builder("jselectors.tls.handshake.failures").tag("reason", f.tag())
-                    .description("Failed TLS handshakes by reason").register(registry));
+            failures.put(f, failures(registry, f));
         }
         for (int i = 0; i < MAX_CERTIFICATE_GAUGES && i < keys.keys().size(); i++) {
             int index = i;
@@ -57,6 +59,16 @@ public final class TlsMeters implements TlsObserver {
                     .tag("certificate", keys.keys().get(i).source()).tag("index", Integer.toString(i))
                     .description("When the served certificate expires (Unix seconds)").baseUnit("seconds").register(registry);
         }
+    }
+
+    /**
+     * The failure counter for {@code reason}: {@code jselectors_tls_handshake_failures_total{reason}}.
+     * Plaintext listeners register the {@code tls_on_plaintext_port} one through here too, so it
+     * exists (and is the same series) with or without TLS listeners.
+     */
+    public static Counter failures(MeterRegistry registry, HandshakeFailure reason) {
+        return Counter.builder("jselectors.tls.handshake.failures").tag("reason", reason.tag())
+                .description("Failed TLS handshakes by reason").register(registry);
     }
 
     private static double notAfter(SniKeyManager keys, int index) {

@@ -1,5 +1,7 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.HandshakeFailure;
+import io.jselectors.connection.tls.TlsObserver;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

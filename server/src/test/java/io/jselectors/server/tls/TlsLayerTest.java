@@ -1,5 +1,8 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.HandshakeGate;
+import io.jselectors.connection.tls.TlsLayer;
+import io.jselectors.connection.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jselectors.protocol.Connection;

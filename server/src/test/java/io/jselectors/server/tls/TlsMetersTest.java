@@ -1,5 +1,6 @@
 package io.jselectors.server.tls;
 
+import io.jselectors.connection.tls.HandshakeFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -20,6 +20,16 @@ class DaytimeProtocolTest {
         }
     }
 
+    /** The guide's TLS example: a line written and closed in onOpen still goes out after the handshake. */
+    @Test
+    void sendsTheDateThenClosesOverTls() {
+        try (ProtocolTester tester = ProtocolTester.overTls(new DaytimeProtocol())) {
+            TestConnection c = tester.connect();
+            assertThat(c.takeOutputString()).endsWith("GMT\r\n");
+            assertThat(c.tls().closeNotifyReceived()).isTrue();
+        }
+    }
+
     @Test
     void zoneOptionChangesTheOffset() {
         try (ProtocolTester tester = ProtocolTester.builder(new DaytimeProtocol()).option("zone", "+09:00").build()) {

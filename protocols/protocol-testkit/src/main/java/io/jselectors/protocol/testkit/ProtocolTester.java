@@ -46,6 +46,11 @@ import java.util.function.Function;
  * TestConnection#takeOutput()}...) the tester settles: it delivers whatever became due to the
  * handlers (opens, reads, end of stream, writability changes, closes) and runs the loop's queued
  * tasks, until nothing is left. A handler callback never runs inside another one.
+ *
+ * <p><b>TLS.</b> A tester built with {@link #overTls} (or {@link Builder#tls}) serves each
+ * connection through the server's own TLS layer, and the test's side is an in-memory TLS client
+ * ({@link TestConnection#tls()}): the test still sends and takes plaintext, while real TLS records
+ * cross the fake socket. {@link #connect()} returns once the handshake is done.
  */
 public final class ProtocolTester implements AutoCloseable {
 
@@ -56,6 +61,7 @@ public final class ProtocolTester implements AutoCloseable {
     private final TestListenerContext context;
     private final List<TestLoop> loops;
     private final Dispatcher dispatcher;
+    private final TestTls tls;
     private final LeakScope leaks;
     private long nextId = 1;
     private boolean closed;
@@ -75,6 +81,7 @@ public final class ProtocolTester implements AutoCloseable {
         }
         this.loops = List.copyOf(made);
         this.dispatcher = new Dispatcher(loops);
+        this.tls = builder.alpn == null ? null : new TestTls(builder.alpn);
         this.leaks = LeakScope.open();
         TestListenerContext bare = new TestListenerContext(protocol.name(), new InetSocketAddress("127.0.0.1", builder.port),
                 Map.copyOf(builder.options), builder.registry, null);
@@ -89,6 +96,11 @@ public final class ProtocolTester implements AutoCloseable {
     /** A tester for {@code protocol} with no options. */
     public static ProtocolTester of(Protocol protocol) {
         return builder(protocol).build();
+    }
+
+    /** A tester for {@code protocol} with no options, over TLS (no ALPN): see {@link TlsClient}. */
+    public static ProtocolTester overTls(Protocol protocol) {
+        return builder(protocol).tls().build();
     }
 
     /** A builder for a tester of {@code protocol}. */
@@ -131,8 +143,14 @@ public final class ProtocolTester implements AutoCloseable {
         requireOpen();
         TestLoop loop = loops.get(loopIndex);
         TestConnection connection = new TestConnection(this, loop, protocol.newHandler(context), nextId++);
+        if (tls != null) {
+            tls.install(connection, loop);
+        }
         dispatcher.add(connection);
         dispatcher.settle();
+        if (tls != null) {
+            connection.tls().handshake();
+        }
         return connection;
     }
 
@@ -278,6 +296,7 @@ public final class ProtocolTester implements AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private int port;
         private int loops = 1;
+        private List<String> alpn;
 
         private Builder(Protocol protocol) {
             this.protocol = protocol;
@@ -320,6 +339,15 @@ public final class ProtocolTester implements AutoCloseable {
                 throw new IllegalArgumentException("at least one loop: " + count);
             }
             this.loops = count;
+            return this;
+        }
+
+        /**
+         * Serves every connection over TLS, the server's layer against an in-memory client, both
+         * offering {@code alpn} (application protocols in preference order; none by default).
+         */
+        public Builder tls(String... alpn) {
+            this.alpn = List.of(alpn);
             return this;
         }
 

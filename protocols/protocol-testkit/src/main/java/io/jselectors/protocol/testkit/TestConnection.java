@@ -64,6 +64,8 @@ public final class TestConnection extends AbstractConnection {
 
     private final FakeSocket socket = new FakeSocket();
 
+    /** The test's TLS client when the tester runs over TLS; {@code null} for plaintext. */
+    private TlsClient tls;
     private int interest;
     private boolean opened;
     private Throwable closeCause;
@@ -81,13 +83,21 @@ public final class TestConnection extends AbstractConnection {
 
     // ---- the peer's side, driven by the test ----
 
-    /** The peer sends {@code bytes}; the handler reads them as one buffer (after pending ones). */
+    /**
+     * The peer sends {@code bytes}; the handler reads them as one buffer (after pending ones). Over
+     * TLS they are sent as records, which the layer decrypts before the handler reads.
+     */
     public TestConnection receive(byte[] bytes) {
+        return receiveWire(tls == null ? bytes : tls.wrap(bytes));
+    }
+
+    /** The peer's bytes as they cross the fake socket (TLS records over TLS). */
+    TestConnection receiveWire(byte[] bytes) {
         dispatcher.requireTestCode();
         if (socket.endOfStreamReceived()) {
             throw new IllegalStateException("the peer already shut down its output");
         }
-        if (bytes.length > 0 && isOpen() && !isClosing()) {
+        if (bytes.length > 0 && isOpen() && (!isClosing() || wantsRead())) { // a closing TLS connection still reads its handshake
             socket.add(bytes);
         }
         dispatcher.settle();
@@ -135,10 +145,16 @@ public final class TestConnection extends AbstractConnection {
 
     /**
      * The peer reads everything sent so far. That frees the fake socket, so queued output moves on
-     * (and writability may come back) before this returns.
+     * (and writability may come back) before this returns. Over TLS the test's client decrypts it
+     * first (see {@link TlsClient}).
      */
     public byte[] takeOutput() {
         dispatcher.requireTestCode();
+        return tls == null ? takeWire() : tls.takeOutput();
+    }
+
+    /** What crossed the fake socket since the last take (TLS records over TLS). */
+    byte[] takeWire() {
         byte[] bytes = socket.take();
         socketHasRoom();
         return bytes;
@@ -172,6 +188,18 @@ public final class TestConnection extends AbstractConnection {
     /** Bytes written but not flushed yet; they are part of {@link #pendingWriteBytes()}. */
     public long unflushedBytes() {
         return queuedUnflushedBytes();
+    }
+
+    /** The test's TLS client: what it negotiated and received; only for a tester over TLS. */
+    public TlsClient tls() {
+        if (tls == null) {
+            throw new IllegalStateException(this + " is plaintext: build the tester with ProtocolTester.overTls or Builder.tls()");
+        }
+        return tls;
+    }
+
+    void useTls(TlsClient client) {
+        tls = client;
     }
 
     /** Why the connection closed: {@code null} while open or after an orderly close. */

@@ -10,13 +10,23 @@ import java.util.Arrays;
 
 /**
  * The contract suite's view of the testkit: a {@link ProtocolTester} whose protocol hands out the
- * handlers the tests give, and the test playing the peer through {@link TestConnection}. Closing
- * it closes the tester, which fails on any leaked buffer (PARANOID leak tracking).
+ * handlers the tests give, and the test playing the peer through {@link TestConnection}; over TLS
+ * the tester's in-memory TLS client plays it. Closing it closes the tester, which fails on any
+ * leaked buffer (PARANOID leak tracking).
  */
 final class TestkitHarness implements ConnectionContract.Harness {
 
     private final ArrayDeque<ProtocolHandler> handlers = new ArrayDeque<>();
-    private final ProtocolTester tester = ProtocolTester.builder("contract", listener -> handlers.poll()).build();
+    private final ProtocolTester tester;
+
+    TestkitHarness() {
+        this(false);
+    }
+
+    TestkitHarness(boolean overTls) {
+        ProtocolTester.Builder builder = ProtocolTester.builder("contract", listener -> handlers.poll());
+        tester = (overTls ? builder.tls() : builder).build();
+    }
 
     @Override
     public ConnectionContract.Peer connect(ProtocolHandler handler) {

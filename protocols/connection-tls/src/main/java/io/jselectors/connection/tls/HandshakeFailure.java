@@ -1,4 +1,4 @@
-package io.jselectors.server.tls;
+package io.jselectors.connection.tls;
 
 import java.util.Locale;
 import javax.net.ssl.SSLException;
@@ -13,6 +13,8 @@ public enum HandshakeFailure {
     TIMEOUT,
     /** The peer spoke plaintext (e.g. HTTP) to a TLS port. */
     PLAINTEXT,
+    /** The peer spoke TLS to a plaintext port (counted by that listener, answered with an alert). */
+    TLS_ON_PLAINTEXT_PORT,
     /** The peer asked to renegotiate a TLS 1.2 session, which we refuse. */
     RENEGOTIATION,
     /** The connection closed before the handshake finished. */

@@ -1,4 +1,4 @@
-package io.jselectors.server.tls;
+package io.jselectors.connection.tls;
 
 import java.util.ArrayDeque;
 

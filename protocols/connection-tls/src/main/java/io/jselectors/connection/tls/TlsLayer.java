@@ -1,4 +1,4 @@
-package io.jselectors.server.tls;
+package io.jselectors.connection.tls;
 
 import io.jselectors.connection.Layer;
 import io.jselectors.protocol.Connection;
@@ -14,7 +14,8 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * Server-side TLS as a connection {@link Layer} on the JDK's {@link SSLEngine}.
+ * Server-side TLS as a connection {@link Layer} on the JDK's {@link SSLEngine}: the server puts it under
+ * every connection of a TLS listener, the testkit under every connection of a tester over TLS.
  *
  * <ul>
  *   <li><b>Handshake.</b> Delegated tasks (certificate signing, key exchange) run on {@code
@@ -28,7 +29,9 @@ import javax.net.ssl.SSLException;
  *       record, not one each.
  *   <li><b>After the handshake.</b> TLS 1.3 post-handshake messages (KeyUpdate) that need an
  *       answer are answered; a TLS 1.2 renegotiation is refused by closing the connection.
- *   <li><b>Closing.</b> {@code close()} sends {@code close_notify} after the queued data. A peer's
+ *   <li><b>Closing.</b> {@code close()} sends {@code close_notify} after the queued data; a close
+ *       before the handshake has finished waits for it (within its timeout), so that what the
+ *       handler wrote first (a greeting, a daytime answer) is still sent. A peer's
  *       {@code close_notify} ends the connection: the layer offers no TLS half-close (TLS 1.3 would
  *       allow it, 1.2 does not); queued data is still sent, then our {@code close_notify}. A TCP
  *       end of stream without {@code close_notify} reaches the handler as input closed, exactly as
@@ -73,10 +76,13 @@ public final class TlsLayer implements Layer {
     private boolean handshakeDone;
     private boolean failed;
     private boolean closed;
+    private boolean closeRequested;
+    private boolean closeNotifySent;
 
     /**
      * A layer for {@code connection} (not yet opened or read from), using {@code engine} from
-     * {@link TlsContext#newServerEngine}; {@code gate} is the connection's loop's.
+     * {@link TlsEngines#newServerEngine} (the server: its {@code TlsContext}); {@code gate} is the
+     * connection's loop's.
      */
     public TlsLayer(SSLEngine engine, Connection connection, TlsSettings settings, HandshakeGate gate, TlsObserver observer) {
         this.engine = engine;
@@ -155,21 +161,24 @@ public final class TlsLayer implements Layer {
                 throw fail(HandshakeFailure.PROTOCOL, e);
             }
         }
-    }
-
-    @Override
-    public void closing(Sink out) throws IOException {
-        sink = out;
-        flush(out);
-        if (!failed && !closed && sawFirstByte) {
+        // close_notify goes after the held writes: once the handshake has let them go.
+        if (closeRequested && !closeNotifySent && !failed && !closed && sawFirstByte && !records.hasHeld()) {
+            closeNotifySent = true;
             engine.closeOutbound();
-            wrapAll(); // close_notify
+            wrapAll();
         }
     }
 
     @Override
+    public void closing(Sink out) throws IOException {
+        closeRequested = true;
+        flush(out);
+    }
+
+    /** Held handler writes; none once the layer has failed, as they will never be sent (a close then goes at once). */
+    @Override
     public long pendingBytes() {
-        return records.heldBytes();
+        return failed ? 0 : records.heldBytes();
     }
 
     @Override

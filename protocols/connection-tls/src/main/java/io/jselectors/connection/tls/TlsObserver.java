@@ -1,4 +1,4 @@
-package io.jselectors.server.tls;
+package io.jselectors.connection.tls;
 
 /**
  * Told what each connection's TLS handshake did (metrics). Called on the connection's loop thread;

@@ -1,0 +1,51 @@
+package io.jselectors.connection.tls;
+
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * How a server-side engine is set up, written once for the server's listeners and the testkit's
+ * TLS tester: TLS 1.3 and 1.2 only, the JDK's default cipher suites in the server's order, and the
+ * listener's ALPN protocols.
+ */
+public final class TlsEngines {
+
+    /** The protocol versions served: 1.0 and 1.1 are deprecated (RFC 8996), 1.3 preferred. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private TlsEngines() {}
+
+    /** The versions of {@link #PROTOCOLS} that {@code context} supports; at least one, or it throws. */
+    public static String[] protocols(SSLContext context) {
+        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
+        String[] protocols = PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new);
+        if (protocols.length == 0) {
+            throw new IllegalStateException("this JDK supports neither TLSv1.3 nor TLSv1.2");
+        }
+        return protocols;
+    }
+
+    /**
+     * A server-side engine of {@code context}; {@code alpn} lists the application protocols offered
+     * in preference order (empty: no ALPN). A client that offers ALPN but none of these is refused
+     * by the JDK with a {@code no_application_protocol} alert (RFC 7301).
+     */
+    public static SSLEngine newServerEngine(SSLContext context, List<String> alpn) {
+        return newServerEngine(context, protocols(context), alpn);
+    }
+
+    /** As {@link #newServerEngine(SSLContext, List)}, with the versions already chosen. */
+    public static SSLEngine newServerEngine(SSLContext context, String[] protocols, List<String> alpn) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters params = engine.getSSLParameters();
+        params.setProtocols(protocols);
+        params.setApplicationProtocols(alpn.toArray(String[]::new));
+        params.setUseCipherSuitesOrder(true);
+        engine.setSSLParameters(params);
+        return engine;
+    }
+}
