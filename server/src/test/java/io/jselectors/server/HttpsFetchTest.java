@@ -14,7 +14,7 @@ import io.jselectors.server.tls.SelfSignedCertificate;
 import io.jselectors.server.tls.SniKeyManager;
 import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
-import io.jselectors.server.tls.TlsObserver;
+import io.jselectors.connection.tls.TlsObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
