@@ -37,6 +37,10 @@ public abstract class AbstractConnection extends SelectableConnection {
     private final ConnectionLimits limits;
     private Layer layer;
     private LayerSink layerSink;
+    /** Writes and files waiting behind a layer that holds writes, once a file was sent; else null. */
+    private LayerBacklog backlog;
+    /** close() came while files were queued: the layer says goodbye once they are all encoded. */
+    private boolean layerClosingDeferred;
     private final Callbacks callbacks = new Callbacks(this);
     private boolean writable = true;
     private int readSize = ConnectionLimits.INITIAL_READ;
@@ -89,8 +93,10 @@ public abstract class AbstractConnection extends SelectableConnection {
                 break; // the socket is drained: skip the read that would say EAGAIN
             }
         }
-        if (!closed && (!outbound.isEmpty() || layer != null && layer.pendingBytes() > 0)) {
+        if (!closed && (!outbound.isEmpty() || layerHoldsOutput())) {
             flushNow();
+        } else if (layer != null) {
+            updateInterest(); // the layer's wish to read may have changed (a handshake ended, a gate closed)
         }
     }
 
@@ -101,18 +107,55 @@ public abstract class AbstractConnection extends SelectableConnection {
         }
     }
 
-    /** Plaintext from the layer; dropped once the handler has closed (the layer may read on). */
+    /**
+     * Plaintext from the layer; dropped once the handler has closed (the layer may read on), kept
+     * for the handler while it has paused reading (the layer read for its handshake).
+     */
     void deliver(ByteBuf buf) {
         if (closing) {
             buf.release();
-            return;
+        } else if (readingPaused || callbacks.holdsReads()) {
+            callbacks.hold(buf);
+        } else {
+            callbacks.read(buf);
         }
-        callbacks.read(buf);
+    }
+
+    /** Reads held while paused were told from a task: flush as a read batch would (and update the interest). */
+    void heldReadsTold() {
+        flushNow();
     }
 
     @Override
     final boolean layerHoldsOutput() {
-        return layer != null && layer.pendingBytes() > 0;
+        return layer != null && (layer.pendingBytes() > 0 || backlog != null);
+    }
+
+    /**
+     * The read rule. Without a layer: not paused, not closing. With one, the layer may refuse
+     * input (waiting for a handshake slot) or need it for itself (a handshake under way): it then
+     * reads although the handler paused, and what that decodes waits for the handler's resume;
+     * once the layer needs nothing, a paused connection stops reading, which keeps backpressure.
+     * A closing connection reads only while the layer holds output it cannot send yet.
+     */
+    @Override
+    final boolean mayRead() {
+        if (layer == null) {
+            return !readingPaused && !closing;
+        }
+        if (layer.refusesInput()) {
+            return false;
+        }
+        if (closing) {
+            return layerHoldsOutput();
+        }
+        return !readingPaused && !callbacks.holdsReads() || layer.needsInput();
+    }
+
+    @Override
+    public void resumeReading() {
+        super.resumeReading();
+        callbacks.resumed(); // what a layer decoded meanwhile goes first, after the current callback
     }
 
     private void decode(ByteBuf buf) {
@@ -126,7 +169,11 @@ public abstract class AbstractConnection extends SelectableConnection {
     private void endOfInput() {
         inputClosed = true;
         updateInterest();
-        callback(h -> h.onInputClosed(this));
+        if (readingPaused || callbacks.holdsReads()) {
+            callbacks.holdEnd(true); // read for a layer while paused: told after what was held, on resume
+        } else {
+            callback(h -> h.onInputClosed(this));
+        }
     }
 
     /** Runs a server event (idle, shutdown, ...) as a handler callback, under the re-entrancy guard. */
@@ -146,6 +193,9 @@ public abstract class AbstractConnection extends SelectableConnection {
         }
         if (layer == null) {
             enqueue(data);
+        } else if (backlog != null) {
+            backlog.add(data); // behind a file that waits for the layer
+            checkHighWater();
         } else {
             try {
                 layer.encode(data, layerSink);
@@ -179,7 +229,14 @@ public abstract class AbstractConnection extends SelectableConnection {
             layer.flush(layerSink); // writes the layer still collects go before the file
         }
         FileRegion region = layer == null ? kernelOpenFile(path, position, length) : FileRegion.ofChannel(path, position, length);
-        outbound.add(region);
+        if (layer != null) {
+            if (backlog == null) {
+                backlog = new LayerBacklog(); // the file, and what follows it, go through the layer in order
+            }
+            backlog.add(region);
+        } else {
+            outbound.add(region);
+        }
         checkHighWater();
     }
 
@@ -195,10 +252,12 @@ public abstract class AbstractConnection extends SelectableConnection {
             return;
         }
         try {
-            if (layer != null) {
+            if (layer == null) {
+                outbound.drain(this, null, null);
+            } else {
                 layer.flush(layerSink);
+                drainLayered();
             }
-            outbound.drain(this, layer, layerSink);
         } catch (IOException e) {
             failed(e);
             return;
@@ -217,9 +276,32 @@ public abstract class AbstractConnection extends SelectableConnection {
         updateInterest();
     }
 
+    /**
+     * A layered flush: hands the backlog over as far as it may go and drains, again each time a
+     * file has been read out entirely (so at most one chunk of a file is read ahead of the socket);
+     * then, once every file is encoded, the layer's goodbye if close() deferred it.
+     */
+    private void drainLayered() throws IOException {
+        while (true) {
+            if (backlog != null && !layer.holdsWrites() && backlog.replay(layer, layerSink, outbound)) {
+                backlog = null;
+            }
+            outbound.drain(this, layer, layerSink);
+            if (backlog == null || layer.holdsWrites() || outbound.hasRegions()) {
+                break;
+            }
+        }
+        if (layerClosingDeferred && backlog == null && !outbound.hasRegions()) {
+            layerClosingDeferred = false;
+            layer.closing(layerSink); // every file is encoded: close_notify goes after them
+            outbound.drain(this, layer, layerSink);
+        }
+    }
+
     @Override
     public long pendingWriteBytes() {
-        return layer == null ? outbound.bytes() : outbound.bytes() + layer.pendingBytes();
+        return layer == null ? outbound.bytes()
+                : outbound.bytes() + layer.pendingBytes() + (backlog == null ? 0 : backlog.bytes());
     }
 
     /** Bytes written since the last flush (and not sent since). */
@@ -277,7 +359,9 @@ public abstract class AbstractConnection extends SelectableConnection {
             return;
         }
         closing = true;
-        if (layer != null) {
+        if (layer != null && (backlog != null || outbound.hasRegions())) {
+            layerClosingDeferred = true; // files are read (and encoded) lazily: the goodbye must follow them
+        } else if (layer != null) {
             try {
                 layer.closing(layerSink);
             } catch (IOException e) {
@@ -318,6 +402,10 @@ public abstract class AbstractConnection extends SelectableConnection {
         dropInterest();
         kernelClose(cause != null && !(cause instanceof IOException));
         outbound.discard();
+        if (backlog != null) {
+            backlog.discard();
+            backlog = null;
+        }
         if (layer != null) {
             layer.close();
         }
