@@ -65,4 +65,36 @@ class TlsPausedReadingTest {
             assertThat(handler.events).last().isEqualTo("inputClosed");
         }
     }
+
+    @Test
+    void recordsDecodedAfterAPauseWaitForTheResumeAndWhatTheHandlerThenWritesIsSent() {
+        // Three records in one read: the handler echoes the first and pauses, so the layer has
+        // decoded two more it must not deliver yet; once resumed they are told from a task, and
+        // their echo is flushed as after a read batch.
+        ProtocolHandler echo = new ProtocolHandler() {
+            private boolean pausedOnce;
+
+            @Override
+            public void onRead(Connection connection, ByteBuf data) {
+                connection.write(data);
+                if (!pausedOnce) {
+                    pausedOnce = true;
+                    connection.pauseReading();
+                }
+            }
+        };
+        try (ProtocolTester tester = ProtocolTester.builder("echo", listener -> echo).tls().build()) {
+            TestConnection connection = tester.connect();
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            for (String part : new String[] {"one ", "two ", "three"}) {
+                wire.writeBytes(connection.tls().wrap(part.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+            connection.receiveWire(wire.toByteArray());
+            assertThat(connection.takeOutputString()).isEqualTo("one ");
+
+            connection.loop().execute(connection::resumeReading);
+            tester.runPending();
+            assertThat(connection.takeOutputString()).isEqualTo("two three");
+        }
+    }
 }
