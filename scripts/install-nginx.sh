@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/install-nginx.sh - make sure `nginx` is installed, for bench/memory.sh's baseline.
+# scripts/install-nginx.sh - make sure `nginx` is installed, for the bench baselines (bench/memory.sh, bench/nginx-hello.sh).
 #
 # Idempotent: exits 0 at once when nginx exists (on the PATH or in /usr/sbin). Otherwise installs
 # the Debian/Ubuntu package `nginx` with scripts/apt-install.sh (its service is never started; the

@@ -3,6 +3,7 @@ package io.jselectors.bench;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
 
 /**
  * The server we measure ourselves against: a Netty 4.2 echo server on the native epoll transport,
@@ -62,7 +63,16 @@ public final class NettyEchoServer implements AutoCloseable {
 
     /** {@link #start(int, int)} with another (sharable) handler in place of the echo; for tests. */
     static NettyEchoServer start(int port, int workerCount, ChannelHandler handler) throws InterruptedException {
-        return new NettyEchoServer(NettyEpoll.bind(port, workerCount, p -> p.addLast(handler), workers -> { }));
+        return start(port, workerCount, handler, null);
+    }
+
+    /** The echo behind TLS ({@code tls} null: plaintext); {@link NettyTlsServer}'s {@code echo}. */
+    static NettyEchoServer start(int port, int workerCount, ChannelHandler handler, SslContext tls) throws InterruptedException {
+        return new NettyEchoServer(NettyEpoll.bind(port, workerCount, NettyTls.first(tls, p -> p.addLast(handler)), workers -> { }));
+    }
+
+    NettyEpoll epoll() {
+        return epoll;
     }
 
     /** The port it listens on. */

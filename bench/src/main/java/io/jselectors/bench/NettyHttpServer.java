@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -120,9 +121,19 @@ public final class NettyHttpServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     public static NettyHttpServer start(int port, int workerCount) throws InterruptedException {
+        return start(port, workerCount, null);
+    }
+
+    /** The same behind TLS ({@code tls} null: plaintext); {@link NettyTlsServer}'s {@code http}. */
+    static NettyHttpServer start(int port, int workerCount, SslContext tls) throws InterruptedException {
         HelloHandler handler = new HelloHandler();
-        return new NettyHttpServer(NettyEpoll.bind(port, workerCount, p -> p.addLast(new HttpServerCodec(), handler),
+        return new NettyHttpServer(NettyEpoll.bind(port, workerCount,
+                NettyTls.first(tls, p -> p.addLast(new HttpServerCodec(), handler)),
                 workers -> workers.next().scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS)));
+    }
+
+    NettyEpoll epoll() {
+        return epoll;
     }
 
     /** The port it listens on. */

@@ -27,8 +27,8 @@ class ScriptsTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "metrics/scrape-bench.sh",
-            "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
+    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "bench/pair-load.sh",
+            "bench/tls-ws-compare.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
     void helpPrintsTheUsageAndStartsNothing(String script) throws Exception {
         Path log = Files.createTempFile("script-help", ".txt");
         try {
@@ -52,7 +52,8 @@ class ScriptsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "bench/lib.sh", "bench/help.sh",
-            "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
+            "bench/pair-load.sh", "bench/tls-ws-compare.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh",
+            "docker/startup-time.sh"})
     void usesNoMachinePathAndNotTheAdminPort(String script) throws IOException {
         List<String> code = Files.readAllLines(ROOT.resolve(script)).stream()
                 .filter(line -> !line.strip().startsWith("#")).toList();

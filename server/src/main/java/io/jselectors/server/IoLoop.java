@@ -121,9 +121,11 @@ final class IoLoop implements EventLoop {
     /**
      * The time this loop last woke from select (its first dispatched event, or the return from
      * select when none): the loop's clock, read once per turn and shared with the loop meters, so
-     * there is no clock read per event; for activity timestamps and idle timeouts. Loop thread only.
+     * there is no clock read per event; for activity timestamps, idle timeouts and the protocols'
+     * per-request timestamps. Loop thread only.
      */
-    long turnNanos() {
+    @Override
+    public long turnNanos() {
         return turnNanos;
     }
 

@@ -1,5 +1,6 @@
 package io.jselectors.server;
 
+import io.jselectors.protocol.LoopCounter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,11 +8,11 @@ import io.micrometer.core.instrument.Tags;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The meters of one listener, tagged with protocol, listener address, transport and selector
- * backend. Counters are updated from every worker loop, so they are Micrometer's thread-safe ones.
+ * backend. Connection counts are updated from every worker loop, so they are Micrometer's
+ * thread-safe counters; the byte counts, taken per read and write, are {@link LoopCounter}s.
  */
 final class ListenerMeters {
 
@@ -19,10 +20,11 @@ final class ListenerMeters {
     private final Counter accepted;
     private final Counter acceptErrors;
     private final Map<CloseCause, Counter> closed = new EnumMap<>(CloseCause.class);
-    // Bytes are counted per read/write on the hot path: a LongAdder per listener is cheaper than
-    // the counter's own bookkeeping, and the counters read it at scrape time.
-    private final LongAdder readAdder = new LongAdder();
-    private final LongAdder writtenAdder = new LongAdder();
+    // Bytes are counted per read/write on the hot path: each loop counts in a cell of its own (a
+    // field store; a LongAdder's CAS cost more than the rest of an echo's bookkeeping), and the
+    // counters add the cells up at scrape time.
+    private final LoopCounter read;
+    private final LoopCounter written;
 
     /**
      * Registers the listener's meters. The byte counters are named {@code jselectors.read} and
@@ -41,9 +43,9 @@ final class ListenerMeters {
                     .description("Connections closed, by cause").tags(tags).tag("cause", cause.tag())
                     .register(registry));
         }
-        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.read", readAdder, LongAdder::doubleValue)
+        read = LoopCounter.builder("jselectors.read")
                 .description("Bytes read from connections").baseUnit("bytes").tags(tags).register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("jselectors.written", writtenAdder, LongAdder::doubleValue)
+        written = LoopCounter.builder("jselectors.written")
                 .description("Bytes written to connections").baseUnit("bytes").tags(tags).register(registry);
     }
 
@@ -63,11 +65,13 @@ final class ListenerMeters {
         acceptErrors.increment();
     }
 
-    void bytesRead(long n) {
-        readAdder.add(n);
+    /** The calling loop's byte counts; take it on the loop thread, and count in it only there. */
+    LoopCounter.Cell readCell() {
+        return read.cell();
     }
 
-    void bytesWritten(long n) {
-        writtenAdder.add(n);
+    /** {@link #readCell()} for bytes written. */
+    LoopCounter.Cell writtenCell() {
+        return written.cell();
     }
 }

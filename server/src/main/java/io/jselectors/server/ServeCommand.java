@@ -9,7 +9,6 @@ import io.jselectors.server.metrics.AdminAddress;
 import io.jselectors.server.metrics.AdminProtocol;
 import io.jselectors.server.metrics.ServerMetrics;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,9 +110,10 @@ final class ServeCommand implements Callable<Integer> {
                 + "Env: JSELECTORS_PLUGINS.")
     String plugins;
 
-    @Option(names = "--admin", paramLabel = "[HOST:]PORT|off", defaultValue = "${env:JSELECTORS_ADMIN:-127.0.0.1:9100}",
+    @Option(names = "--admin", paramLabel = "[admin+tls=][HOST:]PORT|off", defaultValue = "${env:JSELECTORS_ADMIN:-127.0.0.1:9100}",
             description = "Admin listener: GET /metrics (Prometheus) and /healthz, on a loop of its own "
-                + "(default: ${DEFAULT-VALUE}; off disables). Env: JSELECTORS_ADMIN.")
+                + "(default: ${DEFAULT-VALUE}; off disables; admin+tls=HOST:PORT serves it over TLS with the "
+                + "--tls-cert certificates). Env: JSELECTORS_ADMIN.")
     String admin;
 
     @Option(names = "--log-level", paramLabel = "LEVEL",
@@ -162,14 +162,14 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Optional<InetSocketAddress> adminAddress;
+        Optional<AdminAddress.Listener> adminListener;
         try {
-            adminAddress = AdminAddress.parse(admin);
+            adminListener = AdminAddress.parseListener(admin);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (adminAddress.isPresent() && adminAddress.get().isUnresolved()) {
-            throw new IllegalStateException("cannot resolve host '" + adminAddress.get().getHostString() + "' (--admin)");
+        if (adminListener.isPresent() && adminListener.get().address().isUnresolved()) {
+            throw new IllegalStateException("cannot resolve host '" + adminListener.get().address().getHostString() + "' (--admin)");
         }
         // Before anything creates netty's pooled allocator (the metrics bind it): arenas = loops.
         MemorySizing.sizeBufferPool(settings.workers());
@@ -177,7 +177,9 @@ final class ServeCommand implements Callable<Integer> {
         TlsListeners tls;
         try {
             tls = tlsOptions.build(System.getenv(), metrics.registry());
-            TlsOptions.requireCertificate(settings.listeners().stream().map(ServerSettings.ListenerSpec::protocol).toList(), tls);
+            List<String> served = new ArrayList<>(settings.listeners().stream().map(ServerSettings.ListenerSpec::protocol).toList());
+            adminListener.ifPresent(a -> served.add(a.protocol()));
+            TlsOptions.requireCertificate(served, tls);
         } catch (IllegalArgumentException | IOException e) {
             metrics.close();
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -205,18 +207,19 @@ final class ServeCommand implements Callable<Integer> {
         }
         AtomicBoolean draining = new AtomicBoolean();
         Server adminServer = null;
-        if (adminAddress.isPresent()) {
+        if (adminListener.isPresent()) {
             Protocols adminProtocols = new Protocols();
             adminProtocols.add(new AdminProtocol(metrics, () -> !draining.get()));
-            ServerSettings adminSettings = ServerSettings.defaults(
-                            List.of(new ServerSettings.ListenerSpec(AdminProtocol.NAME, adminAddress.get())))
+            ServerSettings adminSettings = ServerSettings.defaults(List.of(
+                            new ServerSettings.ListenerSpec(adminListener.get().protocol(), adminListener.get().address())))
                     .withWorkers(1)
                     .withTransport(settings.transport(), settings.selector())
                     .withLimits(Duration.ofSeconds(60), 64, Duration.ofSeconds(1));
             try {
-                adminServer = Server.start(adminSettings, adminProtocols, metrics.registry(), "admin-");
+                adminServer = Server.start(adminSettings, adminProtocols, metrics.registry(), "admin-", tls);
             } catch (IOException e) {
                 server.shutdown(); // the admin port is taken: fail the start, and say where
+                closeTls(tls);
                 throw e;
             }
         }
@@ -229,11 +232,11 @@ final class ServeCommand implements Callable<Integer> {
             // through the main server's drain and closes only after it.
             draining.set(true);
             server.shutdown();
-            if (tls != null) {
-                tls.close();
-            }
             if (admin != null) {
                 admin.shutdown();
+            }
+            if (tls != null) {
+                tls.close(); // after the admin listener, which may serve TLS too
             }
             metrics.close();
             log.info("stopped after {}", Durations.format(Duration.ofMillis((System.nanoTime() - began) / 1_000_000)));

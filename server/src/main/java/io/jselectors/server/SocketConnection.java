@@ -3,6 +3,7 @@ package io.jselectors.server;
 import io.jselectors.connection.AbstractConnection;
 import io.jselectors.connection.FileRegion;
 import io.jselectors.connection.tls.FirstBytes;
+import io.jselectors.protocol.LoopCounter;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -29,6 +30,9 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     private final Listener listener;
     private final Transport.StreamSocket socket;
     private final long id;
+    /** This loop's byte counts of the listener: a field store per read and write. */
+    private final LoopCounter.Cell bytesRead;
+    private final LoopCounter.Cell bytesWritten;
     /** Why the server asked the handler to close (idle, shutdown), for the closed-by-cause count. */
     private CloseCause requestedCause;
     /** What an abort counts as: LOCAL for a handler's, SHUTDOWN at the drain deadline. */
@@ -44,6 +48,9 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
         this.listener = listener;
         this.socket = socket;
         this.id = id;
+        // Made on the loop thread (Worker.adopt's task), so these are the loop's own cells.
+        this.bytesRead = listener.meters().readCell();
+        this.bytesWritten = listener.meters().writtenCell();
         this.firstPlaintextRead = listener.tlsRefusals() != null;
     }
 
@@ -124,13 +131,13 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     @Override
     protected void onBytesRead(int n) {
         lastActivityNanos = context.now();
-        listener.meters().bytesRead(n);
+        bytesRead.add(n);
     }
 
     @Override
     protected void onBytesWritten(long n) {
         lastActivityNanos = context.now();
-        listener.meters().bytesWritten(n);
+        bytesWritten.add(n);
     }
 
     @Override

@@ -249,4 +249,29 @@ class CliProcessTest {
             assertThat(cli.err).anySatisfy(l -> assertThat(l).contains("\"level\":\"INFO\"", "\"formattedMessage\":\"listening: echo on"));
         }
     }
+
+    @Test
+    void adminListenerServesTlsWithTheServerCertificateFromTheEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path cert = dir.resolve("cert.pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        try (Cli made = run("cert", "--out", dir.toString(), "--host", "localhost")) {
+            assertThat(made.exit()).isZero();
+        }
+        try (Cli cli = new Cli(Map.of("JSELECTORS_ADMIN", "admin+tls=127.0.0.1:0", "JSELECTORS_TLS_CERT", cert.toString(),
+                "JSELECTORS_TLS_KEY", key.toString()), "serve", "--listen", "echo=127.0.0.1:0", "--workers", "1")) {
+            int admin = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: admin on 127\\.0\\.0\\.1:(\\d+)")).group(1));
+            String url = "https://localhost:" + admin;
+            var fetched = io.jselectors.server.fetch.FetchRun.run("--timeout", "20s", "--cacert", cert.toString(), url + "/healthz",
+                    url + "/metrics");
+            assertThat(fetched.status()).as(fetched.err()).isZero();
+            assertThat(fetched.out()).contains("2 responses, 0 failed", "status 200 x2");
+            Assumptions.assumeTrue(Tools.runs("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
+            Process curl = new ProcessBuilder("curl", "-sS", "--cacert", cert.toString(), url + "/metrics").redirectErrorStream(true).start();
+            String scraped = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(curl.exitValue()).as(scraped).isZero();
+            assertThat(scraped).contains("# TYPE ", "jselectors_tls_handshakes");
+        }
+    }
 }

@@ -135,11 +135,11 @@ class MetricsServerTest {
             awaitValue("active after connect", () -> active("echo"), before + 1);
             assertThat(counter("jselectors.connections.accepted", "echo")).isEqualTo(accepted + 1);
             byte[] hello = "hello, meters".getBytes(StandardCharsets.US_ASCII);
-            double echoed = registry.get("jselectors.echo.bytes").counter().count();
+            double echoed = registry.get("jselectors.echo.bytes").functionCounter().count();
             s.getOutputStream().write(hello);
             s.setSoTimeout(10_000);
             assertThat(s.getInputStream().readNBytes(hello.length)).isEqualTo(hello);
-            awaitValue("echo bytes", () -> registry.get("jselectors.echo.bytes").counter().count(), echoed + hello.length);
+            awaitValue("echo bytes", () -> registry.get("jselectors.echo.bytes").functionCounter().count(), echoed + hello.length);
             FunctionCounter read = meter("jselectors.read", "echo").functionCounter();
             FunctionCounter written = meter("jselectors.written", "echo").functionCounter();
             assertThat(read.count()).isGreaterThanOrEqualTo(hello.length);
@@ -199,11 +199,11 @@ class MetricsServerTest {
     @Test
     void http404CountsAsClientError() throws Exception {
         double notFound = registry.find("jselectors.http.requests").tags("method", "GET", "status", "4xx")
-                .counters().stream().mapToDouble(Counter::count).sum();
+                .functionCounters().stream().mapToDouble(FunctionCounter::count).sum();
         HttpResponse<String> r = get(server.address("http"), "/no/such/page", null);
         assertThat(r.statusCode()).isEqualTo(404);
         awaitValue("GET 4xx", () -> registry.find("jselectors.http.requests").tags("method", "GET", "status", "4xx")
-                .counters().stream().mapToDouble(Counter::count).sum(), notFound + 1);
+                .functionCounters().stream().mapToDouble(FunctionCounter::count).sum(), notFound + 1);
     }
 
     @Test

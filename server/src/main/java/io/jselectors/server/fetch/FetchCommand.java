@@ -1,6 +1,7 @@
 package io.jselectors.server.fetch;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import io.jselectors.protocol.http.client.FetchClient;
 import io.jselectors.protocol.http.client.FetchOptions;
 import io.jselectors.protocol.http.client.FetchResult;
+import io.jselectors.protocol.http.client.TlsTrust;
 import io.jselectors.server.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,18 +32,20 @@ import picocli.CommandLine.Parameters;
  *
  * {@snippet lang=sh :
  * jselectors fetch -c 10 -n 3 --timeout 2s http://127.0.0.1:8080/hello http://127.0.0.1:8080/
+ * jselectors fetch --cacert cert.pem https://localhost:8443/hello
  * }
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fetch http:// URLs concurrently on one event-loop thread (HTTP/1.1, keep-alive).",
-            "Host names are resolved up front, all at once, on helper threads; https is not supported."},
+        description = {"Fetch http:// and https:// URLs concurrently on one event-loop thread (HTTP/1.1, keep-alive).",
+            "Host names are resolved up front, all at once, on helper threads. https trusts the JDK's trust store "
+                + "(or --cacert) and verifies host names."},
         footer = {"", "Exit status: 0 all fetched, 1 some failed, 2 bad arguments."})
 public final class FetchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "URL", description = "http:// URLs to fetch.")
+    @Parameters(arity = "1..*", paramLabel = "URL", description = "http:// or https:// URLs to fetch.")
     List<String> urls = new ArrayList<>();
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Fetches in flight at once (default: ${DEFAULT-VALUE}).")
@@ -63,22 +67,43 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only failures and the summary.")
     boolean quiet;
 
+    @Option(names = "--cacert", paramLabel = "FILE", description = "Trust only the certificates in this PEM file "
+            + "(repeatable) for https, instead of the JDK's trust store; host names are still verified.")
+    List<Path> caFiles = new ArrayList<>();
+
+    @Option(names = {"-k", "--insecure"}, description = "https: accept any certificate for any host (development only).")
+    boolean insecure;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FetchOptions options;
         try {
-            options = new FetchOptions(concurrency, repeats, timeout, selector, 0);
+            if (insecure && !caFiles.isEmpty()) {
+                throw new IllegalArgumentException("--insecure and --cacert exclude each other");
+            }
+            TlsTrust trust = insecure ? TlsTrust.insecure() : caFiles.isEmpty() ? TlsTrust.system() : TlsTrust.caFiles(caFiles);
+            options = new FetchOptions(concurrency, repeats, timeout, selector, 0, trust);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (insecure) {
+            err.println("warning: --insecure: https certificates and host names are not verified");
+            err.flush();
         }
         List<FetchResult> results;
         String backend;
         int opened;
         int reused;
         long start = System.nanoTime();
-        try (FetchClient client = new FetchClient(options)) {
+        FetchClient created;
+        try {
+            created = new FetchClient(options);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cacert: " + e.getMessage());
+        }
+        try (FetchClient client = created) {
             backend = client.selectorName();
             results = client.run(urls, r -> {
                 if (!quiet || failed(r)) {

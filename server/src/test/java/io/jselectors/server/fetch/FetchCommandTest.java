@@ -4,25 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jselectors.protocol.http.client.ScriptedServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The {@code fetch} command: its output and exit status. */
 class FetchCommandTest {
 
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FetchCommand());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
+    private static FetchRun.Result run(String... args) {
+        return FetchRun.run(args);
     }
 
     private static ScriptedServer hello() throws IOException {
@@ -36,7 +25,7 @@ class FetchCommandTest {
     @Test
     void printsEachFetchAndASummary() throws IOException {
         try (ScriptedServer server = hello()) {
-            Result r = run("-c", "1", "-n", "3", server.url("/hello"));
+            FetchRun.Result r = run("-c", "1", "-n", "3", server.url("/hello"));
             assertThat(r.status()).isZero();
             assertThat(r.out()).contains("200", "13 B", server.url("/hello") + " #3");
             assertThat(r.out()).contains("3 fetches in", "3 responses, 0 failed", "1 connections opened, 2 requests on a kept-alive one", "status 200 x3");
@@ -47,9 +36,9 @@ class FetchCommandTest {
     @Test
     void anyFailureMakesTheExitStatusOne() throws IOException {
         try (ScriptedServer server = hello()) {
-            Result r = run("--timeout", "5s", server.url("/"), "https://127.0.0.1/", "http://nosuchhost.invalid/");
+            FetchRun.Result r = run("--timeout", "5s", server.url("/"), "ftp://127.0.0.1/", "http://nosuchhost.invalid/");
             assertThat(r.status()).isEqualTo(1);
-            assertThat(r.err()).contains("ERR", "https is not supported", "unknown host nosuchhost.invalid");
+            assertThat(r.err()).contains("ERR", "unsupported scheme 'ftp'", "unknown host nosuchhost.invalid");
             assertThat(r.out()).contains("3 fetches in", "1 responses, 2 failed");
         }
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
-/** {@code --admin [HOST:]PORT | off}. */
+/** {@code --admin [admin[+tls]=][HOST:]PORT | off}. */
 class AdminAddressTest {
 
     @Test
@@ -38,5 +38,16 @@ class AdminAddressTest {
             assertThatThrownBy(() -> AdminAddress.parse(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--admin");
         }
+    }
+
+    @Test
+    void theListenerFormChoosesTls() {
+        assertThat(AdminAddress.parseListener("admin+tls=127.0.0.1:9443"))
+                .contains(new AdminAddress.Listener(new InetSocketAddress("127.0.0.1", 9443), true));
+        assertThat(AdminAddress.parseListener("admin+tls=9443").orElseThrow().protocol()).isEqualTo("admin+tls");
+        assertThat(AdminAddress.parseListener("admin=[::1]:9100"))
+                .contains(new AdminAddress.Listener(new InetSocketAddress("::1", 9100), false));
+        assertThat(AdminAddress.parseListener("9100").orElseThrow().protocol()).isEqualTo("admin");
+        assertThatThrownBy(() -> AdminAddress.parseListener("http+tls=9443")).hasMessageContaining("--admin wants [admin[+tls]=]");
     }
 }

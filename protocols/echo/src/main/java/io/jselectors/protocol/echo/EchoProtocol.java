@@ -3,7 +3,7 @@ package io.jselectors.protocol.echo;
 import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.ProtocolHandler;
-import io.micrometer.core.instrument.Counter;
+import io.jselectors.protocol.LoopCounter;
 import io.micrometer.core.instrument.binder.BaseUnits;
 
 /**
@@ -48,10 +48,10 @@ public final class EchoProtocol implements Protocol {
         return "RFC 862 echo: every byte sent back, in order";
     }
 
-    /** The listener's byte counter, registered once and shared by its connections (meters are thread-safe). */
+    /** The listener's byte counter, registered once; each loop counts its connections' bytes in a cell of its own. */
     @Override
     public Object createSharedState(ListenerContext listener) {
-        return Counter.builder(BYTES_METER)
+        return LoopCounter.builder(BYTES_METER)
                 .baseUnit(BaseUnits.BYTES)
                 .description("Bytes echoed back to clients")
                 .register(listener.meterRegistry());
@@ -59,6 +59,6 @@ public final class EchoProtocol implements Protocol {
 
     @Override
     public ProtocolHandler newHandler(ListenerContext listener) {
-        return new EchoHandler(listener.sharedState(Counter.class));
+        return new EchoHandler(listener.sharedState(LoopCounter.class));
     }
 }

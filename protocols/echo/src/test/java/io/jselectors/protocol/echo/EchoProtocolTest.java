@@ -3,10 +3,11 @@ package io.jselectors.protocol.echo;
 import static io.jselectors.protocol.testkit.TestConnection.HIGH_WATER_MARK;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jselectors.protocol.LoopCounter;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ class EchoProtocolTest {
     }
 
     private double echoedBytes() {
-        return tester.meterRegistry().get(EchoProtocol.BYTES_METER).counter().count();
+        return tester.meterRegistry().get(EchoProtocol.BYTES_METER).functionCounter().count();
     }
 
     @Test
@@ -70,7 +71,7 @@ class EchoProtocolTest {
     @Test
     void writesBackTheBufferItReadWithoutCopying() {
         List<ByteBuf> read = new ArrayList<>();
-        EchoHandler echo = new EchoHandler(Counter.builder("spy").register(new SimpleMeterRegistry()));
+        EchoHandler echo = new EchoHandler(LoopCounter.builder("spy").register(new SimpleMeterRegistry()));
         try (ProtocolTester spy = ProtocolTester.builder("echo-spy", listener -> (connection, data) -> {
             read.add(data);
             echo.onRead(connection, data);
@@ -186,7 +187,7 @@ class EchoProtocolTest {
         first.receive("12345");
         second.receive("678");
         assertThat(echoedBytes()).isEqualTo(8);
-        Counter counter = tester.meterRegistry().get(EchoProtocol.BYTES_METER).counter();
+        FunctionCounter counter = tester.meterRegistry().get(EchoProtocol.BYTES_METER).functionCounter();
         assertThat(counter.getId().getBaseUnit()).isEqualTo("bytes");
     }
 

@@ -30,9 +30,9 @@ final class DateCache {
         this.clock = clock;
     }
 
-    /** {@code Date: <IMF-fixdate>\r\n}, refreshed if the loop's clock moved on by a second. */
+    /** {@code Date: <IMF-fixdate>\r\n}, refreshed if the loop's clock moved on by a second (its turn clock: no clock read per response). */
     byte[] line() {
-        long now = loop.nanoTime();
+        long now = loop.turnNanos();
         if (line == null || now - formattedAt >= REFRESH_NANOS) {
             line = ("Date: " + format(clock.millis()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             formattedAt = now;

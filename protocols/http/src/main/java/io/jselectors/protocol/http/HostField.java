@@ -1,5 +1,7 @@
 package io.jselectors.protocol.http;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The syntax of a {@code Host} field value (RFC 9110 section 7.2): {@code uri-host [ ":" port ]},
  * where {@code uri-host} is an IP literal in brackets, or a reg-name of unreserved characters,
@@ -13,25 +15,34 @@ final class HostField {
 
     /** Whether {@code value} (already trimmed of surrounding whitespace) is a valid Host value. */
     static boolean isValid(String value) {
-        int end = value.length();
-        int i = 0;
-        if (end > 0 && value.charAt(0) == '[') {
-            int close = value.indexOf(']');
-            if (close < 2) {
+        return isValid(value.getBytes(StandardCharsets.ISO_8859_1), 0, value.length());
+    }
+
+    /**
+     * {@link #isValid(String)} on the field's bytes as received (ISO-8859-1, trimmed), so a request
+     * is checked without making its Host value into a string (the per-request allocation of
+     * {@code /hello}, before).
+     */
+    static boolean isValid(byte[] value, int from, int length) {
+        int end = from + length;
+        int i = from;
+        if (i < end && value[i] == '[') {
+            int close = indexOf(value, i, end, ']');
+            if (close < i + 2) {
                 return false;
             }
-            for (i = 1; i < close; i++) {
-                char c = value.charAt(i);
+            for (i++; i < close; i++) {
+                char c = (char) (value[i] & 0xff);
                 if (!(isUnreserved(c) || isSubDelim(c) || c == ':')) { // IPv6 and IPvFuture characters
                     return false;
                 }
             }
             i = close + 1;
         } else {
-            while (i < end && value.charAt(i) != ':') {
-                char c = value.charAt(i);
+            while (i < end && value[i] != ':') {
+                char c = (char) (value[i] & 0xff);
                 if (c == '%') {
-                    if (i + 2 >= end || !isHex(value.charAt(i + 1)) || !isHex(value.charAt(i + 2))) {
+                    if (i + 2 >= end || !isHex(value[i + 1]) || !isHex(value[i + 2])) {
                         return false;
                     }
                     i += 3;
@@ -45,15 +56,25 @@ final class HostField {
         if (i == end) {
             return true;
         }
-        if (value.charAt(i) != ':') {
+        if (value[i] != ':') {
             return false;
         }
         for (i++; i < end; i++) {
-            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+            if (value[i] < '0' || value[i] > '9') {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The index of the first {@code b} in {@code value[from, end)}, or -1. */
+    private static int indexOf(byte[] value, int from, int end, char b) {
+        for (int i = from; i < end; i++) {
+            if (value[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isUnreserved(char c) {
@@ -65,7 +86,7 @@ final class HostField {
         return "!$&'()*+,;=".indexOf(c) >= 0;
     }
 
-    private static boolean isHex(char c) {
-        return Character.digit(c, 16) >= 0;
+    private static boolean isHex(byte b) {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
     }
 }

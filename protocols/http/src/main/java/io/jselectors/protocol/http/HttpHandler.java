@@ -31,6 +31,8 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     private EventLoop loop;
     private RequestDecoder decoder;
     private DateCache date;
+    /** The listener's meters as this connection's loop counts them. */
+    private HttpMeters.Local meters;
 
     /** Unparsed input, or {@code null}. */
     private ByteBuf in;
@@ -57,6 +59,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         loop = c.loop();
         decoder = new RequestDecoder(c.alloc(), state.maxBody());
         date = state.dateCache(loop);
+        meters = state.meters().local();
         timeouts = new RequestTimeouts(loop, state, this);
     }
 
@@ -125,7 +128,9 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     private void process() {
         while (!closing && streaming == null && in != null && in.isReadable() && connection.isWritable()) {
             if (requestStart < 0) {
-                requestStart = loop.nanoTime();
+                // When the loop woke for these bytes: a field load, where a clock read cost as
+                // much as parsing /hello (bench/PROFILE.md); the answer's end is read for real.
+                requestStart = loop.turnNanos();
             }
             int result = decoder.decode(in);
             if (result == RequestDecoder.NEED_MORE) {
@@ -200,7 +205,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
                 : request.version() == 10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
         write(response, connectionField, headRequest);
         long nanos = loop.nanoTime() - requestStart;
-        state.meters().answered(request.method(), response.status(), nanos);
+        meters.answered(request.method(), response.status(), nanos);
         if (state.accessLog() != null) {
             state.accessLog().answered(connection.remoteAddress(), request.method(), request.target(), request.version(),
                     response.status(), nanos);
@@ -227,7 +232,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         if (result instanceof HandshakeResult.Refused refused) {
             HttpResponse response = WebSocketUpgrade.refusal(refused);
             write(response, ConnectionField.CLOSE, request.method().equals("HEAD"));
-            state.meters().answered(request.method(), refused.status(), elapsed);
+            meters.answered(request.method(), refused.status(), elapsed);
             request.clear();
             closing = true;
             return;
@@ -236,7 +241,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         byte[] head = accepted.toHttpResponse().getBytes(StandardCharsets.US_ASCII);
         output(head.length).writeBytes(head);
         queueOutput();
-        state.meters().answered(request.method(), 101, elapsed);
+        meters.answered(request.method(), 101, elapsed);
         request.clear();
         // Everything this handler holds goes now: after the switch it gets no call, not even onClose.
         ByteBuf rest = in != null && in.isReadable() ? in : null;
@@ -255,7 +260,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         write(response, ConnectionField.CLOSE, false);
         String method = decoder.method() != null ? decoder.method() : "OTHER";
         state.meters().rejected(reason);
-        state.meters().answered(method, status, requestStart < 0 ? 0 : loop.nanoTime() - requestStart);
+        meters.answered(method, status, requestStart < 0 ? 0 : loop.nanoTime() - requestStart);
         closing = true;
         releaseInput();
     }

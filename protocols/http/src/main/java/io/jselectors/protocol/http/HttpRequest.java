@@ -100,6 +100,12 @@ public final class HttpRequest {
         return value;
     }
 
+    /** Whether field {@code index}'s value is a valid Host value, checked on its bytes (no string made). */
+    boolean hostValueValid(int index) {
+        Objects.checkIndex(index, headerCount);
+        return HostField.isValid(fieldBytes, valueOffsets[index], valueLengths[index]);
+    }
+
     /** The body (empty if none), readable only until the route returns; do not release it. */
     public ByteBuf body() {
         return body;

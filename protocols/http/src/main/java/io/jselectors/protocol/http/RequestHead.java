@@ -46,7 +46,7 @@ final class RequestHead {
             }
             case "Host" -> {
                 hosts++;
-                if (!HostField.isValid(request.headerValue(index))) {
+                if (!request.hostValueValid(index)) {
                     return 400; // RFC 9112 section 3.2: a Host with an invalid value MUST get 400
                 }
             }

@@ -12,18 +12,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The client's open connections, and among them the idle ones kept alive per {@code host:port}
- * for the next fetch there. Closing a connection here unregisters it, takes it out of both sets
- * and closes its fd. Loop thread only.
+ * The client's open connections, and among them the idle ones kept alive per origin ({@code
+ * https://host:port}) for the next fetch there. Closing a connection here unregisters it, takes it
+ * out of both sets, says {@code close_notify} if it is TLS, and closes its fd. Loop thread only.
  */
 final class ConnectionPool {
 
     private final Selector selector;
+    private final SocketIo io;
     private final List<ClientConnection> open = new ArrayList<>();
     private final Map<String, ArrayDeque<ClientConnection>> idle = new HashMap<>();
 
-    ConnectionPool(Selector selector) {
+    ConnectionPool(Selector selector, SocketIo io) {
         this.selector = selector;
+        this.io = io;
+    }
+
+    /** Has the selector watch {@code c} for {@code events} (READ or WRITE), registering it the first time. */
+    void watch(ClientConnection c, int events) throws IOException {
+        if (c.interest == 0) {
+            selector.register(c, events, c);
+        } else if (c.interest != events) {
+            selector.modify(c, events, c);
+        }
+        c.interest = events;
+    }
+
+    /** The earliest deadline of a fetch in flight on a connection; {@code Long.MAX_VALUE}: none. */
+    long nextDeadline() {
+        long next = Long.MAX_VALUE;
+        for (ClientConnection c : open) {
+            if (c.fetch != null) {
+                next = Math.min(next, c.fetch.deadlineNanos);
+            }
+        }
+        return next;
     }
 
     /** Adds a connection just opened. */
@@ -41,9 +64,9 @@ final class ConnectionPool {
         return List.copyOf(open);
     }
 
-    /** The longest-idle connection to {@code authority}, or {@code null}. */
-    ClientConnection takeIdle(String authority) {
-        ArrayDeque<ClientConnection> parked = idle.get(authority);
+    /** The longest-idle connection to {@code origin}, or {@code null}. */
+    ClientConnection takeIdle(String origin) {
+        ArrayDeque<ClientConnection> parked = idle.get(origin);
         return parked == null ? null : parked.pollFirst();
     }
 
@@ -51,7 +74,7 @@ final class ConnectionPool {
     void park(ClientConnection c) {
         c.state = State.IDLE;
         c.fetch = null;
-        idle.computeIfAbsent(c.authority, k -> new ArrayDeque<>()).addLast(c);
+        idle.computeIfAbsent(c.origin, k -> new ArrayDeque<>()).addLast(c);
     }
 
     /** Closes one idle connection, to make room for one to another host; false if none is idle. */
@@ -79,10 +102,13 @@ final class ConnectionPool {
             }
         }
         if (c.state == State.IDLE) {
-            ArrayDeque<ClientConnection> parked = idle.get(c.authority);
+            ArrayDeque<ClientConnection> parked = idle.get(c.origin);
             if (parked != null) {
                 parked.remove(c);
             }
+        }
+        if (c.tls != null) {
+            c.tls.goodbye(io, c.fd);
         }
         c.state = State.CLOSED;
         open.remove(c);

@@ -1,9 +1,7 @@
 package io.jselectors.protocol.http.client;
 
 import io.jselectors.posix.Errno;
-import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Libc;
-import io.jselectors.posix.Native;
 import io.jselectors.posix.socket.SocketOption;
 import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
@@ -12,23 +10,23 @@ import io.jselectors.selector.SelectorKey;
 import io.jselectors.protocol.http.client.ClientConnection.State;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
- * Fetches many {@code http://} URLs concurrently on the calling thread, with one {@link Selector}:
- * the classic selectors client. Each new connection starts with a non-blocking connect watched for
- * WRITE; once connected it sends its GET, then watches for READ and feeds what arrives to a {@link
- * ResponseParser}. A response that leaves the connection reusable (HTTP/1.1 keep-alive, body
- * framed by length or chunks) parks it as idle for the next fetch to the same host and port.
+ * Fetches many {@code http://} and {@code https://} URLs concurrently on the calling thread, with
+ * one {@link Selector}: the classic selectors client. Each new connection starts with a
+ * non-blocking connect watched for WRITE; once connected (and, for https, once its TLS handshake is
+ * through, see {@link TlsChannel}) it sends its GET, then watches for READ and feeds what arrives to
+ * a {@link ResponseParser}. A response that leaves the connection reusable (HTTP/1.1 keep-alive,
+ * body framed by length or chunks) parks it as idle for the next fetch to the same origin (scheme,
+ * host and port). Which https servers are trusted is {@link FetchOptions#trust()}.
  *
  * {@snippet :
  * try (FetchClient client = new FetchClient(FetchOptions.of(10, 1, Duration.ofSeconds(5)))) {
@@ -48,19 +46,13 @@ import java.util.function.Consumer;
  */
 public final class FetchClient implements AutoCloseable {
 
-    /** Bytes read per recv: enough for a small response in one call. */
-    static final int READ_CHUNK = 64 * 1024;
-
-    /** Room for the largest request: the longest target plus the fixed header lines. */
-    static final int MAX_REQUEST = FetchUrl.MAX_TARGET_LENGTH + 1024;
-
     private final FetchOptions options;
     private final Selector selector;
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment callState = Native.newCallState(arena);
-    private final MemorySegment readBuffer = arena.allocate(READ_CHUNK);
-    private final MemorySegment writeBuffer = arena.allocate(MAX_REQUEST);
-    private final byte[] heapChunk = new byte[READ_CHUNK];
+    private final SocketIo io = new SocketIo(arena);
+    /** Plaintext as read (http) or decrypted (https), handed to the parser; heap, so the parser reads it in place. */
+    private final ByteBuffer plain = ByteBuffer.allocate(SocketIo.CHUNK);
+    private final ClientTls tls;
     private final long timeoutNanos;
 
     private final ArrayDeque<Fetch> pending = new ArrayDeque<>();
@@ -71,12 +63,17 @@ public final class FetchClient implements AutoCloseable {
     private int connectionsOpened;
     private int reuses;
 
-    /** Opens the selector. */
+    /**
+     * Opens the selector, and reads the CA files of {@link FetchOptions#trust()} if any.
+     *
+     * @throws IllegalArgumentException a CA file that cannot be read or holds no certificate
+     */
     public FetchClient(FetchOptions options) throws IOException {
         this.options = options;
         this.timeoutNanos = options.timeout().toNanos();
+        this.tls = new ClientTls(options.trust());
         this.selector = options.selector() == null ? Selector.open() : Selector.open(options.selector());
-        this.pool = new ConnectionPool(selector);
+        this.pool = new ConnectionPool(selector, io);
     }
 
     /** The selector backend in use. */
@@ -104,7 +101,7 @@ public final class FetchClient implements AutoCloseable {
         results.clear();
         connectionsOpened = 0;
         reuses = 0;
-        plan(urls);
+        pending.addAll(Fetch.plan(urls, options.repeats(), options.timeout()));
         while (!pending.isEmpty() || inFlight > 0) {
             while (inFlight < options.concurrency() && !pending.isEmpty()) {
                 start(pending.poll());
@@ -112,38 +109,12 @@ public final class FetchClient implements AutoCloseable {
             if (inFlight == 0) {
                 continue;
             }
-            selector.selectNanos(Math.max(0, nextDeadline() - System.nanoTime()), this::onReady);
+            long next = pool.nextDeadline();
+            selector.selectNanos(next == Long.MAX_VALUE ? Selector.INFINITE : Math.max(0, next - System.nanoTime()), this::onReady);
             expire(System.nanoTime());
         }
         pool.closeAll();
         return List.copyOf(results);
-    }
-
-    /** Parses the URLs, resolves their hosts, and queues the fetches: all URLs once, then again. */
-    private void plan(List<String> urls) {
-        List<Fetch> firstRound = new ArrayList<>();
-        Set<String> hosts = new LinkedHashSet<>();
-        for (String text : urls) {
-            try {
-                FetchUrl url = FetchUrl.parse(text);
-                hosts.add(url.host());
-                firstRound.add(new Fetch(text, url, 1, null));
-            } catch (IllegalArgumentException e) {
-                firstRound.add(new Fetch(text, null, 1, e.getMessage()));
-            }
-        }
-        Map<String, HostResolver.Resolution> resolved = HostResolver.resolveAll(hosts, options.timeout());
-        for (int repeat = 1; repeat <= options.repeats(); repeat++) {
-            for (Fetch f : firstRound) {
-                Fetch fetch = repeat == 1 ? f : new Fetch(f.text, f.url, repeat, f.error);
-                if (fetch.url != null) {
-                    HostResolver.Resolution r = resolved.get(fetch.url.host());
-                    fetch.addresses = r.addresses();
-                    fetch.error = r.error();
-                }
-                pending.add(fetch);
-            }
-        }
     }
 
     private void start(Fetch fetch) {
@@ -153,7 +124,7 @@ public final class FetchClient implements AutoCloseable {
             finish(fetch, fetch.error);
             return;
         }
-        ClientConnection c = pool.takeIdle(fetch.url.authority());
+        ClientConnection c = pool.takeIdle(fetch.url.origin());
         if (c != null) {
             reuses++;
             assign(c, fetch);
@@ -172,9 +143,17 @@ public final class FetchClient implements AutoCloseable {
         String lastError = null;
         while (fetch.nextAddress < fetch.addresses.size()) {
             InetSocketAddress remote = new InetSocketAddress(fetch.addresses.get(fetch.nextAddress++), fetch.url.port());
+            TlsChannel channel;
+            try {
+                channel = fetch.url.secure() ? new TlsChannel(tls.newEngine(fetch.url.host(), fetch.url.port()),
+                        fetch.url.host() + ":" + fetch.url.port()) : null;
+            } catch (GeneralSecurityException | SSLException e) {
+                finish(fetch, "TLS set-up for " + fetch.url.host() + ": " + ClientTls.oneLine(e.getMessage()));
+                return;
+            }
             try {
                 int fd = Sockets.connect(remote);
-                ClientConnection c = new ClientConnection(fd, fetch.url.authority(), remote, options.keepBodyBytes());
+                ClientConnection c = new ClientConnection(fd, fetch.url.origin(), remote, options.keepBodyBytes(), channel);
                 pool.add(c);
                 connectionsOpened++;
                 assign(c, fetch);
@@ -182,7 +161,7 @@ public final class FetchClient implements AutoCloseable {
                 watch(c, Selector.EVENT_WRITE);
                 return;
             } catch (IOException e) {
-                lastError = "connect to " + format(remote) + ": " + reason(e);
+                lastError = "connect to " + ClientConnection.text(remote) + ": " + ClientConnection.reason(e);
             }
         }
         finish(fetch, lastError == null ? "no address to connect to" : lastError);
@@ -191,7 +170,7 @@ public final class FetchClient implements AutoCloseable {
     private void assign(ClientConnection c, Fetch fetch) {
         c.fetch = fetch;
         c.request = fetch.url.request();
-        c.sent = 0;
+        c.out = null;
         c.requests++;
         c.parser.reset();
         c.state = State.SENDING;
@@ -201,9 +180,10 @@ public final class FetchClient implements AutoCloseable {
         ClientConnection c = (ClientConnection) key.data();
         switch (c.state) {
             case CONNECTING -> finishConnect(c);
+            case HANDSHAKING -> handshake(c);
             case SENDING -> sendRequest(c);
             case RECEIVING -> receive(c);
-            case IDLE -> pool.close(c); // the server closed it, or sent what nobody asked for
+            case IDLE -> idleReadable(c);
             case CLOSED -> { }
         }
     }
@@ -218,22 +198,48 @@ public final class FetchClient implements AutoCloseable {
             if (fetch.nextAddress < fetch.addresses.size()) {
                 connect(fetch); // e.g. localhost: ::1 refused, 127.0.0.1 may listen
             } else {
-                finish(fetch, "connect to " + format(c.remote) + ": " + reason(e));
+                finish(fetch, "connect to " + ClientConnection.text(c.remote) + ": " + ClientConnection.reason(e));
             }
+            return;
+        }
+        if (c.tls != null) {
+            c.state = State.HANDSHAKING;
+            handshake(c);
             return;
         }
         c.state = State.SENDING;
         sendRequest(c);
     }
 
+    private void handshake(ClientConnection c) {
+        TlsChannel.Step step;
+        try {
+            step = c.tls.handshake(io, c.fd, plain.clear());
+        } catch (IOException e) {
+            c.tls.sendAlert(io, c.fd);
+            fail(c, c.tls.describe(e));
+            return;
+        }
+        switch (step) {
+            case READ -> watch(c, Selector.EVENT_READ);
+            case WRITE -> watch(c, Selector.EVENT_WRITE);
+            case DONE -> {
+                c.state = State.SENDING;
+                sendRequest(c);
+            }
+        }
+    }
+
     private void sendRequest(ClientConnection c) {
-        int left = c.request.length - c.sent;
-        MemorySegment.copy(c.request, c.sent, writeBuffer, ValueLayout.JAVA_BYTE, 0, left);
-        long n;
-        do {
-            // SAFETY: writeBuffer lives as long as this client's arena, and left <= MAX_REQUEST, its size.
-            n = Sockets.send(callState, c.fd, writeBuffer.address(), left);
-        } while (n == -Errno.EINTR);
+        if (c.out == null) {
+            try {
+                c.out = c.tls == null ? ByteBuffer.wrap(c.request) : c.tls.wrapRequest(c.request);
+            } catch (SSLException e) {
+                fail(c, "TLS: " + ClientTls.oneLine(e.getMessage()));
+                return;
+            }
+        }
+        long n = io.send(c.fd, c.out);
         if (n == -Errno.EAGAIN) {
             watch(c, Selector.EVENT_WRITE);
             return;
@@ -242,8 +248,7 @@ public final class FetchClient implements AutoCloseable {
             failOrRetry(c, "send: " + Errno.name((int) -n) + " (" + Libc.strerror((int) -n) + ")");
             return;
         }
-        c.sent += (int) n;
-        if (c.sent < c.request.length) {
+        if (c.out.hasRemaining()) {
             watch(c, Selector.EVENT_WRITE);
             return;
         }
@@ -251,10 +256,21 @@ public final class FetchClient implements AutoCloseable {
         watch(c, Selector.EVENT_READ);
     }
 
+    /** recv for http; for https the same, decrypted (records that carry no data read as EAGAIN). */
+    private long read(ClientConnection c) throws IOException {
+        plain.clear();
+        return c.tls == null ? io.recv(c.fd, plain) : c.tls.read(io, c.fd, plain);
+    }
+
     private void receive(ClientConnection c) {
-        // SAFETY: readBuffer lives as long as this client's arena, and is READ_CHUNK bytes long.
-        long n = Sockets.recv(callState, c.fd, readBuffer.address(), READ_CHUNK);
-        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+        long n;
+        try {
+            n = read(c);
+        } catch (IOException e) {
+            fail(c, "TLS: " + ClientTls.oneLine(e.getMessage()));
+            return;
+        }
+        if (n == -Errno.EAGAIN) {
             return;
         }
         if (n < 0) {
@@ -262,17 +278,20 @@ public final class FetchClient implements AutoCloseable {
             return;
         }
         ResponseParser p = c.parser;
+        // https: the server's close_notify may come with the last data.
+        boolean ended = n == 0 || (c.tls != null && c.tls.inboundDone());
         try {
-            if (n == 0) {
+            if (n > 0) {
+                int used = p.feed(plain.array(), 0, (int) n);
+                if (p.isDone()) {
+                    // Bytes after the response answer nothing we asked: the connection cannot be trusted.
+                    complete(c, used == n && p.keepAlive() && !ended);
+                    return;
+                }
+            }
+            if (ended) {
                 p.endOfStream();
                 complete(c, false);
-                return;
-            }
-            MemorySegment.copy(readBuffer, ValueLayout.JAVA_BYTE, 0, heapChunk, 0, (int) n);
-            int used = p.feed(heapChunk, 0, (int) n);
-            if (p.isDone()) {
-                // Bytes after the response answer nothing we asked: the connection cannot be trusted.
-                complete(c, used == n && p.keepAlive());
             }
         } catch (ResponseParser.MalformedResponseException e) {
             if (n == 0) {
@@ -293,6 +312,23 @@ public final class FetchClient implements AutoCloseable {
             pool.close(c);
         }
         report(result);
+    }
+
+    /**
+     * An idle connection became readable: the server closed it, or sent what nobody asked for. Over
+     * TLS it may also be a message with no data (a session ticket), after which it stays idle.
+     */
+    private void idleReadable(ClientConnection c) {
+        if (c.tls != null) {
+            try {
+                if (read(c) == -Errno.EAGAIN) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Closed below.
+            }
+        }
+        pool.close(c);
     }
 
     /**
@@ -335,52 +371,20 @@ public final class FetchClient implements AutoCloseable {
         listener.accept(result);
     }
 
-    /** The earliest deadline of a fetch in flight on a connection ({@code Long.MAX_VALUE}: none). */
-    private long nextDeadline() {
-        long next = Long.MAX_VALUE;
-        for (ClientConnection c : pool.snapshot()) {
-            if (c.fetch != null) {
-                next = Math.min(next, c.fetch.deadlineNanos);
-            }
-        }
-        return next == Long.MAX_VALUE ? Selector.INFINITE : next;
-    }
-
     private void expire(long now) {
         for (ClientConnection c : pool.snapshot()) {
             if (c.fetch != null && now - c.fetch.deadlineNanos >= 0) {
-                fail(c, "timed out after " + options.timeout().toMillis() + " ms " + switch (c.state) {
-                    case CONNECTING -> "connecting to " + format(c.remote);
-                    case SENDING -> "sending the request";
-                    default -> c.parser.started()
-                            ? "reading the response (" + c.parser.bodyBytes() + " body bytes so far)"
-                            : "waiting for the response";
-                });
+                fail(c, "timed out after " + options.timeout().toMillis() + " ms " + c.doing());
             }
         }
     }
 
     private void watch(ClientConnection c, int events) {
         try {
-            if (c.interest == 0) {
-                selector.register(c, events, c);
-            } else if (c.interest != events) {
-                selector.modify(c, events, c);
-            }
-            c.interest = events;
+            pool.watch(c, events);
         } catch (IOException e) {
             fail(c, "selector: " + e.getMessage());
         }
-    }
-
-    /** {@code ECONNREFUSED (Connection refused)} for a system call's error, the message otherwise. */
-    private static String reason(IOException e) {
-        return e instanceof ErrnoException errno ? errno.errnoName() + " (" + Libc.strerror(errno.errno()) + ")" : e.getMessage();
-    }
-
-    private static String format(InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
 
     /** Closes any connection still open, the selector and the native memory. */

@@ -11,8 +11,10 @@ import java.time.Duration;
  *     done before any fetch starts, has its own limit of the same length)
  * @param selector the selector backend to open, or {@code null} for {@code Selector.open()}'s choice
  * @param keepBodyBytes how many bytes of each body to keep in {@link FetchResult#body()} (0: none)
+ * @param trust which servers {@code https://} fetches trust
  */
-public record FetchOptions(int concurrency, int repeats, Duration timeout, String selector, int keepBodyBytes) {
+public record FetchOptions(int concurrency, int repeats, Duration timeout, String selector, int keepBodyBytes,
+        TlsTrust trust) {
 
     /** Upper bound on concurrency: each connection costs an fd, and the default soft limit is 1024. */
     public static final int MAX_CONCURRENCY = 1000;
@@ -34,6 +36,17 @@ public record FetchOptions(int concurrency, int repeats, Duration timeout, Strin
         if (keepBodyBytes < 0) {
             throw new IllegalArgumentException("keepBodyBytes must not be negative");
         }
+        java.util.Objects.requireNonNull(trust, "trust");
+    }
+
+    /** Options that trust the JDK's trust store for https. */
+    public FetchOptions(int concurrency, int repeats, Duration timeout, String selector, int keepBodyBytes) {
+        this(concurrency, repeats, timeout, selector, keepBodyBytes, TlsTrust.system());
+    }
+
+    /** These options with {@code trust} for https. */
+    public FetchOptions withTrust(TlsTrust trust) {
+        return new FetchOptions(concurrency, repeats, timeout, selector, keepBodyBytes, trust);
     }
 
     /** {@code concurrency} fetches at a time, each URL {@code repeats} times, default backend, no bodies kept. */

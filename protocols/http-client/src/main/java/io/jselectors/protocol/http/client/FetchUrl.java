@@ -5,19 +5,22 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * An {@code http://} URL taken apart for one GET: host, port, and the request target (path and
- * query, as written). Only plain HTTP: {@code https://} is refused with a message that says so,
- * since the client has no TLS.
+ * An {@code http://} or {@code https://} URL taken apart for one GET: scheme, host, port, and the
+ * request target (path and query, as written).
  *
  * @param text the URL as the user wrote it, for messages
+ * @param secure {@code https}: the request goes over TLS
  * @param host the host name or IP literal, without IPv6 brackets
- * @param port the port, 80 when the URL names none
+ * @param port the port, 80 (http) or 443 (https) when the URL names none
  * @param target the request target: the raw path ({@code /} when empty) and {@code ?query}
  */
-public record FetchUrl(String text, String host, int port, String target) {
+public record FetchUrl(String text, boolean secure, String host, int port, String target) {
 
     /** Default port of {@code http}. */
     public static final int HTTP_PORT = 80;
+
+    /** Default port of {@code https}. */
+    public static final int HTTPS_PORT = 443;
 
     /**
      * Longest request target accepted. Servers commonly refuse request lines over 8 KiB (ours
@@ -31,7 +34,7 @@ public record FetchUrl(String text, String host, int port, String target) {
     /**
      * Parses {@code text}.
      *
-     * @throws IllegalArgumentException with a message for the user: not a URL, not http, no host,
+     * @throws IllegalArgumentException with a message for the user: not a URL, not http(s), no host,
      *     a target that is too long
      */
     public static FetchUrl parse(String text) {
@@ -43,14 +46,12 @@ public record FetchUrl(String text, String host, int port, String target) {
             throw new IllegalArgumentException("not a URL: " + e.getMessage(), e);
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-        if ("https".equals(scheme)) {
-            throw new IllegalArgumentException("https is not supported (this client has no TLS): use an http:// URL");
-        }
-        if (!"http".equals(scheme)) {
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException(scheme == null
-                    ? "not an absolute URL: write it as http://HOST[:PORT]/PATH"
-                    : "unsupported scheme '" + scheme + "': only http:// is supported");
+                    ? "not an absolute URL: write it as http://HOST[:PORT]/PATH or https://..."
+                    : "unsupported scheme '" + scheme + "': only http:// and https:// are supported");
         }
+        boolean secure = "https".equals(scheme);
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("no host in the URL (or a malformed one)");
@@ -61,7 +62,7 @@ public record FetchUrl(String text, String host, int port, String target) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = uri.getPort() == -1 ? HTTP_PORT : uri.getPort();
+        int port = uri.getPort() == -1 ? (secure ? HTTPS_PORT : HTTP_PORT) : uri.getPort();
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -71,18 +72,22 @@ public record FetchUrl(String text, String host, int port, String target) {
             throw new IllegalArgumentException("the path and query are " + target.length()
                     + " characters; at most " + MAX_TARGET_LENGTH + " are sent");
         }
-        return new FetchUrl(text, host, port, target);
+        return new FetchUrl(text, secure, host, port, target);
     }
 
-    /** The {@code Host} header's value: the host, bracketed if IPv6, and the port unless 80. */
+    /** The {@code Host} header's value: the host, bracketed if IPv6, and the port unless the scheme's default. */
     public String hostHeader() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return port == HTTP_PORT ? h : h + ":" + port;
+        return port == (secure ? HTTPS_PORT : HTTP_PORT) ? h : h + ":" + port;
     }
 
-    /** {@code host:port}, the key under which keep-alive connections are shared. */
-    public String authority() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host).toLowerCase(Locale.ROOT) + ":" + port;
+    /**
+     * The origin, {@code http://host:port} or {@code https://host:port}: the key under which keep-alive
+     * connections are shared: a plaintext connection never carries an https request, nor the reverse.
+     */
+    public String origin() {
+        return (secure ? "https://" : "http://")
+                + (host.indexOf(':') >= 0 ? "[" + host + "]" : host).toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     /** The bytes of a GET for this URL, HTTP/1.1, keep-alive (the default). */

@@ -11,7 +11,7 @@ class FetchUrlTest {
 
     @Test
     void partsOfAnHttpUrl() {
-        assertThat(FetchUrl.parse("http://example.com")).isEqualTo(new FetchUrl("http://example.com", "example.com", 80, "/"));
+        assertThat(FetchUrl.parse("http://example.com")).isEqualTo(new FetchUrl("http://example.com", false, "example.com", 80, "/"));
         FetchUrl u = FetchUrl.parse("HTTP://127.0.0.1:8080/a/b%20c?x=1&y#frag");
         assertThat(u.port()).isEqualTo(8080);
         assertThat(u.target()).isEqualTo("/a/b%20c?x=1&y");
@@ -30,8 +30,9 @@ class FetchUrlTest {
 
     @Test
     void onlyPlainHttp() {
-        assertThatThrownBy(() -> FetchUrl.parse("https://example.com/")).hasMessageContaining("https is not supported");
-        assertThatThrownBy(() -> FetchUrl.parse("ftp://example.com/")).hasMessageContaining("only http://");
+        assertThat(FetchUrl.parse("https://example.com/")).isEqualTo(new FetchUrl("https://example.com/", true, "example.com", 443, "/"));
+        assertThat(FetchUrl.parse("https://example.com:8443/").origin()).isEqualTo("https://example.com:8443");
+        assertThatThrownBy(() -> FetchUrl.parse("ftp://example.com/")).hasMessageContaining("only http:// and https://");
         assertThatThrownBy(() -> FetchUrl.parse("example.com/")).hasMessageContaining("not an absolute URL");
         assertThatThrownBy(() -> FetchUrl.parse("http:///path")).hasMessageContaining("no host");
         assertThatThrownBy(() -> FetchUrl.parse("http://h/ a")).hasMessageContaining("not a URL");

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# bench/toward-c.sh - issue #19's comparisons, each one ../shared/bench/pair.sh run (both servers
+# warm at once, load in interleaved ABBA slices; server on core 0, load on core 1):
+#
+#   a b c   jselectors vs the C epoll echo server (../shared/bench/c/echo_server), 1 and 4 workers
+#   a       jselectors vs Netty 4.2 echo (bench/NettyEchoServer), 1 worker
+#   d e     jselectors vs Netty 4.2 HttpServerCodec (bench/NettyHttpServer), 1 worker
+#   d e     jselectors vs nginx (bench/nginx-hello.sh), 1 worker
+#   a d e   jselectors with 4 workers vs itself with 1 (per-op cost must not grow with loops)
+#
+# Every pair.sh summary line goes to RESULTS (default bench/target/toward-c.txt) with the load
+# average before and after it, and the exact commands to stdout. Needs the server and bench jars
+# (SKIP_BUILD=1 uses those already built), gcc, wrk; installs nginx if missing (Debian package).
+# Environment: PAIRS (8), SLICE (4), SERVER_JAR / BENCH_JAR (the built ones), ONLY="a-c d-netty ..." to run some of the runs only
+# (names: a-c b-c c-c a-c-4w b-c-4w c-c-4w a-netty d-netty e-netty d-nginx e-nginx a-4v1 d-4v1 e-4v1).
+# About 2 minutes per run, ~30 minutes in all; run it on a quiet machine.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PAIR=$ROOT/../shared/bench/pair.sh
+RESULTS=${RESULTS:-$ROOT/bench/target/toward-c.txt}
+export PAIRS=${PAIRS:-8} SLICE=${SLICE:-4}
+. "$ROOT/.mvn/jdk.sh"; jselectors_find_jdk
+J="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
+SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar} BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/jselectors-bench.jar}
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    (cd "$ROOT" && ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests)
+fi
+"$ROOT/scripts/install-nginx.sh"
+mkdir -p "$(dirname "$RESULTS")"
+CBIN=$ROOT/../shared/bench/c
+if [ ! -x "$CBIN/echo_server" ]; then
+    CBIN=/tmp/bench-c; mkdir -p "$CBIN"; cp "$ROOT"/../shared/bench/c/*.c "$ROOT"/../shared/bench/c/Makefile "$CBIN"/
+    make -s -C "$CBIN"
+fi
+
+ours() { # PROTOCOL PORT WORKERS
+    echo "$J -jar $SERVER_JAR serve --listen $1=127.0.0.1:$2 --workers $3 --admin off"; }
+netty() { # CLASS PORT
+    echo "$J --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench.$1 $2 1"; }
+run() { # NAME SCENARIO LABEL_A CMD_A LABEL_B CMD_B
+    if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $1 "* ]]; then return 0; fi
+    echo "# $1: LABEL_A=$3 LABEL_B=$5 URL_PATH_A=/hello URL_PATH_B=/hello $PAIR $2 \"$4\" 19201 \"$6\" 19202"
+    echo "# $1 load before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS"
+    LABEL_A=$3 LABEL_B=$5 URL_PATH_A=/hello URL_PATH_B=/hello RESULTS=$RESULTS "$PAIR" "$2" "$4" 19201 "$6" 19202 | grep '^pair '
+    echo "# $1 load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS"
+}
+
+for s in a b c; do
+    run "$s-c" $s c "$CBIN/echo_server 19201" jselectors "$(ours echo 19202 1)"
+    run "$s-c-4w" $s c "$CBIN/echo_server 19201" jselectors4 "$(ours echo 19202 4)"
+done
+run a-netty a netty "$(netty NettyEchoServer 19201)" jselectors "$(ours echo 19202 1)"
+for s in d e; do
+    run "$s-netty" $s netty "$(netty NettyHttpServer 19201)" jselectors "$(ours http 19202 1)"
+    run "$s-nginx" $s nginx "$ROOT/bench/nginx-hello.sh 19201 1" jselectors "$(ours http 19202 1)"
+done
+run a-4v1 a jselectors1 "$(ours echo 19201 1)" jselectors4 "$(ours echo 19202 4)"
+run d-4v1 d jselectors1 "$(ours http 19201 1)" jselectors4 "$(ours http 19202 4)"
+run e-4v1 e jselectors1 "$(ours http 19201 1)" jselectors4 "$(ours http 19202 4)"
+echo "results in $RESULTS"
