@@ -37,10 +37,6 @@ public abstract class AbstractConnection extends SelectableConnection {
     private final ConnectionLimits limits;
     private Layer layer;
     private LayerSink layerSink;
-    /** Writes and files waiting behind a layer that holds writes, once a file was sent; else null. */
-    private LayerBacklog backlog;
-    /** close() came while files were queued: the layer says goodbye once they are all encoded. */
-    private boolean layerClosingDeferred;
     private final Callbacks callbacks = new Callbacks(this);
     private boolean writable = true;
     private int readSize = ConnectionLimits.INITIAL_READ;
@@ -128,7 +124,7 @@ public abstract class AbstractConnection extends SelectableConnection {
 
     @Override
     final boolean layerHoldsOutput() {
-        return layer != null && (layer.pendingBytes() > 0 || backlog != null);
+        return layer != null && layerSink.holdsOutput();
     }
 
     /**
@@ -193,12 +189,9 @@ public abstract class AbstractConnection extends SelectableConnection {
         }
         if (layer == null) {
             enqueue(data);
-        } else if (backlog != null) {
-            backlog.add(data); // behind a file that waits for the layer
-            checkHighWater();
         } else {
             try {
-                layer.encode(data, layerSink);
+                layerSink.write(data);
             } catch (IOException | RuntimeException e) {
                 failed(e);
                 return;
@@ -225,17 +218,10 @@ public abstract class AbstractConnection extends SelectableConnection {
         if (closed || closing || length == 0) {
             return;
         }
-        if (layer != null) {
-            layer.flush(layerSink); // writes the layer still collects go before the file
-        }
-        FileRegion region = layer == null ? kernelOpenFile(path, position, length) : FileRegion.ofChannel(path, position, length);
-        if (layer != null) {
-            if (backlog == null) {
-                backlog = new LayerBacklog(); // the file, and what follows it, go through the layer in order
-            }
-            backlog.add(region);
+        if (layer == null) {
+            outbound.add(kernelOpenFile(path, position, length));
         } else {
-            outbound.add(region);
+            layerSink.sendFile(path, position, length);
         }
         checkHighWater();
     }
@@ -255,8 +241,7 @@ public abstract class AbstractConnection extends SelectableConnection {
             if (layer == null) {
                 outbound.drain(this, null, null);
             } else {
-                layer.flush(layerSink);
-                drainLayered();
+                layerSink.flush();
             }
         } catch (IOException e) {
             failed(e);
@@ -276,32 +261,9 @@ public abstract class AbstractConnection extends SelectableConnection {
         updateInterest();
     }
 
-    /**
-     * A layered flush: hands the backlog over as far as it may go and drains, again each time a
-     * file has been read out entirely (so at most one chunk of a file is read ahead of the socket);
-     * then, once every file is encoded, the layer's goodbye if close() deferred it.
-     */
-    private void drainLayered() throws IOException {
-        while (true) {
-            if (backlog != null && !layer.holdsWrites() && backlog.replay(layer, layerSink, outbound)) {
-                backlog = null;
-            }
-            outbound.drain(this, layer, layerSink);
-            if (backlog == null || layer.holdsWrites() || outbound.hasRegions()) {
-                break;
-            }
-        }
-        if (layerClosingDeferred && backlog == null && !outbound.hasRegions()) {
-            layerClosingDeferred = false;
-            layer.closing(layerSink); // every file is encoded: close_notify goes after them
-            outbound.drain(this, layer, layerSink);
-        }
-    }
-
     @Override
     public long pendingWriteBytes() {
-        return layer == null ? outbound.bytes()
-                : outbound.bytes() + layer.pendingBytes() + (backlog == null ? 0 : backlog.bytes());
+        return layer == null ? outbound.bytes() : outbound.bytes() + layerSink.pendingBytes();
     }
 
     /** Bytes written since the last flush (and not sent since). */
@@ -349,7 +311,7 @@ public abstract class AbstractConnection extends SelectableConnection {
             throw new IllegalStateException(this + (layer != null ? " already has a layer" : " has a file queued"));
         }
         layer = Objects.requireNonNull(next, "layer");
-        layerSink = new LayerSink(this);
+        layerSink = new LayerSink(this, next);
     }
 
     @Override
@@ -359,11 +321,9 @@ public abstract class AbstractConnection extends SelectableConnection {
             return;
         }
         closing = true;
-        if (layer != null && (backlog != null || outbound.hasRegions())) {
-            layerClosingDeferred = true; // files are read (and encoded) lazily: the goodbye must follow them
-        } else if (layer != null) {
+        if (layer != null) {
             try {
-                layer.closing(layerSink);
+                layerSink.closing();
             } catch (IOException e) {
                 failed(e);
                 return;
@@ -402,12 +362,8 @@ public abstract class AbstractConnection extends SelectableConnection {
         dropInterest();
         kernelClose(cause != null && !(cause instanceof IOException));
         outbound.discard();
-        if (backlog != null) {
-            backlog.discard();
-            backlog = null;
-        }
         if (layer != null) {
-            layer.close();
+            layerSink.close();
         }
         onClosed(cause, aborted);
         // onClose never runs inside the call that closed (a handler's close, abort or write, or a
