@@ -108,7 +108,7 @@ class TlsServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"-tls1_3", "-tls1_2"})
     void opensslSClientEchoesAndClosesWithCloseNotify(String version) throws Exception {
-        assumeTrue(has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
         InetSocketAddress at = start("echo+tls", "native");
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + at.getPort(), version,
                 "-servername", "localhost", "-CAfile", certFile.toString(), "-verify_return_error", "-brief")
@@ -129,7 +129,7 @@ class TlsServerTest {
 
     @Test
     void curlHttpsKeepAliveAndPlaintextGets400() throws Exception {
-        assumeTrue(has("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
         InetSocketAddress at = start("http+tls", "native");
         String base = "https://localhost:" + at.getPort();
         String out = run("curl", "-sS", "--cacert", certFile.toString(), "-o", "/dev/null", "-o", "/dev/null",
@@ -209,7 +209,7 @@ class TlsServerTest {
 
     @Test
     void pythonSslClientEchoes() throws Exception {
-        assumeTrue(has("python3", "--version"), "python3 is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("python3", "--version"), "python3 is not installed (scripts/install-test-tools.sh installs it)");
         InetSocketAddress at = start("echo+tls", "native");
         String script = String.join("\n",
                 "import socket, ssl, sys",
@@ -235,19 +235,6 @@ class TlsServerTest {
                 throw new AssertionError("not reached within " + limit);
             }
             Thread.sleep(10);
-        }
-    }
-
-    /** Whether {@code command} runs and exits 0 (a tool is installed); shared with the other real-peer tests. */
-    static boolean has(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(PROCESS_LIMIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

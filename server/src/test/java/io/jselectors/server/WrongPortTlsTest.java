@@ -63,7 +63,7 @@ class WrongPortTlsTest {
 
     @Test
     void curlHttpsOnThePlaintextHttpPortPrintsTheHandshakeFailureAndHttpGoesOn() throws Exception {
-        assumeTrue(TlsServerTest.has("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("curl", "--version"), "curl is not installed (scripts/install-test-tools.sh installs it)");
         int port = server.address("http").getPort();
         Result https = run("curl", "-sS", "-k", "--max-time", "20", "https://127.0.0.1:" + port + "/hello");
         assertThat(https.exit()).as(https.output()).isEqualTo(35); // CURLE_SSL_CONNECT_ERROR
@@ -76,7 +76,7 @@ class WrongPortTlsTest {
 
     @Test
     void opensslOnThePlaintextHttpPortPrintsTheAlert() throws Exception {
-        assumeTrue(TlsServerTest.has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
         int port = server.address("http").getPort();
         Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "localhost");
         assertThat(r.exit()).as(r.output()).isNotZero();
@@ -91,7 +91,7 @@ class WrongPortTlsTest {
      */
     @Test
     void opensslOnThePlaintextChatPortFailsClearlyAndTheChatGoesOn() throws Exception {
-        assumeTrue(TlsServerTest.has("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
+        assumeTrue(Tools.runs("openssl", "version"), "openssl is not installed (scripts/install-test-tools.sh installs it)");
         InetSocketAddress chat = server.address("chat");
         Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + chat.getPort(), "-servername", "localhost");
         assertThat(r.exit()).as(r.output()).isNotZero();
