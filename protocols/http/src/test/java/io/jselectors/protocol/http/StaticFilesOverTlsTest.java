@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Static files through the server's TLS layer: a file is encoded in chunks as it is read, so the
- * responses pipelined behind it must be encoded after it (TLS numbers its records), and the
- * connection's close_notify must follow the last file.
+ * Static files through the server's TLS layer, pipelined behind and around a file: every response
+ * whole and in order, close_notify after the last file. A regression guard for the layered file
+ * path (it passed before that path was reworked too; the connection contract's file cases are the
+ * ones that caught the ordering defect).
  */
 class StaticFilesOverTlsTest {
 
