@@ -7,7 +7,7 @@
 # One development certificate (jselectors cert, ECDSA P-256) for both servers. A is Netty (bench's
 # NettyTlsServer: SslHandler on SslProvider.JDK; NettyWebSocketServer: WebSocketServerProtocolHandler),
 # B is ours (serve --workers 1 --admin off: echo+tls, http+tls, and for WebSocket the bench plugin
-# wsecho, an embedded http listener with one echo endpoint). Both one worker, pinned to core 0,
+# wsecho, a WebSocket endpoint plugin on /echo of an http listener). Both one worker, pinned to core 0,
 # load on core 1. PAIRS, SLICE, WARMUP, RESULTS as pair-load.sh; ports 27400-27499 must be free;
 # SERVER_JAR, BENCH_JAR, PLUGIN_JAR name other jars (e.g. copies, so a rebuild cannot change them mid-run).
 # Prints pair-load.sh's lines; the "pair" lines are the verdicts.
@@ -42,7 +42,7 @@ for sc in "${@:-tls-d tls-e tls-h tls-hp tls-hs tls-a tls-c ws-1 ws-16}"; do
         case $s in
             tls-d|tls-e|tls-h|tls-hp|tls-hs) a="$NETTY.NettyTlsServer http $pa $CERT $KEY 1" b="$OURS --listen http+tls=127.0.0.1:$pb $TLS" ;;
             tls-a|tls-c) a="$NETTY.NettyTlsServer echo $pa $CERT $KEY 1" b="$OURS --listen echo+tls=127.0.0.1:$pb $TLS" ;;
-            ws-*) a="$NETTY.NettyWebSocketServer $pa 1" b="$OURS --plugins $WORK/plugins --listen wsecho=127.0.0.1:$pb" ;;
+            ws-*) a="$NETTY.NettyWebSocketServer $pa 1" b="$OURS --plugins $WORK/plugins --listen http=127.0.0.1:$pb" ;;
             *) echo "unknown scenario $s" >&2; exit 2 ;;
         esac
         echo "# $s: load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,6 +16,7 @@ final class Listener implements ListenerContext {
     private final MeterRegistry registry;
     private final ListenerMeters meters;
     private final SharedServices sharedServices;
+    private final ClassLoader pluginClassLoader;
     private Object sharedState;
     /** Puts a layer (TLS) under each new connection's handler; {@code null} for plaintext. */
     private java.util.function.Consumer<SocketConnection> layers;
@@ -23,8 +24,9 @@ final class Listener implements ListenerContext {
     private io.micrometer.core.instrument.Counter tlsRefusals;
 
     Listener(Protocol protocol, Transport.ListenSocket socket, Map<String, String> options,
-            MeterRegistry registry, ListenerMeters meters, SharedServices sharedServices) {
+            MeterRegistry registry, ListenerMeters meters, SharedServices sharedServices, ClassLoader pluginClassLoader) {
         this.protocol = protocol;
+        this.pluginClassLoader = pluginClassLoader;
         this.sharedServices = sharedServices;
         this.socket = socket;
         this.options = Map.copyOf(options);
@@ -97,6 +99,11 @@ final class Listener implements ListenerContext {
     @Override
     public SharedServices sharedServices() {
         return sharedServices;
+    }
+
+    @Override
+    public ClassLoader pluginClassLoader() {
+        return pluginClassLoader;
     }
 
     @Override

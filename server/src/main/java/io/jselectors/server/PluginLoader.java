@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.protocol.Protocol;
+import io.jselectors.protocol.WebSocketEndpointProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -22,8 +23,10 @@ import java.util.stream.Stream;
  * Loads protocol plugins: every {@code *.jar} in a directory, each in its own class loader whose
  * parent is the server's, so a plugin shares the server's protocol-api, netty-buffer and micrometer
  * classes and sees nothing of the other plugins. Its protocols are found with {@link ServiceLoader}
- * from the jar's own {@code META-INF/services/io.jselectors.protocol.Protocol}; a plugin that needs
- * a library must bundle it (shade it) into its jar.
+ * from the jar's own {@code META-INF/services/io.jselectors.protocol.Protocol}, its WebSocket
+ * endpoints (for the http listeners) from {@code
+ * META-INF/services/io.jselectors.protocol.WebSocketEndpointProvider}; a jar may have either or
+ * both. A plugin that needs a library must bundle it (shade it) into its jar.
  *
  * <p>A jar that cannot be used (not a zip, no services file, a class missing, a constructor that
  * throws) becomes a {@link Failure} naming the file and the reason; the other jars still load. Two
@@ -34,13 +37,16 @@ import java.util.stream.Stream;
  * Protocols protocols = Protocols.load(loader);            // the class path's
  * PluginLoader.Plugins plugins = PluginLoader.load(dir, loader);
  * plugins.failures().forEach(f -> log.warn("plugin not loaded: {}", f));
- * plugins.addTo(protocols);                                // throws on a duplicate name
+ * plugins.addTo(protocols);      // throws on a duplicate name; adds the jars to protocols.classLoader()
  * }
  */
 final class PluginLoader {
 
     /** The services file a plugin jar must contain. */
     static final String SERVICES_FILE = "META-INF/services/" + Protocol.class.getName();
+
+    /** The services file of a plugin that adds WebSocket endpoints to the http listeners. */
+    static final String ENDPOINT_SERVICES_FILE = "META-INF/services/" + WebSocketEndpointProvider.class.getName();
 
     /**
      * Providers tried per jar at most. ServiceLoader's iterator carries on after a bad provider, and
@@ -53,6 +59,9 @@ final class PluginLoader {
 
     /** A protocol and the plugin jar it came from. */
     record Plugin(Protocol protocol, Path jar) {}
+
+    /** A WebSocket endpoint provider (by its name) and the plugin jar it came from. */
+    record Endpoint(String name, Path jar) {}
 
     /** A jar, or one provider in it, that could not be loaded, and why. */
     record Failure(Path jar, String reason) {
@@ -68,18 +77,25 @@ final class PluginLoader {
      */
     static final class Plugins implements AutoCloseable {
         private final List<Plugin> protocols;
+        private final List<Endpoint> endpoints;
         private final List<Failure> failures;
-        private final List<URLClassLoader> loaders;
+        private final List<JarClassLoader> loaders;
 
-        private Plugins(List<Plugin> protocols, List<Failure> failures, List<URLClassLoader> loaders) {
+        private Plugins(List<Plugin> protocols, List<Endpoint> endpoints, List<Failure> failures, List<JarClassLoader> loaders) {
             this.protocols = List.copyOf(protocols);
+            this.endpoints = List.copyOf(endpoints);
             this.failures = List.copyOf(failures);
             this.loaders = List.copyOf(loaders);
         }
 
         /** No plugins: what an unset {@code --plugins} gives. */
         static Plugins none() {
-            return new Plugins(List.of(), List.of(), List.of());
+            return new Plugins(List.of(), List.of(), List.of(), List.of());
+        }
+
+        /** The WebSocket endpoint providers found, in jar file name order. */
+        List<Endpoint> endpoints() {
+            return endpoints;
         }
 
         /** The protocols found, in jar file name order. */
@@ -93,7 +109,8 @@ final class PluginLoader {
         }
 
         /**
-         * Adds these protocols to {@code target}.
+         * Adds these protocols to {@code target}, and the jars to its {@linkplain
+         * Protocols#classLoader() class loader} (where the http listeners find endpoint providers).
          *
          * @throws IllegalArgumentException naming both classes and where they come from, if a
          *     name is already taken (by the class path or another plugin); nothing is added then
@@ -111,12 +128,13 @@ final class PluginLoader {
                 taken.add(p);
             }
             protocols.forEach(plugin -> target.add(plugin.protocol()));
+            target.addPlugins(loaders);
         }
 
         /** Closes the plugins' class loaders; only once no server uses their protocols. */
         @Override
         public void close() throws IOException {
-            for (URLClassLoader loader : loaders) {
+            for (JarClassLoader loader : loaders) {
                 loader.close();
             }
         }
@@ -151,35 +169,38 @@ final class PluginLoader {
                     .toList();
         }
         List<Plugin> found = new ArrayList<>();
+        List<Endpoint> endpoints = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
-        List<URLClassLoader> loaders = new ArrayList<>();
+        List<JarClassLoader> loaders = new ArrayList<>();
         for (Path jar : jars) {
             String unusable = checkJar(jar);
             if (unusable != null) {
                 failures.add(new Failure(jar, unusable));
                 continue;
             }
-            PluginClassLoader loader = new PluginClassLoader(jar, parent);
-            int foundBefore = found.size();
+            JarClassLoader loader = new JarClassLoader(jar, parent);
+            int foundBefore = found.size() + endpoints.size();
             int failedBefore = failures.size();
-            loadProviders(jar, loader, found, failures);
-            if (found.size() > foundBefore) {
+            loadProviders(jar, loader, Protocol.class, Protocol::name, (name, p) -> found.add(new Plugin(p, jar)), failures);
+            loadProviders(jar, loader, WebSocketEndpointProvider.class, WebSocketEndpointProvider::name,
+                    (name, p) -> endpoints.add(new Endpoint(name, jar)), failures);
+            if (found.size() + endpoints.size() > foundBefore) {
                 loaders.add(loader);
                 continue;
             }
             loader.close();
             if (failures.size() == failedBefore) {
-                failures.add(new Failure(jar, "its " + SERVICES_FILE + " names no class of its own"));
+                failures.add(new Failure(jar, "its services file names no class of its own"));
             }
         }
-        return new Plugins(found, failures, loaders);
+        return new Plugins(found, endpoints, failures, loaders);
     }
 
     /** Why {@code jar} cannot be a plugin, or null if it can: a failure here needs no class loader. */
     private static String checkJar(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
-            if (file.getEntry(SERVICES_FILE) == null) {
-                return "no " + SERVICES_FILE + " in it, so it provides no protocol";
+            if (file.getEntry(SERVICES_FILE) == null && file.getEntry(ENDPOINT_SERVICES_FILE) == null) {
+                return "no " + SERVICES_FILE + " (nor " + ENDPOINT_SERVICES_FILE + ") in it, so it provides nothing";
             }
             return null;
         } catch (IOException e) {
@@ -187,17 +208,19 @@ final class PluginLoader {
         }
     }
 
-    private static void loadProviders(Path jar, ClassLoader loader, List<Plugin> found, List<Failure> failures) {
-        Iterator<Protocol> providers = ServiceLoader.load(Protocol.class, loader).iterator();
+    /** Instantiates the {@code service} providers of one jar: each good one goes to {@code found}, the others to {@code failures}. */
+    private static <S> void loadProviders(Path jar, ClassLoader loader, Class<S> service, java.util.function.Function<S, String> nameOf,
+            java.util.function.BiConsumer<String, S> found, List<Failure> failures) {
+        Iterator<S> providers = ServiceLoader.load(service, loader).iterator();
         for (int i = 0; i < MAX_PROVIDERS_PER_JAR; i++) {
-            Protocol protocol;
+            S protocol;
             String name;
             try {
                 if (!providers.hasNext()) {
                     return;
                 }
                 protocol = providers.next();
-                name = protocol.name();
+                name = nameOf.apply(protocol);
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                 // LinkageError: a class the provider needs is missing or broken; ServiceLoader
                 // passes those through unwrapped when they happen while it resolves the class.
@@ -205,12 +228,12 @@ final class PluginLoader {
                 continue;
             }
             if (protocol.getClass().getClassLoader() != loader) {
-                continue; // the server's own class (on its class path): Protocols.load has it already
+                continue; // the server's own class (on its class path): found there already
             }
             if (name == null || name.isBlank()) {
                 failures.add(new Failure(jar, protocol.getClass().getName() + " has no name"));
             } else {
-                found.add(new Plugin(protocol, jar));
+                found.accept(name, protocol);
             }
         }
         failures.add(new Failure(jar, "more than " + MAX_PROVIDERS_PER_JAR + " providers; the rest are ignored"));
@@ -260,13 +283,13 @@ final class PluginLoader {
      * the server's), but services files come from this jar only: otherwise ServiceLoader would
      * also read the server's own files and report each of the server's protocols once per jar.
      */
-    private static final class PluginClassLoader extends URLClassLoader {
+    static final class JarClassLoader extends URLClassLoader {
 
         static {
             registerAsParallelCapable();
         }
 
-        PluginClassLoader(Path jar, ClassLoader parent) {
+        JarClassLoader(Path jar, ClassLoader parent) {
             super("plugin:" + jar.getFileName(), new URL[] {toUrl(jar)}, parent);
         }
 
@@ -278,12 +301,70 @@ final class PluginLoader {
             return super.getResources(name);
         }
 
+        /** The resources named {@code name} in this jar alone, not its parent's. */
+        Enumeration<URL> ownResources(String name) throws IOException {
+            return findResources(name);
+        }
+
         private static URL toUrl(Path jar) {
             try {
                 return jar.toUri().toURL();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * The server's class loader and every plugin jar's, as one: what {@link ServiceLoader} needs
+     * to find a service's providers on the class path and in the plugins alike. A class is looked
+     * up in the server's loader first, then in each jar (in file name order); it is defined by the
+     * jar's own loader, so each plugin keeps its own classes. Resources (the services files) are
+     * the server's followed by each jar's own.
+     */
+    static final class AllPlugins extends ClassLoader {
+
+        static {
+            registerAsParallelCapable();
+        }
+
+        private final List<JarClassLoader> jars;
+
+        AllPlugins(ClassLoader server, List<? extends JarClassLoader> jars) {
+            super("plugins", server);
+            this.jars = List.copyOf(jars);
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            for (JarClassLoader jar : jars) {
+                try {
+                    return jar.loadClass(name);
+                } catch (ClassNotFoundException e) {
+                    // not in this jar: the next one may have it
+                }
+            }
+            throw new ClassNotFoundException(name + " (in neither the server nor a plugin jar)");
+        }
+
+        @Override
+        protected URL findResource(String name) {
+            for (JarClassLoader jar : jars) {
+                URL url = jar.findResource(name);
+                if (url != null) {
+                    return url;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        protected Enumeration<URL> findResources(String name) throws IOException {
+            List<URL> urls = new ArrayList<>();
+            for (JarClassLoader jar : jars) {
+                urls.addAll(java.util.Collections.list(jar.ownResources(name)));
+            }
+            return java.util.Collections.enumeration(urls);
         }
     }
 }

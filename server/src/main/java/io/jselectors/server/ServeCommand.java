@@ -201,6 +201,7 @@ final class ServeCommand implements Callable<Integer> {
         log.info("{}", MemorySizing.describe());
         loaded.failures().forEach(f -> log.warn("plugin not loaded: {}", f));
         loaded.protocols().forEach(p -> log.info("plugin {} from {}", p.protocol().name(), p.jar()));
+        loaded.endpoints().forEach(e -> log.info("plugin WebSocket endpoint {} from {}", e.name(), e.jar()));
         server.logListening();
         if (tls != null) {
             tls.reloadOnHangup();

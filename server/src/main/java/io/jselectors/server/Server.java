@@ -118,7 +118,7 @@ public final class Server {
                 tagged.add(registry);
                 Listener listener = new Listener(protocol, socket,
                         settings.options().getOrDefault(protocol.name(), Map.of()), tagged, new ListenerMeters(registry, tags),
-                        server.sharedServices);
+                        server.sharedServices, protocols.classLoader());
                 if (TlsListeners.isTls(spec.protocol())) {
                     listener.useLayers(c -> c.installLayer(tls.newLayer(c, baseName)));
                 } else {

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example daytime plugin, loaded from a plugins directory beside a broken jar, served by a real
- * server on 127.0.0.1 and asked the time over a socket.
+ * server on 127.0.0.1 and asked the time over a socket; and a WebSocket endpoint plugin (a jar with
+ * a {@code WebSocketEndpointProvider} and no protocol, its class on no class path but the jar's)
+ * served by the http listener and talked to by the JDK's WebSocket client.
  */
 class PluginDirectoryServerTest {
 
@@ -54,17 +60,21 @@ class PluginDirectoryServerTest {
     }
 
     private InetSocketAddress start(Map<String, Map<String, String>> options) throws IOException {
+        return start("daytime", options);
+    }
+
+    private InetSocketAddress start(String protocol, Map<String, Map<String, String>> options) throws IOException {
         ClassLoader serverLoader = getClass().getClassLoader();
         Protocols protocols = Protocols.load(serverLoader);
         loaded = PluginLoader.load(plugins, serverLoader);
         loaded.addTo(protocols);
         ServerSettings settings = ServerSettings.defaults(
-                        List.of(ServerSettings.ListenerSpec.parse("daytime=127.0.0.1:0", "127.0.0.1")))
+                        List.of(ServerSettings.ListenerSpec.parse(protocol + "=127.0.0.1:0", "127.0.0.1")))
                 .withWorkers(1)
                 .withLimits(Duration.ofSeconds(30), 100, Duration.ofSeconds(2))
                 .withOptions(options);
         server = Server.start(settings, protocols, new SimpleMeterRegistry());
-        return server.address("daytime");
+        return server.address(protocol);
     }
 
     /** Connects, reads until the server closes (bounded by a read timeout), returns what came. */
@@ -101,5 +111,38 @@ class PluginDirectoryServerTest {
         String reply = ask(address);
         assertThat(reply).endsWith(" +0900\r\n");
         assertEquals(1, reply.lines().count());
+    }
+
+    private static final String SHOUT = "test.ws.ShoutEndpoints";
+
+    /** Opens a WebSocket on {@code path}, sends {@code text}, returns the answer, closes normally. */
+    private static String shout(InetSocketAddress address, String path, String text) throws Exception {
+        URI uri = URI.create("ws://127.0.0.1:" + address.getPort() + path);
+        try (HttpClient http = HttpClient.newHttpClient();
+                JdkWebSocketChatClient client = new JdkWebSocketChatClient(http, uri)) {
+            client.send(text);
+            String answer = client.await(text.toUpperCase(Locale.ROOT));
+            assertThat(client.closeWith(WebSocket.NORMAL_CLOSURE, "done")).isEqualTo(WebSocket.NORMAL_CLOSURE);
+            return answer;
+        }
+    }
+
+    @Test
+    void aWebSocketEndpointFromAPluginJarAnswersAnUpgrade() throws Exception {
+        jars.endpointJar(plugins, "shout.jar", SHOUT);
+        InetSocketAddress address = start("http", Map.of());
+
+        assertThat(loaded.failures()).isEmpty();
+        assertThat(loaded.protocols()).isEmpty();
+        assertThat(loaded.endpoints()).extracting(PluginLoader.Endpoint::name).containsExactly("shout");
+        assertThat(shout(address, "/shout", "hello from a plugin")).isEqualTo("HELLO FROM A PLUGIN");
+    }
+
+    @Test
+    void theListenerOptionMovesThePluginEndpoint() throws Exception {
+        jars.endpointJar(plugins, "shout.jar", SHOUT);
+        InetSocketAddress address = start("http", Map.of("http", Map.of("endpoint.shout", "/loud")));
+
+        assertThat(shout(address, "/loud", "moved")).isEqualTo("MOVED");
     }
 }

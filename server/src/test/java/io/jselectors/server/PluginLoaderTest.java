@@ -181,7 +181,23 @@ class PluginLoaderTest {
                 "test/dep/NeedsHelperProtocol.java", protocol("test.dep", "NeedsHelperProtocol", "dep",
                         "new Helper();"),
                 "test/dep/Helper.java", "package test.dep; public final class Helper {}",
-                "test/odd/NotAProtocol.java", "package test.odd; public final class NotAProtocol {}");
+                "test/odd/NotAProtocol.java", "package test.odd; public final class NotAProtocol {}",
+                "test/ws/ShoutEndpoints.java", """
+                        package test.ws;
+                        import io.jselectors.protocol.*;
+                        /** A WebSocket endpoint on /shout that answers every text in capitals. */
+                        public final class ShoutEndpoints implements WebSocketEndpointProvider {
+                          public String name() { return "shout"; }
+                          public String defaultPath() { return "/shout"; }
+                          public WebSocketEndpoint newEndpoint(ListenerContext listener, String path) {
+                            return new WebSocketEndpoint() {
+                              public void onText(WebSocketSession session, String text) {
+                                session.sendText(text.toUpperCase(java.util.Locale.ROOT));
+                              }
+                            };
+                          }
+                        }
+                        """);
 
         private final Path classes;
         private final Path exampleServices;
@@ -259,13 +275,22 @@ class PluginLoaderTest {
          * holding {@code services}, or none if it is null.
          */
         Path jar(Path dir, String fileName, String services, String... classNames) throws IOException {
+            return writeJar(dir, fileName, PluginLoader.SERVICES_FILE, services, classNames);
+        }
+
+        /** Writes a jar of one WebSocket endpoint provider class and the services file naming it. */
+        Path endpointJar(Path dir, String fileName, String providerClass) throws IOException {
+            return writeJar(dir, fileName, PluginLoader.ENDPOINT_SERVICES_FILE, providerClass + "\n", providerClass);
+        }
+
+        private Path writeJar(Path dir, String fileName, String servicesFile, String services, String... classNames) throws IOException {
             Manifest manifest = new Manifest();
             manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
             Path jar = dir.resolve(fileName);
             try (OutputStream out = Files.newOutputStream(jar);
                     JarOutputStream zip = new JarOutputStream(out, manifest)) {
                 if (services != null) {
-                    zip.putNextEntry(new JarEntry(PluginLoader.SERVICES_FILE));
+                    zip.putNextEntry(new JarEntry(servicesFile));
                     zip.write(services.getBytes(StandardCharsets.UTF_8));
                     zip.closeEntry();
                 }

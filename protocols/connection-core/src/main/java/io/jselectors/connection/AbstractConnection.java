@@ -89,8 +89,10 @@ public abstract class AbstractConnection extends SelectableConnection {
                 break; // the socket is drained: skip the read that would say EAGAIN
             }
         }
-        if (!closed && (!outbound.isEmpty() || layer != null && layer.pendingBytes() > 0)) {
+        if (!closed && (!outbound.isEmpty() || layerHoldsOutput())) {
             flushNow();
+        } else if (layer != null) {
+            updateInterest(); // the layer's wish to read may have changed (a handshake ended, a gate closed)
         }
     }
 
@@ -101,18 +103,55 @@ public abstract class AbstractConnection extends SelectableConnection {
         }
     }
 
-    /** Plaintext from the layer; dropped once the handler has closed (the layer may read on). */
+    /**
+     * Plaintext from the layer; dropped once the handler has closed (the layer may read on), kept
+     * for the handler while it has paused reading (the layer read for its handshake).
+     */
     void deliver(ByteBuf buf) {
         if (closing) {
             buf.release();
-            return;
+        } else if (readingPaused || callbacks.holdsReads()) {
+            callbacks.hold(buf);
+        } else {
+            callbacks.read(buf);
         }
-        callbacks.read(buf);
+    }
+
+    /** Reads held while paused were told from a task: flush as a read batch would (and update the interest). */
+    void heldReadsTold() {
+        flushNow();
     }
 
     @Override
     final boolean layerHoldsOutput() {
-        return layer != null && layer.pendingBytes() > 0;
+        return layer != null && layerSink.holdsOutput();
+    }
+
+    /**
+     * The read rule. Without a layer: not paused, not closing. With one, the layer may refuse
+     * input (waiting for a handshake slot) or need it for itself (a handshake under way): it then
+     * reads although the handler paused, and what that decodes waits for the handler's resume;
+     * once the layer needs nothing, a paused connection stops reading, which keeps backpressure.
+     * A closing connection reads only while the layer holds output it cannot send yet.
+     */
+    @Override
+    final boolean mayRead() {
+        if (layer == null) {
+            return !readingPaused && !closing;
+        }
+        if (layer.refusesInput()) {
+            return false;
+        }
+        if (closing) {
+            return layerHoldsOutput();
+        }
+        return !readingPaused && !callbacks.holdsReads() || layer.needsInput();
+    }
+
+    @Override
+    public void resumeReading() {
+        super.resumeReading();
+        callbacks.resumed(); // what a layer decoded meanwhile goes first, after the current callback
     }
 
     private void decode(ByteBuf buf) {
@@ -126,7 +165,11 @@ public abstract class AbstractConnection extends SelectableConnection {
     private void endOfInput() {
         inputClosed = true;
         updateInterest();
-        callback(h -> h.onInputClosed(this));
+        if (readingPaused || callbacks.holdsReads()) {
+            callbacks.holdEnd(true); // read for a layer while paused: told after what was held, on resume
+        } else {
+            callback(h -> h.onInputClosed(this));
+        }
     }
 
     /** Runs a server event (idle, shutdown, ...) as a handler callback, under the re-entrancy guard. */
@@ -148,7 +191,7 @@ public abstract class AbstractConnection extends SelectableConnection {
             enqueue(data);
         } else {
             try {
-                layer.encode(data, layerSink);
+                layerSink.write(data);
             } catch (IOException | RuntimeException e) {
                 failed(e);
                 return;
@@ -175,11 +218,11 @@ public abstract class AbstractConnection extends SelectableConnection {
         if (closed || closing || length == 0) {
             return;
         }
-        if (layer != null) {
-            layer.flush(layerSink); // writes the layer still collects go before the file
+        if (layer == null) {
+            outbound.add(kernelOpenFile(path, position, length));
+        } else {
+            layerSink.sendFile(path, position, length);
         }
-        FileRegion region = layer == null ? kernelOpenFile(path, position, length) : FileRegion.ofChannel(path, position, length);
-        outbound.add(region);
         checkHighWater();
     }
 
@@ -195,10 +238,11 @@ public abstract class AbstractConnection extends SelectableConnection {
             return;
         }
         try {
-            if (layer != null) {
-                layer.flush(layerSink);
+            if (layer == null) {
+                outbound.drain(this, null, null);
+            } else {
+                layerSink.flush();
             }
-            outbound.drain(this, layer, layerSink);
         } catch (IOException e) {
             failed(e);
             return;
@@ -219,7 +263,7 @@ public abstract class AbstractConnection extends SelectableConnection {
 
     @Override
     public long pendingWriteBytes() {
-        return layer == null ? outbound.bytes() : outbound.bytes() + layer.pendingBytes();
+        return layer == null ? outbound.bytes() : outbound.bytes() + layerSink.pendingBytes();
     }
 
     /** Bytes written since the last flush (and not sent since). */
@@ -267,7 +311,7 @@ public abstract class AbstractConnection extends SelectableConnection {
             throw new IllegalStateException(this + (layer != null ? " already has a layer" : " has a file queued"));
         }
         layer = Objects.requireNonNull(next, "layer");
-        layerSink = new LayerSink(this);
+        layerSink = new LayerSink(this, next);
     }
 
     @Override
@@ -279,7 +323,7 @@ public abstract class AbstractConnection extends SelectableConnection {
         closing = true;
         if (layer != null) {
             try {
-                layer.closing(layerSink);
+                layerSink.closing();
             } catch (IOException e) {
                 failed(e);
                 return;
@@ -319,7 +363,7 @@ public abstract class AbstractConnection extends SelectableConnection {
         kernelClose(cause != null && !(cause instanceof IOException));
         outbound.discard();
         if (layer != null) {
-            layer.close();
+            layerSink.close();
         }
         onClosed(cause, aborted);
         // onClose never runs inside the call that closed (a handler's close, abort or write, or a

@@ -2,6 +2,7 @@ package io.jselectors.connection;
 
 import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -30,6 +31,16 @@ final class Callbacks {
     private ByteBuf switchUnread;
     private boolean closeToTell;
     private Throwable closeCause;
+    /**
+     * Plaintext a layer decoded while the handler had paused reading (the read that ended a TLS
+     * handshake), oldest first; {@code null} when none. Bounded: a paused connection reads only
+     * while its layer needs input, so this is at most what that last read carried.
+     */
+    private ArrayDeque<ByteBuf> held;
+    /** The end of input was read meanwhile: told after the held reads. */
+    private boolean heldEnd;
+    /** Reading resumed: the held reads are told next. */
+    private boolean releaseHeld;
 
     Callbacks(AbstractConnection connection) {
         this.connection = connection;
@@ -91,7 +102,34 @@ final class Callbacks {
     }
 
     boolean pending() {
-        return flips > 0 || switchTo != null || closeToTell;
+        return flips > 0 || switchTo != null || closeToTell || releaseHeld;
+    }
+
+    /** Whether reads wait for the handler to resume (the connection reads no more until they are told). */
+    boolean holdsReads() {
+        return held != null;
+    }
+
+    /** Keeps {@code plain} for the handler until it resumes reading. */
+    void hold(ByteBuf plain) {
+        holdEnd(false);
+        held.add(plain);
+    }
+
+    /** Creates the hold (and, if {@code end}, notes the end of input behind what is held). */
+    void holdEnd(boolean end) {
+        if (held == null) {
+            held = new ArrayDeque<>(2);
+        }
+        heldEnd |= end;
+    }
+
+    /** The handler resumed reading: what is held is told once no callback is on the stack. */
+    void resumed() {
+        if (held != null && !releaseHeld) {
+            releaseHeld = true;
+            scheduleUnlessInside(); // never inside the handler's own resumeReading call
+        }
     }
 
     /** A water mark was crossed. */
@@ -121,6 +159,7 @@ final class Callbacks {
             switchUnread.release();
             switchUnread = null;
         }
+        dropHeld();
         closeCause = cause;
         closeToTell = handler != null;
         if (closeToTell) {
@@ -166,6 +205,8 @@ final class Callbacks {
                 toldWritable = !toldWritable;
                 boolean writable = toldWritable;
                 event(h -> h.onWritabilityChanged(connection, writable));
+            } else if (releaseHeld && open) {
+                tellHeld();
             } else if (closeToTell) {
                 closeToTell = false;
                 flips = 0;
@@ -173,6 +214,7 @@ final class Callbacks {
             } else {
                 flips = 0; // closed: nothing more is told but the close
                 switchTo = null;
+                releaseHeld = false;
             }
         }
     }
@@ -194,6 +236,39 @@ final class Callbacks {
         } else {
             read(unread);
         }
+    }
+
+    /**
+     * One held read; once none is left or the handler paused again, a flush (as after a read
+     * batch: what the handler wrote goes out, and reading may start again), then the held end of
+     * input if the hold is over.
+     */
+    private void tellHeld() {
+        boolean paused = connection.isReadingPaused();
+        ByteBuf next = paused ? null : held.pollFirst();
+        if (next != null) {
+            read(next);
+            return;
+        }
+        boolean end = !paused && heldEnd;
+        if (!paused) {
+            held = null;
+            heldEnd = false;
+        }
+        releaseHeld = false; // paused again: the rest waits for the next resume
+        connection.heldReadsTold();
+        if (end) {
+            event(h -> h.onInputClosed(connection));
+        }
+    }
+
+    private void dropHeld() {
+        if (held != null) {
+            held.forEach(ByteBuf::release);
+            held = null;
+        }
+        heldEnd = false;
+        releaseHeld = false;
     }
 
     private void tellClosed() {

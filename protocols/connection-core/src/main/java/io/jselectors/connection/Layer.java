@@ -53,6 +53,34 @@ public interface Layer {
      */
     default void closing(Sink out) throws IOException {}
 
+    /**
+     * Whether the layer needs the peer's bytes for itself now (a TLS handshake under way): the
+     * connection then reads even while the handler has paused reading. What such reads decode
+     * waits in the connection until the handler resumes; once this turns false a paused
+     * connection stops reading, so at most the read that ended the handshake is kept.
+     */
+    default boolean needsInput() {
+        return false;
+    }
+
+    /**
+     * Whether the connection must not read now, whatever the handler wants (TLS waiting for a
+     * handshake slot). The layer calls the connection's {@code flush()} once it may read again,
+     * which brings the selector interest up to date.
+     */
+    default boolean refusesInput() {
+        return false;
+    }
+
+    /**
+     * Whether writes given to {@link #encode} now stay inside the layer until a later {@link
+     * #flush} can send them (TLS before its handshake has finished). A file sent meanwhile waits
+     * in the connection, behind them and before later writes, until the layer lets them go.
+     */
+    default boolean holdsWrites() {
+        return false;
+    }
+
     /** Handler bytes the layer holds back and has not sent yet. */
     default long pendingBytes() {
         return 0;

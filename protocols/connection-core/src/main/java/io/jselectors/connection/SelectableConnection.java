@@ -102,6 +102,9 @@ abstract class SelectableConnection implements Connection {
      */
     abstract boolean layerHoldsOutput();
 
+    /** The read rule beyond open and not at end of input ({@link AbstractConnection} states it). */
+    abstract boolean mayRead();
+
     @Override
     public void pauseReading() {
         requireLoop("pauseReading");
@@ -126,11 +129,11 @@ abstract class SelectableConnection implements Connection {
     }
 
     /**
-     * Whether the connection wants to read now: open, not paused, not at EOF, and not closing
-     * unless its layer still needs the peer's bytes to send what it holds.
+     * Whether the connection wants to read now: open, not at EOF, not paused and not closing,
+     * unless its layer needs the peer's bytes for itself (a handshake, or output it cannot send yet).
      */
     protected final boolean wantsRead() {
-        return !readingPaused && !inputClosed && !closed && (!closing || layerHoldsOutput());
+        return !inputClosed && !closed && mayRead();
     }
 
     /** Whether the peer's end of stream has been read. */

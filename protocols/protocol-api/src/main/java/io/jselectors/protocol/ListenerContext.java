@@ -57,6 +57,17 @@ public interface ListenerContext {
         return new SharedServices();
     }
 
+    /**
+     * The class loader the server found its protocols in: its own class path and every plugin jar
+     * of {@code --plugins}. A protocol that collects services plugins provide for it (the http
+     * listener's {@link WebSocketEndpointProvider}s) loads them with {@link java.util.ServiceLoader}
+     * from this loader, so a plugin jar's providers are found, not only the class path's. The
+     * default, for contexts outside a server (the testkit's), is the loader of this API.
+     */
+    default ClassLoader pluginClassLoader() {
+        return ListenerContext.class.getClassLoader();
+    }
+
     /** {@link #sharedState()} cast to {@code type}. */
     default <T> T sharedState(Class<T> type) {
         return type.cast(sharedState());

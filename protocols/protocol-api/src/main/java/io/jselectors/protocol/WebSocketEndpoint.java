@@ -25,6 +25,23 @@ public interface WebSocketEndpoint {
     /** A complete text message arrived. */
     default void onText(WebSocketSession session, String text) {}
 
+    /**
+     * A complete text message arrived, as its UTF-8 bytes (already checked to be valid). The
+     * default decodes them and calls {@link #onText(WebSocketSession, String)}. An endpoint that
+     * passes text on as it came (an echo, a relay) overrides this and hands the bytes to {@link
+     * WebSocketSession#sendText(ByteBuf)}, saving the decode and the encode; the endpoint owns
+     * {@code utf8} and must release it (a send takes it over).
+     */
+    default void onTextBytes(WebSocketSession session, ByteBuf utf8) {
+        String text;
+        try {
+            text = utf8.toString(java.nio.charset.StandardCharsets.UTF_8);
+        } finally {
+            utf8.release();
+        }
+        onText(session, text);
+    }
+
     /** A complete binary message arrived; the endpoint owns {@code data} and must release it. */
     default void onBinary(WebSocketSession session, ByteBuf data) {
         data.release();

@@ -98,6 +98,9 @@ abstract class ClusterChatSuite {
 
         cat.send("/join dev");
         bob.await("[lobby] * cat left");
+        // The room exists on cat's instance only once cat is told it joined: "cat left" goes out
+        // first, and a notice that reached that instance before the room did has nobody to go to.
+        cat.await("[dev] * cat joined");
         ann.send("/join dev");
         cat.await("[dev] * ann joined");
         ann.send("dev talk");

@@ -216,12 +216,15 @@ class TlsLayerTest {
         InMemoryTlsClient a = client("TLSv1.3");
         InMemoryTlsClient b = client("TLSv1.3");
         first.receive(a.output());
-        second.receive(b.output());
+        byte[] hello = b.output();
+        second.receive(java.util.Arrays.copyOf(hello, 10)); // enough to ask for a slot
+        second.receive(java.util.Arrays.copyOfRange(hello, 10, hello.length));
         byte[] firstFlight = first.takeOutput();
         assertThat(firstFlight).isNotEmpty();
         a.input(firstFlight);
         assertThat(second.takeOutput()).as("second waits for the gate").isEmpty();
-        assertThat(second.isReadingPaused()).isTrue();
+        assertThat(second.unreadBytes()).as("and reads nothing meanwhile").isEqualTo(hello.length - 10);
+        assertThat(second.isReadingPaused()).as("the handler's own pause is left alone").isFalse();
         assertThat(gate.waiting()).isEqualTo(1);
         handshake(a, first);
         tester.runPending();

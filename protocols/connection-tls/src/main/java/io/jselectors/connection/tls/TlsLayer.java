@@ -23,7 +23,8 @@ import javax.net.ssl.SSLException;
  *       back with {@link EventLoop#execute}. A {@link HandshakeGate} bounds the handshakes per loop
  *       and {@link TlsSettings#handshakeTimeout()} bounds the whole handshake, waiting included,
  *       whatever the peer trickles. Handler writes before the handshake ends are held back and
- *       counted in {@link #pendingBytes()}.
+ *       counted in {@link #pendingBytes()}. A handler that pauses reading does not pause the
+ *       handshake ({@link #needsInput()}); waiting for the gate stops reading ({@link #refusesInput()}).
  *   <li><b>Writes.</b> Handler writes collect until the connection flushes; then they are wrapped
  *       together into records of up to 16 KiB of plaintext each, so many small writes cost one
  *       record, not one each.
@@ -126,8 +127,7 @@ public final class TlsLayer implements Layer {
             if (gate.enter(admitted)) {
                 inGate = true;
             } else {
-                waitingForGate = true;
-                connection.pauseReading();
+                waitingForGate = true; // refusesInput() now: the connection stops reading until admitted
             }
         }
         if (records.inboundBytes() > MAX_BUFFERED_INBOUND && (taskRunning || waitingForGate)) {
@@ -173,6 +173,24 @@ public final class TlsLayer implements Layer {
     public void closing(Sink out) throws IOException {
         closeRequested = true;
         flush(out);
+    }
+
+    /** The handshake is under way: it reads what it needs even while the handler has paused reading. */
+    @Override
+    public boolean needsInput() {
+        return !handshakeDone && !failed && !closed && !waitingForGate;
+    }
+
+    /** Waiting for a handshake slot: the peer's bytes stay in the socket (TCP backpressure) meanwhile. */
+    @Override
+    public boolean refusesInput() {
+        return waitingForGate;
+    }
+
+    /** Before the handshake has finished, writes wait here (a file sent meanwhile waits behind them). */
+    @Override
+    public boolean holdsWrites() {
+        return !handshakeDone && !failed && !closed;
     }
 
     /** Held handler writes (bytes plus the per-entry overhead); none once the layer has failed, as they will never be sent (a close then goes at once). */
@@ -305,8 +323,7 @@ public final class TlsLayer implements Layer {
         waitingForGate = false;
         inGate = true;
         if (!closed) {
-            connection.resumeReading();
-            loop.execute(this::resume);
+            loop.execute(this::resume); // its flush brings reading back (refusesInput() is false now)
         }
     }
 

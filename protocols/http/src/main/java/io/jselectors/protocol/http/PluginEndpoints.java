@@ -10,16 +10,19 @@ import io.jselectors.protocol.websocket.WebSocketSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket endpoints plugins contribute to one http listener ({@link
- * WebSocketEndpointProvider}s found with {@link ServiceLoader}): resolves each one's path from the
+ * WebSocketEndpointProvider}s found with {@link ServiceLoader} in the class path and the plugin
+ * jars): resolves each one's path from the
  * listener's options, refuses clashes, adds the routes (the endpoint, and its page on the same path
  * for a plain {@code GET}), and closes the endpoints when the listener stops.
  *
@@ -38,10 +41,31 @@ final class PluginEndpoints implements AutoCloseable {
 
     private PluginEndpoints() {}
 
-    /** Collects the providers visible to this module's class loader. */
+    /**
+     * Providers tried at most. ServiceLoader's iterator carries on after a provider that fails,
+     * and this bound keeps one whose error recurs from looping forever; no server has near this
+     * many endpoints.
+     */
+    static final int MAX_PROVIDERS = 1024;
+
+    /**
+     * Collects the providers the server's class path and plugin jars hold ({@link
+     * ListenerContext#pluginClassLoader()}). One that cannot be created is logged and left out:
+     * the server names the jar at start (it tried the providers then), and the rest still serve.
+     */
     static PluginEndpoints load(ListenerContext listener, HttpRoutes routes) {
         List<WebSocketEndpointProvider> providers = new ArrayList<>();
-        ServiceLoader.load(WebSocketEndpointProvider.class, PluginEndpoints.class.getClassLoader()).forEach(providers::add);
+        Iterator<WebSocketEndpointProvider> found = ServiceLoader.load(WebSocketEndpointProvider.class, listener.pluginClassLoader()).iterator();
+        for (int i = 0; i < MAX_PROVIDERS; i++) {
+            try {
+                if (!found.hasNext()) {
+                    break;
+                }
+                providers.add(found.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                log.warn("WebSocket endpoint provider not loaded: {}", e.toString());
+            }
+        }
         return mount(listener, routes, providers);
     }
 

@@ -3,7 +3,6 @@ package io.jselectors.protocol.websocket;
 import io.jselectors.protocol.WebSocketCloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns the decoder's frames into messages and control events, enforcing the rules that span
@@ -21,7 +20,8 @@ final class MessageAssembler implements FrameDecoder.Listener {
 
     /** What a complete message or control frame becomes. */
     interface Sink {
-        void onText(String text);
+        /** A whole text message, valid UTF-8; takes ownership of {@code utf8}. */
+        void onText(ByteBuf utf8);
 
         /** Takes ownership of {@code data}. */
         void onBinary(ByteBuf data);
@@ -121,15 +121,11 @@ final class MessageAssembler implements FrameDecoder.Listener {
             sink.onBinary(data);
             return;
         }
-        try {
-            if (!utf8.isComplete()) {
-                throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
-            }
-            String text = data.toString(StandardCharsets.UTF_8);
-            sink.onText(text);
-        } finally {
+        if (!utf8.isComplete()) {
             data.release();
+            throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
         }
+        sink.onText(data);
     }
 
     private void closeFrame() throws WebSocketProtocolException {

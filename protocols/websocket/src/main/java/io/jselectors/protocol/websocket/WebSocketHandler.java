@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Backpressure: while the connection is not writable, reading pauses, so neither the
  * endpoint's replies nor our pongs can grow without bound.
+ *
+ * <p>Batching: what is sent while a read is handled (the endpoint's replies, pongs, a close) is
+ * only queued; the connection flushes once at the end of its read batch ({@link
+ * Connection#write}'s contract), so sixteen echoes from one read are one socket write. A send from
+ * anywhere else (an {@code execute} task, a timer, another session's fan-out) is flushed at once.
  */
 public final class WebSocketHandler implements ProtocolHandler, WebSocketSession, MessageAssembler.Sink {
 
@@ -41,6 +46,8 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private boolean endpointClosed;
     private boolean heardSinceLastTick;
     private boolean pingOutstanding;
+    /** True while {@link #onRead} runs: the connection flushes after the read batch. */
+    private boolean reading;
     private int closeCode = WebSocketCloseCodes.ABNORMAL;
     private String closeReason = "";
 
@@ -79,10 +86,12 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             }
             heardSinceLastTick = true;
             meters.bytesIn(data.readableBytes());
+            reading = true;
             decoder.decode(data, assembler);
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
         } finally {
+            reading = false;
             data.release();
         }
     }
@@ -103,10 +112,12 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     }
 
     @Override
-    public void onText(String text) {
-        if (!closeSent) {
+    public void onText(ByteBuf utf8) {
+        if (closeSent) {
+            utf8.release();
+        } else {
             meters.messageIn();
-            endpoint.onText(this, text);
+            endpoint.onTextBytes(this, utf8);
         }
     }
 
@@ -177,10 +188,19 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         }
     }
 
-    /** Queues and flushes one encoded frame, counting its bytes. */
+    /** Queues one encoded frame, counting its bytes; flushes it unless a read batch will. */
     private void send(ByteBuf frame) {
         meters.bytesOut(frame.readableBytes());
-        connection.writeAndFlush(frame);
+        writeLast(frame);
+    }
+
+    /** The last write of a send: inside {@link #onRead} the batch's end flushes, elsewhere now. */
+    private void writeLast(ByteBuf buf) {
+        if (reading) {
+            connection.write(buf);
+        } else {
+            connection.writeAndFlush(buf);
+        }
     }
 
     private static void cancel(EventLoop.Timer timer) {
@@ -256,7 +276,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         ByteBuf header = FrameEncoder.header(connection.alloc(), opcode, payload);
         meters.bytesOut(header.readableBytes() + payload.readableBytes());
         connection.write(header);
-        connection.writeAndFlush(payload);
+        writeLast(payload);
     }
 
     @Override

@@ -36,8 +36,9 @@ class FrameDecoderFuzzTest {
         final List<String> events = new ArrayList<>();
 
         @Override
-        public void onText(String text) {
-            events.add("text:" + text);
+        public void onText(ByteBuf utf8) {
+            events.add("text:" + utf8.toString(java.nio.charset.StandardCharsets.UTF_8));
+            utf8.release();
         }
 
         @Override
