@@ -23,15 +23,18 @@ final class LayerBacklog {
 
     void add(ByteBuf write) {
         items.add(write);
-        bytes += write.readableBytes();
+        bytes += write.readableBytes() + ConnectionLimits.ENTRY_OVERHEAD;
     }
 
     void add(FileRegion region) {
         items.add(region);
-        bytes += region.remaining();
+        bytes += region.remaining() + ConnectionLimits.ENTRY_OVERHEAD;
     }
 
-    /** Bytes of writes and regions waiting here; they count as the connection's pending bytes. */
+    /**
+     * Bytes of writes and regions waiting here, plus {@link ConnectionLimits#ENTRY_OVERHEAD} each
+     * (as the outbound queue counts them); they count as the connection's pending bytes.
+     */
     long bytes() {
         return bytes;
     }
@@ -49,7 +52,7 @@ final class LayerBacklog {
         while (!items.isEmpty() && !outbound.hasRegions()) {
             Object item = items.pollFirst();
             if (item instanceof ByteBuf write) {
-                bytes -= write.readableBytes();
+                bytes -= write.readableBytes() + ConnectionLimits.ENTRY_OVERHEAD;
                 layer.encode(write, sink); // the layer owns it now, even if it throws
                 continue;
             }
@@ -59,7 +62,7 @@ final class LayerBacklog {
                 items.addFirst(region);
                 return false;
             }
-            bytes -= region.remaining();
+            bytes -= region.remaining() + ConnectionLimits.ENTRY_OVERHEAD;
             outbound.add(region);
         }
         layer.flush(sink); // the writes after the last region handed over
