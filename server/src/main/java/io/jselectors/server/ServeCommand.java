@@ -202,7 +202,6 @@ final class ServeCommand implements Callable<Integer> {
         loaded.failures().forEach(f -> log.warn("plugin not loaded: {}", f));
         loaded.protocols().forEach(p -> log.info("plugin {} from {}", p.protocol().name(), p.jar()));
         loaded.endpoints().forEach(e -> log.info("plugin WebSocket endpoint {} from {}", e.name(), e.jar()));
-        server.logListening();
         if (tls != null) {
             tls.reloadOnHangup();
         }
@@ -244,6 +243,9 @@ final class ServeCommand implements Callable<Integer> {
             done.countDown();
         };
         Signals.onTermination(stop);
+        // "listening" only once SIGTERM drains: whoever waits for the line (a supervisor, a test)
+        // may stop the server at once, and before the handler the JVM would just exit with 143.
+        server.logListening();
         done.await();
         return 0;
     }
