@@ -21,7 +21,7 @@ jselectors_jvm_defaults() {
         # The heap's budget: a garbage flood must not grow it into a quarter of the machine (seen:
         # +300 MiB). 64 MiB holds the server, its meters and 19,000 idle connections (~0.4 KiB of
         # heap each). The image sizes the heap from the container's limit instead
-        # (-XX:MinRAMPercentage=40 -XX:MaxRAMPercentage=40 there: 51 MiB in a 128 MiB container).
+        # (-XX:MinRAMPercentage=30 -XX:MaxRAMPercentage=30 there: 38 MiB in a 128 MiB container).
         -Xmx64m
         # Start small and grow with the live set (the default initial heap is 1/64 of the machine,
         # all of it committed, and the young generation gets touched before the first collection).

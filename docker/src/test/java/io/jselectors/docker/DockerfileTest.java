@@ -93,7 +93,7 @@ class DockerfileTest {
         // Both percentages: below ~200 MiB the JVM takes MinRAMPercentage (default 50) and ignores the other.
         List<String> expected = new ArrayList<>(launcher);
         expected.remove("-Xmx64m");
-        expected.addAll(List.of("-XX:MinRAMPercentage=40", "-XX:MaxRAMPercentage=40"));
+        expected.addAll(List.of("-XX:MinRAMPercentage=30", "-XX:MaxRAMPercentage=30"));
         assertThat(image).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(env).contains("MALLOC_ARENA_MAX=2");
     }

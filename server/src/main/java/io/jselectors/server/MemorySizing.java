@@ -54,6 +54,13 @@ final class MemorySizing {
 
     private static final String ALLOCATOR = "io.netty.allocator.";
 
+    /**
+     * netty's JFR events (chunk allocation and the like), off unless the operator sets it: the first
+     * chunk would otherwise start JFR's metadata repository, about a hundred classes and a C2 burst
+     * while the server is already under load, for events nobody records by default.
+     */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
     private static volatile String directCap;
 
     private MemorySizing() {}
@@ -104,6 +111,9 @@ final class MemorySizing {
         setUnlessSet("numHeapArenas", "0");
         setUnlessSet("pageSize", Integer.toString(PAGE_SIZE));
         setUnlessSet("maxOrder", Integer.toString(CHUNK_MAX_ORDER));
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
     }
 
     private static void setUnlessSet(String name, String value) {
