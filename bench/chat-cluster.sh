@@ -7,6 +7,9 @@
 #   ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests
 #   bench/chat-cluster.sh [SECONDS=20] [MEMBERS=1000] [RATE=250] [WORKERS=1]
 #
+# ONLY=single|nats|redis runs one setup; THREADS=1 also prints, per process, the threads that used
+# the most CPU over the sending window (from /proc/PID/task, to see where the time goes).
+#
 # RATE x MEMBERS is the delivery rate asked for (250 x 1000 = 250,000/s). Run it on a quiet machine;
 # brokers come from scripts/install-brokers.sh; every process started here is stopped by its PID.
 set -euo pipefail
@@ -65,12 +68,39 @@ instance() { # PORT [CLUSTER_URL] -> PID in $LAST
 run() {
     local label=$1 broker=$2 instances=$3 addresses=$4 out
     sleep 2 # let the instances reach the broker
+    local threads_pid=
+    if [ "${THREADS:-0}" = 1 ]; then
+        thread_cpu "$broker $instances" >&2 &
+        threads_pid=$!
+    fi
     out=$("$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.ChatClusterLoad "$addresses" "$MEMBERS" "$RATE" "$DURATION" \
         "$broker" "$(echo "$instances" | tr ' ' ,)")
+    [ -n "$threads_pid" ] && wait "$threads_pid"
+    [ "${THREADS:-0}" = 1 ] && echo "$out" >&2
     field() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
     printf '| %s | %s | %s | %s | %s | %s | %s %% | %s %% |\n' "$label" "$(field delivered_per_s)" \
         "$(field p50_ms)" "$(field p99_ms)" "$(field max_ms)" "$(field delivered)/$(field expected)" \
         "$(field broker_cpu_pct)" "$(field servers_cpu_pct)"
+}
+
+thread_ticks() { # PID -> "TID NAME TICKS" per thread
+    local t
+    for t in /proc/"$1"/task/*; do
+        awk -v tid="${t##*/}" '{ s = $0; sub(/^[^(]*\(/, "", s); name = s; sub(/\).*/, "", name);
+            sub(/^[^)]*\) /, "", s); split(s, f, " "); print tid, name, f[12] + f[13] }' "$t/stat" 2>/dev/null || true
+    done
+}
+thread_cpu() { # "PIDS": CPU per thread over the sending window (settle 3 s, then DURATION s)
+    local pid
+    sleep 3
+    for pid in $1; do [ "$pid" = - ] || thread_ticks "$pid" >"$WORK/threads0-$pid"; done
+    sleep "$DURATION"
+    for pid in $1; do
+        [ "$pid" = - ] && continue
+        thread_ticks "$pid" | awk -v d="$DURATION" -v pid="$pid" 'NR == FNR { t0[$1] = $NF; next }
+            { n = $2; for (i = 3; i < NF; i++) n = n " " $i; used = ($NF - t0[$1]) / d; if (used >= 0.5) printf "  pid %s %-36s %5.1f %%\n", pid, n, used }' \
+            "$WORK/threads0-$pid" - | sort -k4 -rn | head -12
+    done
 }
 
 stop() { # PID...
@@ -81,11 +111,14 @@ stop() { # PID...
 echo "| setup | delivered/s | p50 ms | p99 ms | max ms | delivered/expected | broker CPU | instances CPU |"
 echo "|---|---|---|---|---|---|---|---|"
 
-p=$(free_port); instance "$p"; single=$LAST
-run "1 instance, no broker" - "$single" "127.0.0.1:$p"
-stop "$single"
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = single ]; then
+    p=$(free_port); instance "$p"; single=$LAST
+    run "1 instance, no broker" - "$single" "127.0.0.1:$p"
+    stop "$single"
+fi
 
 for broker in nats redis; do
+    [ -z "${ONLY:-}" ] || [ "$ONLY" = "$broker" ] || continue
     bp=$(free_port)
     if [ "$broker" = nats ]; then
         mkdir -p "$WORK/nats"

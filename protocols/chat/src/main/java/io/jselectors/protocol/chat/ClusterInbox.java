@@ -24,8 +24,24 @@ final class ClusterInbox {
     private final ClusterRoster roster;
     private final ClusterMeters meters;
     private final ReceiveBacklog backlog;
-    /** Origin to the last sequence number applied from it; forgotten with the origin. */
-    private final ConcurrentHashMap<String, Long> lastSeq = new ConcurrentHashMap<>();
+    /**
+     * Origin to the last sequence number applied from it; forgotten with the origin. A mutable
+     * holder, not a {@code Long}: a busy cluster would otherwise box one number per message.
+     */
+    private final ConcurrentHashMap<String, Numbering> lastSeq = new ConcurrentHashMap<>();
+
+    /**
+     * The last number applied from one origin. Written only by the receiving thread (the one that
+     * calls {@link #received}); forgetting the origin drops the holder, so a message from it after
+     * that starts a new one.
+     */
+    private static final class Numbering {
+        private volatile long last; // volatile: should the receiving thread ever change (a new subscription), the next one sees it
+
+        Numbering(long last) {
+            this.last = last;
+        }
+    }
 
     ClusterInbox(ChatState state, String instance, ClusterRoster roster, ClusterMeters meters, ReceiveBacklog backlog) {
         this.state = state;
@@ -41,15 +57,20 @@ final class ClusterInbox {
         if (message == null || message.origin().equals(instance)) {
             return;
         }
-        Long last = lastSeq.get(message.origin());
-        if (last != null && message.seq() <= last) {
-            meters.duplicate();
-            return;
+        Numbering numbering = lastSeq.get(message.origin());
+        if (numbering == null) {
+            lastSeq.put(message.origin(), new Numbering(message.seq()));
+        } else {
+            long last = numbering.last;
+            if (message.seq() <= last) {
+                meters.duplicate();
+                return;
+            }
+            if (message.seq() > last + 1) {
+                meters.dropped(ClusterMeters.Drop.MISSED, message.seq() - last - 1);
+            }
+            numbering.last = message.seq();
         }
-        if (last != null && message.seq() > last + 1) {
-            meters.dropped(ClusterMeters.Drop.MISSED, message.seq() - last - 1);
-        }
-        lastSeq.put(message.origin(), message.seq());
         meters.received();
         roster.heard(message.origin(), System.nanoTime());
         List<String> f = message.fields();

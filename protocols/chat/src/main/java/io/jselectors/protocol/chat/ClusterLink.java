@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -21,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * This instance's part of a chat cluster, over a {@link Broker}.
  *
  * <h2>Threads</h2>
- * Loops only ever {@code offer} to a bounded queue ({@value #HANDOFF_CAPACITY} jobs) and return;
+ * Loops only ever {@code offer} to a bounded queue ({@value #HANDOFF_CAPACITY} jobs, {@link
+ * ClusterJobs}) and return;
  * one platform thread, the cluster thread, takes jobs in order and makes every broker call, so a
  * slow or dead broker stalls that thread, never a loop. Messages received run on the broker
  * client's thread and reach members with their loop's {@code execute}, bounded by {@link
@@ -78,14 +77,10 @@ final class ClusterLink implements Cluster, Broker.Events {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterLink.class);
 
-    private interface Job {
-        void run() throws BrokerException;
-    }
-
     private final ChatState state;
     private final String instance;
     private final Broker broker;
-    private final ArrayBlockingQueue<Job> jobs = new ArrayBlockingQueue<>(HANDOFF_CAPACITY);
+    private final ClusterJobs jobs = new ClusterJobs(HANDOFF_CAPACITY);
     private final ConcurrentHashMap<Member, ClusterWire.Entry> local = new ConcurrentHashMap<>();
     /** Nick key to nick, for the claims this instance holds (renewed by the cluster thread). */
     private final ConcurrentHashMap<String, String> claimed = new ConcurrentHashMap<>();
@@ -226,7 +221,7 @@ final class ClusterLink implements Cluster, Broker.Events {
             meters.dropped(ClusterMeters.Drop.UNREACHABLE);
             return true;
         }
-        if (!jobs.offer(() -> publisher.send(message, author, line))) {
+        if (!jobs.offerPublish(new ClusterPublisher.Outgoing(message, author, line))) {
             meters.dropped(ClusterMeters.Drop.HANDOFF_FULL);
             return false;
         }
@@ -285,10 +280,7 @@ final class ClusterLink implements Cluster, Broker.Events {
         long nextRenew = now + RENEW_EVERY.toNanos();
         while (running) {
             try {
-                Job job = jobs.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
-                if (job != null) {
-                    run(job);
-                }
+                jobs.runWaiting(TICK_MILLIS, publisher, this::run);
                 now = System.nanoTime();
                 if (rejoin && connected) {
                     rejoin = false;
@@ -312,7 +304,7 @@ final class ClusterLink implements Cluster, Broker.Events {
         farewell();
     }
 
-    private void run(Job job) {
+    private void run(ClusterJobs.Job job) {
         try {
             job.run();
         } catch (BrokerException e) {

@@ -81,8 +81,8 @@ final class ClusterMeters implements AutoCloseable {
         connected.set(up ? 1 : 0);
     }
 
-    void published() {
-        published.increment();
+    void published(int count) {
+        published.increment(count);
     }
 
     void received() {

@@ -5,6 +5,8 @@ import io.jselectors.protocol.chat.broker.BrokerException;
 import io.jselectors.protocol.chat.broker.BrokerSettings;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes this instance's messages, numbered, on the cluster thread (the only thread that calls
  * it), and decides what a failed publish does.
+ *
+ * <h2>Batches</h2>
+ * The messages waiting when the cluster thread gets to them are published together ({@link
+ * #sendAll}): one round trip to Redis for the lot instead of one per message, so a burst, or a
+ * broker slow to answer on a busy machine, does not make every line behind it wait for its own
+ * reply. A batch that fails is not given up as a whole: its messages are retried one by one.
  *
  * <h2>A failed publish</h2>
  * A publish that fails while the broker is still connected (on a loaded machine: a reply later
@@ -55,28 +63,73 @@ final class ClusterPublisher {
     }
 
     /**
-     * Publishes {@code body} with the next sequence number, retrying as the class comment says; if
-     * it is lost for good, {@code author} (null for notices and presence) is told {@code line} was
-     * not delivered.
+     * One message waiting to be published: its body (without sequence number), and the user to tell
+     * if it is lost for good ({@code author}, null for notices and presence) with the line shown.
      */
+    record Outgoing(byte[] body, Member author, String line) {}
+
+    /** Publishes {@code body} alone; see {@link #sendAll}. */
     void send(byte[] body, Member author, String line) {
-        byte[] message = ClusterWire.sequenced(++sequence, body);
-        for (int attempt = 1; ; attempt++) {
+        sendAll(List.of(new Outgoing(body, author, line)));
+    }
+
+    /**
+     * Publishes {@code batch} in order, each message with the next sequence number, in one call to
+     * the broker (one round trip where the client pipelines). If that call fails, the batch counts
+     * as each message's first attempt: after the pause each message is published alone, in order,
+     * with its remaining attempts, as the class comment says (the numbers stay, so receivers drop
+     * what the batch got through).
+     */
+    void sendAll(List<Outgoing> batch) {
+        List<byte[]> messages = new ArrayList<>(batch.size());
+        for (Outgoing outgoing : batch) {
+            messages.add(ClusterWire.sequenced(++sequence, outgoing.body()));
+        }
+        int next = 1;
+        if (batch.size() > 1) {
+            try {
+                broker.publishAll(messages);
+                meters.published(messages.size());
+                return;
+            } catch (BrokerException e) {
+                boolean up = broker.isConnected();
+                if (!up || !pause()) {
+                    for (Outgoing outgoing : batch) {
+                        lost(outgoing, up, 1, e);
+                    }
+                    return;
+                }
+                next = 2;
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            publishAlone(messages.get(i), batch.get(i), next);
+        }
+    }
+
+    /** One numbered message, from attempt {@code attempt} on, retried as the class comment says. */
+    private void publishAlone(byte[] message, Outgoing outgoing, int attempt) {
+        for (; ; attempt++) {
             try {
                 broker.publish(message);
-                meters.published();
+                meters.published(1);
                 return;
             } catch (BrokerException e) {
                 boolean up = broker.isConnected();
                 if (!up || attempt >= PUBLISH_ATTEMPTS || !pause()) {
-                    meters.dropped(up ? ClusterMeters.Drop.FAILED : ClusterMeters.Drop.UNREACHABLE);
-                    log.warn("chat cluster: a message was not published after {} attempt(s): {}", attempt, e.getMessage());
-                    if (author != null) {
-                        author.send(ChatText.encode(ByteBufAllocator.DEFAULT, notDelivered(line, e.getMessage())), null, false);
-                    }
+                    lost(outgoing, up, attempt, e);
                     return;
                 }
             }
+        }
+    }
+
+    /** A message given up: counted, logged without credentials, and its author (if any) told. */
+    private void lost(Outgoing outgoing, boolean up, int attempts, BrokerException e) {
+        meters.dropped(up ? ClusterMeters.Drop.FAILED : ClusterMeters.Drop.UNREACHABLE);
+        log.warn("chat cluster: a message was not published after {} attempt(s): {}", attempts, e.getMessage());
+        if (outgoing.author() != null) {
+            outgoing.author().send(ChatText.encode(ByteBufAllocator.DEFAULT, notDelivered(outgoing.line(), e.getMessage())), null, false);
         }
     }
 

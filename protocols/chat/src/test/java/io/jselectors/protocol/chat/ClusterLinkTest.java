@@ -183,6 +183,53 @@ class ClusterLinkTest {
         });
     }
 
+    /** Queues {@code count} lines from {@code who} while the broker is held, then lets it go. */
+    private void sendWhileHeld(TestConnection who, int count) {
+        FakeBroker broker = FakeBroker.last;
+        broker.hold = new CountDownLatch(1);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            lines.append("queued ").append(i).append('\n');
+        }
+        who.receive(lines.toString());
+        tester.runPending();
+        eventually(() -> tester.meterRegistry().get("jselectors.chat.cluster.handoff.depth").gauge().value() >= count - 1);
+        broker.hold.countDown();
+        eventually(() -> publishedLines("queued " + (count - 1)).size() == 1);
+    }
+
+    @Test
+    void linesQueuedWhileTheBrokerIsBusyArePublishedAsOneBatchInOrder() {
+        TestConnection ann = loginPublished("ann");
+        int count = 100;
+        sendWhileHeld(ann, count);
+        List<ClusterWire.Message> sent = publishedLines("] ann: queued ");
+        assertThat(sent).extracting(m -> m.fields().get(2))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, count).mapToObj(i -> "[lobby] ann: queued " + i).toList());
+        assertThat(sent).extracting(ClusterWire.Message::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(FakeBroker.last.batches).anyMatch(size -> size >= count - 1);
+        assertThat(tester.meterRegistry().get("jselectors.chat.cluster.published").counter().count()).isGreaterThanOrEqualTo(count);
+    }
+
+    @Test
+    void aBatchThatFailsIsRetriedMessageByMessageAndLosesNothing() {
+        TestConnection ann = loginPublished("ann");
+        FakeBroker.last.failNextBatch.set(1); // its first line got through before the failure
+        int count = 20;
+        sendWhileHeld(ann, count);
+        List<ClusterWire.Message> sent = publishedLines("] ann: queued ");
+        assertThat(sent.stream().map(m -> m.fields().get(2)).distinct().toList()).containsExactlyElementsOf(java.util.stream.IntStream.range(0, count).mapToObj(i -> "[lobby] ann: queued " + i).toList());
+        // One line twice (the batch's copy, then its retry alone), with the same number.
+        assertThat(sent).hasSize(count + 1);
+        List<Long> seqs = sent.stream().map(ClusterWire.Message::seq).toList();
+        assertThat(seqs).isSorted();
+        assertThat(seqs.stream().distinct()).hasSize(count);
+        assertThat(FakeBroker.last.batches).anyMatch(size -> size >= count - 1);
+        assertThat(dropped("failed")).isZero();
+        tester.runPending();
+        assertThat(lines(ann)).noneMatch(l -> l.startsWith("! "));
+    }
+
     @Test
     void aRetriedCopyIsShownOnceAndAGapIsCountedAsMissed() {
         TestConnection ann = login("ann");

@@ -25,6 +25,10 @@ final class FakeBroker implements Broker {
     final Broker.Events events;
     final BrokerSettings settings;
     final List<byte[]> published = new CopyOnWriteArrayList<>();
+    /** How many of the next batches fail after their first message got through. */
+    final AtomicInteger failNextBatch = new AtomicInteger();
+    /** The sizes of the batches given to {@link #publishAll}, in order. */
+    final List<Integer> batches = new CopyOnWriteArrayList<>();
     final ConcurrentHashMap<String, String> claims = new ConcurrentHashMap<>();
     volatile CountDownLatch hold = new CountDownLatch(0);
     volatile boolean up = true;
@@ -65,6 +69,17 @@ final class FakeBroker implements Broker {
             throw new BrokerException("publish: read timed out");
         }
         published.add(message);
+    }
+
+    /** Records the batch's size, then publishes one by one as the interface's default does. */
+    @Override
+    public void publishAll(List<byte[]> messages) throws BrokerException {
+        batches.add(messages.size());
+        if (failNextBatch.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            publish(messages.getFirst());
+            throw new BrokerException("publish: read timed out");
+        }
+        Broker.super.publishAll(messages);
     }
 
     @Override

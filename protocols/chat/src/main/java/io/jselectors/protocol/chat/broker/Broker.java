@@ -1,5 +1,7 @@
 package io.jselectors.protocol.chat.broker;
 
+import java.util.List;
+
 /**
  * One chat instance's connection to the broker that joins it to the others of its cluster.
  *
@@ -48,6 +50,21 @@ public interface Broker extends AutoCloseable {
      *     receivers drop a retried copy)
      */
     void publish(byte[] message) throws BrokerException;
+
+    /**
+     * Publishes {@code messages} in order, as {@link #publish} one after the other would, in as few
+     * round trips as the client allows (Redis pipelines them; this default publishes one by one).
+     * A failure leaves the client ready for a retry of the whole list; some of the messages, from
+     * the first on, may have been published already (the caller's sequence numbers let receivers
+     * drop the copies).
+     *
+     * @throws BrokerException as {@link #publish}
+     */
+    default void publishAll(List<byte[]> messages) throws BrokerException {
+        for (byte[] message : messages) {
+            publish(message);
+        }
+    }
 
     /**
      * Claims {@code key} for {@code owner} with the lease: true if it was free (or expired) and is
