@@ -7,6 +7,10 @@
 #   ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests
 #   bench/chat-cluster.sh [SECONDS=20] [MEMBERS=1000] [RATE=250] [WORKERS=1]
 #
+# The instances run with the flags the server ships with (.mvn/jvm-options.sh, as ./jselectors and
+# the image do: Serial GC, a 64 MiB heap, two JIT threads); JSELECTORS_JVM_DEFAULTS=none gives the
+# JVM's own defaults instead (G1, a quarter of the machine), JSELECTORS_JAVA_OPTS adds flags after them.
+#
 # ONLY=single|nats|redis runs one setup; THREADS=1 also prints, per process, the threads that used
 # the most CPU over the sending window (from /proc/PID/task, to see where the time goes).
 #
@@ -47,17 +51,22 @@ free_port() {
 }
 wait_port() {
     local i
-    for i in $(seq 1 300); do
+    for i in $(seq 1 600); do # a JVM on a busy machine can take a while
         if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
         sleep 0.1
     done
     echo "chat-cluster.sh: nothing listens on $1 (see $WORK)" >&2
     exit 1
 }
+# shellcheck source=../.mvn/jvm-options.sh
+. .mvn/jvm-options.sh
+jselectors_jvm_defaults
 instance() { # PORT [CLUSTER_URL] -> PID in $LAST
     local args=(serve --listen "chat=127.0.0.1:$1" --admin off --workers "$WORKERS")
     [ -n "${2:-}" ] && args+=(--cluster "$2" --cluster-name bench)
-    "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" "${args[@]}" >"$WORK/instance-$1.log" 2>&1 &
+    # shellcheck disable=SC2086 # JSELECTORS_JAVA_OPTS is a list of flags
+    "$JAVA" --enable-native-access=ALL-UNNAMED "${JSELECTORS_JVM_OPTIONS[@]}" ${JSELECTORS_JAVA_OPTS:-} -jar "$SERVER_JAR" "${args[@]}" \
+        >"$WORK/instance-$1.log" 2>&1 &
     LAST=$!
     PIDS+=("$LAST")
     wait_port "$1"
