@@ -2,7 +2,9 @@
 # bench/chat-cluster.sh - one chat room of MEMBERS users, one sender at RATE lines/s for SECONDS:
 # a single instance alone, then three instances joined by NATS, then by Redis (all on this machine,
 # 127.0.0.1, free ports). Prints one Markdown table row per run: delivered lines/s, p50/p99/max
-# sender-to-receiver latency, and the CPU used by the broker and by the instances (in % of one core).
+# sender-to-receiver latency (p99 also for the members on the sender's instance and for those on the
+# others: the difference is what crossing the broker costs), and the CPU used by the broker, the
+# instances and the load tool itself (in % of one core; they all share the machine).
 #
 #   ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests
 #   bench/chat-cluster.sh [SECONDS=20] [MEMBERS=1000] [RATE=250] [WORKERS=1]
@@ -87,9 +89,11 @@ run() {
     [ -n "$threads_pid" ] && wait "$threads_pid"
     [ "${THREADS:-0}" = 1 ] && echo "$out" >&2
     field() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-    printf '| %s | %s | %s | %s | %s | %s | %s %% | %s %% |\n' "$label" "$(field delivered_per_s)" \
-        "$(field p50_ms)" "$(field p99_ms)" "$(field max_ms)" "$(field delivered)/$(field expected)" \
-        "$(field broker_cpu_pct)" "$(field servers_cpu_pct)"
+    local others=-
+    [ "$broker" = - ] || others=$(field other_p99_ms)
+    printf '| %s | %s | %s | %s | %s / %s | %s | %s | %s %% | %s %% | %s %% |\n' "$label" "$(field delivered_per_s)" \
+        "$(field p50_ms)" "$(field p99_ms)" "$(field same_p99_ms)" "$others" "$(field max_ms)" \
+        "$(field delivered)/$(field expected)" "$(field broker_cpu_pct)" "$(field servers_cpu_pct)" "$(field load_cpu_pct)"
 }
 
 thread_ticks() { # PID -> "TID NAME TICKS" per thread
@@ -117,8 +121,8 @@ stop() { # PID...
     for pid in "$@"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
 }
 
-echo "| setup | delivered/s | p50 ms | p99 ms | max ms | delivered/expected | broker CPU | instances CPU |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| setup | delivered/s | p50 ms | p99 ms | p99 ms sender's instance / others | max ms | delivered/expected | broker CPU | instances CPU | load tool CPU |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = single ]; then
     p=$(free_port); instance "$p"; single=$LAST
