@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bounded hand-off between the loops and the cluster thread: loops {@code offer} jobs (never
@@ -34,6 +36,8 @@ final class ClusterJobs {
             throw new IllegalStateException("published in batches by the cluster thread, not run");
         }
     }
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterJobs.class);
 
     private final ArrayBlockingQueue<Job> queue;
     /** The jobs taken in one go, and the messages among them not yet published; cluster thread only. */
@@ -76,7 +80,7 @@ final class ClusterJobs {
                     batch.add(p.outgoing());
                 } else {
                     publish(publisher);
-                    runner.accept(job);
+                    carryOn(() -> runner.accept(job));
                 }
             }
             publish(publisher);
@@ -88,8 +92,21 @@ final class ClusterJobs {
 
     private void publish(ClusterPublisher publisher) {
         if (!batch.isEmpty()) {
-            publisher.sendAll(List.copyOf(batch));
+            List<ClusterPublisher.Outgoing> lines = List.copyOf(batch);
             batch.clear();
+            carryOn(() -> publisher.sendAll(lines));
+        }
+    }
+
+    /**
+     * Runs {@code step}; a bug that throws from it costs that step only, not the jobs taken with
+     * it (they are out of the queue already, and would otherwise be lost without a word).
+     */
+    private static void carryOn(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.warn("chat cluster thread: unexpected error, carrying on", e);
         }
     }
 }

@@ -97,7 +97,8 @@ class ClusterLinkTest {
         TestConnection ann = login("ann");
         FakeBroker.last.hold = new CountDownLatch(1);
         StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < ClusterLink.HANDOFF_CAPACITY + 10; i++) {
+        // The held cluster thread may have taken one batch out of the queue before it blocked.
+        for (int i = 0; i < ClusterLink.HANDOFF_CAPACITY + ClusterJobs.PUBLISH_BATCH + 10; i++) {
             lines.append("line ").append(i).append('\n');
         }
         ann.receive(lines.toString());
