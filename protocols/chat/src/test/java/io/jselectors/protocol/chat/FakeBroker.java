@@ -25,6 +25,8 @@ final class FakeBroker implements Broker {
     final Broker.Events events;
     final BrokerSettings settings;
     final List<byte[]> published = new CopyOnWriteArrayList<>();
+    /** Publishes now waiting for {@link #hold}. */
+    final AtomicInteger blocked = new AtomicInteger();
     /** How many of the next batches fail after their first message got through. */
     final AtomicInteger failNextBatch = new AtomicInteger();
     /** The sizes of the batches given to {@link #publishAll}, in order. */
@@ -54,10 +56,13 @@ final class FakeBroker implements Broker {
 
     @Override
     public void publish(byte[] message) throws BrokerException {
+        blocked.incrementAndGet();
         try {
             hold.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            blocked.decrementAndGet();
         }
         if (!up) {
             throw new BrokerException("publish: not connected");
