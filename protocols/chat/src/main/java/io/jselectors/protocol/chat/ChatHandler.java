@@ -39,7 +39,7 @@ final class ChatHandler implements ProtocolHandler {
 
     /**
      * Decodes {@code data} (owned); where the session's fan-out budget runs out, stops reading and
-     * keeps the rest until the session's lines went out ({@link ChatSession#FAN_OUT_PER_TURN}).
+     * keeps the rest until the session's lines went out ({@link FanOutPacer#PER_TURN}).
      */
     private void feed(Connection connection, ByteBuf data) {
         boolean keep = false;
