@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * queues cost together. Runs on that loop only, except {@link #published()} and {@link #peak()},
  * which any thread may read.
  *
- * <p>Each member reports its queue's cost after every write and flush ({@link #changed}); the
- * total is exact for those moments and otherwise high (a queue that drains between two flushes is
- * seen at the next one), so crossing the share triggers a recount of every member here before
- * anyone is disconnected.
+ * <p>A member who is behind reports its queue's cost after each write and every member after each
+ * flush ({@link #changed}); the total is exact at those moments and otherwise high (a queue that
+ * drains between two flushes is seen at the next one), so crossing the share triggers a recount of
+ * the members behind before anyone is disconnected.
  *
- * <p>Cost: on each queued line, two additions and a comparison; past the share, one pass over the
- * loop's members, at most once per quarter of the share queued (the recount-or-shed pass brings
- * the total under three quarters, or, if nobody here is behind, waits for another quarter).
+ * <p>Cost: on each line queued for a member who is behind, two additions and a comparison (none for
+ * a member who keeps up); past the share, one pass over the loop's members, at most once per
+ * quarter of the share queued (the pass brings the total under three quarters, or, if nobody here
+ * is behind, waits for another quarter).
  */
 final class LoopQueues {
 
@@ -56,6 +57,10 @@ final class LoopQueues {
         }
         total += delta;
         published.lazySet(total);
+    }
+
+    /** The end of a step (a write, a flush, and the disconnections it caused): the peak is taken here. */
+    void stepDone() {
         if (total > highest) {
             highest = total;
             peak.lazySet(total);
@@ -86,14 +91,40 @@ final class LoopQueues {
         if (after <= recheckAt) {
             return true;
         }
-        for (Member member : members) {
-            changed(member.recount());
-        }
+        recountBehind();
         if (total + cost > share) {
             shed(share - share / 4 - cost);
         }
         recheckAt = total + cost + share / 4;
         return !recipient.isGone();
+    }
+
+    /**
+     * After a flush left more queued than before: if this loop is now past its share, disconnects
+     * the members furthest behind until it is under three quarters of it.
+     */
+    void settle() {
+        long share = budget.share();
+        if (total <= share) {
+            recheckAt = 0;
+            return;
+        }
+        if (total <= recheckAt) {
+            return;
+        }
+        recountBehind();
+        if (total > share) {
+            shed(share - share / 4);
+        }
+        recheckAt = total + share / 4;
+    }
+
+    private void recountBehind() {
+        for (Member member : members) {
+            if (member.isBehind()) {
+                changed(member.recount());
+            }
+        }
     }
 
     /** Disconnects members that are behind, the fullest first, until the total is at most {@code target}. */

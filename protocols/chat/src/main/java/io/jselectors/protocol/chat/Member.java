@@ -124,12 +124,17 @@ final class Member {
             dropSlow();
             return;
         }
-        if (!queues.admit(this, line.readableBytes() + QueueBudget.LINE_OVERHEAD)) {
-            line.release(); // this member was the furthest behind and is gone
-            return;
+        if (behind) { // what it is sent stays: count it against the budget first
+            if (!queues.admit(this, line.readableBytes() + QueueBudget.LINE_OVERHEAD)) {
+                line.release(); // this member was the furthest behind and is gone
+                return;
+            }
+            wire.write(line);
+            queues.changed(recount());
+            queues.stepDone();
+        } else { // goes out at the flush; whatever stays then is counted there
+            wire.write(line);
         }
-        wire.write(line);
-        queues.changed(recount());
         if (counted) {
             state.countDelivered();
         }
@@ -155,11 +160,20 @@ final class Member {
     private void flushNow() {
         flushScheduled = false;
         wire.flush();
-        queues.changed(recount());
+        long grown = recount();
         behind = queued > 0;
+        queues.changed(grown);
+        if (grown > 0) {
+            queues.settle();
+        }
+        queues.stepDone();
     }
 
-    /** What the queue cost when last looked at; own loop only. */
+    /**
+     * What the queue cost when last looked at, after a flush or a write while behind; what a reader
+     * that keeps up is sent between two flushes is not counted (the fan-out pacing bounds that).
+     * Own loop only.
+     */
     long queued() {
         return queued;
     }

@@ -10,27 +10,31 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What all chat members' outbound queues together may cost: {@code queue-budget} bytes, counted as
- * {@code pendingWriteBytes()} counts them (each queued line's bytes plus the 64 B the server
- * charges per queued buffer). {@code max-queue} bounds one reader; this bounds the members who
- * stopped reading together, which would otherwise be members x {@code max-queue}.
+ * What the outbound queues of chat members who are behind may cost together: {@code queue-budget}
+ * bytes, counted as {@code pendingWriteBytes()} counts them (each queued line's bytes plus the 64 B
+ * the server charges per queued buffer). {@code max-queue} bounds one reader; this bounds the
+ * members who stopped reading together, which would otherwise be members x {@code max-queue}.
  *
  * <h2>The rule</h2>
- * Each worker loop gets an equal share of the budget ({@link LoopQueues}; the loops a chat has seen
- * so far divide it, so the shares never add up to more than the budget). Before a line is queued
- * for a member, its loop checks that its members' queues plus the line stay within its share. If
- * not, the members of that loop that are behind (their socket did not take everything at their last
- * flush) are disconnected, the fullest first, until the loop is back under three quarters of its
- * share; their queues are discarded at once (an abort: a reader that is not reading would never see
- * a goodbye line queued behind what it is not reading) and their room is told why. Members that
- * keep up are never chosen: their queues empty at each flush, so sender and readers do not notice.
+ * A member is behind when its socket did not take everything at its last flush. What stays in its
+ * queue is counted after each flush and before each line queued for it while it is behind; what a
+ * reader that keeps up is sent between two flushes is not (it leaves at the flush, and the fan-out
+ * pacing, {@link FanOutPacer}, bounds it). Each worker loop gets an equal share of the budget
+ * ({@link LoopQueues}; the loops the chat has seen so far divide it, so the shares never add up to
+ * more than the budget) and only ever disconnects its own members. When a line for a member who is
+ * behind, or a flush, would take the loop past its share, the members of that loop who are behind
+ * are disconnected, the fullest first, until the loop is under three quarters of its share: their
+ * connections are aborted, which discards their queues at once (a reader that is not reading would
+ * never see a goodbye line queued behind what it is not reading, and the line would keep all of it
+ * held), and their room is told why. Members that keep up are never chosen, so senders and readers
+ * do not notice.
  *
  * <p>A line shared by many members is one buffer, counted once per member: the count is an upper
  * bound of the memory held, so the budget errs on the side of disconnecting early.
  *
  * <p>Meters: {@code jselectors.chat.queued} (bytes waiting now, by this count), {@code
- * jselectors.chat.queued.peak} (the sum of each loop's highest count since start, an upper bound of
- * the highest total), {@code jselectors.chat.queue.budget} (the budget) in bytes, and {@code
+ * jselectors.chat.queued.peak} (the sum of each loop's highest count since start, taken after each
+ * write or flush and the disconnections it caused; an upper bound of the highest total), {@code jselectors.chat.queue.budget} (the budget) in bytes, and {@code
  * jselectors.chat.queue.budget.disconnects} (members disconnected to stay within it).
  */
 final class QueueBudget {
