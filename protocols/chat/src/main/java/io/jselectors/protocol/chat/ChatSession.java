@@ -66,9 +66,14 @@ final class ChatSession implements LineDecoder.Sink {
 
     /** The member was idle too long: says why, tells the room, and closes. */
     void idle() {
-        wire.write(ChatText.encode(wire.alloc(), ChatText.IDLE));
+        disconnect(ChatText.IDLE, "left (idle)");
+    }
+
+    /** Tells the member {@code notice}, the room that it left ({@code verb}), and closes. */
+    void disconnect(String notice, String verb) {
+        wire.write(ChatText.encode(wire.alloc(), notice));
         wire.flush();
-        leaveChat("left (idle)");
+        leaveChat(verb);
         wire.close();
     }
 

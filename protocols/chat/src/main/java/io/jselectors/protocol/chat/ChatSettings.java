@@ -10,10 +10,11 @@ import io.netty.util.internal.PlatformDependent;
  * @param maxQueue how much one connection's outbound queue may cost before the chat gives up on
  *     that reader, in {@code pendingWriteBytes()} terms: the bytes plus a fixed overhead (64 B in
  *     the server) per queued line, so many tiny lines count as the heap they hold
- * @param queueBudget how much all members' outbound queues together may cost, in the same terms,
- *     before the members furthest behind are disconnected ({@link QueueBudget})
+ * @param queueBudget how much the outbound queues of members who are behind may cost together, in
+ *     the same terms, before the members furthest behind are disconnected ({@link QueueBudget})
+ * @param lineTimeoutSeconds how long a line may take to arrive, from its first byte to its end
  */
-record ChatSettings(int maxLine, long maxQueue, long queueBudget) {
+record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeoutSeconds) {
 
     /**
      * 4096 bytes: a long paragraph of text, and the classic line limit of line protocols (IRC uses
@@ -43,6 +44,13 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget) {
     /** The smallest default {@code queue-budget}, 1 MiB: one reader's {@code max-queue} at the default. */
     static final long MIN_DEFAULT_QUEUE_BUDGET = 1L << 20;
 
+    /**
+     * 30 s from the first byte of a line to its end: {@code nc} and {@code telnet} send a line whole,
+     * so only a client that drips bytes takes longer, and each byte it drips refreshes the idle
+     * timeout; this bounds the whole line, as the HTTP header timeout bounds a request head.
+     */
+    static final long DEFAULT_LINE_TIMEOUT_SECONDS = 30;
+
     ChatSettings {
         if (maxLine < 1 || maxLine > MAX_MAX_LINE) {
             throw new IllegalArgumentException("chat option max-line must be between 1 and " + MAX_MAX_LINE + ": " + maxLine);
@@ -53,11 +61,14 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget) {
         if (queueBudget < 1) {
             throw new IllegalArgumentException("chat option queue-budget must be positive: " + queueBudget);
         }
+        if (lineTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("chat option line-timeout must be at least 1 (seconds): " + lineTimeoutSeconds);
+        }
     }
 
     /** The defaults, the queue budget sized from this JVM's memory. */
     static ChatSettings defaults() {
-        return new ChatSettings(DEFAULT_MAX_LINE, DEFAULT_MAX_QUEUE, defaultQueueBudget());
+        return new ChatSettings(DEFAULT_MAX_LINE, DEFAULT_MAX_QUEUE, defaultQueueBudget(), DEFAULT_LINE_TIMEOUT_SECONDS);
     }
 
     /** {@value #QUEUE_BUDGET_PERCENT} % of this JVM's heap maximum or netty's direct cap, whichever is smaller. */
@@ -77,13 +88,14 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget) {
         return Math.max(MIN_DEFAULT_QUEUE_BUDGET, pool > Long.MAX_VALUE / 100 ? pool / 100 * QUEUE_BUDGET_PERCENT : pool * QUEUE_BUDGET_PERCENT / 100);
     }
 
-    /** Reads {@code max-line}, {@code max-queue} and {@code queue-budget}; a malformed or out-of-range value names the option. */
+    /** Reads {@code max-line}, {@code max-queue}, {@code queue-budget} and {@code line-timeout} (seconds); a malformed or out-of-range value names the option. */
     static ChatSettings from(ListenerContext listener) {
         long maxLine = listener.longOption("max-line", DEFAULT_MAX_LINE);
         if (maxLine < 1 || maxLine > MAX_MAX_LINE) {
             throw new IllegalArgumentException("chat option max-line must be between 1 and " + MAX_MAX_LINE + ": " + maxLine);
         }
         return new ChatSettings((int) maxLine, listener.longOption("max-queue", DEFAULT_MAX_QUEUE),
-                listener.longOption("queue-budget", defaultQueueBudget()));
+                listener.longOption("queue-budget", defaultQueueBudget()),
+                listener.longOption("line-timeout", DEFAULT_LINE_TIMEOUT_SECONDS));
     }
 }
