@@ -112,7 +112,9 @@ final class Member {
     /**
      * Sends one line on the member's own loop. A member whose outbound queue would cost more than
      * {@code max-queue} (its pending bytes count each queued line's overhead too) is dropped instead: it cannot keep up, and holding more for it would let one
-     * stalled reader grow the server's memory while the others wait for nothing.
+     * stalled reader grow the server's memory while the others wait for nothing. A member who is
+     * behind first makes room within its loop's share of the {@link QueueBudget}, which may
+     * disconnect it (then the line is dropped) or others further behind.
      */
     void sendHere(ByteBuf line, Room onlyIn, boolean counted) {
         if (gone || (onlyIn != null && room != onlyIn) || !wire.isOpen()) {
