@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
  * <p>Options: {@code max-line} (bytes, default {@value ChatSettings#DEFAULT_MAX_LINE}) and
  * {@code max-queue} (bytes queued for one reader before it is dropped, default 1 MiB) and {@code
  * queue-budget} (bytes all readers who are behind may have queued together, default a quarter of
- * the smaller of the heap's maximum and the direct memory cap; see {@link QueueBudget}). Meters:
+ * the smaller of the heap's maximum and the direct memory cap; see {@link QueueBudget}) and {@code
+ * line-timeout} (seconds from a line's first byte to its end, default {@value
+ * ChatSettings#DEFAULT_LINE_TIMEOUT_SECONDS}). Meters:
  * {@code jselectors.chat.users} and {@code jselectors.chat.rooms} (gauges), {@code
  * jselectors.chat.messages.delivered} and {@code jselectors.chat.slow.consumers} (counters), and the
  * budget's {@code jselectors.chat.queued*} and {@code jselectors.chat.queue.budget*}.
