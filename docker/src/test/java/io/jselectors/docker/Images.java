@@ -27,8 +27,12 @@ final class Images {
     static final String LOCAL_BASE = "jselectors/base:local";
     /** The Dockerfile's default base, used when it happens to be present locally. */
     static final String PUBLIC_BASE = "eclipse-temurin:25-jre";
-    /** The tag the tests build; the same name setup.sh gives, so both leave one current image. */
-    static final String TAG = "jselectors:local";
+    /**
+     * The tag the tests build and run: system property {@code jselectors.image}, else the name
+     * setup.sh gives ({@code JSELECTORS_IMAGE} there), so both leave one current image. A private tag
+     * keeps one checkout's runs from replacing the image another checkout's tests are using.
+     */
+    static final String TAG = System.getProperty("jselectors.image", "jselectors:local");
 
     private Images() {
     }
