@@ -1,5 +1,6 @@
 package io.jselectors.server;
 
+import io.jselectors.connection.tls.TlsEngines;
 import io.jselectors.connection.tls.TlsObserver;
 import io.jselectors.server.tls.CertifiedKey;
 import io.jselectors.server.tls.SelfSignedCertificate;
@@ -7,11 +8,9 @@ import io.jselectors.server.tls.SniKeyManager;
 import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS set-up server tests share: a self-signed certificate for {@code localhost} and {@code
@@ -53,14 +52,7 @@ final class TlsTestServer implements AutoCloseable {
 
     /** A client context that trusts {@code key}'s certificate and nothing else. */
     static SSLContext trusting(CertifiedKey key) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("server", key.leaf());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return TlsEngines.clientTrusting(key.leaf());
     }
 
     /** The running server. */
