@@ -34,6 +34,11 @@ final class TlsRecords {
     private static final int HEADER = 5;
     /** Where the record length sits in the header. */
     private static final int LENGTH_OFFSET = 3;
+    /** The record types TLS 1.2 and 1.3 know: change_cipher_spec (20) to application_data (23). */
+    private static final int FIRST_CONTENT_TYPE = 20;
+    private static final int LAST_CONTENT_TYPE = 23;
+    /** Every TLS record's version starts with 3 (3.1 to 3.4); anything else is not TLS. */
+    private static final int VERSION_MAJOR = 3;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
@@ -98,9 +103,10 @@ final class TlsRecords {
      *
      * <p>A whole record is copied to the thread's {@link TlsScratch} and unwrapped there, its
      * plaintext copied to a pooled buffer of its own size; half a record is left for the next read
-     * without asking the engine (it would only answer underflow). A header announcing more than
-     * this session's packet size goes to the engine as it is, which grows the session's sizes (a
-     * large record it accepts) or refuses it at once, whatever the peer sends after the header.
+     * without asking the engine (it would only answer underflow). A header that is not TLS's, or
+     * announces more than this session's packet size, goes to the engine as it is, which grows the
+     * session's sizes (a large record it accepts) or refuses it at once, whatever the peer sends
+     * after the header: a hostile peer meets the engine's checks as early as before.
      */
     SSLEngineResult unwrap(Layer.Sink out) throws SSLException {
         if (inbound == null) {
@@ -110,9 +116,11 @@ final class TlsRecords {
         if (readable < HEADER) {
             return null;
         }
-        int length = HEADER + inbound.getUnsignedShort(inbound.readerIndex() + LENGTH_OFFSET);
-        if (length > packetSize()) {
-            return unwrapInPlace(out);
+        int at = inbound.readerIndex();
+        int length = HEADER + inbound.getUnsignedShort(at + LENGTH_OFFSET);
+        int type = inbound.getUnsignedByte(at);
+        if (length > packetSize() || type < FIRST_CONTENT_TYPE || type > LAST_CONTENT_TYPE || inbound.getUnsignedByte(at + 1) != VERSION_MAJOR) {
+            return unwrapInPlace(out); // the engine's verdict at once, as before the record is whole
         }
         if (readable < length) {
             return null;
