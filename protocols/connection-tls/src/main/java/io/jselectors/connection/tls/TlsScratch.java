@@ -16,8 +16,9 @@ import java.nio.ByteBuffer;
  * buffers made per call). The server's pool has no heap arenas (every buffer there is direct), so
  * the arrays are kept here instead of allocated per record.
  *
- * <p>Held per thread ({@link FastThreadLocal}: an indexed slot on the loops' threads): at most
- * a session's application buffer and packet sizes (about 16 KiB each) per thread that ever ran TLS. Each call hands out the buffer cleared; the caller is done with it before it returns.
+ * <p>Held per thread ({@link FastThreadLocal}: an indexed slot on the loops' threads): a session's
+ * application buffer and packet sizes (about 16 KiB each) per thread that ever ran TLS. Each call
+ * hands out a buffer cleared; the caller is done with it before it returns.
  */
 final class TlsScratch {
 
