@@ -8,7 +8,7 @@
 # NettyTlsServer: SslHandler on SslProvider.JDK; NettyWebSocketServer: WebSocketServerProtocolHandler),
 # B is ours (serve --workers 1 --admin off: echo+tls, http+tls, and for WebSocket the bench plugin
 # wsecho, a WebSocket endpoint plugin on /echo of an http listener). Both one worker, pinned to core 0,
-# load on core 1. PAIRS, SLICE, WARMUP, RESULTS as pair-load.sh; ports 27400-27499 must be free;
+# load on core 1. PAIRS, SLICE, WARMUP, RESULTS as pair-load.sh; ports BASE_PORT (27400) to +99 must be free;
 # SERVER_JAR, BENCH_JAR, PLUGIN_JAR name other jars (e.g. copies, so a rebuild cannot change them mid-run).
 # Prints pair-load.sh's lines; the "pair" lines are the verdicts.
 set -euo pipefail
@@ -35,7 +35,7 @@ export CACERT=$CERT LABEL_A=netty LABEL_B=jselectors BENCH_JAR
 NETTY="$JAVA --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench"
 OURS="$JAVA --enable-native-access=ALL-UNNAMED -jar $SERVER_JAR serve --workers 1 --admin off"
 TLS="--tls-cert $CERT --tls-key $KEY"
-port=27400
+port=${BASE_PORT:-27400}
 for sc in "${@:-tls-d tls-e tls-h tls-hp tls-hs tls-a tls-c ws-1 ws-16}"; do
     for s in $sc; do
         pa=$((port + 1)) pb=$((port + 2)); port=$((port + 2))

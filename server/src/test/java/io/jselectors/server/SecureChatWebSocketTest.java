@@ -4,23 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jselectors.server.tls.CertifiedKey;
 import io.jselectors.server.tls.RecordingObserver;
-import io.jselectors.server.tls.SelfSignedCertificate;
-import io.jselectors.server.tls.SniKeyManager;
-import io.jselectors.server.tls.TlsContext;
-import io.jselectors.server.tls.TlsListeners;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,20 +29,17 @@ class SecureChatWebSocketTest {
     private static CertifiedKey key;
 
     private Server server;
-    private TlsListeners tls;
+    private TlsTestServer running;
 
     @BeforeAll
     static void certificate() throws Exception {
-        key = SelfSignedCertificate.generate(List.of("localhost", "127.0.0.1"), Instant.now());
+        key = TlsTestServer.localhostKey();
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.shutdown();
-        }
-        if (tls != null) {
-            tls.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -60,27 +48,15 @@ class SecureChatWebSocketTest {
                 ServerSettings.ListenerSpec.parse("http+tls=127.0.0.1:0", "127.0.0.1"),
                 ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1"));
         ServerSettings settings = ServerSettings.defaults(listeners).withWorkers(2).withOptions(Map.of());
-        tls = new TlsListeners(TlsContext.create(new SniKeyManager(List.of(key))), null, new RecordingObserver());
-        server = Server.start(settings, Protocols.load(getClass().getClassLoader()), new SimpleMeterRegistry(), "", tls);
-    }
-
-    /** A client context that trusts the test certificate and nothing else. */
-    private static SSLContext trustingTheTestCertificate() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("test", key.leaf());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        running = TlsTestServer.start(settings, key, new RecordingObserver());
+        server = running.server();
     }
 
     @Test
     void theChatPageAndAWebSocketOverTlsShareARoomWithALineUser() throws Exception {
         start();
         String origin = "https://localhost:" + server.address("http").getPort();
-        try (HttpClient client = HttpClient.newBuilder().sslContext(trustingTheTestCertificate())
+        try (HttpClient client = HttpClient.newBuilder().sslContext(TlsTestServer.trusting(key))
                 .connectTimeout(WAIT).build()) {
             HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(origin + "/chat")).timeout(WAIT).build(),
                     HttpResponse.BodyHandlers.ofString());

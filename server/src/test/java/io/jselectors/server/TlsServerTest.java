@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jselectors.server.tls.CertifiedKey;
 import io.jselectors.server.tls.RecordingObserver;
 import io.jselectors.server.tls.SelfSignedCertificate;
-import io.jselectors.server.tls.SniKeyManager;
-import io.jselectors.server.tls.TlsContext;
 import io.jselectors.server.tls.TlsListeners;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +14,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,21 +39,18 @@ class TlsServerTest {
     private final RecordingObserver observer = new RecordingObserver();
     private final List<String> events = observer.events;
     private Server server;
-    private TlsListeners tls;
+    private TlsTestServer running;
 
     @BeforeAll
     static void certificate() throws Exception {
-        key = SelfSignedCertificate.generate(List.of("localhost", "127.0.0.1"), Instant.now());
+        key = TlsTestServer.localhostKey();
         certFile = SelfSignedCertificate.write(key, dir).getFirst();
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.shutdown();
-        }
-        if (tls != null) {
-            tls.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -72,20 +63,13 @@ class TlsServerTest {
         String selector = transport.equals("nio") ? "nio" : null;
         ServerSettings settings = ServerSettings.defaults(List.of(ServerSettings.ListenerSpec.parse(listen + "=127.0.0.1:0", "127.0.0.1")))
                 .withWorkers(1).withTransport(transport, selector).withOptions(options);
-        tls = new TlsListeners(TlsContext.create(new SniKeyManager(List.of(key))), null, observer);
-        server = Server.start(settings, Protocols.load(getClass().getClassLoader()), new SimpleMeterRegistry(), "", tls);
+        running = TlsTestServer.start(settings, key, observer);
+        server = running.server();
         return server.address(TlsListeners.baseProtocol(listen));
     }
 
     private static SSLContext trusting() throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("dev", key.leaf());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return TlsTestServer.trusting(key);
     }
 
     @ParameterizedTest

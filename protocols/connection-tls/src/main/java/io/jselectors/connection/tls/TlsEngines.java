@@ -1,15 +1,21 @@
 package io.jselectors.connection.tls;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How a server-side engine is set up, written once for the server's listeners and the testkit's
  * TLS tester: TLS 1.3 and 1.2 only, the JDK's default cipher suites in the server's order, and the
- * listener's ALPN protocols.
+ * listener's ALPN protocols; and the client side of a test of a server with its own certificate
+ * ({@link #clientTrusting}).
  */
 public final class TlsEngines {
 
@@ -47,5 +53,26 @@ public final class TlsEngines {
         params.setUseCipherSuitesOrder(true);
         engine.setSSLParameters(params);
         return engine;
+    }
+
+    /**
+     * A client context that trusts {@code certificate} and nothing else: the peer of a server that
+     * serves a development certificate (the testkit's, a server test's).
+     *
+     * @throws GeneralSecurityException if the JDK cannot make the trust store or the context
+     */
+    public static SSLContext clientTrusting(Certificate certificate) throws GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try {
+            trusted.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException("an empty in-memory key store could not be made", e);
+        }
+        trusted.setCertificateEntry("server", certificate);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 }

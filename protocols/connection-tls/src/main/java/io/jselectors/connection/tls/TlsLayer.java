@@ -5,9 +5,7 @@ import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -43,7 +41,8 @@ import javax.net.ssl.SSLException;
  * </ul>
  *
  * <p>The bytes themselves (buffered records, held writes, the engine's wrap and unwrap) are
- * {@link TlsRecords}'; this class is the handshake and its rules.
+ * {@link TlsRecords}'; the handshake's timeout, gate slot and counted outcome are {@link
+ * HandshakeBounds}'; this class drives the engine and holds the rules.
  *
  * <p>Loop thread only, like every layer.
  */
@@ -63,18 +62,14 @@ public final class TlsLayer implements Layer {
     private final Connection connection;
     private final EventLoop loop;
     private final TlsSettings settings;
-    private final HandshakeGate gate;
-    private final TlsObserver observer;
-    private final Runnable admitted = this::admitted;
+    private final HandshakeBounds bounds;
 
     private Sink sink;
-    private final long startNanos;
-    private EventLoop.Timer timeout;
     private boolean sawFirstByte;
-    private boolean inGate;
-    private boolean waitingForGate;
     private boolean taskRunning;
     private boolean handshakeDone;
+    /** The handshake is over and the last unwrap reported nothing more to do: see {@link #process()}. */
+    private boolean settled;
     private boolean failed;
     private boolean closed;
     private boolean closeRequested;
@@ -91,11 +86,7 @@ public final class TlsLayer implements Layer {
         this.connection = connection;
         this.loop = connection.loop();
         this.settings = settings;
-        this.gate = gate;
-        this.observer = observer;
-        this.startNanos = loop.nanoTime();
-        Duration limit = settings.handshakeTimeout();
-        this.timeout = loop.schedule(this::handshakeTimedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
+        this.bounds = new HandshakeBounds(loop, settings.handshakeTimeout(), gate, observer, this::admitted, this::handshakeTimedOut);
     }
 
     /** Whether the handshake has finished. */
@@ -123,14 +114,9 @@ public final class TlsLayer implements Layer {
             }
         }
         records.append(wire);
-        if (!handshakeDone && !inGate && !waitingForGate) {
-            if (gate.enter(admitted)) {
-                inGate = true;
-            } else {
-                waitingForGate = true; // refusesInput() now: the connection stops reading until admitted
-            }
-        }
-        if (records.inboundBytes() > MAX_BUFFERED_INBOUND && (taskRunning || waitingForGate)) {
+        // Waiting for a slot makes refusesInput() true: the connection stops reading until admitted.
+        boolean waiting = !handshakeDone && bounds.enter();
+        if (records.inboundBytes() > MAX_BUFFERED_INBOUND && (taskRunning || waiting)) {
             throw fail(HandshakeFailure.PROTOCOL, new SSLException("peer sent " + records.inboundBytes()
                     + " bytes without waiting for the handshake (limit " + MAX_BUFFERED_INBOUND + ")"));
         }
@@ -157,6 +143,7 @@ public final class TlsLayer implements Layer {
         if (handshakeDone && records.hasHeld() && !closed && !failed) {
             try {
                 records.wrapHeld(out);
+                settled &= !records.takeHandshaking();
             } catch (SSLException e) {
                 throw fail(HandshakeFailure.PROTOCOL, e);
             }
@@ -178,13 +165,13 @@ public final class TlsLayer implements Layer {
     /** The handshake is under way: it reads what it needs even while the handler has paused reading. */
     @Override
     public boolean needsInput() {
-        return !handshakeDone && !failed && !closed && !waitingForGate;
+        return !handshakeDone && !failed && !closed && !bounds.waiting();
     }
 
     /** Waiting for a handshake slot: the peer's bytes stay in the socket (TCP backpressure) meanwhile. */
     @Override
     public boolean refusesInput() {
-        return waitingForGate;
+        return bounds.waiting();
     }
 
     /** Before the handshake has finished, writes wait here (a file sent meanwhile waits behind them). */
@@ -205,21 +192,22 @@ public final class TlsLayer implements Layer {
             return;
         }
         closed = true;
-        cancelTimeout();
-        if (waitingForGate) {
-            gate.cancel(admitted);
-        }
         if (!handshakeDone && !failed) {
-            observer.handshakeFailed(HandshakeFailure.CLOSED);
+            bounds.failed(HandshakeFailure.CLOSED);
         }
-        leaveGate();
+        bounds.close();
         records.release();
     }
 
-    /** Runs the engine on what has arrived until it needs more bytes, a task, or is closed. */
+    /**
+     * Runs the engine on what has arrived until it needs more bytes, a task, or is closed. Once the
+     * handshake is over and the last record reported nothing to do ({@code settled}), records are
+     * unwrapped without asking the engine its status first (each question takes the engine's lock);
+     * any other status a result reports goes back to asking.
+     */
     private void process() throws SSLException {
-        while (!closed && !failed && !taskRunning && !waitingForGate) {
-            HandshakeStatus hs = engine.getHandshakeStatus();
+        while (!closed && !failed && !taskRunning && !bounds.waiting()) {
+            HandshakeStatus hs = settled ? HandshakeStatus.NOT_HANDSHAKING : engine.getHandshakeStatus();
             switch (hs) {
                 case NEED_TASK -> startTask();
                 case NEED_WRAP -> {
@@ -233,7 +221,7 @@ public final class TlsLayer implements Layer {
                     }
                 }
             }
-            if (engine.isInboundDone()) {
+            if (!settled && engine.isInboundDone()) {
                 peerClosed();
                 return;
             }
@@ -246,19 +234,22 @@ public final class TlsLayer implements Layer {
         try {
             r = records.unwrap(sink);
         } catch (SSLException e) {
+            settled = false;
             records.wrapAlertQuietly(sink);
             throw fail(handshakeDone ? HandshakeFailure.PROTOCOL : HandshakeFailure.of(e), e);
         }
         if (r == null) {
             return false;
         }
-        if (handshakeDone && r.getStatus() == SSLEngineResult.Status.OK && "TLSv1.2".equals(engine.getSession().getProtocol())
-                && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING && r.getHandshakeStatus() != HandshakeStatus.FINISHED) {
+        HandshakeStatus hs = r.getHandshakeStatus();
+        settled = handshakeDone && hs == HandshakeStatus.NOT_HANDSHAKING && r.getStatus() == SSLEngineResult.Status.OK;
+        if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED
+                && r.getStatus() == SSLEngineResult.Status.OK && "TLSv1.2".equals(engine.getSession().getProtocol())) {
             throw fail(HandshakeFailure.RENEGOTIATION, new SSLException("TLS renegotiation refused"));
         }
-        afterResult(r.getHandshakeStatus());
+        afterResult(hs);
         return switch (r.getStatus()) {
-            case OK -> r.bytesConsumed() > 0 || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
+            case OK -> r.bytesConsumed() > 0 || hs != HandshakeStatus.NOT_HANDSHAKING;
             case CLOSED -> true;
             case BUFFER_UNDERFLOW -> false;
             case BUFFER_OVERFLOW -> throw fail(HandshakeFailure.PROTOCOL,
@@ -284,9 +275,8 @@ public final class TlsLayer implements Layer {
     private void afterResult(HandshakeStatus hs) {
         if (hs == HandshakeStatus.FINISHED && !handshakeDone) {
             handshakeDone = true;
-            cancelTimeout();
-            leaveGate();
-            observer.handshakeDone(engine.getSession().getProtocol(), loop.nanoTime() - startNanos);
+            records.sizesChanged(); // the negotiated session's, from now on
+            bounds.succeeded(engine.getSession().getProtocol());
             if (records.hasHeld()) {
                 loop.execute(this::resume); // what the handler wrote meanwhile goes with the next flush
             }
@@ -320,8 +310,6 @@ public final class TlsLayer implements Layer {
     }
 
     private void admitted() {
-        waitingForGate = false;
-        inGate = true;
         if (!closed) {
             loop.execute(this::resume); // its flush brings reading back (refusesInput() is false now)
         }
@@ -352,8 +340,8 @@ public final class TlsLayer implements Layer {
         failed = true;
         boolean http = settings.alpn().contains("http/1.1") && FirstBytes.looksLikeHttp(wire);
         wire.release();
-        cancelTimeout();
-        observer.handshakeFailed(HandshakeFailure.PLAINTEXT);
+        bounds.cancelTimeout();
+        bounds.failed(HandshakeFailure.PLAINTEXT);
         if (http) {
             out.send(FirstBytes.plaintextHttpAnswer(connection.alloc()));
         }
@@ -361,10 +349,9 @@ public final class TlsLayer implements Layer {
     }
 
     private void handshakeTimedOut() {
-        timeout = null;
         if (!handshakeDone && !closed && !failed) {
             failed = true;
-            observer.handshakeFailed(HandshakeFailure.TIMEOUT);
+            bounds.failed(HandshakeFailure.TIMEOUT);
             connection.abort();
         }
     }
@@ -381,23 +368,9 @@ public final class TlsLayer implements Layer {
         if (!failed) {
             failed = true;
             if (!handshakeDone || reason == HandshakeFailure.RENEGOTIATION) {
-                observer.handshakeFailed(reason);
+                bounds.failed(reason);
             }
         }
         return e;
-    }
-
-    private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel();
-            timeout = null;
-        }
-    }
-
-    private void leaveGate() {
-        if (inGate) {
-            inGate = false;
-            gate.leave();
-        }
     }
 }

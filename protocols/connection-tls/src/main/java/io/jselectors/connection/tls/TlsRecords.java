@@ -24,6 +24,21 @@ final class TlsRecords {
 
     /** Largest plaintext of one record (RFC 8446, 5.1): the unit writes are coalesced into. */
     static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    /**
+     * The least plaintext a full record of the JDK's engine carries, to size the buffer a flush's
+     * records go into: it takes a little less than 16 KiB per record (16,367 bytes on TLS 1.3 with
+     * JDK 25), and TLS 1.3 may spend up to 256 bytes of a record on padding.
+     */
+    private static final int MIN_FRAGMENT = MAX_RECORD_PLAINTEXT - 256;
+    /** A TLS record's header: type (1), version (2), length (2) (RFC 8446, 5.1). */
+    private static final int HEADER = 5;
+    /** Where the record length sits in the header. */
+    private static final int LENGTH_OFFSET = 3;
+    /** The record types TLS 1.2 and 1.3 know: change_cipher_spec (20) to application_data (23). */
+    private static final int FIRST_CONTENT_TYPE = 20;
+    private static final int LAST_CONTENT_TYPE = 23;
+    /** Every TLS record's version starts with 3 (3.1 to 3.4); anything else is not TLS. */
+    private static final int VERSION_MAJOR = 3;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
@@ -32,6 +47,9 @@ final class TlsRecords {
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private long heldBytes;
     private boolean finished;
+    private boolean handshaking;
+    private int packetSize;
+    private int applicationSize;
 
     TlsRecords(SSLEngine engine, ByteBufAllocator alloc) {
         this.engine = engine;
@@ -82,11 +100,51 @@ final class TlsRecords {
     /**
      * Unwraps one record if a whole one is buffered, handing its plaintext to {@code out}; {@code
      * null} when nothing waits. An underflow (half a record) is an ordinary result.
+     *
+     * <p>A whole record is copied to the thread's {@link TlsScratch} and unwrapped there, its
+     * plaintext copied to a pooled buffer of its own size; half a record is left for the next read
+     * without asking the engine (it would only answer underflow). A header that is not TLS's, or
+     * announces more than this session's packet size, goes to the engine as it is, which grows the
+     * session's sizes (a large record it accepts) or refuses it at once, whatever the peer sends
+     * after the header: a hostile peer meets the engine's checks as early as before.
      */
     SSLEngineResult unwrap(Layer.Sink out) throws SSLException {
-        if (inbound == null || !inbound.isReadable()) {
+        if (inbound == null) {
             return null;
         }
+        int readable = inbound.readableBytes();
+        if (readable < HEADER) {
+            return null;
+        }
+        int at = inbound.readerIndex();
+        int length = HEADER + inbound.getUnsignedShort(at + LENGTH_OFFSET);
+        int type = inbound.getUnsignedByte(at);
+        if (length > packetSize() || type < FIRST_CONTENT_TYPE || type > LAST_CONTENT_TYPE || inbound.getUnsignedByte(at + 1) != VERSION_MAJOR) {
+            return unwrapInPlace(out); // the engine's verdict at once, as before the record is whole
+        }
+        if (readable < length) {
+            return null;
+        }
+        TlsScratch scratch = TlsScratch.get();
+        ByteBuffer src = scratch.wire(length);
+        inbound.getBytes(inbound.readerIndex(), src.array(), 0, length);
+        src.limit(length);
+        ByteBuffer dst = scratch.plain(applicationSize());
+        SSLEngineResult r = engine.unwrap(src, dst);
+        inbound.skipBytes(r.bytesConsumed());
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            sizesChanged();
+        }
+        if (r.bytesProduced() > 0) {
+            ByteBuf plain = alloc.directBuffer(r.bytesProduced());
+            plain.writeBytes(dst.array(), 0, r.bytesProduced());
+            out.deliver(plain);
+        }
+        return r;
+    }
+
+    /** The engine on the buffered bytes themselves: a record larger than the session's packets (rare). */
+    private SSLEngineResult unwrapInPlace(Layer.Sink out) throws SSLException {
         ByteBuf plain = alloc.directBuffer(engine.getSession().getApplicationBufferSize());
         SSLEngineResult r;
         try {
@@ -95,6 +153,7 @@ final class TlsRecords {
             plain.release();
             throw e;
         }
+        sizesChanged();
         inbound.skipBytes(r.bytesConsumed());
         plain.writerIndex(plain.writerIndex() + r.bytesProduced());
         if (plain.isReadable()) {
@@ -129,6 +188,16 @@ final class TlsRecords {
         return produced;
     }
 
+    /**
+     * Whether a wrap of held writes reported a handshake status (the engine wants to send a
+     * KeyUpdate, say) since the last call; clears it.
+     */
+    boolean takeHandshaking() {
+        boolean was = handshaking;
+        handshaking = false;
+        return was;
+    }
+
     /** Whether a wrap reported the end of the handshake since the last call; clears it. */
     boolean takeFinished() {
         boolean was = finished;
@@ -136,26 +205,37 @@ final class TlsRecords {
         return was;
     }
 
-    /** Wraps the held handler writes into as few records as the 16 KiB limit allows, and sends them. */
+    /**
+     * Wraps the held handler writes into as few records as the 16 KiB limit allows, and sends them
+     * in one buffer. The writes are gathered a record's worth at a time into the thread's {@link
+     * TlsScratch}, and each record is made there and copied out, so the engine sees one array in
+     * and one out whatever the writes' number and kind.
+     */
     void wrapHeld(Layer.Sink out) throws SSLException {
-        ByteBuffer[] src = new ByteBuffer[held.size()];
-        int i = 0;
-        for (ByteBuf b : held) {
-            src[i++] = b.nioBuffer();
-        }
-        int records = (int) ((heldBytes + MAX_RECORD_PLAINTEXT - 1) / MAX_RECORD_PLAINTEXT);
-        int overhead = engine.getSession().getPacketBufferSize() - MAX_RECORD_PLAINTEXT;
-        ByteBuf buf = alloc.directBuffer((int) Math.min(Integer.MAX_VALUE - 1, heldBytes + (long) records * overhead));
+        long records = (heldBytes + MIN_FRAGMENT - 1) / MIN_FRAGMENT;
+        long overhead = Math.max(0, packetSize() - MAX_RECORD_PLAINTEXT);
+        ByteBuf buf = alloc.directBuffer((int) Math.min(Integer.MAX_VALUE - 1, heldBytes + records * overhead));
+        TlsScratch scratch = TlsScratch.get();
+        ByteBuffer src = scratch.plain(MAX_RECORD_PLAINTEXT).flip(); // empty, ready to be read
         try {
-            long left = heldBytes;
-            while (left > 0) {
-                SSLEngineResult r = engine.wrap(src, buf.nioBuffer(buf.writerIndex(), buf.writableBytes()));
-                buf.writerIndex(buf.writerIndex() + r.bytesProduced());
-                left -= r.bytesConsumed();
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    buf = sendAndRenew(buf, out);
-                } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            while (true) {
+                if (!held.isEmpty()) {
+                    // What the last record left (the engine may take a little less than 16 KiB) goes first.
+                    gather(src.compact().limit(MAX_RECORD_PLAINTEXT));
+                }
+                if (!src.hasRemaining()) {
                     break;
+                }
+                int room = packetSize();
+                ByteBuffer dst = scratch.wire(room);
+                SSLEngineResult r = engine.wrap(src, dst);
+                buf.writeBytes(dst.array(), 0, r.bytesProduced());
+                handshaking |= r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    break;
+                }
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !sizesChanged(room)) {
+                    throw new SSLException("the engine wants more than " + room + " bytes for one record");
                 }
             }
         } catch (SSLException e) {
@@ -165,6 +245,49 @@ final class TlsRecords {
             releaseHeld();
         }
         send(buf, out);
+    }
+
+    /** Moves up to {@code into}'s room of held bytes into it (write mode), releasing the writes it empties; flips it. */
+    private ByteBuffer gather(ByteBuffer into) {
+        ByteBuf b;
+        while (into.hasRemaining() && (b = held.peek()) != null) {
+            int n = Math.min(into.remaining(), b.readableBytes());
+            b.readBytes(into.array(), into.arrayOffset() + into.position(), n);
+            into.position(into.position() + n);
+            heldBytes -= n;
+            if (!b.isReadable()) {
+                held.poll().release();
+            }
+        }
+        return into.flip();
+    }
+
+    /** The session's packet size, asked once (the engine locks for it) until it may have changed. */
+    private int packetSize() {
+        if (packetSize == 0) {
+            packetSize = engine.getSession().getPacketBufferSize();
+        }
+        return packetSize;
+    }
+
+    /** The session's application buffer size, cached as {@link #packetSize()} is. */
+    private int applicationSize() {
+        if (applicationSize == 0) {
+            applicationSize = engine.getSession().getApplicationBufferSize();
+        }
+        return applicationSize;
+    }
+
+    /** Forgets the cached sizes: a handshake ended (a new session) or the engine grew them. */
+    void sizesChanged() {
+        packetSize = 0;
+        applicationSize = 0;
+    }
+
+    /** Forgets the cached sizes after an overflow; whether the packet size grew beyond {@code had}. */
+    private boolean sizesChanged(int had) {
+        sizesChanged();
+        return packetSize() > had;
     }
 
     /** Sends the alert the engine has queued after a failed unwrap (best effort). */

@@ -16,7 +16,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS of a tester built over TLS: the server's own TLS layer on each connection (its engine set
@@ -90,14 +89,7 @@ final class TestTls {
             SSLContext server = SSLContext.getInstance("TLS");
             server.init(kmf.getKeyManagers(), null, null);
 
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, null);
-            trusted.setCertificateEntry("server", entry.getCertificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trusted);
-            SSLContext client = SSLContext.getInstance("TLS");
-            client.init(null, tmf.getTrustManagers(), null);
-            return new Contexts(server, client);
+            return new Contexts(server, TlsEngines.clientTrusting(entry.getCertificate()));
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("the testkit could not make its TLS test certificate: " + e.getMessage(), e);
         }

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# bench/tls-profile.sh SCENARIO [netty|jselectors] - where a TLS server's event loop spends its CPU
+# in the steady state of one of tls-ws-compare.sh's echo scenarios (tls-a: 100 conns, 1 in flight,
+# 64 B; tls-c: 10 conns, 16 KiB), for jselectors (default) or the Netty reference server:
+#
+#   1. CPU samples of the event loop thread (worker-1; Netty's multiThreadIoEventLoopGroup-3-1): perf record at 4 kHz on the JIT's perf map (no safepoint
+#      bias, kernel frames too, frame pointers kept so the inclusive view works), taken after a
+#      warm-up so JIT and start-up work are not in them: where it ran (kernel, JIT, libjvm), the top
+#      frames by self time and by inclusive time;
+#   2. allocation per round trip: every thread's allocated bytes (jcmd Thread.print -e) around the
+#      measured load, divided by the round trips the load made, and where the loop thread allocates
+#      (JFR's allocation samples, settings=profile, recorded during the same load).
+#
+# Server on SERVER_CPU (0), load on LOAD_CPU (1). Environment: WARMUP (20 s), DURATION (20 s), OUT (a
+# fresh /tmp dir; keeps the recordings), SERVER_JAR, BENCH_JAR as tls-ws-compare.sh. Needs python3 and perf.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+SC=${1:?usage: bench/tls-profile.sh tls-a|tls-c [netty|jselectors]} WHO=${2:-jselectors}
+WARMUP=${WARMUP:-20} DURATION=${DURATION:-20} SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
+# shellcheck source=../.mvn/jdk.sh
+. .mvn/jdk.sh; jselectors_find_jdk
+JAVA=$JAVA_HOME/bin/java JCMD=$JAVA_HOME/bin/jcmd JFR=$JAVA_HOME/bin/jfr
+PERFMAP=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer)
+SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar}
+BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/jselectors-bench.jar}
+OUT=${OUT:-$(mktemp -d /tmp/tls-profile.XXXXXX)}; mkdir -p "$OUT"
+case $SC in
+    tls-a) LOADARGS=(-c 100 -d 1 -s 64) ;;
+    tls-c) LOADARGS=(-c 10 -d 1 -s 16384) ;;
+    *) echo "unknown scenario $SC (tls-a tls-c)" >&2; exit 2 ;;
+esac
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" cert --out "$OUT/cert" --host localhost > /dev/null
+CERT=$OUT/cert/cert.pem KEY=$OUT/cert/key.pem
+case $WHO in
+    jselectors) LOOP_THREAD=worker-1 CMD=("$JAVA" "${PERFMAP[@]}" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" serve --workers 1 --admin off
+                     --listen "echo+tls=127.0.0.1:$PORT" --tls-cert "$CERT" --tls-key "$KEY") ;;
+    netty) LOOP_THREAD=multiThreadIoEventLoopGroup-3-1 CMD=("$JAVA" "${PERFMAP[@]}" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$BENCH_JAR"
+                io.jselectors.bench.NettyTlsServer echo "$PORT" "$CERT" "$KEY" 1) ;;
+    *) echo "server must be netty or jselectors, got $WHO" >&2; exit 2 ;;
+esac
+taskset -c "$SERVER_CPU" "${CMD[@]}" > "$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 300); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+load() { taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.TlsEchoLoad -p "$PORT" --cacert "$CERT" \
+    "${LOADARGS[@]}" -t "$1" -w "$2" --server-pid "$SERVER"; }
+allocated() { "$JCMD" "$SERVER" Thread.print -e 2>/dev/null | awk '{
+    for (i = 1; i <= NF; i++) if ($i ~ /^allocated=/) { v = $i; sub("allocated=", "", v); mult = 1;
+        if (v ~ /K$/) mult = 1024; if (v ~ /M$/) mult = 1048576; if (v ~ /G$/) mult = 1073741824;
+        sub(/[KMGB]+$/, "", v); t += v * mult } } END {printf "%.0f", t}'; }
+echo "# $WHO $SC: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
+load "$WARMUP" 1 > /dev/null
+# The measured load opens its connections anew: its first HANDSHAKE_S seconds (its own warm-up) hold
+# their handshakes, which neither the samples nor the allocation count include.
+HANDSHAKE_S=${HANDSHAKE_S:-5}
+load "$DURATION" "$HANDSHAKE_S" > "$OUT/load.txt" & LOAD=$!
+sleep "$HANDSHAKE_S"
+"$JCMD" "$SERVER" JFR.start name=tlsprof settings=profile > /dev/null
+a0=$(allocated)
+perf record -F 4000 -g -p "$SERVER" -o "$OUT/perf.data" -- sleep "$((DURATION - 1))" > /dev/null 2>&1
+a1=$(allocated)
+"$JCMD" "$SERVER" JFR.stop name=tlsprof filename="$OUT/profile.jfr" > /dev/null
+wait $LOAD
+r=$(cat "$OUT/load.txt")
+echo "load: $r" | tee -a "$OUT/summary.txt"
+rate=$(sed -n 's/.*rtt_per_s=\([^[:space:]]*\).*/\1/p' <<< "$r")
+awk -v a="$a0" -v b="$a1" -v r="${rate:-0}" -v d="$((DURATION - 1))" 'BEGIN {
+    if (r == 0) { print "alloc_per_op=unknown"; exit }
+    printf "alloc_per_op_bytes=%.1f (all threads, JFR included: %.0f bytes over about %.0f round trips)\n", (b - a) / (r * d), b - a, r * d }' \
+    | tee -a "$OUT/summary.txt"
+"$JFR" print --json --events jdk.ObjectAllocationSample "$OUT/profile.jfr" > "$OUT/alloc.json"
+python3 - "$OUT/alloc.json" "$LOOP_THREAD" <<'EOF' | tee -a "$OUT/summary.txt"
+import collections, json, sys
+def frames(e):
+    return [f["method"]["type"]["name"].rsplit(".", 1)[-1] + "." + f["method"]["name"]
+            for f in (e["values"]["stackTrace"] or {"frames": []})["frames"]]
+allocs = [e for e in json.load(open(sys.argv[1]))["recording"]["events"]
+          if e["values"]["eventThread"]["javaName"].startswith(sys.argv[2])]
+thread = sys.argv[2] + "*"
+weight = collections.Counter()
+for e in allocs:
+    fs = frames(e)
+    weight[e["values"]["objectClass"]["name"] + " at " + " < ".join(fs[:4])] += e["values"]["weight"]
+total = sum(weight.values()) or 1
+print(f"-- allocation samples of {thread} (JFR's sampled weight, {total / 1e6:.1f} MB in all)")
+for k, w in weight.most_common(12):
+    print(f"{100 * w / total:5.1f} %  {k}")
+EOF
+kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT   # writes /tmp/perf-PID.map
+LOOP=${LOOP_THREAD:0:15}   # perf keeps 15 characters of a thread's name
+report() { perf report -i "$OUT/perf.data" --comms "$LOOP" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' || true; }
+{
+    echo "== $LOOP: samples by where they ran ([JIT] is Java code)"
+    report --no-children --sort dso | head -6
+    echo "== $LOOP: top frames, self"
+    report --no-children --sort sym | head -30
+    echo "== $LOOP: top Java frames, inclusive (what they call included)"
+    report --children --sort sym | grep -v '\[k\]' | head -40
+} | cut -c1-160 | tee -a "$OUT/summary.txt"
+echo "output in $OUT"
