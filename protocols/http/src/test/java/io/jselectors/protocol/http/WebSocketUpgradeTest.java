@@ -91,10 +91,10 @@ class WebSocketUpgradeTest {
         MeterRegistry meters = tester.meterRegistry();
         assertThat(meters.get(WebSocketMeters.UPGRADES).tag("result", "accepted").counter().count()).isEqualTo(1);
         assertThat(meters.get(WebSocketMeters.SESSIONS).gauge().value()).isEqualTo(1);
-        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "in").counter().count()).isEqualTo(2);
-        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "out").counter().count()).isEqualTo(2);
-        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "in").counter().count()).isEqualTo(8 + 11); // 6-byte headers
-        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "out").counter().count()).isEqualTo(4 + 7);
+        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "in").functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "out").functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "in").functionCounter().count()).isEqualTo(8 + 11); // 6-byte headers
+        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "out").functionCounter().count()).isEqualTo(4 + 7);
 
         connection.peerReset();
         assertThat(meters.get(WebSocketMeters.SESSIONS).gauge().value()).isZero();
