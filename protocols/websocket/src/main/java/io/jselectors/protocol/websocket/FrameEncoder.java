@@ -76,7 +76,7 @@ public final class FrameEncoder {
         int length = payload.readableBytes();
         ByteBuf out = alloc.buffer(headerSize(length) + length);
         writeHeader(out, opcode, length);
-        out.writeBytes(payload, payload.readerIndex(), length);
+        Copies.append(payload, payload.readerIndex(), length, out);
         return out;
     }
 

@@ -105,8 +105,9 @@ final class MessageAssembler implements FrameDecoder.Listener {
         if (messageOpcode == Opcodes.TEXT && !utf8.update(in, index, length)) {
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
-        message.writeBytes(in, index, length);
+        Copies.append(in, index, length, message);
     }
+
 
     @Override
     public void onFrameEnd() throws WebSocketProtocolException {
