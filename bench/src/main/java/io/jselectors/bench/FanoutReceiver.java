@@ -21,6 +21,8 @@ final class FanoutReceiver implements Runnable {
     private final Selector selector;
     private final Queue<WsFanoutMember> added = new ConcurrentLinkedQueue<>();
     private final long[] histogram = new long[WsChatFanout.BUCKETS];
+    /** Deliveries per line sequence number, to find lines some member missed. */
+    private final int[] perLine;
     private final Thread thread;
     private long deliveredCount;
     private volatile long deliveredPublished;
@@ -29,7 +31,9 @@ final class FanoutReceiver implements Runnable {
     private volatile String error;
     private volatile long cpuNanos;
 
-    FanoutReceiver(int index) throws IOException {
+    /** @param lines how many timed lines the sender may send (sequence numbers 0 .. lines - 1) */
+    FanoutReceiver(int index, int lines) throws IOException {
+        perLine = new int[lines];
         selector = Selector.open();
         thread = Thread.ofPlatform().name("fanout-receiver-" + index).daemon().unstarted(this);
     }
@@ -45,7 +49,11 @@ final class FanoutReceiver implements Runnable {
     }
 
     /** Called by {@link WsFanoutMember#readAll} on this thread for each timestamped line. */
-    void delivered(long latencyNanos) {
+    void delivered(int sequence, long latencyNanos) {
+        if (sequence >= perLine.length) {
+            throw new IllegalStateException("line " + sequence + " was never sent");
+        }
+        perLine[sequence]++;
         deliveredCount++;
         histogram[(int) Math.min(WsChatFanout.BUCKETS - 1, Math.max(0, latencyNanos) / WsChatFanout.BUCKET_NANOS)]++;
     }
@@ -118,6 +126,13 @@ final class FanoutReceiver implements Runnable {
     void addHistogramTo(long[] into) {
         for (int i = 0; i < histogram.length; i++) {
             into[i] += histogram[i];
+        }
+    }
+
+    /** Adds this thread's deliveries per line into {@code into}; after {@link #stop()}. */
+    void addPerLineTo(int[] into) {
+        for (int i = 0; i < perLine.length; i++) {
+            into[i] += perLine[i];
         }
     }
 

@@ -18,14 +18,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * JDK NIO selector threads ({@link FanoutReceiver}), each with its own histogram and counters
  * (nothing shared per message), parsing frames in place and reading the timestamp from the bytes
  * ({@link WsFanoutMember}): no allocation per delivered line. The run reports the receivers' own
- * CPU ({@code receiver_cpu_pct}, of one core per thread) and what that extrapolates to ({@code
- * receiver_capacity_per_s}: deliveries per second at 100 % of each receiver thread), so a result
- * says how far the generator was from being the bottleneck.
+ * CPU ({@code receiver_cpu_pct}, summed over its threads, in % of one core) and what that
+ * extrapolates to ({@code receiver_capacity_per_s}: deliveries per second at 100 % of one core,
+ * the core the load is pinned to), so a result says how far the generator was from being the
+ * bottleneck.
+ *
+ * <p>Each line carries a sequence number; every member counts deliveries per line. The server's
+ * flow control may drop a WebSocket sender's lines while its earlier ones are still being
+ * delivered (it says "slow down"): such a line reaches nobody and is reported as {@code
+ * lines_dropped_by_server}, not as an error. A line that reached some members but not all is
+ * {@code missing}, an error.
  *
  * <p>Output, one line on stdout: {@code ws_fanout members=.. rate=.. delivered_per_s=.. p50_ms=..
- * p99_ms=.. max_ms=.. expected=.. delivered=.. receiver_cpu_pct=.. receiver_capacity_per_s=..
- * server_cpu_pct=..}; exit status 1 if a member's connection failed or fewer lines arrived than
- * were sent times members (a lost line).
+ * p99_ms=.. max_ms=.. lines_sent=.. lines_dropped_by_server=.. expected=.. delivered=.. missing=..
+ * errors=.. receiver_threads=.. receiver_cpu_pct=.. receiver_capacity_per_s=.. server_cpu_pct=..};
+ * exit status 1 if a member's connection failed or a line the server took did not reach every member.
  */
 public final class WsChatFanout {
 
@@ -39,6 +46,8 @@ public final class WsChatFanout {
     /** Members and lines per second this tool accepts: more is a typo. */
     static final int MAX_MEMBERS = 20_000;
     static final int MAX_RATE = 100_000;
+    /** Lines per run (rate times seconds): each receiver keeps a count per line, 4 bytes each. */
+    static final int MAX_LINES = 1_000_000;
     /** Receiver threads; more than a few only contend for the load's cores. */
     static final int MAX_THREADS = 64;
 
@@ -92,6 +101,9 @@ public final class WsChatFanout {
             LoadArgs.check("-m", members, 1, MAX_MEMBERS);
             LoadArgs.check("--rate", rate, 1, MAX_RATE);
             LoadArgs.check("--threads", threads, 1, MAX_THREADS);
+            if (rate * common.seconds > MAX_LINES) {
+                throw new IllegalArgumentException("--rate times -t is over " + MAX_LINES + " lines");
+            }
             LoadArgs.checkDurations(common.seconds, common.warmup);
             if (!room.matches("[A-Za-z0-9_-]{1,30}")) {
                 throw new IllegalArgumentException("--room must be 1-30 of A-Z a-z 0-9 _ -, got " + room);
@@ -119,9 +131,10 @@ public final class WsChatFanout {
     }
 
     private boolean run(Options o) throws Exception {
+        int total = (int) Math.round(o.rate() * o.seconds());
         FanoutReceiver[] receivers = new FanoutReceiver[o.threads()];
         for (int i = 0; i < receivers.length; i++) {
-            receivers[i] = new FanoutReceiver(i);
+            receivers[i] = new FanoutReceiver(i, total);
             receivers[i].start();
         }
         WsFanoutMember[] members = new WsFanoutMember[o.members()];
@@ -144,16 +157,15 @@ public final class WsChatFanout {
             long before = delivered(receivers);
             long cpuBefore = receiverCpu(receivers);
             ProcStats.Snapshot s0 = o.serverPid() > 0 ? ProcStats.Snapshot.take(o.serverPid()) : null;
-            long total = Math.round(o.rate() * o.seconds());
             long interval = TimeUnit.SECONDS.toNanos(1) / o.rate();
             long start = System.nanoTime();
-            for (long n = 0; n < total; n++) {
+            for (int n = 0; n < total; n++) {
                 long wait;
                 while ((wait = start + n * interval - System.nanoTime()) > 0) {
                     drain(sender);
                     TimeUnit.NANOSECONDS.sleep(Math.min(wait, SENDER_NAP_NANOS));
                 }
-                sender.sayTimestamp();
+                sender.sayTimestamp(n);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             ProcStats.ServerUsage usage = s0 == null ? null : s0.until(ProcStats.Snapshot.take(o.serverPid()), 1);
@@ -164,26 +176,39 @@ public final class WsChatFanout {
             }
             long got = delivered(receivers) - before;
             double loadCpuPct = 100.0 * (receiverCpu(receivers) - cpuBefore) / 1e9 / (elapsed + DRAIN_MILLIS / 1e3);
+            int[] perLine = new int[total];
             for (FanoutReceiver r : receivers) {
                 r.stop();
                 r.addHistogramTo(histogram);
+                r.addPerLineTo(perLine);
                 if (r.error() != null) {
                     failures++;
                     firstError.compareAndSet(null, r.error());
                 }
             }
-            long expected = total * o.members();
+            // A line the server took reaches every member; a line it dropped (its flow control tells a
+            // WebSocket sender "slow down" and drops what arrives until its last lines are out) reaches none.
+            int accepted = 0;
+            long missing = 0;
+            for (int count : perLine) {
+                if (count > 0) {
+                    accepted++;
+                    missing += o.members() - count;
+                }
+            }
+            long expected = (long) accepted * o.members();
             double perS = got / elapsed;
             System.out.println(String.format(Locale.ROOT, "ws_fanout members=%d rate=%d seconds=%.1f delivered_per_s=%.0f"
-                    + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f expected=%d delivered=%d errors=%d receiver_threads=%d"
-                    + " receiver_cpu_pct=%.0f receiver_capacity_per_s=%.0f%s", o.members(), o.rate(), elapsed, perS,
-                    percentile(0.50), percentile(0.99), percentile(1.0), expected, got, failures, receivers.length, loadCpuPct,
-                    loadCpuPct > 0 ? perS * 100 * receivers.length / loadCpuPct : 0,
+                    + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lines_sent=%d lines_dropped_by_server=%d expected=%d delivered=%d"
+                    + " missing=%d errors=%d receiver_threads=%d receiver_cpu_pct=%.0f receiver_capacity_per_s=%.0f%s",
+                    o.members(), o.rate(), elapsed, perS, percentile(0.50), percentile(0.99), percentile(1.0), total,
+                    total - accepted, expected, got, missing, failures, receivers.length, loadCpuPct,
+                    loadCpuPct > 0 ? perS * 100 / loadCpuPct : 0,
                     usage == null ? "" : String.format(Locale.ROOT, " server_cpu_pct=%.0f", usage.serverCpuPercent())));
             if (firstError.get() != null) {
                 System.err.println("WsChatFanout: first error: " + firstError.get());
             }
-            return failures == 0 && got == expected;
+            return failures == 0 && missing == 0 && got == expected;
         } catch (IOException e) {
             System.err.println("WsChatFanout: " + e);
             return false;

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * One chat member of {@link WsChatFanout} on a non-blocking {@link SocketChannel}: the opening
  * handshake (done before the member joins a {@link FanoutReceiver}, with a deadline), masked
  * client frames, and the server's frames parsed in place in the member's own buffer. A delivered
- * chat line ends with {@code ": T"} and the sender's {@link System#nanoTime()} in decimal; the
- * parser reads that number backwards from the end of the payload, so receiving allocates nothing.
+ * chat line ends with {@code ": T"}, the line's sequence number, {@code "-"} and the sender's {@link
+ * System#nanoTime()} in decimal; the parser reads both numbers backwards from the end of the
+ * payload, so receiving allocates nothing.
  * Used by one thread at a time (the set-up thread, then its receiver; the sender's by the sender).
  */
 final class WsFanoutMember {
@@ -118,13 +119,19 @@ final class WsFanoutMember {
         sendFrame(TEXT, out.flip().remaining());
     }
 
-    /** Sends {@code "T" + nanoTime} as a text frame, without allocating; returns the time written. */
-    long sayTimestamp() throws IOException {
+    /** Sends {@code "T" + sequence + "-" + nanoTime} as a text frame, without allocating. */
+    void sayTimestamp(int sequence) throws IOException {
         out.clear();
-        long now = System.nanoTime();
         out.put((byte) 'T');
+        putDecimal(sequence);
+        out.put((byte) '-');
+        putDecimal(System.nanoTime());
+        sendFrame(TEXT, out.flip().remaining());
+    }
+
+    private void putDecimal(long value) {
         int first = out.position();
-        long rest = now;
+        long rest = value;
         do {
             out.put((byte) ('0' + rest % 10));
             rest /= 10;
@@ -135,8 +142,6 @@ final class WsFanoutMember {
             digits[i] = digits[j];
             digits[j] = t;
         }
-        sendFrame(TEXT, out.flip().remaining());
-        return now;
     }
 
     /** Frames {@code out}'s first {@code length} bytes: header, mask, masked payload; then writes it all. */
@@ -211,36 +216,50 @@ final class WsFanoutMember {
             } else if (opcode == CLOSE) {
                 throw new IOException("the server closed the session");
             } else if (opcode == TEXT && counted) {
-                long sent = timestamp(a, start, length);
-                if (sent >= 0) {
-                    sink.delivered(now - sent);
+                parseLine(a, start, length);
+                if (lineSequence >= 0) {
+                    sink.delivered(lineSequence, now - lineSent);
                 }
             }
             at = start + length;
         }
-        in.position(at);
-        in.compact();
+        in.limit(limit).position(at);
+        in.compact(); // the unparsed tail moves to the front; back in write mode
         return true;
     }
 
-    /** The number after the last {@code ": T"} ending the payload (a trailing CR LF allowed), or -1. */
-    static long timestamp(byte[] a, int start, int length) {
+    /** What {@link #parseLine} found: the line's sequence number (-1: not a timed line) and send time. */
+    private int lineSequence;
+    private long lineSent;
+
+    /**
+     * Reads {@code ": T" SEQUENCE "-" NANOS} ending the payload (a trailing CR LF allowed) into
+     * {@link #lineSequence} and {@link #lineSent}; -1 as the sequence when the line is not one.
+     */
+    void parseLine(byte[] a, int start, int length) {
+        lineSequence = -1;
         int end = start + length;
         while (end > start && (a[end - 1] == '\n' || a[end - 1] == '\r')) {
             end--;
         }
-        long value = 0;
-        long scale = 1;
         int i = end - 1;
-        for (; i >= start && a[i] >= '0' && a[i] <= '9'; i--) {
-            if (end - i > MAX_DIGITS) {
-                return -1;
-            }
-            value += (a[i] - '0') * scale;
-            scale *= 10;
+        long sent = 0;
+        for (long scale = 1; i >= start && a[i] >= '0' && a[i] <= '9' && end - i <= MAX_DIGITS; i--, scale *= 10) {
+            sent += (a[i] - '0') * scale;
         }
-        boolean marked = i - 2 >= start && i < end - 1 && a[i] == 'T' && a[i - 1] == ' ' && a[i - 2] == ':';
-        return marked ? value : -1;
+        if (i == end - 1 || i - 1 < start || a[i] != '-') {
+            return;
+        }
+        int digitsEnd = --i;
+        long sequence = 0;
+        for (long scale = 1; i >= start && a[i] >= '0' && a[i] <= '9' && digitsEnd - i < 10; i--, scale *= 10) {
+            sequence += (a[i] - '0') * scale;
+        }
+        boolean marked = i < digitsEnd && i - 2 >= start && a[i] == 'T' && a[i - 1] == ' ' && a[i - 2] == ':';
+        if (marked && sequence <= Integer.MAX_VALUE) {
+            lineSequence = (int) sequence;
+            lineSent = sent;
+        }
     }
 
     void close() {
