@@ -6,7 +6,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -66,15 +65,8 @@ final class WsFanoutMember {
     }
 
     private void handshake(InetSocketAddress address, String path) throws IOException {
-        byte[] nonce = new byte[16];
-        for (int i = 0; i < nonce.length; i++) {
-            nonce[i] = (byte) random.nextInt(256);
-        }
-        String key = Base64.getEncoder().encodeToString(nonce);
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        writeAll(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        String key = WsClientSocket.newKey(random);
+        writeAll(ByteBuffer.wrap(WsClientSocket.upgradeRequest(address, path, key, "")));
         long deadline = System.nanoTime() + HANDSHAKE_NANOS;
         int end;
         while ((end = headEnd()) < 0) {

@@ -131,31 +131,30 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onText(ByteBuf utf8) {
-        if (closeSent) {
-            utf8.release();
-        } else {
-            counts.messageIn();
-            delivered = utf8;
-            try {
-                endpoint.onTextBytes(this, utf8);
-            } finally {
-                delivered = null;
-            }
-        }
+        deliver(utf8, true);
     }
 
     @Override
     public void onBinary(ByteBuf data) {
+        deliver(data, false);
+    }
+
+    /** Hands a whole message to the endpoint, remembering it as {@link #delivered} meanwhile. */
+    private void deliver(ByteBuf message, boolean text) {
         if (closeSent) {
-            data.release();
-        } else {
-            counts.messageIn();
-            delivered = data;
-            try {
-                endpoint.onBinary(this, data);
-            } finally {
-                delivered = null;
+            message.release();
+            return;
+        }
+        counts.messageIn();
+        delivered = message;
+        try {
+            if (text) {
+                endpoint.onTextBytes(this, message);
+            } else {
+                endpoint.onBinary(this, message);
             }
+        } finally {
+            delivered = null;
         }
     }
 

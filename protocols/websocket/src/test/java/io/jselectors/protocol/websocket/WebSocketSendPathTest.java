@@ -60,6 +60,13 @@ class WebSocketSendPathTest {
         return bytes;
     }
 
+    /** Answers with the same bytes in another buffer: not the message being delivered. */
+    private static void sendACopy(WebSocketSession s, ByteBuf data) {
+        ByteBuf other = s.alloc().buffer(data.readableBytes()).writeBytes(data);
+        data.release();
+        s.sendBinary(other);
+    }
+
     private ClientFrames.Frame echoOne(byte[] payload) {
         TestConnection connection = tester.connect();
         connection.receive(frames().binary(payload).toBytes());
@@ -94,11 +101,7 @@ class WebSocketSendPathTest {
 
     @Test
     void aSmallForeignPayloadIsCopiedBehindItsHeaderIntoOneBuffer() {
-        reply = (s, data) -> {
-            ByteBuf other = s.alloc().buffer(data.readableBytes()).writeBytes(data);
-            data.release();
-            s.sendBinary(other);
-        };
+        reply = WebSocketSendPathTest::sendACopy;
         byte[] payload = random(WebSocketHandler.COPY_MAX_PAYLOAD);
         assertThat(echoOne(payload).payload()).isEqualTo(payload);
         assertThat(pendingAfterReply).containsExactly(4L + payload.length + PER_BUFFER);
@@ -106,11 +109,7 @@ class WebSocketSendPathTest {
 
     @Test
     void aLargeForeignPayloadGoesAsItIsAfterAHeaderBuffer() {
-        reply = (s, data) -> {
-            ByteBuf other = s.alloc().buffer(data.readableBytes()).writeBytes(data);
-            data.release();
-            s.sendBinary(other);
-        };
+        reply = WebSocketSendPathTest::sendACopy;
         byte[] payload = random(WebSocketHandler.COPY_MAX_PAYLOAD + 1);
         assertThat(echoOne(payload).payload()).isEqualTo(payload);
         assertThat(pendingAfterReply).containsExactly(4L + payload.length + 2 * PER_BUFFER);
