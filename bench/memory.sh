@@ -127,6 +127,12 @@ CONF
 # (jselectors: every listener from PORT on), echo or http.
 server_cmd() {
     local jvm="$JAVA --enable-native-access=ALL-UNNAMED $JVM_FLAGS"
+    # With the launcher's flags, also its AOT cache (server/target/jselectors.aot, if `./jselectors
+    # train` made it after the jar; JSELECTORS_AOT=off leaves it out).
+    if [ -z "${JVM_OPTS+set}" ]; then
+        jselectors_aot_options "$SERVER_JAR" serve
+        jvm+=" ${JSELECTORS_AOT_OPTIONS[*]}"
+    fi
     case $1:$2 in
         jselectors:all)
             echo "$jvm -jar $SERVER_JAR serve --listen echo=$HOST:$3 --listen chat=$HOST:$(($3 + 1))" \

@@ -20,7 +20,7 @@ SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
 JAR=${JAR:-$ROOT/server/target/jselectors.jar}
 OUT=${OUT:-$(mktemp -d /tmp/jselectors-profile.XXXXXX)}; mkdir -p "$OUT"
 SHARED=$ROOT/../shared/bench
-HOST=127.0.0.1 PORT=${PORT:-19250}
+HOST=127.0.0.1 PORT=${PORT:-$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 . "$ROOT/.mvn/jdk.sh"; jselectors_find_jdk
 JAVA=$JAVA_HOME/bin/java
 
@@ -93,7 +93,8 @@ awk -v r="$rate" -v d="$STRACE_S" '$1 ~ /^[0-9.]+$/ && $NF != "total" {
     | sort -k4 -gr | head -10 | tee -a "$OUT/summary.txt"
 
 kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT   # writes /tmp/perf-PID.map
-WORKER=$(perf report -i "$OUT/perf.data" --sort comm --stdio 2>/dev/null | awk '/worker-/ {print $NF; exit}')
+# (awk reads to the end: leaving early makes perf die of SIGPIPE, and pipefail then ended the script)
+WORKER=$(perf report -i "$OUT/perf.data" --sort comm --stdio -g none 2>/dev/null | awk '/worker-/ && w == "" {w = $NF} END {print w}')
 report() { perf report -i "$OUT/perf.data" --no-children --comms "$WORKER" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' || true; }
 echo "== $WORKER's samples by where they ran (perf cpu-clock; [JIT] is Java code)" | tee -a "$OUT/summary.txt"
 report --sort dso | head -6 | tee -a "$OUT/summary.txt"

@@ -37,24 +37,28 @@ ours() { # PROTOCOL PORT WORKERS
     echo "$J -jar $SERVER_JAR serve --listen $1=127.0.0.1:$2 --workers $3 --admin off"; }
 netty() { # CLASS PORT
     echo "$J --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench.$1 $2 1"; }
-run() { # NAME SCENARIO LABEL_A CMD_A LABEL_B CMD_B
+free_port() { python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
+run() { # NAME SCENARIO LABEL_A CMD_A LABEL_B CMD_B (@A@ and @B@ in a command: its port, a free one per run)
     if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $1 "* ]]; then return 0; fi
-    echo "# $1: LABEL_A=$3 LABEL_B=$5 URL_PATH_A=/hello URL_PATH_B=/hello $PAIR $2 \"$4\" 19201 \"$6\" 19202"
+    local pa pb a b; pa=$(free_port); pb=$(free_port)
+    while [ "$pb" = "$pa" ]; do pb=$(free_port); done
+    a=${4//@A@/$pa} b=${6//@B@/$pb}
+    echo "# $1: LABEL_A=$3 LABEL_B=$5 URL_PATH_A=/hello URL_PATH_B=/hello $PAIR $2 \"$a\" $pa \"$b\" $pb"
     echo "# $1 load before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS"
-    LABEL_A=$3 LABEL_B=$5 URL_PATH_A=/hello URL_PATH_B=/hello RESULTS=$RESULTS "$PAIR" "$2" "$4" 19201 "$6" 19202 | grep '^pair '
+    LABEL_A=$3 LABEL_B=$5 URL_PATH_A=/hello URL_PATH_B=/hello RESULTS=$RESULTS "$PAIR" "$2" "$a" "$pa" "$b" "$pb" | grep '^pair '
     echo "# $1 load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS"
 }
 
 for s in a b c; do
-    run "$s-c" $s c "$CBIN/echo_server 19201" jselectors "$(ours echo 19202 1)"
-    run "$s-c-4w" $s c "$CBIN/echo_server 19201" jselectors4 "$(ours echo 19202 4)"
+    run "$s-c" $s c "$CBIN/echo_server @A@" jselectors "$(ours echo @B@ 1)"
+    run "$s-c-4w" $s c "$CBIN/echo_server @A@" jselectors4 "$(ours echo @B@ 4)"
 done
-run a-netty a netty "$(netty NettyEchoServer 19201)" jselectors "$(ours echo 19202 1)"
+run a-netty a netty "$(netty NettyEchoServer @A@)" jselectors "$(ours echo @B@ 1)"
 for s in d e; do
-    run "$s-netty" $s netty "$(netty NettyHttpServer 19201)" jselectors "$(ours http 19202 1)"
-    run "$s-nginx" $s nginx "$ROOT/bench/nginx-hello.sh 19201 1" jselectors "$(ours http 19202 1)"
+    run "$s-netty" $s netty "$(netty NettyHttpServer @A@)" jselectors "$(ours http @B@ 1)"
+    run "$s-nginx" $s nginx "$ROOT/bench/nginx-hello.sh @A@ 1" jselectors "$(ours http @B@ 1)"
 done
-run a-4v1 a jselectors1 "$(ours echo 19201 1)" jselectors4 "$(ours echo 19202 4)"
-run d-4v1 d jselectors1 "$(ours http 19201 1)" jselectors4 "$(ours http 19202 4)"
-run e-4v1 e jselectors1 "$(ours http 19201 1)" jselectors4 "$(ours http 19202 4)"
+run a-4v1 a jselectors1 "$(ours echo @A@ 1)" jselectors4 "$(ours echo @B@ 4)"
+run d-4v1 d jselectors1 "$(ours http @A@ 1)" jselectors4 "$(ours http @B@ 4)"
+run e-4v1 e jselectors1 "$(ours http @A@ 1)" jselectors4 "$(ours http @B@ 4)"
 echo "results in $RESULTS"

@@ -68,6 +68,24 @@ class DockerfileTest {
     }
 
     /**
+     * The AOT cache is made at build by the training run, after JAVA_TOOL_OPTIONS is set (a cache
+     * made with other flags is refused at start), from the jar the entrypoint runs, and the
+     * entrypoint names that same file.
+     */
+    @Test
+    void trainsTheAotCacheWithTheImagesFlagsAndRunsWithIt() throws IOException {
+        List<String> all = instructions();
+        String run = only("RUN");
+        String cache = "/opt/jselectors/jselectors.aot";
+        assertThat(run).contains("\"-XX:AOTCacheOutput=" + cache + "\"")
+                .contains("\"-jar\", \"/opt/jselectors/jselectors.jar\", \"train\"]");
+        assertThat(all.indexOf("RUN " + run)).as("RUN after ENV and COPY")
+                .isGreaterThan(all.indexOf("ENV " + only("ENV")))
+                .isGreaterThan(all.indexOf("COPY " + only("COPY")));
+        assertThat(only("ENTRYPOINT")).contains("\"-XX:AOTCache=" + cache + "\"");
+    }
+
+    /**
      * The image runs with the launcher's memory flags (.mvn/jvm-options.sh), the heap's bound aside:
      * the launcher's is absolute, the image's a share of the container's limit. MALLOC_ARENA_MAX too.
      */

@@ -27,8 +27,12 @@ final class Images {
     static final String LOCAL_BASE = "jselectors/base:local";
     /** The Dockerfile's default base, used when it happens to be present locally. */
     static final String PUBLIC_BASE = "eclipse-temurin:25-jre";
-    /** The tag the tests build; the same name setup.sh gives, so both leave one current image. */
-    static final String TAG = "jselectors:local";
+    /**
+     * The tag the tests build and run: system property {@code jselectors.image}, else the name
+     * setup.sh gives ({@code JSELECTORS_IMAGE} there), so both leave one current image. A private tag
+     * keeps one checkout's runs from replacing the image another checkout's tests are using.
+     */
+    static final String TAG = System.getProperty("jselectors.image", "jselectors:local");
 
     private Images() {
     }
@@ -115,8 +119,22 @@ final class Images {
                 .withBuildArg("BASE_IMAGE", base)
                 .withTags(Set.of(TAG))
                 .withPull(false)
-                .exec(new BuildImageResultCallback())
-                .awaitImageId(180, TimeUnit.SECONDS);
+                .exec(new Logged())
+                .awaitImageId(BUILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** How long a build may take: the AOT cache's training run is ~20-45 s of it on a loaded 2-core machine. */
+    private static final long BUILD_TIMEOUT_SECONDS = 300;
+
+    /** Prints the build's output as it comes, so that a failed RUN (the training) says why in the test log. */
+    private static final class Logged extends BuildImageResultCallback {
+        @Override
+        public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
+            if (item.getStream() != null && !item.getStream().isBlank()) {
+                System.out.print(item.getStream());
+            }
+            super.onNext(item);
+        }
     }
 
     /**

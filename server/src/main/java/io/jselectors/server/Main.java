@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code jselectors} command line: {@code serve}, {@code backends}, {@code protocols}. */
 @Command(name = "jselectors", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An event-driven server on Python-style selectors (epoll, kqueue, poll, select, nio).",
-        subcommands = {ServeCommand.class, FetchCommand.class, CertCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
+        subcommands = {ServeCommand.class, TrainCommand.class, FetchCommand.class, CertCommand.class, Main.Backends.class, Main.ProtocolsCommand.class,
             NewPluginCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {

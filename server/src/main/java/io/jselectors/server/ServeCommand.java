@@ -140,6 +140,10 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The server, once started (tests read it). */
     volatile Server server;
+    /** The admin listener's server, once started, or {@code null} with {@code --admin off}. */
+    volatile Server startedAdmin;
+    /** The graceful shutdown a signal runs, once the server listens ({@code train} runs it itself). */
+    volatile Runnable shutdown;
 
     @Override
     public Integer call() throws Exception {
@@ -224,6 +228,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         Server admin = adminServer;
+        startedAdmin = admin;
         CountDownLatch done = new CountDownLatch(1);
         Runnable stop = () -> {
             log.info("signal received: shutting down");
@@ -243,6 +248,7 @@ final class ServeCommand implements Callable<Integer> {
             done.countDown();
         };
         Signals.onTermination(stop);
+        shutdown = stop;
         // "listening" only once SIGTERM drains: whoever waits for the line (a supervisor, a test)
         // may stop the server at once, and before the handler the JVM would just exit with 143.
         server.logListening();

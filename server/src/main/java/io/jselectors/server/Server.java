@@ -197,6 +197,11 @@ public final class Server {
                 .orElseThrow(() -> new IllegalArgumentException("no listener for " + protocol)).address();
     }
 
+    /** The addresses of every listener of {@code protocol}, in the order they were given. */
+    List<InetSocketAddress> addresses(String protocol) {
+        return listeners.stream().filter(l -> l.protocol().equals(protocol)).map(Listener::address).toList();
+    }
+
     /** The selector backend the loops run on. */
     public String backend() {
         return backend;

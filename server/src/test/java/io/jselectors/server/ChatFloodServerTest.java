@@ -46,7 +46,7 @@ class ChatFloodServerTest {
     private static final int DELIVERED_LINE_BYTES = ("[lobby] flood: " + TEXT + "\r\n").length();
 
     /**
-     * chat's ChatSession.FAN_OUT_PER_TURN (package-private there): deliveries one sender may hand
+     * chat's FanOutPacer.PER_TURN (package-private there): deliveries one sender may hand
      * out per round trip over its room's loops.
      */
     private static final int FAN_OUT_PER_TURN = 16_384;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,11 +33,17 @@ class ChatHostileServerTest {
 
     private InetSocketAddress start(String transport, String selector, Duration idle, int maxConnections)
             throws IOException {
+        return start(transport, selector, idle, maxConnections, Map.of());
+    }
+
+    private InetSocketAddress start(String transport, String selector, Duration idle, int maxConnections,
+            Map<String, String> chatOptions) throws IOException {
         ServerSettings settings = ServerSettings.defaults(
                         List.of(ServerSettings.ListenerSpec.parse("chat=127.0.0.1:0", "127.0.0.1")))
                 .withWorkers(2)
                 .withTransport(transport, selector)
-                .withLimits(idle, maxConnections, Duration.ofSeconds(3));
+                .withLimits(idle, maxConnections, Duration.ofSeconds(3))
+                .withOptions(Map.of("chat", chatOptions));
         registry = new SimpleMeterRegistry();
         server = Server.start(settings, registry);
         return server.address("chat");
@@ -81,6 +88,40 @@ class ChatHostileServerTest {
             assertThat(admitted.await("* in lobby")).as("the admitted user carries on").contains("(1)");
         }
         assertThat(closedBy("limit")).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("transports")
+    void aLineDrippedByteByByteIsCutAtTheLineTimeoutThoughEachByteBeatsTheIdleTimeout(String transport, String selector)
+            throws Exception {
+        // Idle timeout 2 s, each byte 250 ms apart: only the line timeout (1 s from the first byte) can end it.
+        InetSocketAddress address = start(transport, selector, Duration.ofSeconds(2), 100, Map.of("line-timeout", "1"));
+        try (RawClient drip = new RawClient(address)) {
+            drip.await("* pick a nick");
+            long started = System.nanoTime();
+            String told = null;
+            for (int i = 0; i < 400 && told == null; i++) { // at most 100 s of dripping: bounded
+                drip.send("x");
+                if (drip.closedWithin(250)) {
+                    told = "closed";
+                }
+            }
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(told).as("the server ended the drip").isEqualTo("closed");
+            assertThat(tookMillis).as("not before the line timeout").isGreaterThanOrEqualTo(1000);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("transports")
+    void theDripperIsToldWhy(String transport, String selector) throws Exception {
+        InetSocketAddress address = start(transport, selector, Duration.ZERO, 100, Map.of("line-timeout", "1"));
+        try (RawClient drip = new RawClient(address)) {
+            drip.await("* pick a nick");
+            drip.send("half a line");
+            assertThat(drip.await("! ")).isEqualTo("! disconnected: a line took too long to arrive");
+            assertThat(drip.readLine()).as("then the connection closes").isNull();
+        }
     }
 
     private double closedBy(String cause) {

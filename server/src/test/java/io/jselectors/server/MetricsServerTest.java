@@ -255,6 +255,37 @@ class MetricsServerTest {
     }
 
     @Test
+    void theRequestDurationStaysAPrometheusHistogramThatCountsEveryRequest() throws Exception {
+        var before = durationSeries();
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(server.address("http"), "/hello", null).statusCode()).isEqualTo(200);
+        }
+        var after = durationSeries();
+        assertThat(after.type()).isEqualTo("histogram");
+        // Other tests in this class send requests too: compare with the series just before.
+        assertThat(sample(after, "_count", "") - sample(before, "_count", "")).isEqualTo(3.0);
+        assertThat(sample(after, "_bucket", "le=\"+Inf\"") - sample(before, "_bucket", "le=\"+Inf\"")).isEqualTo(3.0);
+        assertThat(sample(after, "_sum", "")).isGreaterThan(0.0);
+    }
+
+    /** The http listener's request-duration family (the admin listener's scrapes have a series of their own). */
+    private io.jselectors.server.metrics.ExpositionLint.Family durationSeries() throws Exception {
+        var families = io.jselectors.server.metrics.ExpositionLint.parse(get(admin.address("admin"), "/metrics", null).body());
+        var family = families.get("jselectors_http_request_duration_seconds");
+        return family != null ? family
+                : new io.jselectors.server.metrics.ExpositionLint.Family("none", "none", null, java.util.Map.of());
+    }
+
+    /** The sum of the http listener's samples named with {@code suffix} whose labels hold {@code label}; 0 when absent. */
+    private static double sample(io.jselectors.server.metrics.ExpositionLint.Family family, String suffix, String label) {
+        return family.samples().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("jselectors_http_request_duration_seconds" + suffix + "{"))
+                .filter(e -> e.getKey().contains(label))
+                .filter(e -> e.getKey().contains("protocol=\"http\""))
+                .mapToDouble(e -> Double.parseDouble(e.getValue())).sum();
+    }
+
+    @Test
     void promtoolAcceptsTheServedExposition() throws Exception {
         String problem = PrometheusTools.ensureInstalled();
         Assumptions.assumeTrue(problem == null, () -> "promtool cannot be installed here: " + problem);

@@ -3,6 +3,7 @@ package io.jselectors.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -30,6 +31,11 @@ final class RawClient implements AutoCloseable {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         return this;
+    }
+
+    /** The socket's output, for a test that writes from another thread while this one reads. */
+    OutputStream outputStream() throws IOException {
+        return socket.getOutputStream();
     }
 
     /** One line without its CRLF or LF, or {@code null} at EOF. */

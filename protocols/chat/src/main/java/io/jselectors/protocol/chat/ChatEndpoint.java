@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /help} is several messages). A line longer than {@code max-line} bytes gets the line
  * chat's error and is discarded; a message over {@value #MAX_MESSAGE_BYTES} bytes closes the
  * session with 1009 before it is buffered; a binary message closes it with 1003. The slow-consumer
- * rule is the line chat's: a member with more than {@code max-queue} bytes waiting is dropped.
+ * rule is the line chat's: a member with more than {@code max-queue} bytes waiting is dropped, and
+ * WebSocket members who are behind count against the same {@link QueueBudget} as line members.
  *
  * <h2>Sharing</h2>
  * The state is the server's {@link SharedServices} entry {@value ChatProtocol#SERVICE}, the one

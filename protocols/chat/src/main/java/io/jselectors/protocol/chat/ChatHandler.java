@@ -5,6 +5,7 @@ import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The line wire ({@code nc}, {@code telnet}): splits a connection's input into lines for its {@link
@@ -20,6 +21,8 @@ final class ChatHandler implements ProtocolHandler {
     /** The rest of a read, kept while the session waits for its fan-out; null when none. */
     private ByteBuf held;
     private boolean notWritable;
+    /** Runs out when a line begun has not ended within the line timeout; null while no line is partial. */
+    private EventLoop.Timer lineTimer;
 
     ChatHandler(ChatState state) {
         this.state = state;
@@ -35,11 +38,34 @@ final class ChatHandler implements ProtocolHandler {
     @Override
     public void onRead(Connection connection, ByteBuf data) {
         feed(connection, data);
+        watchPartialLine(connection);
+    }
+
+    /**
+     * A line begun in this read and not ended starts the line timer; a line ended stops it. The
+     * timer bounds the line from its first byte, so dripping bytes (each of which refreshes the
+     * idle timeout) cannot hold the connection.
+     */
+    private void watchPartialLine(Connection connection) {
+        boolean partial = !decoder.isEmpty() && connection.isOpen() && !session.isGone();
+        if (partial && lineTimer == null) {
+            lineTimer = connection.loop().schedule(() -> lineTimedOut(connection), state.settings().lineTimeoutSeconds(), TimeUnit.SECONDS);
+        } else if (!partial && lineTimer != null) {
+            lineTimer.cancel();
+            lineTimer = null;
+        }
+    }
+
+    private void lineTimedOut(Connection connection) {
+        lineTimer = null;
+        if (connection.isOpen() && !session.isGone()) {
+            session.disconnect(ChatText.LINE_TIMEOUT, "left (line timeout)");
+        }
     }
 
     /**
      * Decodes {@code data} (owned); where the session's fan-out budget runs out, stops reading and
-     * keeps the rest until the session's lines went out ({@link ChatSession#FAN_OUT_PER_TURN}).
+     * keeps the rest until the session's lines went out ({@link FanOutPacer#PER_TURN}).
      */
     private void feed(Connection connection, ByteBuf data) {
         boolean keep = false;
@@ -73,6 +99,7 @@ final class ChatHandler implements ProtocolHandler {
         }
         if (rest != null) {
             feed(connection, rest);
+            watchPartialLine(connection);
         }
         if (!session.awaitingFanOut() && !notWritable) {
             connection.resumeReading();
@@ -114,6 +141,10 @@ final class ChatHandler implements ProtocolHandler {
 
     @Override
     public void onClose(Connection connection, Throwable cause) {
+        if (lineTimer != null) {
+            lineTimer.cancel();
+            lineTimer = null;
+        }
         if (held != null) {
             held.release();
             held = null;

@@ -11,9 +11,14 @@ import java.nio.charset.StandardCharsets;
  * (everyone starts in {@code lobby}), private messages. Rooms span every worker loop.
  *
  * <p>Options: {@code max-line} (bytes, default {@value ChatSettings#DEFAULT_MAX_LINE}) and
- * {@code max-queue} (bytes queued for one reader before it is dropped, default 1 MiB). Meters:
+ * {@code max-queue} (bytes queued for one reader before it is dropped, default 1 MiB) and {@code
+ * queue-budget} (bytes all readers who are behind may have queued together, default a quarter of
+ * the smaller of the heap's maximum and the direct memory cap; see {@link QueueBudget}) and {@code
+ * line-timeout} (seconds from a line's first byte to its end, default {@value
+ * ChatSettings#DEFAULT_LINE_TIMEOUT_SECONDS}). Meters:
  * {@code jselectors.chat.users} and {@code jselectors.chat.rooms} (gauges), {@code
- * jselectors.chat.messages.delivered} and {@code jselectors.chat.slow.consumers} (counters).
+ * jselectors.chat.messages.delivered} and {@code jselectors.chat.slow.consumers} (counters), and the
+ * budget's {@code jselectors.chat.queued*} and {@code jselectors.chat.queue.budget*}.
  *
  * <p>With {@code cluster} ({@code nats://HOST:4222} or {@code redis://HOST:6379}, or {@code
  * JSELECTORS_CLUSTER}) the listener joins the other instances of {@code cluster-name} through that

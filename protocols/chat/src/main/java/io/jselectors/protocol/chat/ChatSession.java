@@ -1,18 +1,12 @@
 package io.jselectors.protocol.chat;
 
-import io.jselectors.protocol.EventLoop;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chat core of one member, whatever its wire: runs each line it is given as a command or a room
@@ -26,17 +20,6 @@ final class ChatSession implements LineDecoder.Sink {
     /** How much of an unknown command is quoted back in the error. */
     private static final int QUOTE_LIMIT = 32;
 
-    /**
-     * Deliveries (lines times room members) one member's lines may hand out before its input waits
-     * until every loop of its room has run them and the flushes queued behind them, 16,384: each
-     * delivery waiting for its flush is a duplicate in a member's queue (~64 B of heap, the
-     * outbound entry overhead), so one sender keeps at most ~1 MiB of them in flight however fast
-     * it sends and however large its room. A 10,000-member room still takes a line or two per
-     * round trip, a 100-member room 160; a line wire stops reading meanwhile (TCP pushes back on
-     * the sender), a WebSocket, which cannot pause, has its lines dropped with one notice.
-     */
-    static final int FAN_OUT_PER_TURN = 16_384;
-
     /** Told once per wait to a WebSocket user whose lines arrive while its fan-out is under way. */
     static final String SLOW_DOWN =
             ChatText.error("slow down: lines sent while your last ones are still being delivered to the room are dropped");
@@ -46,10 +29,8 @@ final class ChatSession implements LineDecoder.Sink {
     private final ChatState state;
     private final ChatWire wire;
     private final Member member;
-    /** Deliveries handed out since the last round trip; see {@link #FAN_OUT_PER_TURN}. */
-    private int fannedOut;
-    /** A round trip over the room's loops is under way: input waits (or is dropped) until it ends. */
-    private boolean waiting;
+    /** Paces this member's room lines ({@link FanOutPacer#PER_TURN}). */
+    private final FanOutPacer pacer;
     private boolean toldSlowDown;
     /** What the wire does when a wait ends (the line wire reads on); own loop only. */
     private Runnable onFanOutDone = () -> {};
@@ -59,6 +40,7 @@ final class ChatSession implements LineDecoder.Sink {
         this.state = state;
         this.wire = wire;
         member = new Member(wire, state);
+        pacer = new FanOutPacer(wire.loop(), this::fanOutDone);
         member.nick(state.admitGuest(member));
         reply(ChatText.greeting(member.nick()));
         if (!state.cluster().reachable()) {
@@ -74,7 +56,7 @@ final class ChatSession implements LineDecoder.Sink {
 
     /** Whether this member's lines handed out a round's worth of deliveries that have not gone out yet. */
     boolean awaitingFanOut() {
-        return waiting;
+        return pacer.waiting();
     }
 
     /** Whether the member has left the chat: nothing it sends counts any more. */
@@ -84,9 +66,14 @@ final class ChatSession implements LineDecoder.Sink {
 
     /** The member was idle too long: says why, tells the room, and closes. */
     void idle() {
-        wire.write(ChatText.encode(wire.alloc(), ChatText.IDLE));
+        disconnect(ChatText.IDLE, "left (idle)");
+    }
+
+    /** Tells the member {@code notice}, the room that it left ({@code verb}), and closes. */
+    void disconnect(String notice, String verb) {
+        wire.write(ChatText.encode(wire.alloc(), notice));
         wire.flush();
-        leaveChat("left (idle)");
+        leaveChat(verb);
         wire.close();
     }
 
@@ -108,7 +95,7 @@ final class ChatSession implements LineDecoder.Sink {
     /** @return false once the member left or its fan-out must be waited for (the caller keeps the rest) */
     @Override
     public boolean line(String text) {
-        if (waiting) { // only a wire that cannot pause its input gets here
+        if (pacer.waiting()) { // only a wire that cannot pause its input gets here
             if (!toldSlowDown) {
                 toldSlowDown = true;
                 reply(SLOW_DOWN);
@@ -120,7 +107,7 @@ final class ChatSession implements LineDecoder.Sink {
         } else if (!text.isBlank()) {
             say(text.startsWith("//") ? text.substring(1) : text);
         }
-        return !member.isGone() && !waiting;
+        return !member.isGone() && !pacer.waiting();
     }
 
     @Override
@@ -334,56 +321,19 @@ final class ChatSession implements LineDecoder.Sink {
 
     private void broadcast(Room room, String line, Member except, boolean counted) {
         room.broadcast(ChatText.encode(wire.alloc(), line), except, counted);
-        fannedOut += room.size();
-        if (fannedOut >= FAN_OUT_PER_TURN && !waiting && !member.isGone()) {
-            awaitFanOut(room);
+        if (!member.isGone()) {
+            pacer.handedOut(room, room.size());
         }
         if (!state.cluster().toRoom(room.name(), line, counted, except == member ? member : null) && except == member) {
             reply(NOT_SENT_ELSEWHERE);
         }
     }
 
-    /**
-     * Starts a round trip: a marker on every loop with a member in {@code room}, queued behind the
-     * deliveries this member handed to it; when the last marker ran, this loop ends the wait (behind
-     * the flushes those deliveries scheduled here).
-     */
-    private void awaitFanOut(Room room) {
-        waiting = true;
-        EventLoop home = wire.loop();
-        Set<EventLoop> loops = Collections.newSetFromMap(new IdentityHashMap<>());
-        loops.add(home);
-        for (Member other : room.members()) {
-            loops.add(other.connection().loop());
-        }
-        AtomicInteger left = new AtomicInteger(loops.size());
-        Runnable marker = () -> {
-            if (left.decrementAndGet() == 0) {
-                submit(home, this::fanOutDone);
-            }
-        };
-        for (EventLoop loop : loops) {
-            if (!submit(loop, marker)) {
-                marker.run(); // that loop is stopping: nothing of ours waits there
-            }
-        }
-    }
-
+    /** A wait for this member's fan-out ended: the wire reads on (a WebSocket is told again next time). */
     private void fanOutDone() {
-        waiting = false;
         toldSlowDown = false;
-        fannedOut = 0;
         if (!member.isGone()) {
             onFanOutDone.run();
-        }
-    }
-
-    private static boolean submit(EventLoop loop, Runnable task) {
-        try {
-            loop.execute(task);
-            return true;
-        } catch (RejectedExecutionException stopped) {
-            return false;
         }
     }
 

@@ -34,6 +34,7 @@ final class ChatState implements AutoCloseable {
     private final Counter delivered;
     private final Counter slowConsumers;
     private volatile boolean shuttingDown;
+    private final QueueBudget budget;
 
     ChatState(ChatSettings settings, MeterRegistry registry) {
         this.settings = settings;
@@ -55,10 +56,17 @@ final class ChatState implements AutoCloseable {
                 .register(registry);
         meters.add(delivered);
         meters.add(slowConsumers);
+        budget = new QueueBudget(settings.queueBudget(), registry);
+        meters.addAll(budget.meters());
     }
 
     ChatSettings settings() {
         return settings;
+    }
+
+    /** What all members' queues may hold together. */
+    QueueBudget budget() {
+        return budget;
     }
 
     /** The other instances; {@link Cluster#local()} unless set once, before the first connection. */

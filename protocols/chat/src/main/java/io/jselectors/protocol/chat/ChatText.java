@@ -53,6 +53,9 @@ final class ChatText {
     /** The line an idle user gets before being disconnected. */
     static final String IDLE = "! disconnected: idle for too long";
 
+    /** Told to a line user whose line did not arrive whole within the line timeout. */
+    static final String LINE_TIMEOUT = "! disconnected: a line took too long to arrive";
+
     private ChatText() {}
 
     static boolean isValidNick(String nick) {

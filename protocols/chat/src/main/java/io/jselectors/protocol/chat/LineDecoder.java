@@ -88,7 +88,7 @@ final class LineDecoder {
         }
     }
 
-    /** Whether nothing is buffered (for tests: no state left between lines). */
+    /** Whether nothing is buffered: no line begun and not ended, none being discarded. */
     boolean isEmpty() {
         return partialLength == 0 && !discarding;
     }

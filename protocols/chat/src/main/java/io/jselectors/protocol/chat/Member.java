@@ -42,11 +42,20 @@ final class Member {
     private boolean gone;
     private boolean flushScheduled;
     private EventLoop.Timer abortTimer;
+    /** This loop's part of the queue budget; own loop only. */
+    private final LoopQueues queues;
+    /** What the queue cost when last looked at (after a write or flush); own loop only. */
+    private long queued;
+    /** The socket did not take everything at the last flush: this reader is behind. */
+    private boolean behind;
 
+    /** A member on {@code wire}; on its own loop (it joins that loop's part of the queue budget). */
     Member(ChatWire wire, ChatState state) {
         this.wire = wire;
         this.state = state;
         this.id = state.nextMemberId();
+        this.queues = state.budget().on(wire.loop());
+        queues.add(this);
     }
 
     /** Unique in this listener, for life; other instances tell members apart by it. */
@@ -103,7 +112,9 @@ final class Member {
     /**
      * Sends one line on the member's own loop. A member whose outbound queue would cost more than
      * {@code max-queue} (its pending bytes count each queued line's overhead too) is dropped instead: it cannot keep up, and holding more for it would let one
-     * stalled reader grow the server's memory while the others wait for nothing.
+     * stalled reader grow the server's memory while the others wait for nothing. A member who is
+     * behind first makes room within its loop's share of the {@link QueueBudget}, which may
+     * disconnect it (then the line is dropped) or others further behind.
      */
     void sendHere(ByteBuf line, Room onlyIn, boolean counted) {
         if (gone || (onlyIn != null && room != onlyIn) || !wire.isOpen()) {
@@ -115,7 +126,17 @@ final class Member {
             dropSlow();
             return;
         }
-        wire.write(line);
+        if (behind) { // what it is sent stays: count it against the budget first
+            if (!queues.admit(this, line.readableBytes() + QueueBudget.LINE_OVERHEAD)) {
+                line.release(); // this member was the furthest behind and is gone
+                return;
+            }
+            wire.write(line);
+            queues.changed(recount());
+            queues.stepDone();
+        } else { // goes out at the flush; whatever stays then is counted there
+            wire.write(line);
+        }
         if (counted) {
             state.countDelivered();
         }
@@ -141,6 +162,49 @@ final class Member {
     private void flushNow() {
         flushScheduled = false;
         wire.flush();
+        long grown = recount();
+        behind = queued > 0;
+        queues.changed(grown);
+        if (grown > 0) {
+            queues.settle();
+        }
+        queues.stepDone();
+    }
+
+    /**
+     * What the queue cost when last looked at, after a flush or a write while behind; what a reader
+     * that keeps up is sent between two flushes is not counted (the fan-out pacing bounds that).
+     * Own loop only.
+     */
+    long queued() {
+        return queued;
+    }
+
+    /** Whether the socket did not take everything at the last flush; own loop only. */
+    boolean isBehind() {
+        return behind;
+    }
+
+    /** Looks at the queue again: returns how much its cost changed since the last look. Own loop only. */
+    long recount() {
+        long now = wire.isOpen() ? wire.pendingWriteBytes() : 0;
+        long delta = now - queued;
+        queued = now;
+        return delta;
+    }
+
+    /**
+     * Disconnected to keep all queues within the {@link QueueBudget}: leaves the chat, the room is
+     * told, and the connection is aborted, which discards its queue at once. No goodbye line: this
+     * reader is behind, and one queued after what it is not reading would keep all of it held.
+     */
+    void shed() {
+        String who = nick;
+        Room left = depart();
+        wire.abort();
+        if (left != null) {
+            tellRoom(left, ChatText.event(left.name(), who + " was disconnected: too far behind while the server's chat queues are full"));
+        }
     }
 
     /**
@@ -175,9 +239,16 @@ final class Member {
         wire.flush();
         wire.close();
         abortTimer = wire.loop().schedule(wire::abort, SLOW_ABORT_GRACE_SECONDS, TimeUnit.SECONDS);
-        // Told from a task, not inline: telling the room may find the next member too slow, and
-        // inline that would recurse once per stalled member on this loop.
-        ByteBuf notice = ChatText.encode(wire.alloc(), ChatText.event(left.name(), who + " was disconnected: too slow to read"));
+        tellRoom(left, ChatText.event(left.name(), who + " was disconnected: too slow to read"));
+    }
+
+    /**
+     * Tells {@code left} (a room this member just left) {@code event}, from a task, not inline:
+     * telling the room may find the next member too slow, and inline that would recurse once per
+     * stalled member on this loop.
+     */
+    private void tellRoom(Room left, String event) {
+        ByteBuf notice = ChatText.encode(wire.alloc(), event);
         try {
             wire.loop().execute(() -> left.broadcast(notice, this, false));
         } catch (RejectedExecutionException stopped) {
@@ -187,6 +258,8 @@ final class Member {
 
     /** The connection has closed: nothing more is scheduled for it. Own loop only. */
     void closed() {
+        queues.remove(this);
+        queued = 0;
         if (abortTimer != null) {
             abortTimer.cancel();
             abortTimer = null;

@@ -30,7 +30,7 @@ class ChatFanOutTest {
             }
             drain(sender);
             room.forEach(ChatTesting::drain);
-            assertThat((long) MEMBERS * LINES).as("the test spends the budget").isGreaterThan(2L * ChatSession.FAN_OUT_PER_TURN);
+            assertThat((long) MEMBERS * LINES).as("the test spends the budget").isGreaterThan(2L * FanOutPacer.PER_TURN);
 
             StringBuilder flood = new StringBuilder();
             for (int i = 0; i < LINES; i++) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChatWebSocketTest {
 
-    private final ProtocolTester tester = ProtocolTester.builder(new ChatProtocol()).option("max-queue", "4096").option("max-line", "64").build();
+    private final ProtocolTester tester = ProtocolTester.builder(new ChatProtocol()).option("max-queue", "4096").option("max-line", "64")
+            .option("queue-budget", "6000").build();
     /** The server's registry as the http listener sees it, holding the chat listener's state. */
     private final SharedServices shared = new SharedServices();
     private final ChatEndpoint endpoint;
@@ -136,6 +137,34 @@ class ChatWebSocketTest {
         endpoint.onClose(web, WebSocketCloseCodes.ABNORMAL, "");
         tester.runPending();
         assertThat(lines(ada)).isEmpty(); // told once
+    }
+
+    @Test
+    void theWebSocketReaderFurthestBehindIsAbortedWhenTheQueuesPassTheBudget() {
+        TestConnection ada = login(tester, "ada");
+        FakeSession slow = loginWeb("slow");
+        FakeSession slower = loginWeb("slower");
+        FakeSession fine = loginWeb("fine");
+        drain(ada);
+        slow.take();
+        slower.take();
+        // Each under max-queue (4096), together just under the budget (6000): seen at their next write.
+        slow.pending = 2500;
+        slower.pending = 3400;
+        ada.receive("one\n");
+        tester.runPending();
+        assertThat(fine.take()).containsExactly("[lobby] ada: one");
+        assertThat(slow.aborted || slower.aborted).as("within the budget").isFalse();
+
+        slower.pending = 3600; // it reads nothing: its next line is counted past the budget, the one after is refused
+        ada.receive("two\nthree\n");
+        tester.runPending();
+        assertThat(slower.aborted).as("the fullest reader that is behind goes, its queue discarded").isTrue();
+        assertThat(slow.aborted).as("one is enough to get back under three quarters of the budget").isFalse();
+        assertThat(fine.take()).containsExactly("[lobby] ada: two", "[lobby] ada: three",
+                "[lobby] * slower was disconnected: too far behind while the server's chat queues are full");
+        assertThat(lines(ada)).containsExactly("[lobby] * slower was disconnected: too far behind while the server's chat queues are full");
+        assertThat(tester.meterRegistry().get("jselectors.chat.queue.budget.disconnects").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -204,11 +204,13 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         ConnectionField connectionField = !keepAlive ? ConnectionField.CLOSE
                 : request.version() == 10 ? ConnectionField.KEEP_ALIVE : ConnectionField.NONE;
         write(response, connectionField, headRequest);
-        long nanos = loop.nanoTime() - requestStart;
-        meters.answered(request.method(), response.status(), nanos);
         if (state.accessLog() != null) {
+            long nanos = loop.nanoTime() - requestStart; // the log line needs it now
+            meters.answered(request.method(), response.status(), nanos);
             state.accessLog().answered(connection.remoteAddress(), request.method(), request.target(), request.version(),
                     response.status(), nanos);
+        } else {
+            meters.answered(request.method(), response.status(), requestStart, loop); // ends when queueOutput queues it
         }
         requestStart = -1;
         request.clear();
@@ -371,6 +373,9 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
 
     /** Hands the collected answers to the connection (the server flushes at the end of the read). */
     private void queueOutput() {
+        if (meters.hasPending()) {
+            meters.queued(loop.nanoTime()); // the answers in out are queued now: one clock reading for all
+        }
         if (out != null) {
             if (out.isReadable()) {
                 connection.write(out);

@@ -1,9 +1,11 @@
 package io.jselectors.protocol.http;
 
+import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.LoopCounter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,15 @@ final class HttpMeters {
 
     private static final int STATUS_CLASSES = 4;
 
+    /**
+     * The duration timer runs without Micrometer's default pause detector. That detector read the
+     * monotonic clock and fed an interval estimator on every observation (a vDSO clock read per
+     * request: kvm-clock's is as dear as parsing /hello, bench/PROFILE.md), and after a detected
+     * JVM pause it recorded made-up observations, so the series counted requests that never
+     * happened. Without it every observation is one answered request, as documented above.
+     */
+    private static final NoPauseDetector NO_PAUSE_DETECTOR = new NoPauseDetector();
+
     private final MeterRegistry registry;
     /**
      * Request counters by {@code method * STATUS_CLASSES + status class}, null until first used.
@@ -69,14 +80,63 @@ final class HttpMeters {
         return locals.get();
     }
 
-    /** One loop's view of the meters: its cells of the request counts, filled at first use. */
+    /**
+     * One loop's view of the meters: its cells of the request counts, filled at first use, and the
+     * durations of answers not yet queued (a handler collects the answers to one read in one buffer
+     * and queues it once: one clock reading then serves every answer in it, where pipelined
+     * /hello read the clock once per request, a vDSO read as dear as parsing it, bench/PROFILE.md).
+     */
     final class Local {
+        /**
+         * Answers whose end is read together at most; a read of 16 pipelined /hello needs 16, and
+         * a handler with more reads the clock early once the array is full.
+         */
+        private static final int PENDING = 64;
+
         private final LoopCounter.Cell[] cells = new LoopCounter.Cell[METHODS.length * STATUS_CLASSES];
+        /** When each answered request began ({@link EventLoop#nanoTime()}), its response not yet queued. */
+        private final long[] starts = new long[PENDING];
+        private int pending;
 
         private Local() {}
 
         /** Counts a final response of {@code status} to {@code method}, {@code nanos} after the request began. */
         void answered(String method, int status, long nanos) {
+            count(method, status);
+            timer().record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * Counts a final response of {@code status} to {@code method}, begun at {@code start}, whose
+         * bytes wait in the handler's output; its duration ends at the next {@link #queued}, which
+         * the handler calls when it queues that output, before its callback returns.
+         */
+        void answered(String method, int status, long start, EventLoop loop) {
+            count(method, status);
+            if (pending == PENDING) {
+                queued(loop.nanoTime());
+            }
+            starts[pending++] = start;
+        }
+
+        /** The answers counted with a start are queued at {@code now}: records their durations. */
+        void queued(long now) {
+            if (pending == 0) {
+                return;
+            }
+            Timer timer = timer();
+            for (int i = 0; i < pending; i++) {
+                timer.record(Math.max(0, now - starts[i]), TimeUnit.NANOSECONDS);
+            }
+            pending = 0;
+        }
+
+        /** Whether answers wait for {@link #queued}. */
+        boolean hasPending() {
+            return pending != 0;
+        }
+
+        private void count(String method, int status) {
             int statusClass = Math.clamp(status / 100 - 2, 0, STATUS_CLASSES - 1);
             int index = methodIndex(method) * STATUS_CLASSES + statusClass;
             LoopCounter.Cell cell = cells[index];
@@ -84,18 +144,23 @@ final class HttpMeters {
                 cell = cells[index] = requestCounter(index, statusClass).cell();
             }
             cell.increment();
-            Timer timer = duration;
-            if (timer == null) {
-                timer = Timer.builder(DURATION)
-                        .description("Time from a request's first byte to its response")
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofNanos(10_000))
-                        .maximumExpectedValue(HttpLimits.DEFAULT_HEADER_TIMEOUT)
-                        .register(registry);
-                duration = timer;
-            }
-            timer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The duration timer, registered at its first use (any loop: the registration is shared). */
+    private Timer timer() {
+        Timer timer = duration;
+        if (timer == null) {
+            timer = Timer.builder(DURATION)
+                    .description("Time from a request's first byte to its response")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000))
+                    .maximumExpectedValue(HttpLimits.DEFAULT_HEADER_TIMEOUT)
+                    .pauseDetector(NO_PAUSE_DETECTOR)
+                    .register(registry);
+            duration = timer;
+        }
+        return timer;
     }
 
     /** The request counter of {@code index}, registered at its first use (by any loop: the registration is shared). */

@@ -201,6 +201,19 @@ class HttpProtocolTest {
     }
 
     @Test
+    void everyPipelinedAnswerIsTimedOnceEvenBeyondOneClockReadingsWorth() {
+        // 150 answers to one read: more than the durations one clock reading serves (HttpMeters.Local).
+        int requests = 150;
+        try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {
+            TestConnection connection = tester.connect();
+            connection.receive("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".repeat(requests));
+            assertThat(ParsedResponse.all(output(connection))).hasSize(requests);
+            assertThat(HttpTesting.counter(tester, HttpMeters.REQUESTS, "method", "GET", "status", "2xx")).isEqualTo(requests);
+            assertThat(tester.meterRegistry().find(HttpMeters.DURATION).timer().count()).isEqualTo(requests);
+        }
+    }
+
+    @Test
     void leadingEmptyLinesBeforeARequestAreIgnored() {
         try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {
             TestConnection connection = tester.connect();

@@ -56,12 +56,23 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private final FrameDecoder decoder = new FrameDecoder(true);
     private MessageAssembler assembler;
     private Connection connection;
+    /**
+     * Bytes per second that count as life without a whole frame, 1024 (the HTTP body's minimum rate):
+     * a large message on a slow link keeps its session, while a peer dripping a frame a byte at a
+     * time, which can never answer a ping mid-frame, is closed after two ping intervals instead of
+     * holding its partial message for ever.
+     */
+    static final long MIN_PROGRESS_BYTES_PER_SECOND = 1024;
+
     private EventLoop.Timer pingTimer;
     private EventLoop.Timer closeTimer;
     private boolean closeSent;
     private boolean closeReceived;
     private boolean endpointClosed;
+    /** A whole message or control frame arrived since the last ping tick. */
     private boolean heardSinceLastTick;
+    /** Bytes read since the last ping tick: a large message arriving counts as life if it moves fast enough. */
+    private long bytesSinceTick;
     private boolean pingOutstanding;
     /** True while {@link #onRead} runs: the connection flushes after the read batch. */
     private boolean reading;
@@ -102,7 +113,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             if (!connection.isOpen() || (closeSent && closeReceived)) {
                 return;
             }
-            heardSinceLastTick = true;
+            bytesSinceTick += data.readableBytes();
             counts.bytesIn(data.readableBytes());
             reading = true;
             decoder.decode(data, assembler);
@@ -139,8 +150,12 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         deliver(data, false);
     }
 
-    /** Hands a whole message to the endpoint, remembering it as {@link #delivered} meanwhile. */
+    /**
+     * Hands a whole message to the endpoint, remembering it as {@link #delivered} meanwhile; a
+     * whole message proves the peer alive for the ping timer.
+     */
     private void deliver(ByteBuf message, boolean text) {
+        heardSinceLastTick = true;
         if (closeSent) {
             message.release();
             return;
@@ -160,6 +175,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPing(byte[] payload, int length) {
+        heardSinceLastTick = true;
         if (!closeSent) {
             send(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
         }
@@ -167,6 +183,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPong(byte[] payload, int length) {
+        heardSinceLastTick = true;
         pingOutstanding = false; // unsolicited pongs are allowed (section 5.5.3) and also prove life
     }
 
@@ -244,11 +261,14 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         if (!connection.isOpen() || closeSent) {
             return;
         }
-        if (pingOutstanding && !heardSinceLastTick) {
+        long progress = Math.max(1, MIN_PROGRESS_BYTES_PER_SECOND * settings.pingInterval().toMillis() / 1000);
+        boolean heard = heardSinceLastTick || bytesSinceTick >= progress;
+        bytesSinceTick = 0;
+        if (pingOutstanding && !heard) {
             close(WebSocketCloseCodes.GOING_AWAY, "no pong within " + settings.pingInterval().toSeconds() + " s");
             return;
         }
-        if (!heardSinceLastTick) {
+        if (!heard) {
             pingOutstanding = true;
             send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0));
         } else {

@@ -129,6 +129,37 @@ class WebSocketSessionTest {
     }
 
     @Test
+    void peerDrippingAFrameIsClosedAfterTwoIntervalsThoughEveryReadBringsBytes() {
+        TestConnection connection = tester.connect();
+        byte[] frame = frames().text("x".repeat(100_000)).toBytes();
+        int at = 0;
+        // One byte every 3 s, far under the 1 KiB/s that counts as life without a whole frame; it
+        // cannot answer a ping in the middle of its frame. Before, every byte counted as life.
+        for (int i = 0; i < 40 && connection.isOpen() && !connection.isClosing(); i++) {
+            connection.receive(new byte[] {frame[at++]});
+            tester.advance(Duration.ofSeconds(3));
+        }
+        List<Frame> sent = ClientFrames.parse(connection.takeOutput());
+        assertThat(sent).extracting(Frame::opcode).containsExactly(Opcodes.PING, Opcodes.CLOSE);
+        assertThat(sent.getLast().closeCode()).isEqualTo(1001);
+        assertThat(at).as("bytes dripped: two intervals' worth, then the 5 s our close waits for the peer's").isBetween(20, 22);
+        assertThat(connection.isOpen()).as("closed, with its partial message").isFalse();
+    }
+
+    @Test
+    void aLargeMessageArrivingSlowlyButSteadilyKeepsItsSession() {
+        TestConnection connection = tester.connect();
+        byte[] frame = frames().text("x".repeat(200_000)).toBytes();
+        int chunk = 2048; // 2 KiB per second: over the minimum, a slow link
+        for (int at = 0; at < frame.length; at += chunk) {
+            connection.receive(java.util.Arrays.copyOfRange(frame, at, Math.min(frame.length, at + chunk)));
+            tester.advance(Duration.ofSeconds(1));
+            assertThat(connection.isOpen() && !connection.isClosing()).as("at byte %d", at).isTrue();
+        }
+        assertThat(ClientFrames.parse(connection.takeOutput())).extracting(Frame::opcode).doesNotContain(Opcodes.CLOSE, Opcodes.PING);
+    }
+
+    @Test
     void readingPausesWhileThePeerDoesNotReadAndResumesAfter() {
         TestConnection connection = tester.connect().socketCapacity(0);
         String big = "x".repeat(40_000);
