@@ -2,13 +2,8 @@ package io.jselectors.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,9 +14,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * receivers share this JVM's clock), so the figures are delivered messages per second and the
  * sender-to-receiver latency percentiles.
  *
+ * <p>The receiving side must not be what limits the figure: the members sit on {@code --threads}
+ * JDK NIO selector threads ({@link FanoutReceiver}), each with its own histogram and counters
+ * (nothing shared per message), parsing frames in place and reading the timestamp from the bytes
+ * ({@link WsFanoutMember}): no allocation per delivered line. The run reports the receivers' own
+ * CPU ({@code receiver_cpu_pct}, summed over its threads, in % of one core) and what that
+ * extrapolates to ({@code receiver_capacity_per_s}: deliveries per second at 100 % of one core,
+ * the core the load is pinned to), so a result says how far the generator was from being the
+ * bottleneck.
+ *
+ * <p>Each line carries a sequence number; every member counts deliveries per line. The server's
+ * flow control may drop a WebSocket sender's lines while its earlier ones are still being
+ * delivered (it says "slow down"): such a line reaches nobody and is reported as {@code
+ * lines_dropped_by_server}, not as an error. A line that reached some members but not all is
+ * {@code missing}, an error.
+ *
  * <p>Output, one line on stdout: {@code ws_fanout members=.. rate=.. delivered_per_s=.. p50_ms=..
- * p99_ms=.. max_ms=.. expected=.. delivered=.. server_cpu_pct=..}; exit status 1 if a member's
- * connection failed or fewer lines arrived than were sent times members (a lost line).
+ * p99_ms=.. max_ms=.. lines_sent=.. lines_dropped_by_server=.. expected=.. delivered=.. missing=..
+ * errors=.. receiver_threads=.. receiver_cpu_pct=.. receiver_capacity_per_s=.. server_cpu_pct=..};
+ * exit status 1 if a member's connection failed or a line the server took did not reach every member.
  */
 public final class WsChatFanout {
 
@@ -35,6 +46,13 @@ public final class WsChatFanout {
     /** Members and lines per second this tool accepts: more is a typo. */
     static final int MAX_MEMBERS = 20_000;
     static final int MAX_RATE = 100_000;
+    /** Lines per run (rate times seconds): each receiver keeps a count per line, 4 bytes each. */
+    static final int MAX_LINES = 1_000_000;
+    /** Receiver threads; more than a few only contend for the load's cores. */
+    static final int MAX_THREADS = 64;
+
+    /** The sender's longest sleep between lines, so it drains its own socket while it waits. */
+    static final long SENDER_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Sending starts once no member has heard anything (the join notices) for this long... */
     static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -45,19 +63,19 @@ public final class WsChatFanout {
     static final long DRAIN_MILLIS = 3_000;
 
     private static final String USAGE = """
-            usage: WsChatFanout -p PORT [--path /chat] [-m 1000] [--rate 100] [-t 10] [--room bench] [--server-pid PID]
-              -m members in one room, one more says a line --rate times a second for -t seconds; loopback only.
+            usage: WsChatFanout -p PORT [--path /chat] [-m 1000] [--rate 100] [-t 10] [--room bench] [--threads 1] [--server-pid PID]
+              -m members in one room, one more says a line --rate times a second for -t seconds; the members
+              are read by --threads NIO selector threads; loopback only.
             """;
 
-    private final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong lastHeard = new AtomicLong(System.nanoTime());
+    /** The receivers' histograms, added up after the run. */
+    private final long[] histogram = new long[BUCKETS];
     private final AtomicReference<String> firstError = new AtomicReference<>();
-    private final AtomicLong failures = new AtomicLong();
+    private long failures;
 
     /** The parsed command line. */
     record Options(InetSocketAddress address, String path, int members, int rate, double seconds, String room,
-            long serverPid) {
+            long serverPid, int threads) {
 
         static Options parse(String[] args) {
             LoadArgs common = new LoadArgs(0);
@@ -65,6 +83,7 @@ public final class WsChatFanout {
             String room = "bench";
             int members = 1_000;
             int rate = 100;
+            int threads = 1;
             for (int i = 0; i < args.length; i += 2) {
                 String value = LoadArgs.valueAfter(args, i);
                 if (common.accept(args[i], value)) {
@@ -73,6 +92,7 @@ public final class WsChatFanout {
                 switch (args[i]) {
                     case "-m" -> members = LoadArgs.parseInt("-m", value);
                     case "--rate" -> rate = LoadArgs.parseInt("--rate", value);
+                    case "--threads" -> threads = LoadArgs.parseInt("--threads", value);
                     case "--path" -> path = value;
                     case "--room" -> room = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -80,11 +100,15 @@ public final class WsChatFanout {
             }
             LoadArgs.check("-m", members, 1, MAX_MEMBERS);
             LoadArgs.check("--rate", rate, 1, MAX_RATE);
+            LoadArgs.check("--threads", threads, 1, MAX_THREADS);
+            if (rate * common.seconds > MAX_LINES) {
+                throw new IllegalArgumentException("--rate times -t is over " + MAX_LINES + " lines");
+            }
             LoadArgs.checkDurations(common.seconds, common.warmup);
             if (!room.matches("[A-Za-z0-9_-]{1,30}")) {
                 throw new IllegalArgumentException("--room must be 1-30 of A-Z a-z 0-9 _ -, got " + room);
             }
-            return new Options(common.address(), path, members, rate, common.seconds, room, common.serverPid);
+            return new Options(common.address(), path, members, rate, common.seconds, room, common.serverPid, threads);
         }
     }
 
@@ -107,118 +131,142 @@ public final class WsChatFanout {
     }
 
     private boolean run(Options o) throws Exception {
-        WsClientSocket[] sockets = new WsClientSocket[o.members() + 1];
-        CountDownLatch joined = new CountDownLatch(sockets.length);
-        Semaphore opening = new Semaphore(BlockingLoad.MAX_CONCURRENT_OPENS);
-        Thread[] threads = new Thread[sockets.length];
-        String marker = ": T";
-        for (int i = 0; i < sockets.length; i++) {
-            int index = i;
-            String nick = i == o.members() ? "sender" : "m" + i;
-            threads[i] = Thread.ofVirtual().name("member-" + i).start(() -> {
-                try {
-                    opening.acquire();
-                    try {
-                        sockets[index] = WsClientSocket.connect(o.address(), o.path(), "", 0xfa11_0000L + index);
-                        say(sockets[index], "/nick " + nick);
-                        say(sockets[index], "/join " + o.room());
-                    } finally {
-                        opening.release();
-                    }
-                } catch (IOException | InterruptedException | RuntimeException e) {
-                    fail(index, e);
-                    return;
-                } finally {
-                    joined.countDown();
-                }
-                receive(sockets[index], marker);
-            });
+        int total = (int) Math.round(o.rate() * o.seconds());
+        FanoutReceiver[] receivers = new FanoutReceiver[o.threads()];
+        for (int i = 0; i < receivers.length; i++) {
+            receivers[i] = new FanoutReceiver(i, total);
+            receivers[i].start();
         }
+        WsFanoutMember[] members = new WsFanoutMember[o.members()];
+        WsFanoutMember sender = null;
         try {
-            if (!joined.await(BlockingLoad.CONNECT_TIMEOUT_NANOS * 3, TimeUnit.NANOSECONDS) || sockets[o.members()] == null) {
-                System.err.println("WsChatFanout: members did not all connect; first error: " + firstError.get());
-                return false;
+            for (int i = 0; i < members.length; i++) {
+                members[i] = WsFanoutMember.connect(o.address(), o.path(), true, 0xfa11_0000L + i);
+                members[i].say("/nick m" + i);
+                members[i].say("/join " + o.room());
+                receivers[i % receivers.length].add(members[i]); // reads from here on, join notices included
             }
+            sender = WsFanoutMember.connect(o.address(), o.path(), false, 0xfa11_ffffL);
+            sender.say("/nick sender");
+            sender.say("/join " + o.room());
             long settleEnd = System.nanoTime() + SETTLE_LIMIT_NANOS;
-            while (System.nanoTime() - lastHeard.get() < QUIET_NANOS && System.nanoTime() < settleEnd) {
+            while (System.nanoTime() - lastHeard(receivers) < QUIET_NANOS && System.nanoTime() < settleEnd) {
+                drain(sender);
                 Thread.sleep(100);
             }
-            long before = delivered.get();
+            long before = delivered(receivers);
+            long cpuBefore = receiverCpu(receivers);
             ProcStats.Snapshot s0 = o.serverPid() > 0 ? ProcStats.Snapshot.take(o.serverPid()) : null;
-            long total = Math.round(o.rate() * o.seconds());
             long interval = TimeUnit.SECONDS.toNanos(1) / o.rate();
-            WsClientSocket sender = sockets[o.members()];
             long start = System.nanoTime();
-            for (long n = 0; n < total; n++) {
-                long wait = start + n * interval - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+            for (int n = 0; n < total; n++) {
+                long wait;
+                while ((wait = start + n * interval - System.nanoTime()) > 0) {
+                    drain(sender);
+                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, SENDER_NAP_NANOS));
                 }
-                say(sender, "T" + System.nanoTime());
+                sender.sayTimestamp(n);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             ProcStats.ServerUsage usage = s0 == null ? null : s0.until(ProcStats.Snapshot.take(o.serverPid()), 1);
-            Thread.sleep(DRAIN_MILLIS);
-            long got = delivered.get() - before;
-            long expected = total * o.members();
+            long drainEnd = System.currentTimeMillis() + DRAIN_MILLIS;
+            while (System.currentTimeMillis() < drainEnd) {
+                drain(sender);
+                Thread.sleep(10);
+            }
+            long got = delivered(receivers) - before;
+            double loadCpuPct = 100.0 * (receiverCpu(receivers) - cpuBefore) / 1e9 / (elapsed + DRAIN_MILLIS / 1e3);
+            int[] perLine = new int[total];
+            for (FanoutReceiver r : receivers) {
+                r.stop();
+                r.addHistogramTo(histogram);
+                r.addPerLineTo(perLine);
+                if (r.error() != null) {
+                    failures++;
+                    firstError.compareAndSet(null, r.error());
+                }
+            }
+            // A line the server took reaches every member; a line it dropped (its flow control tells a
+            // WebSocket sender "slow down" and drops what arrives until its last lines are out) reaches none.
+            int accepted = 0;
+            long missing = 0;
+            for (int count : perLine) {
+                if (count > 0) {
+                    accepted++;
+                    missing += o.members() - count;
+                }
+            }
+            long expected = (long) accepted * o.members();
+            double perS = got / elapsed;
             System.out.println(String.format(Locale.ROOT, "ws_fanout members=%d rate=%d seconds=%.1f delivered_per_s=%.0f"
-                    + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f expected=%d delivered=%d errors=%d%s", o.members(), o.rate(),
-                    elapsed, got / elapsed, percentile(0.50), percentile(0.99), percentile(1.0), expected, got,
-                    failures.get(), usage == null ? "" : String.format(Locale.ROOT, " server_cpu_pct=%.0f", usage.serverCpuPercent())));
+                    + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lines_sent=%d lines_dropped_by_server=%d expected=%d delivered=%d"
+                    + " missing=%d errors=%d receiver_threads=%d receiver_cpu_pct=%.0f receiver_capacity_per_s=%.0f%s",
+                    o.members(), o.rate(), elapsed, perS, percentile(0.50), percentile(0.99), percentile(1.0), total,
+                    total - accepted, expected, got, missing, failures, receivers.length, loadCpuPct,
+                    loadCpuPct > 0 ? perS * 100 / loadCpuPct : 0,
+                    usage == null ? "" : String.format(Locale.ROOT, " server_cpu_pct=%.0f", usage.serverCpuPercent())));
             if (firstError.get() != null) {
                 System.err.println("WsChatFanout: first error: " + firstError.get());
             }
-            return failures.get() == 0 && got == expected;
+            return failures == 0 && missing == 0 && got == expected;
+        } catch (IOException e) {
+            System.err.println("WsChatFanout: " + e);
+            return false;
         } finally {
-            for (WsClientSocket s : sockets) {
-                BlockingLoad.closeQuietly(s);
+            for (FanoutReceiver r : receivers) {
+                r.stop();
             }
-            for (Thread t : threads) {
-                t.join(BlockingLoad.STOP_GRACE_MILLIS);
-            }
-        }
-    }
-
-    private static void say(WsClientSocket ws, String line) throws IOException {
-        byte[] text = line.getBytes(StandardCharsets.UTF_8);
-        ws.send(WsClientSocket.TEXT, text, text.length, true);
-    }
-
-    private void receive(WsClientSocket ws, String marker) {
-        byte[] buffer = new byte[256];
-        try {
-            while (true) {
-                buffer = ws.receive(buffer);
-                long now = System.nanoTime();
-                lastHeard.setRelease(now);
-                String line = new String(buffer, 0, ws.lastLength(), StandardCharsets.UTF_8);
-                int t = line.indexOf(marker);
-                if (t < 0) {
-                    continue;
+            for (WsFanoutMember m : members) {
+                if (m != null) {
+                    m.close();
                 }
-                long sent = Long.parseLong(line, t + marker.length(), line.length(), 10);
-                histogram.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, now - sent) / BUCKET_NANOS));
-                delivered.incrementAndGet();
             }
-        } catch (IOException | NumberFormatException closed) {
-            // The end of the run closes every socket under its reader.
+            if (sender != null) {
+                sender.close();
+            }
         }
     }
 
-    private void fail(int index, Exception e) {
-        failures.incrementAndGet();
-        firstError.compareAndSet(null, "member " + index + ": " + e);
+    /** Reads and drops what the server sends the sender (its own line, notices, pings answered). */
+    private static void drain(WsFanoutMember sender) throws IOException {
+        if (!sender.readAll(System.nanoTime(), null)) {
+            throw new IOException("the server closed the sender's connection");
+        }
+    }
+
+    private static long lastHeard(FanoutReceiver[] receivers) {
+        long last = Long.MIN_VALUE;
+        for (FanoutReceiver r : receivers) {
+            last = Math.max(last, r.lastHeardNanos());
+        }
+        return last;
+    }
+
+    private static long delivered(FanoutReceiver[] receivers) {
+        long sum = 0;
+        for (FanoutReceiver r : receivers) {
+            sum += r.delivered();
+        }
+        return sum;
+    }
+
+    private static long receiverCpu(FanoutReceiver[] receivers) {
+        long sum = 0;
+        for (FanoutReceiver r : receivers) {
+            sum += r.cpuNanos();
+        }
+        return sum;
     }
 
     private double percentile(double p) {
         long total = 0;
         for (int i = 0; i < BUCKETS; i++) {
-            total += histogram.get(i);
+            total += histogram[i];
         }
         long want = Math.max(1, (long) Math.ceil(total * p));
         long seen = 0;
         for (int i = 0; i < BUCKETS; i++) {
-            seen += histogram.get(i);
+            seen += histogram[i];
             if (seen >= want) {
                 return (i + 1) * BUCKET_NANOS / 1e6;
             }

@@ -84,15 +84,8 @@ final class WsClientSocket implements java.io.Closeable {
     }
 
     private void handshake(InetSocketAddress address, String path, String extraHeaders) throws IOException {
-        byte[] nonce = new byte[16];
-        for (int i = 0; i < nonce.length; i++) {
-            nonce[i] = (byte) random.nextInt(256);
-        }
-        String key = Base64.getEncoder().encodeToString(nonce);
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        String key = newKey(random);
+        out.write(upgradeRequest(address, path, key, extraHeaders));
         out.flush();
         String head = readHead();
         String status = head.substring(0, Math.max(0, head.indexOf('\r')));
@@ -103,6 +96,23 @@ final class WsClientSocket implements java.io.Closeable {
         if (!head.toLowerCase(Locale.ROOT).contains("sec-websocket-accept: " + accept.toLowerCase(Locale.ROOT))) {
             throw new IOException("wrong or missing Sec-WebSocket-Accept (expected " + accept + ")");
         }
+    }
+
+    /** A fresh {@code Sec-WebSocket-Key}: 16 bytes from {@code random}, base64. */
+    static String newKey(SplittableRandom random) {
+        byte[] nonce = new byte[16];
+        for (int i = 0; i < nonce.length; i++) {
+            nonce[i] = (byte) random.nextInt(256);
+        }
+        return Base64.getEncoder().encodeToString(nonce);
+    }
+
+    /** The opening handshake's request for {@code path} with {@code key}; {@code extraHeaders} each end in CRLF. */
+    static byte[] upgradeRequest(InetSocketAddress address, String path, String key, String extraHeaders) {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+        return request.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The {@code Sec-WebSocket-Accept} value for {@code key} (RFC 6455 section 4.2.2). */

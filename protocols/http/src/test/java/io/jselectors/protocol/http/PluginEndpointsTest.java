@@ -8,32 +8,12 @@ import io.jselectors.protocol.WebSocketEndpoint;
 import io.jselectors.protocol.WebSocketEndpointProvider;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Endpoints plugins contribute through {@link WebSocketEndpointProvider} ({@link TestEchoEndpoints} here). */
 class PluginEndpointsTest {
-
-    private static final String UPGRADE = "Host: localhost:8080\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\n";
-
-    private static byte[] maskedText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = {9, 8, 7, 6};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x81);
-        out.write(0x80 | payload.length);
-        out.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i & 3]);
-        }
-        return out.toByteArray();
-    }
 
     @Test
     void theHttpListenerServesAProvidersEndpointAndPageOnOnePath() {
@@ -44,12 +24,12 @@ class PluginEndpointsTest {
                     .endsWith("connect to /echo-test");
 
             TestConnection session = tester.connect();
-            session.receive("GET /echo-test HTTP/1.1\r\n" + UPGRADE + "\r\n");
+            session.receive(WebSocketRequests.upgrade("/echo-test"));
             assertThat(session.takeOutputString()).startsWith("HTTP/1.1 101 ");
-            session.receive(maskedText("hello"));
+            session.receive(WebSocketRequests.maskedText("hello"));
             assertThat(new String(session.takeOutput(), StandardCharsets.ISO_8859_1)).isEqualTo("\u0081\u0005hello");
 
-            session.receive(maskedText("longer than sixteen bytes"));
+            session.receive(WebSocketRequests.maskedText("longer than sixteen bytes"));
             byte[] close = session.takeOutput();
             assertThat(close[0] & 0xFF).as("a close frame").isEqualTo(0x88);
             assertThat(((close[2] & 0xFF) << 8) | (close[3] & 0xFF)).as("the provider's cap: 1009").isEqualTo(1009);
@@ -69,7 +49,7 @@ class PluginEndpointsTest {
     void anOptionMovesOrTurnsOffTheEndpoint() {
         try (ProtocolTester tester = ProtocolTester.builder(new HttpProtocol()).option("endpoint.echo-test", "/moved").build()) {
             TestConnection moved = tester.connect();
-            moved.receive("GET /moved HTTP/1.1\r\n" + UPGRADE + "\r\n");
+            moved.receive(WebSocketRequests.upgrade("/moved"));
             assertThat(moved.takeOutputString()).startsWith("HTTP/1.1 101 ");
             TestConnection old = tester.connect();
             old.receive("GET /echo-test HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -77,7 +57,7 @@ class PluginEndpointsTest {
         }
         try (ProtocolTester tester = ProtocolTester.builder(new HttpProtocol()).option("endpoint.echo-test", "off").build()) {
             TestConnection off = tester.connect();
-            off.receive("GET /echo-test HTTP/1.1\r\n" + UPGRADE + "\r\n");
+            off.receive(WebSocketRequests.upgrade("/echo-test"));
             assertThat(off.takeOutputString()).startsWith("HTTP/1.1 404 ");
         }
     }
@@ -86,13 +66,13 @@ class PluginEndpointsTest {
     void anotherOriginIsRefusedUnlessListed() {
         try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {
             TestConnection foreign = tester.connect();
-            foreign.receive("GET /echo-test HTTP/1.1\r\n" + UPGRADE + "Origin: http://evil.example\r\n\r\n");
+            foreign.receive(WebSocketRequests.upgrade("/echo-test", "Origin: http://evil.example\r\n") + "\r\n");
             assertThat(foreign.takeOutputString()).startsWith("HTTP/1.1 403 ");
         }
         try (ProtocolTester tester = ProtocolTester.builder(new HttpProtocol())
                 .option("endpoint.echo-test.origins", "http://friend.example").build()) {
             TestConnection friend = tester.connect();
-            friend.receive("GET /echo-test HTTP/1.1\r\n" + UPGRADE + "Origin: http://friend.example\r\n\r\n");
+            friend.receive(WebSocketRequests.upgrade("/echo-test", "Origin: http://friend.example\r\n") + "\r\n");
             assertThat(friend.takeOutputString()).startsWith("HTTP/1.1 101 ");
         }
     }

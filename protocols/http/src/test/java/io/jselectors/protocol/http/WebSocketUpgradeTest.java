@@ -10,7 +10,6 @@ import io.jselectors.protocol.websocket.OriginPolicy;
 import io.jselectors.protocol.websocket.WebSocketMeters;
 import io.jselectors.protocol.websocket.WebSocketRoute;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The http listener hands a connection to a WebSocket endpoint registered on a path. */
 class WebSocketUpgradeTest {
 
-    private static final String UPGRADE = "GET /ws HTTP/1.1\r\n"
-            + "Host: localhost:8080\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Protocol: echo.v1\r\n";
+    private static final String UPGRADE = WebSocketRequests.upgrade("/ws", "Sec-WebSocket-Protocol: echo.v1\r\n");
 
     private final List<String> events = new ArrayList<>();
     private final WebSocketEndpoint echo = new WebSocketEndpoint() {
@@ -50,20 +43,6 @@ class WebSocketUpgradeTest {
         tester.close();
     }
 
-    /** A masked client text frame (RFC 6455 section 5.3), short form only. */
-    private static byte[] maskedText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = {1, 2, 3, 4};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x81);
-        out.write(0x80 | payload.length);
-        out.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i & 3]);
-        }
-        return out.toByteArray();
-    }
-
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] all = new byte[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);
@@ -75,26 +54,26 @@ class WebSocketUpgradeTest {
     void upgradeSwitchesAndTheFrameAfterTheRequestReachesTheEndpoint() {
         TestConnection connection = tester.connect();
         // The first frame arrives in the same read as the request: it must not be lost in the switch.
-        connection.receive(concat((UPGRADE + "\r\n").getBytes(StandardCharsets.US_ASCII), maskedText("hi")));
+        connection.receive(concat((UPGRADE + "\r\n").getBytes(StandardCharsets.US_ASCII), WebSocketRequests.maskedText("hi")));
         byte[] output = connection.takeOutput();
         String text = new String(output, StandardCharsets.ISO_8859_1);
         assertThat(text).startsWith("HTTP/1.1 101 Switching Protocols\r\n")
-                .contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n")
+                .contains("\r\nSec-WebSocket-Accept: " + WebSocketRequests.ACCEPT + "\r\n")
                 .contains("\r\nSec-WebSocket-Protocol: echo.v1\r\n")
                 .endsWith("\r\n\r\n\u0081\u0002hi");
         assertThat(events).containsExactly("open:echo.v1", "text:hi");
 
-        connection.receive(maskedText("again"));
+        connection.receive(WebSocketRequests.maskedText("again"));
         assertThat(new String(connection.takeOutput(), StandardCharsets.ISO_8859_1)).isEqualTo("\u0081\u0005again");
         assertThat(connection.isOpen()).isTrue();
 
         MeterRegistry meters = tester.meterRegistry();
         assertThat(meters.get(WebSocketMeters.UPGRADES).tag("result", "accepted").counter().count()).isEqualTo(1);
         assertThat(meters.get(WebSocketMeters.SESSIONS).gauge().value()).isEqualTo(1);
-        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "in").counter().count()).isEqualTo(2);
-        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "out").counter().count()).isEqualTo(2);
-        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "in").counter().count()).isEqualTo(8 + 11); // 6-byte headers
-        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "out").counter().count()).isEqualTo(4 + 7);
+        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "in").functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get(WebSocketMeters.MESSAGES).tag("direction", "out").functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "in").functionCounter().count()).isEqualTo(8 + 11); // 6-byte headers
+        assertThat(meters.get(WebSocketMeters.BYTES).tag("direction", "out").functionCounter().count()).isEqualTo(4 + 7);
 
         connection.peerReset();
         assertThat(meters.get(WebSocketMeters.SESSIONS).gauge().value()).isZero();

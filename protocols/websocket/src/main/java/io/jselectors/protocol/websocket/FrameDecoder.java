@@ -2,15 +2,14 @@ package io.jselectors.protocol.websocket;
 
 import io.jselectors.protocol.WebSocketCloseCodes;
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Decodes RFC 6455 frames incrementally: feed it whatever bytes arrived, split anywhere, and it
  * tells a {@link Listener} about each frame's header, its payload in the chunks that arrived, and
- * its end. It reads every byte once, keeps no copy of the payload (chunks are slices of the input,
- * unmasked in place), and never allocates for a length a header merely announces: a frame claiming
- * 2^63 - 1 bytes costs nothing until bytes arrive, and the listener can refuse it at the header.
+ * its end. It reads every byte once, keeps no copy of the payload (chunks are ranges of the input,
+ * unmasked in place), allocates nothing per frame, and never allocates for a length a header merely
+ * announces: a frame claiming 2^63 - 1 bytes costs nothing until bytes arrive, and the listener can
+ * refuse it at the header.
  *
  * <p>Checks the per-frame rules of section 5 for a server (section 5.1: client frames are masked),
  * with no extension negotiated: reserved bits clear, a defined opcode, control frames final and at
@@ -38,10 +37,11 @@ public final class FrameDecoder {
         void onFrameHeader(boolean fin, int opcode, long length) throws WebSocketProtocolException;
 
         /**
-         * Unmasked payload bytes of the current frame, {@code chunk}'s readable bytes. The chunk is a
-         * slice of the decoder's input, valid only during this call: copy or retain what you keep.
+         * Unmasked payload bytes of the current frame: {@code length} bytes of {@code in} from
+         * {@code index} (the decoder's input; its indexes are the decoder's, so read these bytes
+         * by absolute index). Valid only during this call: copy what you keep.
          */
-        void onPayload(ByteBuf chunk) throws WebSocketProtocolException;
+        void onPayload(ByteBuf in, int index, int length) throws WebSocketProtocolException;
 
         /** The current frame's payload is complete (also right after the header for length 0). */
         void onFrameEnd() throws WebSocketProtocolException;
@@ -185,7 +185,7 @@ public final class FrameDecoder {
         }
         in.skipBytes(n);
         payloadLeft -= n;
-        listener.onPayload(in.slice(start, n));
+        listener.onPayload(in, start, n);
         if (payloadLeft == 0) {
             state = State.FIRST;
             listener.onFrameEnd();
@@ -193,29 +193,22 @@ public final class FrameDecoder {
     }
 
     /**
-     * XORs the key over [start, start + n), continuing the key's phase. Works on the buffer's own
-     * memory through one NIO view (8 bytes at a time), or byte by byte when the buffer has no single
-     * view (a composite spanning components).
+     * XORs the key over [start, start + n), continuing the key's phase: 8 bytes at a time through
+     * the buffer's own accessors (no NIO view, which would cost an object per frame), then the tail
+     * byte by byte.
      */
     private void unmask(ByteBuf in, int start, int n) {
         // The key rotated so that its first byte is the one due at `start`; big-endian longs then
         // line up with it every 8 bytes, since 8 is a multiple of the key's 4.
         int key = Integer.rotateLeft(mask, 8 * maskOffset);
         maskOffset = (maskOffset + n) & 3;
-        if (in.nioBufferCount() != 1) {
-            for (int i = 0; i < n; i++) {
-                in.setByte(start + i, in.getByte(start + i) ^ (key >>> (24 - 8 * (i & 3))));
-            }
-            return;
-        }
-        ByteBuffer view = in.nioBuffer(start, n).order(ByteOrder.BIG_ENDIAN); // shares the memory
         long key64 = ((key & 0xFFFF_FFFFL) << 32) | (key & 0xFFFF_FFFFL);
         int i = 0;
         for (; i + 8 <= n; i += 8) {
-            view.putLong(i, view.getLong(i) ^ key64);
+            in.setLong(start + i, in.getLong(start + i) ^ key64);
         }
         for (; i < n; i++) {
-            view.put(i, (byte) (view.get(i) ^ (key >>> (24 - 8 * (i & 3)))));
+            in.setByte(start + i, in.getByte(start + i) ^ (key >>> (24 - 8 * (i & 3))));
         }
     }
 }

@@ -15,7 +15,8 @@ public final class FrameEncoder {
     /** A close frame's reason fits in a control frame after the 2-byte code. */
     public static final int MAX_CLOSE_REASON_BYTES = FrameDecoder.MAX_CONTROL_PAYLOAD - 2;
 
-    private static final int MAX_HEADER_BYTES = 10;
+    /** The longest server frame header: 2 bytes and a 64-bit length (a server does not mask). */
+    static final int MAX_HEADER_BYTES = 10;
 
     private FrameEncoder() {}
 
@@ -36,6 +37,47 @@ public final class FrameEncoder {
             out.writeByte(127);
             out.writeLong(length);
         }
+    }
+
+    /**
+     * Makes {@code payload} a whole frame in place: writes the header for its readable bytes into
+     * the {@link #headerSize} bytes before its reader index and moves the reader index back to the
+     * header, when there is that much room in front; the caller must own those bytes (nothing
+     * else may read them).
+     *
+     * @return whether the header fit; if not, {@code payload} is unchanged
+     */
+    static boolean prependHeader(ByteBuf payload, int opcode) {
+        int length = payload.readableBytes();
+        int at = payload.readerIndex() - headerSize(length);
+        if (at < 0) {
+            return false;
+        }
+        payload.setByte(at, 0x80 | opcode);
+        if (length < 126) {
+            payload.setByte(at + 1, length);
+        } else if (length <= 0xFFFF) {
+            payload.setByte(at + 1, 126);
+            payload.setShort(at + 2, length);
+        } else {
+            payload.setByte(at + 1, 127);
+            payload.setLong(at + 2, length);
+        }
+        payload.readerIndex(at);
+        return true;
+    }
+
+    /**
+     * A whole frame for a small payload: header and a copy of {@code payload}'s readable bytes in
+     * one new buffer (one buffer to queue and to write instead of two). Does not release {@code
+     * payload}.
+     */
+    static ByteBuf copiedFrame(ByteBufAllocator alloc, int opcode, ByteBuf payload) {
+        int length = payload.readableBytes();
+        ByteBuf out = alloc.buffer(headerSize(length) + length);
+        writeHeader(out, opcode, length);
+        Copies.append(payload, payload.readerIndex(), length, out);
+        return out;
     }
 
     /** A text frame for {@code text}, header and UTF-8 payload in one buffer. */

@@ -14,6 +14,9 @@ import io.netty.buffer.ByteBufAllocator;
  * (else 1007). Control frames may arrive between the fragments of a message.
  *
  * <p>Memory: the message buffer grows with the bytes that arrived, never with an announced length.
+ * It starts {@value #HEADROOM} bytes in (its reader index), so that a reply made of the message
+ * itself (an echo) can get its frame header written in front of it instead of in a buffer of its
+ * own ({@link FrameEncoder#prependHeader}).
  * Not thread-safe; one per connection.
  */
 final class MessageAssembler implements FrameDecoder.Listener {
@@ -36,6 +39,9 @@ final class MessageAssembler implements FrameDecoder.Listener {
 
     /** The first allocation for a message buffer; it grows from here as bytes arrive. */
     private static final int INITIAL_MESSAGE_CAPACITY = 256;
+
+    /** Room before a message's bytes for the largest server frame header. */
+    static final int HEADROOM = FrameEncoder.MAX_HEADER_BYTES;
 
     private final ByteBufAllocator alloc;
     private final int maxMessageBytes;
@@ -80,23 +86,28 @@ final class MessageAssembler implements FrameDecoder.Listener {
                     WebSocketCloseCodes.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
         }
         if (message == null && length > 0) {
-            message = alloc.buffer((int) Math.min(length, INITIAL_MESSAGE_CAPACITY), maxMessageBytes);
+            message = newMessage((int) Math.min(length, INITIAL_MESSAGE_CAPACITY));
         }
     }
 
+    private ByteBuf newMessage(int initialBytes) {
+        ByteBuf buf = alloc.buffer(HEADROOM + initialBytes, HEADROOM + maxMessageBytes);
+        return buf.setIndex(HEADROOM, HEADROOM);
+    }
+
     @Override
-    public void onPayload(ByteBuf chunk) throws WebSocketProtocolException {
+    public void onPayload(ByteBuf in, int index, int length) throws WebSocketProtocolException {
         if (Opcodes.isControl(frameOpcode)) {
-            int n = chunk.readableBytes();
-            chunk.getBytes(chunk.readerIndex(), control, controlLength, n);
-            controlLength += n;
+            in.getBytes(index, control, controlLength, length);
+            controlLength += length;
             return;
         }
-        if (messageOpcode == Opcodes.TEXT && !utf8.update(chunk, chunk.readerIndex(), chunk.readableBytes())) {
+        if (messageOpcode == Opcodes.TEXT && !utf8.update(in, index, length)) {
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
-        message.writeBytes(chunk);
+        Copies.append(in, index, length, message);
     }
+
 
     @Override
     public void onFrameEnd() throws WebSocketProtocolException {
@@ -113,7 +124,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
     }
 
     private void messageDone() throws WebSocketProtocolException {
-        ByteBuf data = message != null ? message : alloc.buffer(0);
+        ByteBuf data = message != null ? message : newMessage(0);
         message = null;
         int opcode = messageOpcode;
         messageOpcode = 0;

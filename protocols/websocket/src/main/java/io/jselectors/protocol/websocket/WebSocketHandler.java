@@ -29,13 +29,30 @@ import java.util.concurrent.TimeUnit;
  * only queued; the connection flushes once at the end of its read batch ({@link
  * Connection#write}'s contract), so sixteen echoes from one read are one socket write. A send from
  * anywhere else (an {@code execute} task, a timer, another session's fan-out) is flushed at once.
+ *
+ * <p>Per message, an echo costs one buffer: a message is assembled with room for a frame header in
+ * front of it, so when the endpoint sends the very buffer it was given (unchanged reader index or
+ * further on) the reply's header is written into that room and the buffer is queued as the whole
+ * frame. Another payload up to {@value #COPY_MAX_PAYLOAD} bytes is copied behind its header into
+ * one buffer; a larger one is queued as it is after a header buffer of its own. Counts go to the
+ * loop's {@link WebSocketMeters.Cells} (a field store each).
  */
 public final class WebSocketHandler implements ProtocolHandler, WebSocketSession, MessageAssembler.Sink {
 
     private final WebSocketEndpoint endpoint;
     private final WebSocketSettings settings;
     private final String subprotocol;
+    /**
+     * Payloads up to this size are copied behind their header into one buffer: one queue entry and
+     * one iovec instead of two costs less than copying this many bytes; above it, the payload is
+     * queued as it is (no copy of large messages).
+     */
+    static final int COPY_MAX_PAYLOAD = 512;
+
     private final WebSocketMeters meters;
+    private WebSocketMeters.Cells counts;
+    /** The message buffer the endpoint is being handed right now, whose headroom a reply may use. */
+    private ByteBuf delivered;
     private final FrameDecoder decoder = new FrameDecoder(true);
     private MessageAssembler assembler;
     private Connection connection;
@@ -83,6 +100,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void onOpen(Connection connection) {
         this.connection = connection;
+        this.counts = meters.cells(); // on the loop thread: its cells
         this.assembler = new MessageAssembler(connection.alloc(), settings.maxMessageBytes(), this);
         meters.opened();
         schedulePing();
@@ -96,7 +114,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
                 return;
             }
             bytesSinceTick += data.readableBytes();
-            meters.bytesIn(data.readableBytes());
+            counts.bytesIn(data.readableBytes());
             reading = true;
             decoder.decode(data, assembler);
         } catch (WebSocketProtocolException e) {
@@ -124,23 +142,34 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onText(ByteBuf utf8) {
-        heardSinceLastTick = true;
-        if (closeSent) {
-            utf8.release();
-        } else {
-            meters.messageIn();
-            endpoint.onTextBytes(this, utf8);
-        }
+        deliver(utf8, true);
     }
 
     @Override
     public void onBinary(ByteBuf data) {
+        deliver(data, false);
+    }
+
+    /**
+     * Hands a whole message to the endpoint, remembering it as {@link #delivered} meanwhile; a
+     * whole message proves the peer alive for the ping timer.
+     */
+    private void deliver(ByteBuf message, boolean text) {
         heardSinceLastTick = true;
         if (closeSent) {
-            data.release();
-        } else {
-            meters.messageIn();
-            endpoint.onBinary(this, data);
+            message.release();
+            return;
+        }
+        counts.messageIn();
+        delivered = message;
+        try {
+            if (text) {
+                endpoint.onTextBytes(this, message);
+            } else {
+                endpoint.onBinary(this, message);
+            }
+        } finally {
+            delivered = null;
         }
     }
 
@@ -205,7 +234,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     /** Queues one encoded frame, counting its bytes; flushes it unless a read batch will. */
     private void send(ByteBuf frame) {
-        meters.bytesOut(frame.readableBytes());
+        counts.bytesOut(frame.readableBytes());
         writeLast(frame);
     }
 
@@ -269,7 +298,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void sendText(CharSequence text) {
         if (isOpen()) {
-            meters.messageOut();
+            counts.messageOut();
             send(FrameEncoder.text(connection.alloc(), text));
         }
     }
@@ -284,17 +313,30 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         sendPayload(Opcodes.BINARY, data);
     }
 
-    /** One unfragmented data frame: its header, then the payload as it is (a server does not mask). */
+    /**
+     * One unfragmented data frame (a server does not mask): the message just delivered with its
+     * header written in front, a small payload copied behind its header, or a header buffer and the
+     * payload as it is.
+     */
     private void sendPayload(int opcode, ByteBuf payload) {
         if (!isOpen()) {
             payload.release();
             return;
         }
-        meters.messageOut();
-        ByteBuf header = FrameEncoder.header(connection.alloc(), opcode, payload);
-        meters.bytesOut(header.readableBytes() + payload.readableBytes());
-        connection.write(header);
-        writeLast(payload);
+        counts.messageOut();
+        if (payload == delivered && FrameEncoder.prependHeader(payload, opcode)) {
+            delivered = null; // it is the frame now; a second send of the same buffer takes another path
+            send(payload);
+        } else if (payload.readableBytes() <= COPY_MAX_PAYLOAD) {
+            ByteBuf frame = FrameEncoder.copiedFrame(connection.alloc(), opcode, payload);
+            payload.release();
+            send(frame);
+        } else {
+            ByteBuf header = FrameEncoder.header(connection.alloc(), opcode, payload);
+            counts.bytesOut(header.readableBytes() + payload.readableBytes());
+            connection.write(header);
+            writeLast(payload);
+        }
     }
 
     @Override

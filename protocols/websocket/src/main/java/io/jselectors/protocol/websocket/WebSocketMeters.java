@@ -1,5 +1,6 @@
 package io.jselectors.protocol.websocket;
 
+import io.jselectors.protocol.LoopCounter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,9 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The WebSocket meters of one listener: upgrades by outcome, open sessions, messages and wire bytes
- * in and out, and closes by code. Cost on the loop: one counter increment per message and per
- * read or written frame batch (Micrometer counters are striped adders, no lock); a close looks its
- * code's counter up in a small concurrent map.
+ * in and out, and closes by code. Messages and bytes are {@link LoopCounter}s, counted per message
+ * and per read or sent frame: a session counts in its loop's {@link Cells} (a field store per
+ * count; a Micrometer counter's striped-adder CAS behind a composite registry was the largest
+ * Java frame of a 64-byte echo). Upgrades, sessions and closes happen once per connection and stay
+ * ordinary meters; a close looks its code's counter up in a small concurrent map.
  */
 public final class WebSocketMeters {
 
@@ -31,10 +34,10 @@ public final class WebSocketMeters {
     private final Counter accepted;
     private final Counter refused;
     private final AtomicLong sessions = new AtomicLong();
-    private final Counter messagesIn;
-    private final Counter messagesOut;
-    private final Counter bytesIn;
-    private final Counter bytesOut;
+    private final LoopCounter messagesIn;
+    private final LoopCounter messagesOut;
+    private final LoopCounter bytesIn;
+    private final LoopCounter bytesOut;
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
 
     /** Registers the meters in {@code registry}. */
@@ -43,10 +46,10 @@ public final class WebSocketMeters {
         accepted = Counter.builder(UPGRADES).tag("result", "accepted").description("WebSocket handshakes").register(registry);
         refused = Counter.builder(UPGRADES).tag("result", "refused").description("WebSocket handshakes").register(registry);
         Gauge.builder(SESSIONS, sessions, AtomicLong::get).description("Open WebSocket sessions").register(registry);
-        messagesIn = Counter.builder(MESSAGES).tag("direction", "in").description("WebSocket messages").register(registry);
-        messagesOut = Counter.builder(MESSAGES).tag("direction", "out").description("WebSocket messages").register(registry);
-        bytesIn = Counter.builder(BYTES).tag("direction", "in").baseUnit("bytes").description("WebSocket bytes on the wire").register(registry);
-        bytesOut = Counter.builder(BYTES).tag("direction", "out").baseUnit("bytes").description("WebSocket bytes on the wire").register(registry);
+        messagesIn = LoopCounter.builder(MESSAGES).tag("direction", "in").description("WebSocket messages").register(registry);
+        messagesOut = LoopCounter.builder(MESSAGES).tag("direction", "out").description("WebSocket messages").register(registry);
+        bytesIn = LoopCounter.builder(BYTES).tag("direction", "in").baseUnit("bytes").description("WebSocket bytes on the wire").register(registry);
+        bytesOut = LoopCounter.builder(BYTES).tag("direction", "out").baseUnit("bytes").description("WebSocket bytes on the wire").register(registry);
     }
 
     /** Meters that record nothing, for handlers run outside a listener (tests, tools). */
@@ -70,19 +73,39 @@ public final class WebSocketMeters {
                 .increment();
     }
 
-    void messageIn() {
-        messagesIn.increment();
+    /** The calling loop thread's cells; take them on the session's loop (in {@code onOpen}). */
+    Cells cells() {
+        return new Cells(messagesIn.cell(), messagesOut.cell(), bytesIn.cell(), bytesOut.cell());
     }
 
-    void messageOut() {
-        messagesOut.increment();
-    }
+    /** One session's handle on its loop's cells: every count is a plain store on that loop thread. */
+    static final class Cells {
+        private final LoopCounter.Cell messagesIn;
+        private final LoopCounter.Cell messagesOut;
+        private final LoopCounter.Cell bytesIn;
+        private final LoopCounter.Cell bytesOut;
 
-    void bytesIn(int n) {
-        bytesIn.increment(n);
-    }
+        private Cells(LoopCounter.Cell messagesIn, LoopCounter.Cell messagesOut, LoopCounter.Cell bytesIn, LoopCounter.Cell bytesOut) {
+            this.messagesIn = messagesIn;
+            this.messagesOut = messagesOut;
+            this.bytesIn = bytesIn;
+            this.bytesOut = bytesOut;
+        }
 
-    void bytesOut(int n) {
-        bytesOut.increment(n);
+        void messageIn() {
+            messagesIn.increment();
+        }
+
+        void messageOut() {
+            messagesOut.increment();
+        }
+
+        void bytesIn(int n) {
+            bytesIn.add(n);
+        }
+
+        void bytesOut(int n) {
+            bytesOut.add(n);
+        }
     }
 }

@@ -26,10 +26,10 @@ class FrameDecoderTest {
         }
 
         @Override
-        public void onPayload(ByteBuf chunk) {
+        public void onPayload(ByteBuf in, int index, int length) {
             chunks++;
-            byte[] bytes = new byte[chunk.readableBytes()];
-            chunk.getBytes(chunk.readerIndex(), bytes);
+            byte[] bytes = new byte[length];
+            in.getBytes(index, bytes);
             payload.writeBytes(bytes);
         }
 

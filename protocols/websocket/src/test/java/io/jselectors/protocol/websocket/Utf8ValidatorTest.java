@@ -67,6 +67,40 @@ class Utf8ValidatorTest {
         }
     }
 
+    /**
+     * The ASCII run is checked a long at a time: a bad byte or a multi-byte sequence at every offset
+     * of a long ASCII text (before, on and after each 8-byte step, at any start index) is judged
+     * as the JDK judges it.
+     */
+    @Test
+    void agreesWithTheJdkWhereverANonAsciiByteSitsInALongAsciiRun() {
+        byte[][] inserts = {{(byte) 0xFF}, {(byte) 0x80}, {(byte) 0xC3, (byte) 0xA9}, {(byte) 0xE2, (byte) 0x82, (byte) 0xAC},
+                {(byte) 0xF0, (byte) 0x9F, (byte) 0x8C, (byte) 0x8D}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC3}};
+        for (byte[] insert : inserts) {
+            for (int at = 0; at <= 40; at++) {
+                for (int start = 0; start < 8; start++) {
+                    byte[] text = new byte[start + 41 + insert.length];
+                    java.util.Arrays.fill(text, (byte) 'a');
+                    System.arraycopy(insert, 0, text, start + at, insert.length);
+                    byte[] checked = java.util.Arrays.copyOfRange(text, start, text.length);
+                    Utf8Validator validator = new Utf8Validator();
+                    boolean valid = validator.update(Unpooled.wrappedBuffer(text), start, text.length - start) && validator.isComplete();
+                    assertThat(valid).as("%s at %d from %d", java.util.HexFormat.of().formatHex(insert), at, start)
+                            .isEqualTo(jdkValid(checked));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSequenceCutByAnUpdateIsStillCheckedAfterTheAsciiRunOfTheNext() {
+        Utf8Validator validator = new Utf8Validator();
+        ByteBuf first = Unpooled.wrappedBuffer("abcdefgh\u00e9".getBytes(StandardCharsets.UTF_8));
+        assertThat(validator.update(first, 0, first.readableBytes() - 1)).isTrue(); // ends after 0xC3
+        ByteBuf ascii = Unpooled.wrappedBuffer("abcdefghijklmnop".getBytes(StandardCharsets.US_ASCII));
+        assertThat(validator.update(ascii, 0, ascii.readableBytes())).as("0xC3 then 'a' is invalid").isFalse();
+    }
+
     @Test
     void resetForgetsAPartialSequence() {
         Utf8Validator validator = new Utf8Validator();
