@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A chat cluster over one NATS server or cluster: messages on the core NATS subject {@code
@@ -97,9 +98,13 @@ final class NatsBroker implements Broker, ConnectionListener {
                 Dispatcher dispatcher = conn.createDispatcher(message -> events.received(message.getData()));
                 dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
                 dispatcher.subscribe(subject);
+                confirmSubscription(conn);
                 becameUp();
             }
-            case RECONNECTED -> becameUp();
+            case RECONNECTED -> {
+                confirmSubscription(conn);
+                becameUp();
+            }
             case DISCONNECTED, CLOSED -> {
                 if (up) {
                     up = false;
@@ -107,6 +112,22 @@ final class NatsBroker implements Broker, ConnectionListener {
                 }
             }
             default -> { }
+        }
+    }
+
+    /**
+     * Waits for the server's answer to a ping, so the subscription sent before it (jnats resends it
+     * on reconnect) is in force on the server before users are told the cluster is reachable: a line
+     * another instance publishes after that notice would otherwise race this instance's SUB and be
+     * lost. Runs on jnats's listener thread, not the reader thread that handles the PONG.
+     */
+    private void confirmSubscription(Connection conn) {
+        try {
+            conn.flush(BrokerSettings.CALL_TIMEOUT);
+        } catch (TimeoutException | IllegalStateException e) {
+            // Lost again already: the DISCONNECTED event follows and says so.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
