@@ -46,6 +46,14 @@ class ChatBudgetServerTest {
      */
     private static final int MAX_LINES = 20_000;
 
+    /**
+     * Lines the flooder may be ahead of the reader, ~128 KB: the reader is the member who keeps up,
+     * so it must really keep up. Without this a fast sender outruns the reader's thread, its own
+     * queue passes its loop's share of the budget (512 KiB with two loops) once the stalled members
+     * are gone, and the budget rightly takes it too.
+     */
+    private static final int READER_WINDOW = 64;
+
     /** Lines per write of the flooder, ~16 KB. */
     private static final int LINES_PER_WRITE = 8;
 
@@ -122,6 +130,9 @@ class ChatBudgetServerTest {
                     }
                     out.write(chunk.toString().getBytes(StandardCharsets.US_ASCII));
                     chunk.setLength(0);
+                    while (sent - inOrder.get() > READER_WINDOW && !reading.isDone()) {
+                        Thread.sleep(1);
+                    }
                 }
                 out.write("end\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
