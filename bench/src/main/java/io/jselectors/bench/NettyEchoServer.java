@@ -2,7 +2,6 @@ package io.jselectors.bench;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -31,22 +30,11 @@ public final class NettyEchoServer implements AutoCloseable {
 
     /** Writes back what it reads; the read batch is flushed once, when the batch ends. */
     @ChannelHandler.Sharable
-    static final class EchoHandler extends ChannelInboundHandlerAdapter {
+    static final class EchoHandler extends BatchFlushingHandler {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg, ctx.voidPromise());
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A peer that resets its connection is normal at the end of a load run.
-            ctx.close();
         }
     }
 

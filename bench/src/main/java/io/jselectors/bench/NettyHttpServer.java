@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -69,7 +68,7 @@ public final class NettyHttpServer implements AutoCloseable {
 
     /** Answers each request as it is decoded; writes are flushed once per read batch. */
     @ChannelHandler.Sharable
-    static final class HelloHandler extends ChannelInboundHandlerAdapter {
+    static final class HelloHandler extends BatchFlushingHandler {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -99,17 +98,6 @@ public final class NettyHttpServer implements AutoCloseable {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A peer that resets its connection is normal at the end of a load run.
-            ctx.close();
         }
     }
 

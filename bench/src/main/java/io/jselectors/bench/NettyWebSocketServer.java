@@ -2,7 +2,6 @@ package io.jselectors.bench;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -49,7 +48,7 @@ public final class NettyWebSocketServer implements AutoCloseable {
 
     /** Writes data frames back as they are; flushes once per read batch. */
     @ChannelHandler.Sharable
-    static final class EchoFrames extends ChannelInboundHandlerAdapter {
+    static final class EchoFrames extends BatchFlushingHandler {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -63,17 +62,6 @@ public final class NettyWebSocketServer implements AutoCloseable {
             } else {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A peer that resets its connection is normal at the end of a load run.
-            ctx.close();
         }
     }
 
