@@ -6,6 +6,7 @@ import static io.jselectors.protocol.chat.ChatTesting.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jselectors.connection.ConnectionLimits;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -128,5 +129,12 @@ class ChatQueueBudgetTest {
         assertThatThrownBy(() -> tester(0)).hasMessageContaining("queue-budget");
         assertThatThrownBy(() -> ProtocolTester.builder(new ChatProtocol()).option("queue-budget", "lots").build())
                 .hasMessageContaining("queue-budget");
+    }
+
+    @Test
+    void theCheckBeforeALineChargesWhatTheQueueWillChargeForIt() {
+        // The budget's check before a write and its recount after (pendingWriteBytes) must agree:
+        // the chat cannot see ConnectionLimits through the plugin API, so it keeps its own copy.
+        assertThat(QueueBudget.LINE_OVERHEAD).isEqualTo(ConnectionLimits.ENTRY_OVERHEAD);
     }
 }
