@@ -34,6 +34,28 @@ public interface WebSocketSession {
     /** Sends {@code data}'s readable bytes as one binary message; takes ownership of {@code data}. */
     void sendBinary(ByteBuf data);
 
+    /**
+     * Sends a message framed once for many sessions: queues a retained duplicate of its frame (no
+     * copy, no encoding). The caller keeps its own reference to {@code message}.
+     */
+    void send(WebSocketMessage message);
+
+    /**
+     * Stops handing messages to the endpoint: the message being delivered now is the last until
+     * {@link #resumeReading()}; bytes already read are kept and the socket is not read meanwhile,
+     * so TCP pushes back on the peer. For an endpoint whose input makes work it must wait for (a
+     * chat sender whose lines are still being delivered). Idempotent. A pause longer than the
+     * session's ping interval may close it: the peer's pongs wait behind the pause too.
+     */
+    void pauseReading();
+
+    /**
+     * Hands on the messages kept since {@link #pauseReading()} (from a loop task, not inside this
+     * call) and reads the socket again, unless its outbound queue is still over the high water
+     * mark. Idempotent.
+     */
+    void resumeReading();
+
     /** Whether the outbound queue is below the high water mark (the connection's writability). */
     boolean isWritable();
 

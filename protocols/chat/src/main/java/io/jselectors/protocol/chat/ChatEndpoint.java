@@ -5,6 +5,7 @@ import io.jselectors.protocol.ListenerContext;
 import io.jselectors.protocol.SharedServices;
 import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketMessage;
 import io.jselectors.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,7 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each chat output line is sent as one text message, without its CRLF (a multi-line answer such as
  * {@code /help} is several messages). A line longer than {@code max-line} bytes gets the line
  * chat's error and is discarded; a message over {@value #MAX_MESSAGE_BYTES} bytes closes the
- * session with 1009 before it is buffered; a binary message closes it with 1003. The slow-consumer
+ * session with 1009 before it is buffered; a binary message closes it with 1003. While a sender's
+ * room lines are still being delivered ({@link FanOutPacer}) its session's input is paused, as a
+ * line connection's is: the message that arrived meanwhile is kept and run when they are out, and
+ * TCP pushes back on the rest, so no line is dropped. Room lines go out as one frame per loop
+ * that all its WebSocket members share ({@link FramedLine}). The slow-consumer
  * rule is the line chat's: a member with more than {@code max-queue} bytes waiting is dropped, and
  * WebSocket members who are behind count against the same {@link QueueBudget} as line members.
  *
@@ -41,7 +46,7 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
     static final int MAX_MESSAGE_BYTES = 64 << 10;
 
     private final ListenerContext listener;
-    private final Map<WebSocketSession, ChatSession> sessions = new ConcurrentHashMap<>();
+    private final Map<WebSocketSession, Reader> sessions = new ConcurrentHashMap<>();
     private SharedServices.Lease<ChatState> lease;
     /** The leased state, once taken: read without the lock on every message. */
     private volatile ChatState state;
@@ -70,21 +75,17 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
 
     @Override
     public void onOpen(WebSocketSession session) {
-        sessions.put(session, new ChatSession(state(), new MessageWire(session)));
+        ChatSession chat = new ChatSession(state(), new MessageWire(session));
+        Reader reader = new Reader(session, chat, state().settings().maxLine());
+        chat.onFanOutDone(reader::fanOutDone);
+        sessions.put(session, reader);
     }
 
     @Override
     public void onText(WebSocketSession session, String text) {
-        ChatSession chat = sessions.get(session);
-        if (chat == null || chat.isGone()) {
-            return;
-        }
-        String line = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-                : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        if (ByteBufUtil.utf8Bytes(line) > state().settings().maxLine()) {
-            chat.tooLong();
-        } else {
-            chat.line(line);
+        Reader reader = sessions.get(session);
+        if (reader != null) {
+            reader.message(text);
         }
     }
 
@@ -96,9 +97,9 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
 
     @Override
     public void onClose(WebSocketSession session, int code, String reason) {
-        ChatSession chat = sessions.remove(session);
-        if (chat != null) {
-            chat.closed();
+        Reader reader = sessions.remove(session);
+        if (reader != null) {
+            reader.chat.closed();
         }
     }
 
@@ -114,6 +115,60 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
         }
         if (held != null) {
             held.close();
+        }
+    }
+
+    /**
+     * Feeds one session's messages to its chat session. While the member's room lines are still
+     * being delivered, the session's input is paused; the one message that may have arrived
+     * meanwhile (the pause takes effect after the message being handed on) waits here until they
+     * are out. Own loop only.
+     */
+    private static final class Reader {
+        private final WebSocketSession session;
+        private final ChatSession chat;
+        private final int maxLine;
+        /** A message that arrived while the member's fan-out was awaited; null when none. */
+        private String held;
+
+        Reader(WebSocketSession session, ChatSession chat, int maxLine) {
+            this.session = session;
+            this.chat = chat;
+            this.maxLine = maxLine;
+        }
+
+        void message(String text) {
+            if (chat.isGone()) {
+                return;
+            }
+            if (chat.awaitingFanOut()) { // a notice (join, rename) spent the turn: keep it, read no more
+                held = text;
+                session.pauseReading();
+                return;
+            }
+            run(text);
+        }
+
+        private void run(String text) {
+            String line = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+            if (ByteBufUtil.utf8Bytes(line) > maxLine) {
+                chat.tooLong();
+            } else if (!chat.line(line) && chat.awaitingFanOut() && !chat.isGone()) {
+                session.pauseReading();
+            }
+        }
+
+        /** The member's lines went out: runs what was kept, then reads on unless held back again. */
+        void fanOutDone() {
+            String kept = held;
+            held = null;
+            if (kept != null) {
+                run(kept);
+            }
+            if (!chat.awaitingFanOut() && !chat.isGone()) {
+                session.resumeReading();
+            }
         }
     }
 
@@ -159,7 +214,19 @@ final class ChatEndpoint implements WebSocketEndpoint, AutoCloseable {
             }
         }
 
-        /** Every message is flushed as it is sent. */
+        /** A room line shared by this loop's members: their one frame of it, when it is one line. */
+        @Override
+        public void write(ByteBuf line, FramedLine framed) {
+            WebSocketMessage message = framed.message(session.alloc());
+            if (message == null) {
+                write(line);
+                return;
+            }
+            line.release();
+            session.send(message);
+        }
+
+        /** The session flushes what is sent outside a read once per pass over the loop's tasks. */
         @Override
         public void flush() {}
 

@@ -20,10 +20,6 @@ final class ChatSession implements LineDecoder.Sink {
     /** How much of an unknown command is quoted back in the error. */
     private static final int QUOTE_LIMIT = 32;
 
-    /** Told once per wait to a WebSocket user whose lines arrive while its fan-out is under way. */
-    static final String SLOW_DOWN =
-            ChatText.error("slow down: lines sent while your last ones are still being delivered to the room are dropped");
-
     /** A nick claim is out to the cluster; a second /nick waits for its answer. */
     private boolean claiming;
     private final ChatState state;
@@ -31,7 +27,6 @@ final class ChatSession implements LineDecoder.Sink {
     private final Member member;
     /** Paces this member's room lines ({@link FanOutPacer#PER_TURN}). */
     private final FanOutPacer pacer;
-    private boolean toldSlowDown;
     /** What the wire does when a wait ends (the line wire reads on); own loop only. */
     private Runnable onFanOutDone = () -> {};
 
@@ -92,15 +87,15 @@ final class ChatSession implements LineDecoder.Sink {
         leaveChat("quit");
     }
 
-    /** @return false once the member left or its fan-out must be waited for (the caller keeps the rest) */
+    /**
+     * Runs one line; never called while {@link #awaitingFanOut()} (the wire keeps its input then).
+     *
+     * @return false once the member left or its fan-out must be waited for (the caller keeps the rest)
+     */
     @Override
     public boolean line(String text) {
-        if (pacer.waiting()) { // only a wire that cannot pause its input gets here
-            if (!toldSlowDown) {
-                toldSlowDown = true;
-                reply(SLOW_DOWN);
-            }
-            return false;
+        if (pacer.waiting()) {
+            throw new IllegalStateException("a line while this member's fan-out is awaited: its wire must keep it");
         }
         if (text.startsWith("/") && !text.startsWith("//")) {
             command(text);
@@ -329,9 +324,8 @@ final class ChatSession implements LineDecoder.Sink {
         }
     }
 
-    /** A wait for this member's fan-out ended: the wire reads on (a WebSocket is told again next time). */
+    /** A wait for this member's fan-out ended: the wire reads on. */
     private void fanOutDone() {
-        toldSlowDown = false;
         if (!member.isGone()) {
             onFanOutDone.run();
         }

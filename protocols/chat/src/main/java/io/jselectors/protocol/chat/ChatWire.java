@@ -28,6 +28,15 @@ interface ChatWire {
     /** Queues {@code lines} (one or more, each ending in CRLF); takes ownership. */
     void write(ByteBuf lines);
 
+    /**
+     * Queues a room line shared with the other members of this loop: {@code line} (owned, a
+     * duplicate of {@code framed}'s) as {@link #write} would, or the line as {@code framed} already
+     * framed it for this loop. The line wire writes the bytes.
+     */
+    default void write(ByteBuf line, FramedLine framed) {
+        write(line);
+    }
+
     /** Sends what is queued. */
     void flush();
 

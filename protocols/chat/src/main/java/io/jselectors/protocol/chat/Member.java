@@ -117,6 +117,14 @@ final class Member {
      * disconnect it (then the line is dropped) or others further behind.
      */
     void sendHere(ByteBuf line, Room onlyIn, boolean counted) {
+        sendHere(line, onlyIn, counted, null);
+    }
+
+    /**
+     * As {@link #sendHere(ByteBuf, Room, boolean)}, for a room line whose wire form this loop's
+     * members share ({@code framed}; null: none).
+     */
+    void sendHere(ByteBuf line, Room onlyIn, boolean counted, FramedLine framed) {
         if (gone || (onlyIn != null && room != onlyIn) || !wire.isOpen()) {
             line.release();
             return;
@@ -131,16 +139,24 @@ final class Member {
                 line.release(); // this member was the furthest behind and is gone
                 return;
             }
-            wire.write(line);
+            write(line, framed);
             queues.changed(recount());
             queues.stepDone();
         } else { // goes out at the flush; whatever stays then is counted there
-            wire.write(line);
+            write(line, framed);
         }
         if (counted) {
             state.countDelivered();
         }
         scheduleFlush();
+    }
+
+    private void write(ByteBuf line, FramedLine framed) {
+        if (framed == null) {
+            wire.write(line);
+        } else {
+            wire.write(line, framed);
+        }
     }
 
     /**

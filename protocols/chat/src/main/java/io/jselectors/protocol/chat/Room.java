@@ -51,7 +51,8 @@ final class Room {
     /**
      * Sends {@code line} (owned: released here) to every member but {@code except}, each on its own
      * loop: members of the calling loop at once, those of each other loop in one task queued on that
-     * loop (one task and one wakeup per loop, not per member). Members who leave before it arrives
+     * loop (one task and one wakeup per loop, not per member). The WebSocket members of a loop
+     * share one frame of the line ({@link FramedLine}). Members who leave before it arrives
      * do not get it. Callable from any loop.
      *
      * <p>Order is kept as {@link Member} explains: for a given sender thread a recipient is always
@@ -68,6 +69,7 @@ final class Room {
      */
     void broadcast(ByteBuf line, Member except, boolean counted, ReceiveBacklog backlog) {
         Map<EventLoop, List<Member>> elsewhere = null;
+        FramedLine here = new FramedLine(line);
         try {
             for (Member member : members) {
                 if (member == except) {
@@ -75,7 +77,7 @@ final class Room {
                 }
                 EventLoop loop = member.connection().loop();
                 if (loop.inLoop()) {
-                    member.sendHere(line.retainedDuplicate(), this, counted);
+                    member.sendHere(line.retainedDuplicate(), this, counted, here);
                 } else {
                     if (elsewhere == null) {
                         elsewhere = new IdentityHashMap<>();
@@ -87,6 +89,7 @@ final class Room {
                 elsewhere.forEach((loop, recipients) -> handOver(loop, recipients, line, counted, backlog));
             }
         } finally {
+            here.release();
             line.release();
         }
     }
@@ -98,11 +101,13 @@ final class Room {
         ByteBuf line = shared.retainedDuplicate();
         try {
             loop.execute(() -> {
+                FramedLine there = new FramedLine(line);
                 try {
                     for (Member member : recipients) {
-                        member.sendHere(line.retainedDuplicate(), this, counted);
+                        member.sendHere(line.retainedDuplicate(), this, counted, there);
                     }
                 } finally {
+                    there.release();
                     line.release();
                     if (backlog != null) {
                         backlog.exit();

@@ -186,37 +186,4 @@ class ChatWebSocketTest {
         assertThat(web.closeCode).isEqualTo(WebSocketCloseCodes.UNSUPPORTED_DATA);
         endpoint.onClose(web, WebSocketCloseCodes.UNSUPPORTED_DATA, "");
     }
-
-    /** The http listener's context: its own options and address, the server's shared services. */
-    private record HttpListener(ListenerContext chat, SharedServices services) implements ListenerContext {
-        @Override
-        public String protocol() {
-            return "http";
-        }
-
-        @Override
-        public InetSocketAddress address() {
-            return chat.address();
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return Map.of();
-        }
-
-        @Override
-        public MeterRegistry meterRegistry() {
-            return chat.meterRegistry();
-        }
-
-        @Override
-        public Object sharedState() {
-            return null;
-        }
-
-        @Override
-        public SharedServices sharedServices() {
-            return services;
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.jselectors.protocol.chat;
 
 import io.jselectors.protocol.EventLoop;
+import io.jselectors.protocol.WebSocketMessage;
 import io.jselectors.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -21,6 +22,10 @@ final class FakeSession implements WebSocketSession {
     /** What the test says is waiting in the socket's queue. */
     long pending;
     int closeCode;
+    /** The endpoint paused this session's input and has not resumed it. */
+    boolean paused;
+    /** Messages sent as a shared, once-framed {@link WebSocketMessage}. */
+    int framed;
     boolean aborted;
 
     FakeSession(EventLoop loop, ByteBufAllocator alloc) {
@@ -72,6 +77,30 @@ final class FakeSession implements WebSocketSession {
     public void sendBinary(ByteBuf data) {
         data.release();
         throw new AssertionError("the chat sends no binary messages");
+    }
+
+    @Override
+    public void send(WebSocketMessage message) {
+        if (isOpen()) {
+            ByteBuf frame = message.retainedFrame();
+            try {
+                int header = WebSocketMessage.headerSize(message.payloadBytes());
+                messages.add(frame.toString(frame.readerIndex() + header, message.payloadBytes(), StandardCharsets.UTF_8));
+                framed++;
+            } finally {
+                frame.release();
+            }
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        paused = true;
+    }
+
+    @Override
+    public void resumeReading() {
+        paused = false;
     }
 
     @Override

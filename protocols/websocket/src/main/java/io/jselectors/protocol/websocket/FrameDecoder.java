@@ -61,6 +61,8 @@ public final class FrameDecoder {
     private int mask;
     private int maskOffset;
     private long payloadLeft;
+    /** {@link #stop()} was called: the running {@link #decode} returns at once, leaving the rest unread. */
+    private boolean stopped;
 
     /**
      * @param requireMask true on a server: unmasked client frames are a protocol error (section
@@ -72,7 +74,9 @@ public final class FrameDecoder {
 
     /**
      * Consumes all readable bytes of {@code in} (unmasking payload in place, so {@code in} must be
-     * writable), telling {@code listener} about frames as they complete. Does not release {@code in}.
+     * writable), telling {@code listener} about frames as they complete, unless the listener calls
+     * {@link #stop()}: then it returns after that call, and what is still readable in {@code in}
+     * is the caller's to keep and decode later. Does not release {@code in}.
      *
      * @throws WebSocketProtocolException on a framing violation, or when the listener refuses
      */
@@ -80,8 +84,9 @@ public final class FrameDecoder {
         if (state == State.FAILED) {
             throw new IllegalStateException("decoder failed earlier; the connection is closing");
         }
+        stopped = false;
         try {
-            while (in.isReadable()) {
+            while (in.isReadable() && !stopped) {
                 switch (state) {
                     case FIRST -> readFirst(in.readByte());
                     case SECOND -> readSecond(in.readByte(), listener);
@@ -95,6 +100,14 @@ public final class FrameDecoder {
             state = State.FAILED;
             throw e;
         }
+    }
+
+    /**
+     * Makes the running {@link #decode} return as soon as the listener's current call returns (the
+     * bytes after the frame just ended stay unread). Called from a listener; harmless otherwise.
+     */
+    public void stop() {
+        stopped = true;
     }
 
     private void readFirst(byte b) throws WebSocketProtocolException {

@@ -1,6 +1,7 @@
 package io.jselectors.protocol.websocket;
 
 import io.jselectors.protocol.WebSocketCloseCodes;
+import io.jselectors.protocol.WebSocketMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -8,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes server frames (RFC 6455 section 5.2): always final, never masked (section 5.1: a server
- * must not mask), lengths in their shortest form. Stateless.
+ * must not mask), lengths in their shortest form; the header itself is {@link
+ * WebSocketMessage#writeHeader}'s, shared with messages framed once for many sessions. Stateless.
  */
 public final class FrameEncoder {
 
@@ -16,27 +18,18 @@ public final class FrameEncoder {
     public static final int MAX_CLOSE_REASON_BYTES = FrameDecoder.MAX_CONTROL_PAYLOAD - 2;
 
     /** The longest server frame header: 2 bytes and a 64-bit length (a server does not mask). */
-    static final int MAX_HEADER_BYTES = 10;
+    static final int MAX_HEADER_BYTES = WebSocketMessage.maxHeaderBytes();
 
     private FrameEncoder() {}
 
     /** The header's size for a payload of {@code length} bytes. */
     static int headerSize(long length) {
-        return length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        return WebSocketMessage.headerSize(length);
     }
 
     /** Writes a final, unmasked frame header for {@code opcode} and {@code length} payload bytes. */
     public static void writeHeader(ByteBuf out, int opcode, long length) {
-        out.writeByte(0x80 | opcode);
-        if (length < 126) {
-            out.writeByte((int) length);
-        } else if (length <= 0xFFFF) {
-            out.writeByte(126);
-            out.writeShort((int) length);
-        } else {
-            out.writeByte(127);
-            out.writeLong(length);
-        }
+        WebSocketMessage.writeHeader(out, opcode, length);
     }
 
     /**

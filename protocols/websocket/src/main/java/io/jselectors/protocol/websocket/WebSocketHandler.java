@@ -5,10 +5,12 @@ import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.WebSocketEndpoint;
+import io.jselectors.protocol.WebSocketMessage;
 import io.jselectors.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,12 +25,16 @@ import java.util.concurrent.TimeUnit;
  * timeout passes.
  *
  * <p>Backpressure: while the connection is not writable, reading pauses, so neither the
- * endpoint's replies nor our pongs can grow without bound.
+ * endpoint's replies nor our pongs can grow without bound. The endpoint may pause reading too
+ * ({@link #pauseReading()}): decoding stops after the message being delivered, the rest of the
+ * read is kept, and the socket is not read until it resumes and neither reason holds.
  *
  * <p>Batching: what is sent while a read is handled (the endpoint's replies, pongs, a close) is
  * only queued; the connection flushes once at the end of its read batch ({@link
  * Connection#write}'s contract), so sixteen echoes from one read are one socket write. A send from
- * anywhere else (an {@code execute} task, a timer, another session's fan-out) is flushed at once.
+ * anywhere else (an {@code execute} task, a timer, another session's fan-out) is flushed by one
+ * task queued on the loop at the first such send: every line a fan-out hands this session during
+ * one pass over the loop's tasks leaves in one write.
  *
  * <p>Per message, an echo costs one buffer: a message is assembled with room for a frame header in
  * front of it, so when the endpoint sends the very buffer it was given (unchanged reader index or
@@ -76,6 +82,15 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private boolean pingOutstanding;
     /** True while {@link #onRead} runs: the connection flushes after the read batch. */
     private boolean reading;
+    /** A flush task is queued for sends made outside a read. */
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
+    /** The endpoint paused reading ({@link #pauseReading()}). */
+    private boolean endpointPaused;
+    /** The outbound queue is over the high water mark. */
+    private boolean notWritable;
+    /** The rest of a read, kept while the endpoint has reading paused; null when none. */
+    private ByteBuf held;
     private int closeCode = WebSocketCloseCodes.ABNORMAL;
     private String closeReason = "";
 
@@ -109,19 +124,73 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onRead(Connection connection, ByteBuf data) {
+        bytesSinceTick += data.readableBytes();
+        counts.bytesIn(data.readableBytes());
+        if (held != null) { // read while a pause was being asked for: behind what is kept
+            ByteBuf both = connection.alloc().buffer(held.readableBytes() + data.readableBytes());
+            both.writeBytes(held).writeBytes(data);
+            held.release();
+            data.release();
+            held = both;
+            return;
+        }
+        decode(data);
+    }
+
+    /** Decodes {@code data} (owned) until it ends or the endpoint pauses; then keeps the rest. */
+    private void decode(ByteBuf data) {
+        boolean keep = false;
         try {
             if (!connection.isOpen() || (closeSent && closeReceived)) {
                 return;
             }
-            bytesSinceTick += data.readableBytes();
-            counts.bytesIn(data.readableBytes());
             reading = true;
-            decoder.decode(data, assembler);
+            if (!endpointPaused) {
+                decoder.decode(data, assembler);
+            }
+            keep = endpointPaused && data.isReadable() && connection.isOpen();
+            if (keep) {
+                held = data;
+            }
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
         } finally {
             reading = false;
-            data.release();
+            if (!keep) {
+                data.release();
+            }
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        endpointPaused = true;
+        decoder.stop();
+        connection.pauseReading();
+    }
+
+    @Override
+    public void resumeReading() {
+        if (!endpointPaused) {
+            return;
+        }
+        endpointPaused = false;
+        connection.loop().execute(this::resumeNow);
+    }
+
+    /** Hands on what was kept (its replies flushed at the end), then reads on unless paused again. */
+    private void resumeNow() {
+        if (endpointPaused) {
+            return;
+        }
+        ByteBuf rest = held;
+        held = null;
+        if (rest != null) {
+            decode(rest);
+            connection.flush();
+        }
+        if (!endpointPaused && !notWritable && connection.isOpen()) {
+            connection.resumeReading();
         }
     }
 
@@ -138,6 +207,9 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         closeCode = code;
         closeReason = reason;
         send(FrameEncoder.close(connection.alloc(), code, reason));
+        if (!reading) {
+            connection.flush(); // the last frame: out now, not after the loop's other tasks
+        }
     }
 
     @Override
@@ -198,9 +270,10 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onWritabilityChanged(Connection connection, boolean writable) {
-        if (writable) {
+        notWritable = !writable;
+        if (writable && !endpointPaused) {
             connection.resumeReading();
-        } else {
+        } else if (!writable) {
             connection.pauseReading();
         }
         endpoint.onWritabilityChanged(this, writable);
@@ -224,6 +297,10 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         if (assembler != null) {
             assembler.release();
         }
+        if (held != null) {
+            held.release();
+            held = null;
+        }
         if (!endpointClosed) {
             endpointClosed = true;
             int code = closeSent ? closeCode : WebSocketCloseCodes.ABNORMAL;
@@ -238,13 +315,22 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         writeLast(frame);
     }
 
-    /** The last write of a send: inside {@link #onRead} the batch's end flushes, elsewhere now. */
+    /** The last write of a send: inside {@link #onRead} the batch's end flushes, elsewhere a task. */
     private void writeLast(ByteBuf buf) {
-        if (reading) {
-            connection.write(buf);
-        } else {
-            connection.writeAndFlush(buf);
+        connection.write(buf);
+        if (!reading && !flushScheduled) {
+            flushScheduled = true;
+            try {
+                connection.loop().execute(flushTask);
+            } catch (RejectedExecutionException stopped) {
+                flushNow();
+            }
         }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        connection.flush();
     }
 
     private static void cancel(EventLoop.Timer timer) {
@@ -311,6 +397,14 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void sendBinary(ByteBuf data) {
         sendPayload(Opcodes.BINARY, data);
+    }
+
+    @Override
+    public void send(WebSocketMessage message) {
+        if (isOpen()) {
+            counts.messageOut();
+            send(message.retainedFrame());
+        }
     }
 
     /**
