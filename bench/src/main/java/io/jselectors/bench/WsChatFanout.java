@@ -23,16 +23,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * the core the load is pinned to), so a result says how far the generator was from being the
  * bottleneck.
  *
- * <p>Each line carries a sequence number; every member counts deliveries per line. The server's
- * flow control may drop a WebSocket sender's lines while its earlier ones are still being
- * delivered (it says "slow down"): such a line reaches nobody and is reported as {@code
- * lines_dropped_by_server}, not as an error. A line that reached some members but not all is
- * {@code missing}, an error.
+ * <p>Each line carries a sequence number and the time it was due (not when the sender got to send
+ * it: a server pushing back on the sender shows in the latency); every member counts deliveries
+ * per line. The server's flow control pauses a sender whose lines are still being delivered (TCP
+ * pushes back, {@code sent_per_s} falls below {@code --rate}); a line that reaches nobody is
+ * reported as {@code lines_dropped_by_server}, one that reached some members but not all is
+ * {@code missing}: both should be 0. {@code delivered_per_s} is counted from the first line sent to
+ * the last delivery; {@code server_us_per_delivery} is the server's CPU time (user + system) over
+ * that span per delivered line, {@code server_cpu_pct} its share of a core while the lines were sent.
  *
  * <p>Output, one line on stdout: {@code ws_fanout members=.. rate=.. delivered_per_s=.. p50_ms=..
  * p99_ms=.. max_ms=.. lines_sent=.. lines_dropped_by_server=.. expected=.. delivered=.. missing=..
- * errors=.. receiver_threads=.. receiver_cpu_pct=.. receiver_capacity_per_s=.. server_cpu_pct=..};
- * exit status 1 if a member's connection failed or a line the server took did not reach every member.
+ * errors=.. receiver_threads=.. receiver_cpu_pct=.. receiver_capacity_per_s=.. server_cpu_pct=..
+ * server_us_per_delivery=..} (with {@code sent_per_s=..} after {@code seconds}; the server's
+ * figures only with {@code --server-pid});
+ * exit status 1 if a member's connection failed or a line did not reach every member.
  */
 public final class WsChatFanout {
 
@@ -165,16 +170,20 @@ public final class WsChatFanout {
                     drain(sender);
                     TimeUnit.NANOSECONDS.sleep(Math.min(wait, SENDER_NAP_NANOS));
                 }
-                sender.sayTimestamp(n);
+                sender.sayTimestamp(n, start + n * interval);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            ProcStats.ServerUsage usage = s0 == null ? null : s0.until(ProcStats.Snapshot.take(o.serverPid()), 1);
+            ProcStats.Snapshot s1 = s0 == null ? null : ProcStats.Snapshot.take(o.serverPid());
             long drainEnd = System.currentTimeMillis() + DRAIN_MILLIS;
             while (System.currentTimeMillis() < drainEnd) {
                 drain(sender);
                 Thread.sleep(10);
             }
             long got = delivered(receivers) - before;
+            // CPU share while sending; CPU per delivery until the last delivery (drain included: idle costs ~0).
+            ProcStats.ServerUsage usage = s0 == null ? null : s0.until(s1, 1);
+            ProcStats.ServerUsage perDelivery = s0 == null ? null : s0.until(ProcStats.Snapshot.take(o.serverPid()), Math.max(1, got));
+            double window = Math.max(elapsed, (lastHeard(receivers) - start) / 1e9);
             double loadCpuPct = 100.0 * (receiverCpu(receivers) - cpuBefore) / 1e9 / (elapsed + DRAIN_MILLIS / 1e3);
             int[] perLine = new int[total];
             for (FanoutReceiver r : receivers) {
@@ -197,18 +206,19 @@ public final class WsChatFanout {
                 }
             }
             long expected = (long) accepted * o.members();
-            double perS = got / elapsed;
-            System.out.println(String.format(Locale.ROOT, "ws_fanout members=%d rate=%d seconds=%.1f delivered_per_s=%.0f"
+            double perS = got / window;
+            System.out.println(String.format(Locale.ROOT, "ws_fanout members=%d rate=%d seconds=%.1f sent_per_s=%.1f delivered_per_s=%.0f"
                     + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f lines_sent=%d lines_dropped_by_server=%d expected=%d delivered=%d"
                     + " missing=%d errors=%d receiver_threads=%d receiver_cpu_pct=%.0f receiver_capacity_per_s=%.0f%s",
-                    o.members(), o.rate(), elapsed, perS, percentile(0.50), percentile(0.99), percentile(1.0), total,
+                    o.members(), o.rate(), elapsed, total / elapsed, perS, percentile(0.50), percentile(0.99), percentile(1.0), total,
                     total - accepted, expected, got, missing, failures, receivers.length, loadCpuPct,
                     loadCpuPct > 0 ? perS * 100 / loadCpuPct : 0,
-                    usage == null ? "" : String.format(Locale.ROOT, " server_cpu_pct=%.0f", usage.serverCpuPercent())));
+                    usage == null ? "" : String.format(Locale.ROOT, " server_cpu_pct=%.0f server_us_per_delivery=%.2f",
+                            usage.serverCpuPercent(), perDelivery.serverUsPerOp())));
             if (firstError.get() != null) {
                 System.err.println("WsChatFanout: first error: " + firstError.get());
             }
-            return failures == 0 && missing == 0 && got == expected;
+            return failures == 0 && missing == 0 && got == expected && accepted == total;
         } catch (IOException e) {
             System.err.println("WsChatFanout: " + e);
             return false;

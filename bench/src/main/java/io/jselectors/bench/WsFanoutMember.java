@@ -111,13 +111,17 @@ final class WsFanoutMember {
         sendFrame(TEXT, out.flip().remaining());
     }
 
-    /** Sends {@code "T" + sequence + "-" + nanoTime} as a text frame, without allocating. */
-    void sayTimestamp(int sequence) throws IOException {
+    /**
+     * Sends {@code "T" + sequence + "-" + at} as a text frame, without allocating: {@code at} is
+     * the {@link System#nanoTime()} the line was due, so a sender running late (the server pushing
+     * back) counts in the latency instead of hiding it.
+     */
+    void sayTimestamp(int sequence, long at) throws IOException {
         out.clear();
         out.put((byte) 'T');
         putDecimal(sequence);
         out.put((byte) '-');
-        putDecimal(System.nanoTime());
+        putDecimal(at);
         sendFrame(TEXT, out.flip().remaining());
     }
 

@@ -20,8 +20,9 @@ final class FanOutPacer {
      * delivery waiting for its flush is a duplicate in a member's queue (~64 B of heap, the
      * outbound entry overhead), so one sender keeps at most ~1 MiB of them in flight however fast
      * it sends and however large its room. A 10,000-member room still takes a line or two per
-     * round trip, a 100-member room 160; a line wire stops reading meanwhile (TCP pushes back on
-     * the sender), a WebSocket, which cannot pause, has its lines dropped with one notice.
+     * round trip, a 100-member room 160. The sender's wire stops reading meanwhile (a line
+     * connection keeps the rest of its read, a WebSocket session the rest after the message being
+     * handled) and TCP pushes back on the sender: nothing is dropped.
      */
     static final int PER_TURN = 16_384;
 

@@ -62,35 +62,17 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private final FrameDecoder decoder = new FrameDecoder(true);
     private MessageAssembler assembler;
     private Connection connection;
-    /**
-     * Bytes per second that count as life without a whole frame, 1024 (the HTTP body's minimum rate):
-     * a large message on a slow link keeps its session, while a peer dripping a frame a byte at a
-     * time, which can never answer a ping mid-frame, is closed after two ping intervals instead of
-     * holding its partial message for ever.
-     */
-    static final long MIN_PROGRESS_BYTES_PER_SECOND = 1024;
-
-    private EventLoop.Timer pingTimer;
+    private Keepalive keepalive;
     private EventLoop.Timer closeTimer;
     private boolean closeSent;
     private boolean closeReceived;
     private boolean endpointClosed;
-    /** A whole message or control frame arrived since the last ping tick. */
-    private boolean heardSinceLastTick;
-    /** Bytes read since the last ping tick: a large message arriving counts as life if it moves fast enough. */
-    private long bytesSinceTick;
-    private boolean pingOutstanding;
     /** True while {@link #onRead} runs: the connection flushes after the read batch. */
     private boolean reading;
     /** A flush task is queued for sends made outside a read. */
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
-    /** The endpoint paused reading ({@link #pauseReading()}). */
-    private boolean endpointPaused;
-    /** The outbound queue is over the high water mark. */
-    private boolean notWritable;
-    /** The rest of a read, kept while the endpoint has reading paused; null when none. */
-    private ByteBuf held;
+    private ReadGate gate;
     private int closeCode = WebSocketCloseCodes.ABNORMAL;
     private String closeReason = "";
 
@@ -115,26 +97,24 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void onOpen(Connection connection) {
         this.connection = connection;
+        this.gate = new ReadGate(connection);
         this.counts = meters.cells(); // on the loop thread: its cells
         this.assembler = new MessageAssembler(connection.alloc(), settings.maxMessageBytes(), this);
         meters.opened();
-        schedulePing();
+        keepalive = new Keepalive(connection.loop(), settings.pingInterval(), () -> connection.isOpen() && !closeSent,
+                () -> send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0)),
+                reason -> close(WebSocketCloseCodes.GOING_AWAY, reason));
+        keepalive.start();
         endpoint.onOpen(this);
     }
 
     @Override
     public void onRead(Connection connection, ByteBuf data) {
-        bytesSinceTick += data.readableBytes();
+        keepalive.bytesRead(data.readableBytes());
         counts.bytesIn(data.readableBytes());
-        if (held != null) { // read while a pause was being asked for: behind what is kept
-            ByteBuf both = connection.alloc().buffer(held.readableBytes() + data.readableBytes());
-            both.writeBytes(held).writeBytes(data);
-            held.release();
-            data.release();
-            held = both;
-            return;
+        if (!gate.keepIfHolding(data)) { // a read while a pause was being asked for goes behind
+            decode(data);
         }
-        decode(data);
     }
 
     /** Decodes {@code data} (owned) until it ends or the endpoint pauses; then keeps the rest. */
@@ -145,13 +125,10 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
                 return;
             }
             reading = true;
-            if (!endpointPaused) {
+            if (!gate.endpointPaused()) {
                 decoder.decode(data, assembler);
             }
-            keep = endpointPaused && data.isReadable() && connection.isOpen();
-            if (keep) {
-                held = data;
-            }
+            keep = gate.keepRest(data);
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
         } finally {
@@ -164,34 +141,32 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void pauseReading() {
-        endpointPaused = true;
         decoder.stop();
-        connection.pauseReading();
+        gate.pause();
     }
 
     @Override
     public void resumeReading() {
-        if (!endpointPaused) {
-            return;
+        if (gate.resume()) {
+            try {
+                connection.loop().execute(this::resumeNow);
+            } catch (RejectedExecutionException stopped) {
+                gate.release(); // the loop is stopping: nothing more will be read
+            }
         }
-        endpointPaused = false;
-        connection.loop().execute(this::resumeNow);
     }
 
     /** Hands on what was kept (its replies flushed at the end), then reads on unless paused again. */
     private void resumeNow() {
-        if (endpointPaused) {
+        if (gate.endpointPaused()) {
             return;
         }
-        ByteBuf rest = held;
-        held = null;
+        ByteBuf rest = gate.takeHeld();
         if (rest != null) {
             decode(rest);
             connection.flush();
         }
-        if (!endpointPaused && !notWritable && connection.isOpen()) {
-            connection.resumeReading();
-        }
+        gate.readOn();
     }
 
     private void fail(int code, String reason) {
@@ -227,7 +202,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
      * whole message proves the peer alive for the ping timer.
      */
     private void deliver(ByteBuf message, boolean text) {
-        heardSinceLastTick = true;
+        keepalive.heard();
         if (closeSent) {
             message.release();
             return;
@@ -247,7 +222,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPing(byte[] payload, int length) {
-        heardSinceLastTick = true;
+        keepalive.heard();
         if (!closeSent) {
             send(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
         }
@@ -255,8 +230,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPong(byte[] payload, int length) {
-        heardSinceLastTick = true;
-        pingOutstanding = false; // unsolicited pongs are allowed (section 5.5.3) and also prove life
+        keepalive.pong();
     }
 
     @Override
@@ -270,12 +244,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onWritabilityChanged(Connection connection, boolean writable) {
-        notWritable = !writable;
-        if (writable && !endpointPaused) {
-            connection.resumeReading();
-        } else if (!writable) {
-            connection.pauseReading();
-        }
+        gate.writable(writable);
         endpoint.onWritabilityChanged(this, writable);
     }
 
@@ -292,14 +261,13 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onClose(Connection connection, Throwable cause) {
-        cancel(pingTimer);
+        keepalive.stop();
         cancel(closeTimer);
         if (assembler != null) {
             assembler.release();
         }
-        if (held != null) {
-            held.release();
-            held = null;
+        if (gate != null) {
+            gate.release();
         }
         if (!endpointClosed) {
             endpointClosed = true;
@@ -337,31 +305,6 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         if (timer != null) {
             timer.cancel();
         }
-    }
-
-    private void schedulePing() {
-        pingTimer = connection.loop().schedule(this::pingTick, settings.pingInterval().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void pingTick() {
-        if (!connection.isOpen() || closeSent) {
-            return;
-        }
-        long progress = Math.max(1, MIN_PROGRESS_BYTES_PER_SECOND * settings.pingInterval().toMillis() / 1000);
-        boolean heard = heardSinceLastTick || bytesSinceTick >= progress;
-        bytesSinceTick = 0;
-        if (pingOutstanding && !heard) {
-            close(WebSocketCloseCodes.GOING_AWAY, "no pong within " + settings.pingInterval().toSeconds() + " s");
-            return;
-        }
-        if (!heard) {
-            pingOutstanding = true;
-            send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0));
-        } else {
-            pingOutstanding = false;
-        }
-        heardSinceLastTick = false;
-        schedulePing();
     }
 
     // WebSocketSession

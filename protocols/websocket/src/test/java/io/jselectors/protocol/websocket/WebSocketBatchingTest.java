@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sends within a read are queued and go out with the read batch's one flush; sends from outside a
- * callback (a task) go out at once. Text is echoed as its bytes through {@code onTextBytes}.
+ * callback (a task) go out with one flush queued on the loop behind them. Text is echoed as its bytes through {@code onTextBytes}.
  */
 class WebSocketBatchingTest {
 
@@ -68,7 +68,7 @@ class WebSocketBatchingTest {
     }
 
     @Test
-    void aSendFromATaskIsFlushedAtOnce() {
+    void aSendFromATaskIsFlushedByTheLoopsPass() {
         TestConnection connection = tester.connect();
 
         session.get().loop().execute(() -> session.get().sendText("from a task"));
