@@ -27,6 +27,8 @@ final class FanoutReceiver implements Runnable {
     private long deliveredCount;
     private volatile long deliveredPublished;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** When a timestamped line last arrived (pings and notices do not count); 0 before the first. */
+    private volatile long lastDeliveryNanos;
     private volatile boolean stopping;
     private volatile String error;
     private volatile long cpuNanos;
@@ -73,6 +75,7 @@ final class FanoutReceiver implements Runnable {
                 }
                 long now = System.nanoTime();
                 boolean heard = false;
+                long before = deliveredCount;
                 for (SelectionKey key : selector.selectedKeys()) {
                     WsFanoutMember member = (WsFanoutMember) key.attachment();
                     if (!member.readAll(now, this)) {
@@ -83,6 +86,9 @@ final class FanoutReceiver implements Runnable {
                 selector.selectedKeys().clear();
                 if (heard) {
                     lastHeardNanos = now;
+                    if (deliveredCount != before) {
+                        lastDeliveryNanos = now;
+                    }
                     deliveredPublished = deliveredCount;
                     cpuNanos = mx.getCurrentThreadCpuTime() - cpu0;
                 }
@@ -115,6 +121,11 @@ final class FanoutReceiver implements Runnable {
     /** When this thread last read anything. */
     long lastHeardNanos() {
         return lastHeardNanos;
+    }
+
+    /** When this thread last got a timestamped line, or 0 if none came. */
+    long lastDeliveryNanos() {
+        return lastDeliveryNanos;
     }
 
     /** The first failure of this thread, or null. */

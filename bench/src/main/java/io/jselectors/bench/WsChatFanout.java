@@ -183,7 +183,7 @@ public final class WsChatFanout {
             // CPU share while sending; CPU per delivery until the last delivery (drain included: idle costs ~0).
             ProcStats.ServerUsage usage = s0 == null ? null : s0.until(s1, 1);
             ProcStats.ServerUsage perDelivery = s0 == null ? null : s0.until(ProcStats.Snapshot.take(o.serverPid()), Math.max(1, got));
-            double window = Math.max(elapsed, (lastHeard(receivers) - start) / 1e9);
+            double window = Math.max(elapsed, (lastDelivery(receivers) - start) / 1e9);
             double loadCpuPct = 100.0 * (receiverCpu(receivers) - cpuBefore) / 1e9 / (elapsed + DRAIN_MILLIS / 1e3);
             int[] perLine = new int[total];
             for (FanoutReceiver r : receivers) {
@@ -248,6 +248,14 @@ public final class WsChatFanout {
         long last = Long.MIN_VALUE;
         for (FanoutReceiver r : receivers) {
             last = Math.max(last, r.lastHeardNanos());
+        }
+        return last;
+    }
+
+    private static long lastDelivery(FanoutReceiver[] receivers) {
+        long last = Long.MIN_VALUE;
+        for (FanoutReceiver r : receivers) {
+            last = Math.max(last, r.lastDeliveryNanos());
         }
         return last;
     }
