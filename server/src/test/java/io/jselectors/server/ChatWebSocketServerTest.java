@@ -3,6 +3,7 @@ package io.jselectors.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -99,6 +100,45 @@ class ChatWebSocketServerTest {
         }
     }
 
+    /** WebSocket members in one room with the sender; its burst spends the fan-out turn (16,384 deliveries). */
+    private static final int ROOM_MEMBERS = 200;
+    private static final int BURST_LINES = 100;
+
+    @Test
+    void aBurstFromAWebSocketSenderReachesEveryWebSocketMemberOfALargeRoom() throws IOException {
+        Server server = start();
+        List<WsClient> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < ROOM_MEMBERS; i++) {
+                WsClient member = new WsClient(server.address("http"));
+                members.add(member);
+                member.await("welcome");
+            }
+            try (WsClient sender = new WsClient(server.address("http"))) {
+                sender.send("/nick sender");
+                sender.await("is now known as sender");
+                assertThat((long) (ROOM_MEMBERS + 1) * BURST_LINES).as("the burst spends the turn").isGreaterThan(16_384);
+                List<String> lines = new ArrayList<>();
+                for (int i = 0; i < BURST_LINES; i++) {
+                    lines.add("line " + i);
+                }
+                sender.sendAll(lines); // one write: the server reads most of it at once and must pause, not drop
+
+                for (WsClient member : members) {
+                    for (int i = 0; i < BURST_LINES; i++) {
+                        assertThat(member.await("[lobby] sender: line")).as("every line, in order").isEqualTo("[lobby] sender: line " + i);
+                    }
+                }
+                sender.send("/who");
+                assertThat(sender.await("* in lobby")).as("nothing refused before the answer")
+                        .startsWith("* in lobby (" + (ROOM_MEMBERS + 1) + "): ");
+            }
+        } finally {
+            for (WsClient member : members) {
+                member.close();
+            }
+        }
+    }
 
     /** A WebSocket client of /chat: masked text frames out, one text message per chat line in. */
     private static final class WsClient implements AutoCloseable {
@@ -122,14 +162,25 @@ class ChatWebSocketServerTest {
         }
 
         void send(String text) throws IOException {
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-            assertThat(payload.length).isLessThan(126);
-            OutputStream out = socket.getOutputStream();
-            out.write(new byte[] {(byte) 0x81, (byte) (0x80 | payload.length)});
-            out.write(MASK);
-            for (int i = 0; i < payload.length; i++) {
-                out.write(payload[i] ^ MASK[i & 3]);
+            sendAll(List.of(text));
+        }
+
+        /** Each text a message, all in one write. */
+        void sendAll(List<String> texts) throws IOException {
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (String text : texts) {
+                byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+                assertThat(payload.length).isLessThan(126);
+                frames.write(0x81);
+                frames.write(0x80 | payload.length);
+                frames.writeBytes(MASK);
+                for (int i = 0; i < payload.length; i++) {
+                    frames.write(payload[i] ^ MASK[i & 3]);
+                }
             }
+            OutputStream out = socket.getOutputStream();
+            out.write(frames.toByteArray());
+            out.flush();
         }
 
         /** The next text message. */
