@@ -5,7 +5,6 @@ import static io.jselectors.protocol.chat.ChatTesting.lines;
 import static io.jselectors.protocol.chat.ChatTesting.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jselectors.protocol.SharedServices;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import java.util.ArrayList;
@@ -27,13 +26,7 @@ class ChatWebSocketFanOutTest {
     private static final int LINES = 120;
 
     private final ProtocolTester tester = ChatTesting.tester();
-    private final SharedServices shared = new SharedServices();
-    private final ChatEndpoint endpoint;
-
-    ChatWebSocketFanOutTest() {
-        shared.acquire(ChatProtocol.SERVICE, ChatState.class, () -> ChatTesting.state(tester));
-        endpoint = new ChatEndpoint(new HttpListener(tester.context(), shared));
-    }
+    private final ChatEndpoint endpoint = HttpListener.chatEndpoint(tester);
 
     @AfterEach
     void close() {
@@ -41,9 +34,7 @@ class ChatWebSocketFanOutTest {
     }
 
     private FakeSession open() {
-        FakeSession session = new FakeSession(tester.loop(), tester.alloc());
-        endpoint.onOpen(session);
-        tester.runPending();
+        FakeSession session = HttpListener.open(tester, endpoint);
         session.take();
         return session;
     }

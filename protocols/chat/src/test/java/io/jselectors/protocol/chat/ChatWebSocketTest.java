@@ -6,15 +6,10 @@ import static io.jselectors.protocol.chat.ChatTesting.lines;
 import static io.jselectors.protocol.chat.ChatTesting.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jselectors.protocol.ListenerContext;
-import io.jselectors.protocol.SharedServices;
 import io.jselectors.protocol.WebSocketCloseCodes;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,14 +21,7 @@ class ChatWebSocketTest {
 
     private final ProtocolTester tester = ProtocolTester.builder(new ChatProtocol()).option("max-queue", "4096").option("max-line", "64")
             .option("queue-budget", "6000").build();
-    /** The server's registry as the http listener sees it, holding the chat listener's state. */
-    private final SharedServices shared = new SharedServices();
-    private final ChatEndpoint endpoint;
-
-    ChatWebSocketTest() {
-        shared.acquire(ChatProtocol.SERVICE, ChatState.class, () -> ChatTesting.state(tester));
-        endpoint = new ChatEndpoint(new HttpListener(tester.context(), shared));
-    }
+    private final ChatEndpoint endpoint = HttpListener.chatEndpoint(tester);
 
     @AfterEach
     void close() {
@@ -41,10 +29,7 @@ class ChatWebSocketTest {
     }
 
     private FakeSession open() {
-        FakeSession session = new FakeSession(tester.loop(), tester.alloc());
-        endpoint.onOpen(session);
-        tester.runPending();
-        return session;
+        return HttpListener.open(tester, endpoint);
     }
 
     private void say(FakeSession session, String text) {
