@@ -20,14 +20,15 @@ class LogTextLayoutTest {
 
     @Test
     void printsWhatThePatternPrintsInEveryZoneLevelAndMillisecond() {
-        for (String zone : List.of("UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Berlin")) {
+        for (String zone : List.of("UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Berlin", "Europe/Amsterdam")) {
             PatternLayout pattern = new PatternLayout();
             pattern.setContext(context);
             pattern.setPattern(PATTERN.replace("ZONE", zone));
             pattern.start();
             LogTextLayout layout = new LogTextLayout(ZoneId.of(zone));
-            // Millisecond fields of 1, 2 and 3 digits, a DST change in Berlin (2026-03-29T01:00Z), negative epoch.
-            for (long millis : new long[] {1_774_746_000_000L - 1, 1_774_746_000_000L, 1_774_746_000_007L, 1_774_746_000_042L,
+            // Millisecond fields of 1, 2 and 3 digits, a DST change in Berlin (2026-03-29T01:00Z), negative epoch,
+            // and 1930, when Amsterdam's offset had seconds (+00:19:32, printed as +00:19).
+            for (long millis : new long[] {-1_248_307_200_123L, 1_774_746_000_000L - 1, 1_774_746_000_000L, 1_774_746_000_007L, 1_774_746_000_042L,
                 1_774_746_000_999L, 1_774_746_001_500L, -1L, 0L}) {
                 for (Level level : List.of(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR)) {
                     for (String logger : List.of("io.jselectors.server.Server", "Root", "a.b.")) {
