@@ -22,37 +22,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 SC=${1:?usage: bench/tls-opcounts.sh tls-a|tls-c [netty|jselectors]} WHO=${2:-jselectors}
 WARMUP=${WARMUP:-15} DURATION=${DURATION:-8} SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
-# shellcheck source=../.mvn/jdk.sh
-. .mvn/jdk.sh; jselectors_find_jdk
-JAVA=$JAVA_HOME/bin/java JCMD=$JAVA_HOME/bin/jcmd JFR=$JAVA_HOME/bin/jfr
-SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar}
-BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/jselectors-bench.jar}
 OUT=${OUT:-$(mktemp -d /tmp/tls-opcounts.XXXXXX)}; mkdir -p "$OUT"; rm -f "$OUT/window.txt"
-case $SC in
-    tls-a) LOADARGS=(-c 100 -d 1 -s 64) ;;
-    tls-c) LOADARGS=(-c 10 -d 1 -s 16384) ;;
-    *) echo "unknown scenario $SC (tls-a tls-c)" >&2; exit 2 ;;
-esac
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" cert --out "$OUT/cert" --host localhost > /dev/null
-CERT=$OUT/cert/cert.pem KEY=$OUT/cert/key.pem
 # Cumulative counts every second, read at the window's edges.
 E=sun.security.ssl.SSLEngineImpl
 JFROPTS="-XX:StartFlightRecording:name=opcounts,settings=none,+jdk.ThreadAllocationStatistics#enabled=true"
 JFROPTS+=",+jdk.ThreadAllocationStatistics#period=1s,+jdk.MethodTiming#enabled=true,+jdk.MethodTiming#period=1s"
 JFROPTS+=",+jdk.MethodTiming#filter=$E::wrap;$E::unwrap;$E::getHandshakeStatus;$E::getSession"
 JFROPTS+=";$E::isInboundDone;$E::isOutboundDone;$E::getDelegatedTask"
-case $WHO in
-    jselectors) CMD=("$JAVA" "$JFROPTS" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" serve --workers 1 --admin off
-                     --listen "echo+tls=127.0.0.1:$PORT" --tls-cert "$CERT" --tls-key "$KEY") ;;
-    netty) CMD=("$JAVA" "$JFROPTS" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$BENCH_JAR"
-                io.jselectors.bench.NettyTlsServer echo "$PORT" "$CERT" "$KEY" 1) ;;
-    *) echo "server must be netty or jselectors, got $WHO" >&2; exit 2 ;;
-esac
-taskset -c "$SERVER_CPU" "${CMD[@]}" > "$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 300); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+JVMOPTS=("$JFROPTS")
+# shellcheck source=tls-echo-server.sh
+. bench/tls-echo-server.sh
 echo "# $WHO $SC: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
 # load W FILE: a measured window of DURATION s after W s of load, marked in FILE.
 load() { rm -f "$2"; taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.TlsEchoLoad -p "$PORT" \

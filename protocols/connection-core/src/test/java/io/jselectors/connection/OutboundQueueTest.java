@@ -108,7 +108,7 @@ class OutboundQueueTest {
 
     @Test
     void theTailOfABatchDoesNotHalveTheReadSize() {
-        // A 16 KiB read filled, then the 70 bytes that overran it: the size stays doubled for the next message.
+        // A 16 KiB read filled, then the few bytes that overran it: the size stays doubled for the next message.
         int size = ConnectionLimits.nextReadSize(16384, 16384, 16384, false);
         assertThat(size).isEqualTo(32768);
         assertThat(ConnectionLimits.nextReadSize(size, 70, size, true)).isEqualTo(32768);
