@@ -21,7 +21,7 @@ jselectors_jvm_defaults() {
         # The heap's budget: a garbage flood must not grow it into a quarter of the machine (seen:
         # +300 MiB). 64 MiB holds the server, its meters and 19,000 idle connections (~0.4 KiB of
         # heap each). The image sizes the heap from the container's limit instead
-        # (-XX:MinRAMPercentage=30 -XX:MaxRAMPercentage=30 there: 38 MiB in a 128 MiB container).
+        # (-XX:MinRAMPercentage=25 -XX:MaxRAMPercentage=25 there: 32 MiB in a 128 MiB container).
         -Xmx64m
         # Start small and grow with the live set (the default initial heap is 1/64 of the machine,
         # all of it committed, and the young generation gets touched before the first collection).
@@ -38,6 +38,14 @@ jselectors_jvm_defaults() {
         # Two JIT threads (the least tiered compilation takes) whatever the core count: each
         # thread's arenas are RSS while it compiles.
         -XX:CICompilerCount=2
+        # One compilation's arena memory at most 16 MiB: past it the JIT gives that method up (it
+        # stays interpreted or at C1) instead of growing. Seen under load in a 128 MiB container:
+        # C2 arenas of 22 MiB (MethodType::makeImpl) and 14.5 MiB (the ClassFile API's
+        # StackMapGenerator) for JDK code; our largest, RequestDecoder::headerLine, took 10 MiB
+        # (-XX:CompileCommand=MemStat). `quiet`: CompileCommand would print a line at every start.
+        # Quoted: the pattern is not a file name.
+        -XX:CompileCommand=quiet
+        '-XX:CompileCommand=MemLimit,*.*,16m'
         # Out of heap or metaspace: exit, so that the service manager restarts a clean process.
         -XX:+ExitOnOutOfMemoryError
     )

@@ -58,6 +58,7 @@ class MemoryLimitContainerTest {
     private int chat;
     private int httpPort;
     private int admin;
+    private TcpAccounting tcpAccounting;
 
     @BeforeAll
     void start() throws Exception {
@@ -77,7 +78,14 @@ class MemoryLimitContainerTest {
                 // --memory 128m --memory-swap 128m: no swap to hide in, so too much is an OOM kill.
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withMemory(LIMIT).withMemorySwap(LIMIT))
                 .waitingFor(Wait.forLogMessage(".*listening: echo.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
+        String extra = System.getProperty("jselectors.container.java-options", "");
+        if (!extra.isBlank()) {
+            // For diagnosis only (NMT, say): JDK_JAVA_OPTIONS comes after the image's flags.
+            server.withEnv("JDK_JAVA_OPTIONS", extra);
+        }
         server.start();
+        tcpAccounting = TcpAccounting.switchOn(server.getContainerId());
+        System.out.println("kernel socket memory: " + tcpAccounting.describe());
     }
 
     @AfterAll
@@ -93,14 +101,15 @@ class MemoryLimitContainerTest {
         String log = server.getLogs();
         assertThat(log).as("the start-up line says what the server sized itself to")
                 .containsPattern("memory: 128 MiB given \\(a memory limit; the machine has \\d+ MiB\\); heap at most \\d+ MiB;"
-                        + " direct buffers at most \\d+ MiB .*; buffer pool 2 arena\\(s\\) of 1024 KiB chunks");
+                        + " direct buffers at most \\d+ MiB .*; buffer pool 2 arena\\(s\\) of 1024 KiB chunks;"
+                        + " socket buffers 16 KiB each way per connection \\(under a memory limit; --socket-buffer sets it\\); accept queue 256");
         ExecutorService pool = Executors.newFixedThreadPool(THREADS * 2);
         try {
             long echoes = run(pool, THREADS, this::echoLoad);
             long responses = run(pool, THREADS, this::pipelinedHttpLoad);
             long flood = flood(pool);
-            System.out.printf("echo round trips %d, http responses %d, flood connections %d; cgroup peak %s%n",
-                    echoes, responses, flood, peak());
+            System.out.printf("echo round trips %d, http responses %d, flood connections %d; cgroup peak %s;"
+                    + " kernel socket memory peak %s%n", echoes, responses, flood, peak(), tcpAccounting.peakDescription());
             assertThat(echoes).as("echo round trips").isPositive();
             assertThat(responses).as("http responses").isPositive();
         } finally {
@@ -110,6 +119,13 @@ class MemoryLimitContainerTest {
         InspectContainerResponse.ContainerState state = DockerClientFactory.instance().client()
                 .inspectContainerCmd(server.getContainerId()).exec().getState();
         assertThat(state.getOOMKilled()).as("OOM-killed").isFalse();
+        // cgroup v2 charges the sockets' buffers to the container (v1 only with TCP accounting on,
+        // which TcpAccounting switched on): there the OOM check above is the real one. On v1 the
+        // sum of both peaks is reported, not asserted: it over-counts (the two peaks are not at the
+        // same moment), and at the limit v2 refuses what arrives on a socket (the kernel drops it
+        // and shrinks the window) though it does charge a queued connection's data when accepted.
+        tcpAccounting.peakWithSockets().ifPresent(total -> System.out.printf(
+                "memory peak + kernel socket memory peak: %d MiB (of %d)%n", total, LIMIT >> 20));
         assertThat(state.getRunning()).as("running").isTrue();
         assertThat(echoOnce("still here\n")).isEqualTo("still here\n");
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

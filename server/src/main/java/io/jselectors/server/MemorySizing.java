@@ -31,6 +31,18 @@ import java.nio.file.Path;
  * the chunk size is the pool's idle floor per loop. The largest pooled read is 64 KiB, far below
  * a chunk, so smaller chunks cost no extra allocations on the hot path. Each property the operator
  * set ({@code -Dio.netty.allocator.*}) wins.
+ *
+ * <p><b>Socket buffers.</b> Under cgroup v2 the kernel charges a container for its sockets' buffers
+ * (with cgroup v1 only when TCP accounting is switched on), and a TCP buffer grows by autotuning to
+ * {@code net.ipv4.tcp_rmem}'s maximum, 6 MiB here: forty uploads the server has stopped reading could
+ * then hold more than a 128 MiB container has. Under a memory limit {@link #socketBuffer} gives every
+ * accepted connection a fixed buffer each way, {@code 1/}{@value #SOCKET_BUFFER_DIVISOR} of what is
+ * given (16 KiB at 128 MiB; the kernel doubles it for its bookkeeping, so a connection holds at most
+ * 64 KiB in the kernel), within [{@value #MIN_SOCKET_BUFFER}, {@value #MAX_SOCKET_BUFFER}] bytes.
+ * The accept queue is shortened to match ({@link #backlog}): each queued connection may already hold
+ * a full receive buffer, charged at once when it is accepted (a garbage flood fills the queue with
+ * such connections: 1024 of them held ~40 MiB). Without a limit the kernel's autotuning and the
+ * default queue stay: they are what bulk transfers and connect bursts are fastest with.
  */
 final class MemorySizing {
 
@@ -61,7 +73,23 @@ final class MemorySizing {
      */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
 
+    /** Under a memory limit each connection's buffer, each way, is what is given divided by this: 8192. */
+    static final int SOCKET_BUFFER_DIVISOR = 8192;
+
+    /** Least fixed socket buffer, 16 KiB: a few segments in flight, so small requests never wait on it. */
+    static final int MIN_SOCKET_BUFFER = 16 << 10;
+
+    /** Largest fixed socket buffer, 256 KiB: a loopback bulk send runs at full speed with it. */
+    static final int MAX_SOCKET_BUFFER = 256 << 10;
+
+    /** Queued connections' buffers may hold at most this fraction of what is given: 1/16. */
+    static final int ACCEPT_QUEUE_SHARE = 16;
+
+    /** Shortest accept queue, 64: a burst of connects from one client pool still fits. */
+    static final int MIN_BACKLOG = 64;
+
     private static volatile String directCap;
+    private static volatile String socketBuffers;
 
     private MemorySizing() {}
 
@@ -103,6 +131,66 @@ final class MemorySizing {
     }
 
     /**
+     * Each accepted connection's socket buffers and the accept queue, from {@code --socket-buffer}:
+     * {@code auto} (fixed under a memory limit, else the kernel's), {@code kernel}, or a number of bytes.
+     *
+     * @throws IllegalArgumentException for anything else, or a number below 1024
+     */
+    static SocketSizing sockets(String option) {
+        return decideSockets(option, given(), machineMemory());
+    }
+
+    /** The rule, from what is given and the machine's memory (0 where unknown); package-private for tests. */
+    static SocketSizing decideSockets(String option, long given, long machine) {
+        String value = option == null ? "auto" : option.trim().toLowerCase(java.util.Locale.ROOT);
+        int bytes;
+        String why;
+        switch (value) {
+            case "auto" -> {
+                if (machine > 0 && given < machine) {
+                    long share = given / SOCKET_BUFFER_DIVISOR;
+                    bytes = (int) Math.min(MAX_SOCKET_BUFFER, Math.max(MIN_SOCKET_BUFFER, share));
+                    why = "under a memory limit; --socket-buffer sets it";
+                } else {
+                    bytes = 0;
+                    why = "no memory limit";
+                }
+            }
+            case "kernel" -> {
+                bytes = 0;
+                why = "--socket-buffer kernel";
+            }
+            default -> {
+                try {
+                    bytes = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--socket-buffer wants auto, kernel or a number of bytes, not '" + option + "'");
+                }
+                if (bytes < 1024) {
+                    throw new IllegalArgumentException("--socket-buffer must be at least 1024 bytes, not " + bytes);
+                }
+                why = "--socket-buffer";
+            }
+        }
+        SocketSizing sizing = new SocketSizing(bytes, bytes == 0 ? SocketSizing.DEFAULT_BACKLOG : backlog(bytes, given));
+        socketBuffers = (bytes == 0 ? "the kernel's, autotuned (" + why + ")"
+                : (bytes >> 10) + " KiB each way per connection (" + why + ")")
+                + "; accept queue " + sizing.backlog();
+        return sizing;
+    }
+
+    /**
+     * The accept queue for fixed buffers: a queued connection can hold a full receive buffer (twice
+     * the size set, in the kernel's bookkeeping), charged when it is accepted, so the queue is as
+     * long as 1/{@value #ACCEPT_QUEUE_SHARE} of what is given can hold, within [{@value
+     * #MIN_BACKLOG}, {@link SocketSizing#DEFAULT_BACKLOG}].
+     */
+    static int backlog(int buffer, long given) {
+        long fits = given / ACCEPT_QUEUE_SHARE / (2L * buffer);
+        return (int) Math.min(SocketSizing.DEFAULT_BACKLOG, Math.max(MIN_BACKLOG, fits));
+    }
+
+    /**
      * Sizes netty's pooled allocator to {@code loops} worker loops. Call before anything touches
      * {@link PooledByteBufAllocator} (its static defaults are read once); properties already set win.
      */
@@ -132,7 +220,8 @@ final class MemorySizing {
         return "memory: " + mib(given) + " given (" + givenSource(given) + "); heap at most "
                 + mib(Runtime.getRuntime().maxMemory()) + "; direct buffers at most "
                 + (directCap != null ? directCap : mib(io.netty.util.internal.PlatformDependent.maxDirectMemory()))
-                + "; buffer pool " + pool.numDirectArenas() + " arena(s) of " + (pool.chunkSize() >> 10) + " KiB chunks";
+                + "; buffer pool " + pool.numDirectArenas() + " arena(s) of " + (pool.chunkSize() >> 10) + " KiB chunks"
+                + (socketBuffers != null ? "; socket buffers " + socketBuffers : "");
     }
 
     /** The memory this process is given: the container's limit when there is one, else the machine's. */
@@ -147,7 +236,7 @@ final class MemorySizing {
     }
 
     /** MemTotal from /proc/meminfo, or 0 where there is none. */
-    private static long machineMemory() {
+    static long machineMemory() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {

@@ -44,8 +44,8 @@ final class NativeTransport implements Transport {
     }
 
     @Override
-    public ListenSocket listen(InetSocketAddress address, int backlog) throws IOException {
-        return new NativeListenSocket(Sockets.listen(address, backlog));
+    public ListenSocket listen(InetSocketAddress address, int backlog, int socketBuffer) throws IOException {
+        return new NativeListenSocket(Sockets.listen(address, backlog, socketBuffer));
     }
 
     @Override

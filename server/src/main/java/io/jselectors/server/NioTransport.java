@@ -32,17 +32,22 @@ final class NioTransport implements Transport {
     }
 
     @Override
-    public ListenSocket listen(InetSocketAddress address, int backlog) throws IOException {
+    public ListenSocket listen(InetSocketAddress address, int backlog, int socketBuffer) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (socketBuffer > 0) {
+                // Before bind, as the native transport does; the JDK offers no SO_SNDBUF on a
+                // listener, so each accepted channel gets that one.
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBuffer);
+            }
             channel.bind(address, backlog);
             channel.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        return new NioListenSocket(channel);
+        return new NioListenSocket(channel, socketBuffer);
     }
 
     @Override
@@ -61,7 +66,7 @@ final class NioTransport implements Transport {
                 || m.contains("Cannot allocate memory"));
     }
 
-    private record NioListenSocket(ServerSocketChannel channel) implements ListenSocket {
+    private record NioListenSocket(ServerSocketChannel channel, int socketBuffer) implements ListenSocket {
         @Override
         public Object fileobj() {
             return channel;
@@ -92,6 +97,9 @@ final class NioTransport implements Transport {
             }
             accepted.configureBlocking(false);
             accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (socketBuffer > 0) {
+                accepted.setOption(StandardSocketOptions.SO_SNDBUF, socketBuffer);
+            }
             return new NioStreamSocket(accepted);
         }
 

@@ -93,6 +93,12 @@ final class ServeCommand implements Callable<Integer> {
                 + "--option http.max-body=BYTES). Env: JSELECTORS_HTTP_MAX_BODY.")
     String httpMaxBody;
 
+    @Option(names = "--socket-buffer", paramLabel = "auto|kernel|BYTES", defaultValue = "${env:JSELECTORS_SOCKET_BUFFER:-auto}",
+            description = "Receive and send buffer of each accepted connection: auto (a fixed share of a "
+                + "memory limit, which the kernel charges a container for; the kernel's autotuning without "
+                + "one), kernel, or BYTES. Env: JSELECTORS_SOCKET_BUFFER.")
+    String socketBuffer;
+
     @Option(names = "--cluster", paramLabel = "URL[,URL...]", defaultValue = "${env:JSELECTORS_CLUSTER}",
             description = "Join other instances' chat through a broker: nats://HOST:4222[,...] or "
                 + "redis://HOST:6379 (tls:// and rediss:// for TLS; credentials in the URL or "
@@ -325,7 +331,7 @@ final class ServeCommand implements Callable<Integer> {
         int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         return new ServerSettings(specs, n, backend, transportName, idleTimeout, maxConnections, drainTimeout,
                 options, ServerSettings.DEFAULT_HIGH_WATER, ServerSettings.DEFAULT_LOW_WATER,
-                ServerSettings.DEFAULT_MAX_READS);
+                ServerSettings.DEFAULT_MAX_READS, MemorySizing.sockets(socketBuffer));
     }
 
     /** A listener's host name does not resolve: a failure here, not a malformed command line. */

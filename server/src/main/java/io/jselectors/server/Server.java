@@ -105,7 +105,7 @@ public final class Server {
                 }
                 Transport.ListenSocket socket;
                 try {
-                    socket = transport.listen(spec.address(), 1024);
+                    socket = transport.listen(spec.address(), settings.sockets().backlog(), settings.sockets().buffer());
                 } catch (IOException e) {
                     throw new IOException("cannot listen for " + spec.protocol() + " on " + format(spec.address()) + ": " + e.getMessage(), e);
                 }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param highWaterMark outbound bytes above which a connection is not writable (64 KiB default)
  * @param lowWaterMark outbound bytes below which it is writable again (32 KiB default)
  * @param maxReadsPerEvent reads per readiness event before the loop serves other connections
+ * @param sockets each accepted connection's kernel buffers and the accept queue's length
  */
 public record ServerSettings(
         List<ListenerSpec> listeners,
@@ -33,7 +34,8 @@ public record ServerSettings(
         Map<String, Map<String, String>> options,
         int highWaterMark,
         int lowWaterMark,
-        int maxReadsPerEvent) {
+        int maxReadsPerEvent,
+        SocketSizing sockets) {
 
     /** Default high water mark: {@link ConnectionLimits#DEFAULT_HIGH_WATER} (64 KiB). */
     public static final int DEFAULT_HIGH_WATER = ConnectionLimits.DEFAULT_HIGH_WATER;
@@ -59,6 +61,7 @@ public record ServerSettings(
             throw new IllegalArgumentException("timeouts cannot be negative");
         }
         new ConnectionLimits(highWaterMark, lowWaterMark, maxReadsPerEvent); // validates them
+        java.util.Objects.requireNonNull(sockets, "sockets");
     }
 
     /** The limits every connection applies. */
@@ -70,31 +73,37 @@ public record ServerSettings(
     public static ServerSettings defaults(List<ListenerSpec> listeners) {
         return new ServerSettings(listeners, Runtime.getRuntime().availableProcessors(), null, "native",
                 Duration.ofMinutes(5), 10_000, Duration.ofSeconds(10), Map.of(),
-                DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER, DEFAULT_MAX_READS);
+                DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER, DEFAULT_MAX_READS, SocketSizing.KERNEL);
     }
 
     /** A copy with another worker count. */
     public ServerSettings withWorkers(int n) {
         return new ServerSettings(listeners, n, selector, transport, idleTimeout, maxConnections, drainTimeout,
-                options, highWaterMark, lowWaterMark, maxReadsPerEvent);
+                options, highWaterMark, lowWaterMark, maxReadsPerEvent, sockets);
     }
 
     /** A copy with another transport and selector. */
     public ServerSettings withTransport(String newTransport, String newSelector) {
         return new ServerSettings(listeners, workers, newSelector, newTransport, idleTimeout, maxConnections,
-                drainTimeout, options, highWaterMark, lowWaterMark, maxReadsPerEvent);
+                drainTimeout, options, highWaterMark, lowWaterMark, maxReadsPerEvent, sockets);
     }
 
     /** A copy with other timeouts and limit. */
     public ServerSettings withLimits(Duration idle, int maxConns, Duration drain) {
         return new ServerSettings(listeners, workers, selector, transport, idle, maxConns, drain,
-                options, highWaterMark, lowWaterMark, maxReadsPerEvent);
+                options, highWaterMark, lowWaterMark, maxReadsPerEvent, sockets);
+    }
+
+    /** A copy with other kernel buffers and accept queue. */
+    public ServerSettings withSockets(SocketSizing newSockets) {
+        return new ServerSettings(listeners, workers, selector, transport, idleTimeout, maxConnections,
+                drainTimeout, options, highWaterMark, lowWaterMark, maxReadsPerEvent, newSockets);
     }
 
     /** A copy with other protocol options. */
     public ServerSettings withOptions(Map<String, Map<String, String>> newOptions) {
         return new ServerSettings(listeners, workers, selector, transport, idleTimeout, maxConnections,
-                drainTimeout, newOptions, highWaterMark, lowWaterMark, maxReadsPerEvent);
+                drainTimeout, newOptions, highWaterMark, lowWaterMark, maxReadsPerEvent, sockets);
     }
 
     /**

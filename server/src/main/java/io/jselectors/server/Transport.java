@@ -23,8 +23,11 @@ interface Transport {
     /** Opens a selector for one loop: {@code backend} by name, or this transport's default if null. */
     Selector openSelector(String backend) throws IOException;
 
-    /** Binds and listens, non-blocking. */
-    ListenSocket listen(InetSocketAddress address, int backlog) throws IOException;
+    /**
+     * Binds and listens, non-blocking; accepted connections get {@code socketBuffer} bytes of
+     * receive and send buffer each, or the kernel's defaults and autotuning when it is 0.
+     */
+    ListenSocket listen(InetSocketAddress address, int backlog, int socketBuffer) throws IOException;
 
     /** Per-loop I/O scratch memory; one per loop thread, never shared. */
     IoScratch newScratch();

@@ -116,9 +116,27 @@ public final class Sockets {
      * back with {@link #localAddress}).
      */
     public static int listen(InetSocketAddress local, int backlog) throws ErrnoException {
+        return listen(local, backlog, 0);
+    }
+
+    /**
+     * A listening socket as {@link #listen(InetSocketAddress, int)}, whose accepted connections get
+     * {@code bufferBytes} of SO_RCVBUF and SO_SNDBUF each (0: the kernel's defaults and autotuning).
+     * Set on the listener before {@code listen(2)} because accepted sockets inherit both sizes, and
+     * the receive window's scale is fixed at the handshake from the receive buffer. Linux doubles
+     * the value for its bookkeeping and stops autotuning a socket whose size was set.
+     */
+    public static int listen(InetSocketAddress local, int backlog, int bufferBytes) throws ErrnoException {
+        if (bufferBytes < 0) {
+            throw new IllegalArgumentException("socket buffer size cannot be negative: " + bufferBytes);
+        }
         int fd = socket(local);
         try {
             SocketOptions.set(fd, SocketOption.SO_REUSEADDR, 1);
+            if (bufferBytes > 0) {
+                SocketOptions.set(fd, SocketOption.SO_RCVBUF, bufferBytes);
+                SocketOptions.set(fd, SocketOption.SO_SNDBUF, bufferBytes);
+            }
             bind(fd, local);
             listen(fd, backlog);
         } catch (ErrnoException e) {

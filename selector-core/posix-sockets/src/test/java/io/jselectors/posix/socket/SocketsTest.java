@@ -152,6 +152,25 @@ class SocketsTest {
     }
 
     @Test
+    void aListenersBufferSizesReachTheConnectionsItAccepts() throws Exception {
+        int listener = track(Sockets.listen(LOOPBACK4, 16, 32 * 1024));
+        track(Sockets.connect(Sockets.localAddress(listener)));
+        int accepted = track(await(() -> {
+            try {
+                return Sockets.accept(listener);
+            } catch (ErrnoException e) {
+                throw new AssertionError(e);
+            }
+        }));
+        // Linux reports double what was set (its bookkeeping share); its defaults for an accepted
+        // socket (tcp_rmem's 128 KiB, tcp_wmem's 16 KiB) both fall outside the range.
+        for (SocketOption option : new SocketOption[] {SocketOption.SO_RCVBUF, SocketOption.SO_SNDBUF}) {
+            int size = SocketOptions.get(accepted, option);
+            assertTrue(size >= 32 * 1024 && size <= 64 * 1024, option + " of the accepted socket: " + size);
+        }
+    }
+
+    @Test
     void refusedConnectIsReportedByFinishConnect() throws Exception {
         // Bind a port, then close it without listening: nothing accepts there any more.
         int placeholder = Sockets.socket(LOOPBACK4);
