@@ -10,8 +10,6 @@ import io.jselectors.protocol.testkit.TestLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -69,22 +67,7 @@ class RepeatedAnswerTest {
     @Test
     void aNewDateLineIsNeverAnsweredWithTheOldBytes() {
         AtomicLong wallMillis = new AtomicLong(1_735_787_045_000L); // Thu, 02 Jan 2025 03:04:05 GMT
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(wallMillis.get());
-            }
-        };
+        Clock clock = HttpTesting.wallClock(wallMillis);
         TestLoop loop = new TestLoop();
         DateCache cache = new DateCache(loop, clock);
         HttpResponse hello = HttpResponse.text(200, "Hello, World!").freeze();
