@@ -13,7 +13,8 @@
 #           / N, the connections opened by bench/idle_connections.py. Kernel socket memory is not
 #           in the process's RSS: the growth of /proc/net/sockstat's "TCP ... mem" (pages) is shown
 #           beside it (machine-wide: other sockets on the machine move it too). jselectors and
-#           netty: also heap bytes per connection after a full GC (class histogram).
+#           netty: also heap bytes per connection after a full GC (class histogram), and by class
+#           in $OUT/NAME-conns-N-heap-by-class.txt (the largest printed as it runs).
 # jselectors runs with the launcher's JVM flags (.mvn/jvm-options.sh) unless JVM_OPTS says others
 # (JVM_OPTS=" " for the JVM's own defaults) and MALLOC_ARENA_MAX=2 as the launcher sets it.
 #
@@ -152,8 +153,21 @@ server_cmd() {
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 tcp_mem_pages() { awk '$1 == "TCP:" {for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1)}' /proc/net/sockstat; }
 is_java() { [[ $1 == jselectors* || $1 == netty* ]]; }
-# heap_after_gc PID: bytes of live objects after a full GC (the class histogram's total), or nothing.
-heap_after_gc() { "$JCMD" "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" {print $3}'; }
+# heap_after_gc PID FILE: bytes of live objects after a full GC (the class histogram's total), or
+# nothing; the histogram itself is kept in FILE.
+heap_after_gc() {
+    "$JCMD" "$1" GC.class_histogram > "$2" 2>/dev/null || true
+    awk '$1 == "Total" {print $3}' "$2"
+}
+# heap_by_class BEFORE AFTER N: the heap bytes per connection each class grew by between two class
+# histograms (classes growing by at least 1 B per connection, largest first), then their total.
+heap_by_class() {
+    awk -v n="$3" '
+        $1 ~ /^[0-9]+:$/ { b = $3; name = $4; if (FILENAME == ARGV[1]) before[name] = b; else after[name] = b }
+        END {
+            for (c in after) { d = (after[c] - before[c]) / n; if (d >= 1) printf "%8.1f B  %s\n", d, c }
+        }' "$1" "$2" | sort -rn
+}
 
 measure_idle() { # NAME
     local cmd
@@ -172,7 +186,7 @@ measure_conns() { # NAME N
     [ -n "$cmd" ] || return 0
     start_server "$OUT/$1-conns-$2.log" "$MALLOC_ENV $cmd"
     sleep "$SETTLE_SECONDS"
-    if is_java "$1"; then h0=$(heap_after_gc "$SERVER_PID"); sleep 1; fi
+    if is_java "$1"; then h0=$(heap_after_gc "$SERVER_PID" "$OUT/$1-conns-$2-histo-before.txt"); sleep 1; fi
     r0=$(rss_kib "$SERVER_PID") t0=$(tcp_mem_pages)
     coproc CLIENT { exec python3 "$HERE/idle_connections.py" "$HOST" "$PORT" "$2" 600; }
     client=$CLIENT_PID
@@ -183,13 +197,19 @@ measure_conns() { # NAME N
         return 1
     fi
     sleep "$SETTLE_SECONDS"
-    if is_java "$1"; then h1=$(heap_after_gc "$SERVER_PID"); sleep 1; fi
+    if is_java "$1"; then h1=$(heap_after_gc "$SERVER_PID" "$OUT/$1-conns-$2-histo-after.txt"); sleep 1; fi
     r1=$(rss_kib "$SERVER_PID") t1=$(tcp_mem_pages)
     kill "$client" 2>/dev/null || true
     wait "$client" 2>/dev/null || true
     local page heap=-
     page=$(getconf PAGESIZE)
-    [ -n "$h0" ] && [ -n "$h1" ] && heap=$(((h1 - h0) / $2))
+    if [ -n "$h0" ] && [ -n "$h1" ]; then
+        heap=$(((h1 - h0) / $2))
+        heap_by_class "$OUT/$1-conns-$2-histo-before.txt" "$OUT/$1-conns-$2-histo-after.txt" "$2" \
+            > "$OUT/$1-conns-$2-heap-by-class.txt"
+        echo "heap per idle connection by class, $1, $2 connections ($OUT/$1-conns-$2-heap-by-class.txt):" >&2
+        head -n 15 "$OUT/$1-conns-$2-heap-by-class.txt" >&2
+    fi
     out "conns label=$1 n=$2 rss_before_MiB=$((r0 / 1024)) rss_after_MiB=$((r1 / 1024))" \
         "rss_per_conn_B=$(((r1 - r0) * 1024 / $2)) kernel_tcp_per_conn_B=$(((t1 - t0) * page / $2)) heap_per_conn_B=$heap"
     stop_server

@@ -18,38 +18,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 SC=${1:?usage: bench/tls-profile.sh tls-a|tls-c [netty|jselectors]} WHO=${2:-jselectors}
 WARMUP=${WARMUP:-20} DURATION=${DURATION:-20} SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
-# shellcheck source=../.mvn/jdk.sh
-. .mvn/jdk.sh; jselectors_find_jdk
-JAVA=$JAVA_HOME/bin/java JCMD=$JAVA_HOME/bin/jcmd JFR=$JAVA_HOME/bin/jfr
-PERFMAP=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer)
-SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar}
-BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/jselectors-bench.jar}
 OUT=${OUT:-$(mktemp -d /tmp/tls-profile.XXXXXX)}; mkdir -p "$OUT"
-case $SC in
-    tls-a) LOADARGS=(-c 100 -d 1 -s 64) ;;
-    tls-c) LOADARGS=(-c 10 -d 1 -s 16384) ;;
-    *) echo "unknown scenario $SC (tls-a tls-c)" >&2; exit 2 ;;
-esac
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" cert --out "$OUT/cert" --host localhost > /dev/null
-CERT=$OUT/cert/cert.pem KEY=$OUT/cert/key.pem
-case $WHO in
-    jselectors) LOOP_THREAD=worker-1 CMD=("$JAVA" "${PERFMAP[@]}" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" serve --workers 1 --admin off
-                     --listen "echo+tls=127.0.0.1:$PORT" --tls-cert "$CERT" --tls-key "$KEY") ;;
-    netty) LOOP_THREAD=multiThreadIoEventLoopGroup-3-1 CMD=("$JAVA" "${PERFMAP[@]}" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$BENCH_JAR"
-                io.jselectors.bench.NettyTlsServer echo "$PORT" "$CERT" "$KEY" 1) ;;
-    *) echo "server must be netty or jselectors, got $WHO" >&2; exit 2 ;;
-esac
-taskset -c "$SERVER_CPU" "${CMD[@]}" > "$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 300); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+JVMOPTS=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer)   # perf's view of JIT frames
+# shellcheck source=tls-echo-server.sh
+. bench/tls-echo-server.sh
 load() { taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.TlsEchoLoad -p "$PORT" --cacert "$CERT" \
     "${LOADARGS[@]}" -t "$1" -w "$2" --server-pid "$SERVER"; }
-allocated() { "$JCMD" "$SERVER" Thread.print -e 2>/dev/null | awk '{
-    for (i = 1; i <= NF; i++) if ($i ~ /^allocated=/) { v = $i; sub("allocated=", "", v); mult = 1;
-        if (v ~ /K$/) mult = 1024; if (v ~ /M$/) mult = 1048576; if (v ~ /G$/) mult = 1073741824;
-        sub(/[KMGB]+$/, "", v); t += v * mult } } END {printf "%.0f", t}'; }
 echo "# $WHO $SC: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
 load "$WARMUP" 1 > /dev/null
 # The measured load opens its connections anew: its first HANDSHAKE_S seconds (its own warm-up) hold

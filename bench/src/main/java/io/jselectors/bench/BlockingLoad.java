@@ -142,6 +142,17 @@ final class BlockingLoad {
      */
     static Result run(Client[] clients, double warmupSeconds, double seconds, long serverPid,
             java.util.function.Supplier<String> extra) throws IOException {
+        return run(clients, warmupSeconds, seconds, serverPid, null, extra);
+    }
+
+    /**
+     * {@link #run(Client[], double, double, long, java.util.function.Supplier)}, writing {@code
+     * start MILLIS} to {@code windowFile} (when not null) as the measured window opens and {@code
+     * stop MILLIS} as it closes (epoch milliseconds), so that a script can count what the server
+     * does (syscalls, engine calls) over exactly the window the ops are counted in.
+     */
+    static Result run(Client[] clients, double warmupSeconds, double seconds, long serverPid, java.nio.file.Path windowFile,
+            java.util.function.Supplier<String> extra) throws IOException {
         BlockingLoad run = new BlockingLoad(clients.length);
         CountDownLatch opened = new CountDownLatch(clients.length);
         Semaphore opening = new Semaphore(MAX_CONCURRENT_OPENS);
@@ -192,11 +203,13 @@ final class BlockingLoad {
                 }
                 Thread.sleep(Math.round(warmupSeconds * 1000));
                 ProcStats.Snapshot before = serverPid > 0 ? ProcStats.Snapshot.take(serverPid) : null;
+                mark(windowFile, "start");
                 long ops0 = run.total();
                 long t0 = System.nanoTime();
                 Thread.sleep(Math.round(seconds * 1000));
                 long ops1 = run.total();
                 long t1 = System.nanoTime();
+                mark(windowFile, "stop");
                 ProcStats.ServerUsage usage = before == null ? null : before.until(ProcStats.Snapshot.take(serverPid), ops1 - ops0);
                 run.stopped = true;
                 return new Result(clients.length, (t1 - t0) / 1e9, ops1 - ops0, run.failures(), run.firstError.get(), usage,
@@ -208,6 +221,14 @@ final class BlockingLoad {
         } finally {
             run.stopped = true;
             stopAll(clients, threads);
+        }
+    }
+
+    /** Appends {@code what} and the time to {@code windowFile}, if there is one. */
+    private static void mark(java.nio.file.Path windowFile, String what) throws IOException {
+        if (windowFile != null) {
+            java.nio.file.Files.writeString(windowFile, what + " " + System.currentTimeMillis() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         }
     }
 

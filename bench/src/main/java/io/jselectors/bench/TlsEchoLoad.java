@@ -44,9 +44,10 @@ public final class TlsEchoLoad {
 
     private static final String USAGE = """
             usage: TlsEchoLoad -p PORT --cacert CERT.pem [-c CONNS] [-d DEPTH] [-s SIZE] [-t SECONDS] [-w WARMUP]
-                               [--host 127.0.0.1] [--server-pid PID]
+                               [--host 127.0.0.1] [--server-pid PID] [--window-file FILE]
               -c 100 connections, -d 1 messages in flight each, -s 64 bytes per message (8..16384),
               -t 10 s measured after -w 1 s; loopback only. Prints one key=value line on stdout.
+              --window-file gets "start MILLIS" and "stop MILLIS" lines as the measured window opens and closes.
             """;
 
     private TlsEchoLoad() {
@@ -54,12 +55,13 @@ public final class TlsEchoLoad {
 
     /** The parsed command line. */
     record Options(InetSocketAddress address, Path cacert, int connections, int depth, int size, double seconds,
-            double warmup, long serverPid) {
+            double warmup, long serverPid, Path windowFile) {
 
         static Options parse(String[] args) {
             LoadArgs common = new LoadArgs(0);
             int size = 64;
             Path cacert = null;
+            Path windowFile = null;
             for (int i = 0; i < args.length; i += 2) {
                 String value = LoadArgs.valueAfter(args, i);
                 if (common.accept(args[i], value)) {
@@ -68,6 +70,7 @@ public final class TlsEchoLoad {
                 switch (args[i]) {
                     case "-s" -> size = LoadArgs.parseInt("-s", value);
                     case "--cacert" -> cacert = Path.of(value);
+                    case "--window-file" -> windowFile = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -79,7 +82,7 @@ public final class TlsEchoLoad {
             LoadArgs.check("-s", size, MIN_SIZE, MAX_SIZE);
             LoadArgs.checkDurations(common.seconds, common.warmup);
             return new Options(common.address(), cacert, common.connections, common.depth, size, common.seconds,
-                    common.warmup, common.serverPid);
+                    common.warmup, common.serverPid, windowFile);
         }
     }
 
@@ -199,7 +202,7 @@ public final class TlsEchoLoad {
         for (int i = 0; i < clients.length; i++) {
             clients[i] = new EchoClient(context, o.address(), i, o.depth(), o.size(), cipher);
         }
-        return BlockingLoad.run(clients, o.warmup(), o.seconds(), o.serverPid(),
+        return BlockingLoad.run(clients, o.warmup(), o.seconds(), o.serverPid(), o.windowFile(),
                 () -> "depth=" + o.depth() + " size=" + o.size() + " cipher=" + cipher.get());
     }
 

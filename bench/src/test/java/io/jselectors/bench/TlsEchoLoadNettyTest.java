@@ -40,7 +40,7 @@ class TlsEchoLoadNettyTest {
 
     private static TlsEchoLoad.Options options(int port, int connections, int depth, int size) {
         return new TlsEchoLoad.Options(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), certificate.cert(),
-                connections, depth, size, 1, 0.2, ProcessHandle.current().pid());
+                connections, depth, size, 1, 0.2, ProcessHandle.current().pid(), null);
     }
 
     @Test

@@ -78,6 +78,11 @@ class ClusterComposeTest {
     @AfterAll
     void down() {
         if (stack != null) {
+            // The replicas' and the broker's logs, for a failure seen only in CI.
+            for (String service : List.of("nats", "chat-1", "chat-2", "chat-3")) {
+                stack.getContainerByServiceName(service).ifPresent(c -> System.out.println(
+                        "--- " + service + " log:\n" + c.getLogs()));
+            }
             stack.stop();
         }
     }

@@ -37,7 +37,12 @@ final class LineClient implements AutoCloseable {
     /** Reads lines until one matches and returns it; fails on end of stream or after MAX_LINES. */
     String readUntil(Predicate<String> wanted) throws IOException {
         for (int i = 0; i < MAX_LINES; i++) {
-            String line = in.readLine();
+            String line;
+            try {
+                line = in.readLine();
+            } catch (java.net.SocketTimeoutException e) {
+                throw new java.net.SocketTimeoutException(e.getMessage() + " waiting for a line; saw " + seen);
+            }
             if (line == null) {
                 throw new IOException("end of stream before the line we wait for; saw " + seen);
             }

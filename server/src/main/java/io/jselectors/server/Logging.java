@@ -1,9 +1,6 @@
 package io.jselectors.server;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
-import java.net.URL;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -14,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * JSELECTORS_LOG_LEVEL}/{@code JSELECTORS_LOG_FORMAT} (a flag wins), and whether errors show their
  * stack traces ({@code --debug}, or a level of DEBUG or TRACE).
  *
- * <p>{@code logback.xml} reads both variables when it loads; a flag sets the system property of the
- * same name, which logback prefers to the environment, and loads the file again.
+ * <p>{@link LogConfigurator} reads both variables when logback starts; a flag sets the system
+ * property of the same name, which it prefers to the environment, and configures logback again.
  */
 final class Logging {
 
@@ -93,22 +90,15 @@ final class Logging {
         reload();
     }
 
-    /** Loads logback.xml again, now that a system property changed what it says. */
+    /**
+     * Configures logback again, now that a system property changed the level or format; nothing when
+     * an application's own configuration is in charge (another SLF4J binding, or a logback file that
+     * {@link LogConfigurator} stepped aside for).
+     */
     private static void reload() {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return; // another SLF4J binding (an embedder's): its configuration is theirs
-        }
-        URL config = Logging.class.getResource("/logback.xml");
-        if (config == null) {
-            return;
-        }
-        context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(config);
-        } catch (JoranException e) {
-            throw new IllegalStateException("cannot load logback.xml: " + e.getMessage(), e);
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+                && context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogConfigurator.APPENDER) != null) {
+            LogConfigurator.apply(context);
         }
     }
 }

@@ -251,6 +251,18 @@ class CliProcessTest {
     }
 
     @Test
+    void logFlagsWinOverTheEnvironment() throws Exception {
+        // The environment says json at ERROR (no INFO line at all); the flags reconfigure to text at INFO.
+        try (Cli cli = new Cli(Map.of("JSELECTORS_LOG_FORMAT", "json", "JSELECTORS_LOG_LEVEL", "error"), "serve",
+                "--listen", "echo=127.0.0.1:0", "--admin", "off", "--log-format", "text", "--log-level", "info")) {
+            cli.awaitErr(Pattern.compile("listening: echo on"));
+            cli.terminate();
+            assertThat(cli.exit()).isZero();
+            assertThat(cli.err).isNotEmpty().allSatisfy(l -> assertThat(l).matches(LOG_LINE));
+        }
+    }
+
+    @Test
     void adminListenerServesTlsWithTheServerCertificateFromTheEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path cert = dir.resolve("cert.pem");

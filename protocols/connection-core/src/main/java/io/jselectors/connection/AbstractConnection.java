@@ -79,7 +79,7 @@ public abstract class AbstractConnection extends SelectableConnection {
                 break;
             }
             onBytesRead(n);
-            readSize = ConnectionLimits.nextReadSize(readSize, n, requested);
+            readSize = ConnectionLimits.nextReadSize(readSize, n, requested, reads > 0);
             if (layer == null) {
                 callbacks.read(buf);
             } else {

@@ -52,6 +52,19 @@ public record ConnectionLimits(int highWaterMark, int lowWaterMark, int maxReads
      * when the read filled the buffer, halved when it used under a quarter.
      */
     public static int nextReadSize(int size, int n, int requested) {
+        return nextReadSize(size, n, requested, false);
+    }
+
+    /**
+     * {@link #nextReadSize(int, int, int)} for a read that may be the tail of a batch: a read
+     * after a full one in the same readiness event ({@code tail}) never halves the size. It is the
+     * rest of a message that overran the buffer (a 16 KiB TLS message is two records, a little over 16 KiB on the wire),
+     * not a sign that reads are small; halving there made every such message take two reads.
+     */
+    public static int nextReadSize(int size, int n, int requested, boolean tail) {
+        if (tail && n < requested) {
+            return size;
+        }
         if (n == requested) {
             return Math.min(MAX_READ, size << 1);
         }

@@ -107,6 +107,17 @@ class OutboundQueueTest {
     }
 
     @Test
+    void theTailOfABatchDoesNotHalveTheReadSize() {
+        // A 16 KiB read filled, then the few bytes that overran it: the size stays doubled for the next message.
+        int size = ConnectionLimits.nextReadSize(16384, 16384, 16384, false);
+        assertThat(size).isEqualTo(32768);
+        assertThat(ConnectionLimits.nextReadSize(size, 70, size, true)).isEqualTo(32768);
+        // A small first read still halves it, and a full tail read still doubles it.
+        assertThat(ConnectionLimits.nextReadSize(size, 70, size, false)).isEqualTo(16384);
+        assertThat(ConnectionLimits.nextReadSize(size, size, size, true)).isEqualTo(ConnectionLimits.MAX_READ);
+    }
+
+    @Test
     void aWriteResultCarriesBytesAndFullness() {
         assertThat(WriteResult.written(WriteResult.full(123))).isEqualTo(123);
         assertThat(WriteResult.isFull(WriteResult.full(0))).isTrue();

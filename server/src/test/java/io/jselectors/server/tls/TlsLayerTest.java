@@ -39,6 +39,9 @@ class TlsLayerTest {
                 for (int i = 0; i < 100; i++) {
                     c.write(c.alloc().buffer(10).writeBytes("0123456789".getBytes(StandardCharsets.US_ASCII)));
                 }
+            } else if (text.equals("mixed")) {
+                data.release();
+                mixedWrites(c);
             } else if (text.startsWith("big")) {
                 data.release();
                 c.write(c.alloc().buffer(40_000).writeZero(40_000));
@@ -46,6 +49,26 @@ class TlsLayerTest {
                 c.write(data);
             }
         }
+    }
+
+    /** What {@link #mixedWrites} writes, in order. */
+    static final String MIXED = "composite|" + "a".repeat(20_000) + "|first slice|second slice|heap";
+
+    /**
+     * Writes of every kind in one flush: a composite, a 20,000-byte direct buffer, two slices of one
+     * parent (whose views must not be shared) and a heap buffer.
+     */
+    static void mixedWrites(Connection c) {
+        var composite = c.alloc().compositeBuffer();
+        composite.addComponent(true, c.alloc().directBuffer().writeBytes("compo".getBytes(StandardCharsets.US_ASCII)));
+        composite.addComponent(true, c.alloc().directBuffer().writeBytes("site|".getBytes(StandardCharsets.US_ASCII)));
+        c.write(composite);
+        c.write(c.alloc().directBuffer(20_001).writeBytes(("a".repeat(20_000) + "|").getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf parent = c.alloc().directBuffer().writeBytes("first slice|second slice|".getBytes(StandardCharsets.US_ASCII));
+        c.write(parent.retainedSlice(0, 12));
+        c.write(parent.retainedSlice(12, 13));
+        parent.release();
+        c.write(io.netty.buffer.Unpooled.copiedBuffer("heap", StandardCharsets.US_ASCII));
     }
 
     final RecordingObserver observer = new RecordingObserver();
@@ -128,7 +151,7 @@ class TlsLayerTest {
     }
 
     @Test
-    void smallWritesOfOneFlushShareOneRecordAndBigOnesSplitAt16KiB() throws Exception {
+    void smallWritesOfOneFlushShareOneRecordBigOnesSplitAt16KiBAndEveryKindArrivesInOrder() throws Exception {
         TestConnection c = serve(Runnable::run, List.of());
         InMemoryTlsClient client = client("TLSv1.3");
         handshake(client, c);
@@ -140,6 +163,23 @@ class TlsLayerTest {
         wire = c.takeOutput();
         assertThat(applicationRecords(wire)).isEqualTo(3); // 16 KiB + 16 KiB + 6,232 bytes
         assertThat(client.input(wire)).hasSize(40_000);
+        c.receive(client.output("mixed".getBytes(StandardCharsets.US_ASCII)));
+        wire = c.takeOutput();
+        assertThat(applicationRecords(wire)).isEqualTo(2); // 16 KiB, then the rest
+        assertThat(new String(client.input(wire), StandardCharsets.US_ASCII)).isEqualTo(MIXED);
+    }
+
+    @Test
+    void recordsArrivingInPiecesAreDecodedOnceWhole() throws Exception {
+        TestConnection c = serve(Runnable::run, List.of());
+        InMemoryTlsClient client = client("TLSv1.3");
+        handshake(client, c);
+        String message = "m".repeat(30_000); // two records, the first over 16 KiB on the wire
+        byte[] records = client.output(message.getBytes(StandardCharsets.US_ASCII));
+        for (int at = 0; at < records.length; at += 1_000) {
+            c.receive(java.util.Arrays.copyOfRange(records, at, Math.min(records.length, at + 1_000)));
+        }
+        assertThat(new String(client.input(c.takeOutput()), StandardCharsets.US_ASCII)).isEqualTo(message);
     }
 
     @Test

@@ -81,7 +81,12 @@ final class TlsRecords {
         heldBytes += plain.readableBytes();
     }
 
-    /** Appends bytes from the peer after those still waiting; takes ownership of {@code wire}. */
+    /**
+     * Appends bytes from the peer after those still waiting; takes ownership of {@code wire}. The
+     * new bytes are copied into the room left behind the waiting ones (a read buffer has room to
+     * spare); only when it lacks room are both moved to a buffer large enough for the whole record
+     * under way, so the reads that complete a record copy only themselves.
+     */
     void append(ByteBuf wire) {
         if (inbound == null || !inbound.isReadable()) {
             if (inbound != null) {
@@ -90,23 +95,48 @@ final class TlsRecords {
             inbound = wire;
             return;
         }
-        ByteBuf joined = alloc.directBuffer(inbound.readableBytes() + wire.readableBytes());
-        joined.writeBytes(inbound).writeBytes(wire);
-        inbound.release();
+        int more = wire.readableBytes();
+        if (inbound.writableBytes() < more || inbound.isReadOnly() || inbound.refCnt() != 1) {
+            ByteBuf joined = alloc.directBuffer(Math.max(inbound.readableBytes() + more, recordUnderWay()));
+            joined.writeBytes(inbound);
+            inbound.release();
+            inbound = joined;
+        }
+        inbound.writeBytes(wire);
         wire.release();
-        inbound = joined;
+    }
+
+    /**
+     * Skips what the engine took; a buffer emptied goes back to the pool at once, so a connection
+     * between messages holds none (and the next read reuses it while it is still in cache).
+     */
+    private void consumed(int n) {
+        inbound.skipBytes(n);
+        if (!inbound.isReadable()) {
+            inbound.release();
+            inbound = null;
+        }
+    }
+
+    /** The wire size of the first waiting record as its header announces it, at most a packet; 0 before a header. */
+    private int recordUnderWay() {
+        if (inbound.readableBytes() < HEADER) {
+            return 0;
+        }
+        return Math.min(packetSize(), HEADER + inbound.getUnsignedShort(inbound.readerIndex() + LENGTH_OFFSET));
     }
 
     /**
      * Unwraps one record if a whole one is buffered, handing its plaintext to {@code out}; {@code
      * null} when nothing waits. An underflow (half a record) is an ordinary result.
      *
-     * <p>A whole record is copied to the thread's {@link TlsScratch} and unwrapped there, its
-     * plaintext copied to a pooled buffer of its own size; half a record is left for the next read
-     * without asking the engine (it would only answer underflow). A header that is not TLS's, or
-     * announces more than this session's packet size, goes to the engine as it is, which grows the
-     * session's sizes (a large record it accepts) or refuses it at once, whatever the peer sends
-     * after the header: a hostile peer meets the engine's checks as early as before.
+     * <p>A whole record is copied to the thread's {@link TlsScratch} and decrypted there; the
+     * engine puts its plaintext straight into a pooled buffer of the record's size (the plaintext
+     * is shorter than its record), which goes to {@code out}. Half a record is left for the next
+     * read without asking the engine (it would only answer underflow). A header that is not TLS's,
+     * or announces more than this session's packet size, goes to the engine as it is, which grows
+     * the session's sizes (a large record it accepts) or refuses it at once, whatever the peer
+     * sends after the header: a hostile peer meets the engine's checks as early as before.
      */
     SSLEngineResult unwrap(Layer.Sink out) throws SSLException {
         if (inbound == null) {
@@ -125,20 +155,25 @@ final class TlsRecords {
         if (readable < length) {
             return null;
         }
-        TlsScratch scratch = TlsScratch.get();
-        ByteBuffer src = scratch.wire(length);
-        inbound.getBytes(inbound.readerIndex(), src.array(), 0, length);
-        src.limit(length);
-        ByteBuffer dst = scratch.plain(applicationSize());
-        SSLEngineResult r = engine.unwrap(src, dst);
-        inbound.skipBytes(r.bytesConsumed());
+        ByteBuffer src = TlsScratch.get().wire(length);
+        inbound.getBytes(at, src.array(), 0, length);
+        ByteBuf plain = alloc.directBuffer(length);
+        SSLEngineResult r;
+        try {
+            // The buffer's own view: no object per record (a pooled buffer keeps one for such calls).
+            r = engine.unwrap(src, plain.internalNioBuffer(0, length));
+        } catch (SSLException e) {
+            plain.release();
+            throw e;
+        }
+        consumed(r.bytesConsumed());
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
             sizesChanged();
         }
         if (r.bytesProduced() > 0) {
-            ByteBuf plain = alloc.directBuffer(r.bytesProduced());
-            plain.writeBytes(dst.array(), 0, r.bytesProduced());
-            out.deliver(plain);
+            out.deliver(plain.writerIndex(r.bytesProduced()));
+        } else {
+            plain.release();
         }
         return r;
     }
@@ -154,7 +189,7 @@ final class TlsRecords {
             throw e;
         }
         sizesChanged();
-        inbound.skipBytes(r.bytesConsumed());
+        consumed(r.bytesConsumed());
         plain.writerIndex(plain.writerIndex() + r.bytesProduced());
         if (plain.isReadable()) {
             out.deliver(plain);
@@ -207,59 +242,76 @@ final class TlsRecords {
 
     /**
      * Wraps the held handler writes into as few records as the 16 KiB limit allows, and sends them
-     * in one buffer. The writes are gathered a record's worth at a time into the thread's {@link
-     * TlsScratch}, and each record is made there and copied out, so the engine sees one array in
-     * and one out whatever the writes' number and kind.
+     * in one buffer. The engine reads the writes themselves (views of them, in the thread's {@link
+     * TlsScratch}), a record's worth of them per call, and makes each record in the scratch array,
+     * from where it is copied out: one copy per byte each way, whatever the writes' number and kind.
      */
     void wrapHeld(Layer.Sink out) throws SSLException {
         long records = (heldBytes + MIN_FRAGMENT - 1) / MIN_FRAGMENT;
         long overhead = Math.max(0, packetSize() - MAX_RECORD_PLAINTEXT);
         ByteBuf buf = alloc.directBuffer((int) Math.min(Integer.MAX_VALUE - 1, heldBytes + records * overhead));
         TlsScratch scratch = TlsScratch.get();
-        ByteBuffer src = scratch.plain(MAX_RECORD_PLAINTEXT).flip(); // empty, ready to be read
+        ByteBuffer[] srcs = null;
+        int count = 0;
         try {
-            while (true) {
-                if (!held.isEmpty()) {
-                    // What the last record left (the engine may take a little less than 16 KiB) goes first.
-                    gather(src.compact().limit(MAX_RECORD_PLAINTEXT));
+            for (ByteBuf b : held) {
+                if (!b.isReadable()) {
+                    continue;
                 }
-                if (!src.hasRemaining()) {
-                    break;
-                }
-                int room = packetSize();
-                ByteBuffer dst = scratch.wire(room);
-                SSLEngineResult r = engine.wrap(src, dst);
-                buf.writeBytes(dst.array(), 0, r.bytesProduced());
-                handshaking |= r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
-                if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    break;
-                }
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !sizesChanged(room)) {
-                    throw new SSLException("the engine wants more than " + room + " bytes for one record");
+                if (b.nioBufferCount() == 1) {
+                    srcs = scratch.sources(count + 1);
+                    // A buffer's own view costs nothing; a derived buffer's would be its parent's, which another write may share.
+                    srcs[count++] = b.unwrap() == null ? b.internalNioBuffer(b.readerIndex(), b.readableBytes()) : b.nioBuffer();
+                } else {
+                    ByteBuffer[] views = b.nioBuffers();
+                    srcs = scratch.sources(count + views.length);
+                    System.arraycopy(views, 0, srcs, count, views.length);
+                    count += views.length;
                 }
             }
+            wrapViews(srcs, count, buf, scratch);
         } catch (SSLException e) {
             buf.release();
             throw e;
         } finally {
-            releaseHeld();
+            scratch.clearSources(count);
+            releaseHeld(); // wrapped, or never to be sent: the layer fails on the exception
         }
         send(buf, out);
     }
 
-    /** Moves up to {@code into}'s room of held bytes into it (write mode), releasing the writes it empties; flips it. */
-    private ByteBuffer gather(ByteBuffer into) {
-        ByteBuf b;
-        while (into.hasRemaining() && (b = held.peek()) != null) {
-            int n = Math.min(into.remaining(), b.readableBytes());
-            b.readBytes(into.array(), into.arrayOffset() + into.position(), n);
-            into.position(into.position() + n);
-            heldBytes -= n;
-            if (!b.isReadable()) {
-                held.poll().release();
+    /** Wraps {@code srcs[0, count)} entirely into {@code buf}, a record's worth of views per call. */
+    private void wrapViews(ByteBuffer[] srcs, int count, ByteBuf buf, TlsScratch scratch) throws SSLException {
+        int first = 0;
+        while (true) {
+            while (first < count && !srcs[first].hasRemaining()) {
+                first++;
+            }
+            if (first == count) {
+                return;
+            }
+            // Only the views one record can take: the engine sums what every view it is given holds.
+            int end = first;
+            long window = 0;
+            while (end < count && window < MAX_RECORD_PLAINTEXT) {
+                window += srcs[end++].remaining();
+            }
+            int room = packetSize();
+            ByteBuffer dst = scratch.wire(room);
+            SSLEngineResult r = engine.wrap(srcs, first, end - first, dst);
+            buf.writeBytes(dst.array(), 0, r.bytesProduced());
+            handshaking |= r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                return;
+            }
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                if (!sizesChanged(room)) {
+                    throw new SSLException("the engine wants more than " + room + " bytes for one record");
+                }
+            } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                throw new SSLException("the engine took no plaintext and made no record");
             }
         }
-        return into.flip();
     }
 
     /** The session's packet size, asked once (the engine locks for it) until it may have changed. */

@@ -2,23 +2,23 @@ package io.jselectors.connection.tls;
 
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * The heap buffers a loop thread's {@link TlsRecords} hand the engine: one record's ciphertext and
- * one record's plaintext, shared by every TLS connection of the loop, since a record passes through
- * them within one call.
+ * What a loop thread's {@link TlsRecords} hand the engine: one heap buffer for a record's
+ * ciphertext, shared by every TLS connection of the loop since a record passes through it within
+ * one call, and the array of views a flush's held writes are wrapped from.
  *
- * <p>Why heap: the JDK's AES-GCM runs its intrinsic on arrays only; a direct buffer goes through it
- * in 768-byte chunks copied in and out of two fresh arrays per call, and the engine decrypts in its
- * source buffer and encrypts in its destination. Copying a record between the connection's pooled
- * direct buffers (which the socket reads and writes by address) and these arrays costs less than
- * that, and lets the engine's calls take exactly one record (no {@code ByteBuffer} views of pooled
- * buffers made per call). The server's pool has no heap arenas (every buffer there is direct), so
- * the arrays are kept here instead of allocated per record.
+ * <p>Why the ciphertext goes through the heap: the JDK's AES-GCM runs its intrinsic on arrays
+ * only; on a direct buffer it goes through 768-byte chunks copied in and out of two fresh arrays
+ * per call. The engine decrypts in its source buffer and encrypts in its destination, so those
+ * are this array; the plaintext side of both calls is a plain copy the engine makes itself, so it
+ * stays in the connection's pooled direct buffers (which the socket reads and writes by address):
+ * a record costs one copy in and one out of the array, no more. The server's pool has no heap
+ * arenas (every buffer there is direct), so the array is kept here instead of allocated per record.
  *
  * <p>Held per thread ({@link FastThreadLocal}: an indexed slot on the loops' threads): a session's
- * application buffer and packet sizes (about 16 KiB each) per thread that ever ran TLS. Each call
- * hands out a buffer cleared; the caller is done with it before it returns.
+ * packet size (about 16 KiB) and the largest flush's view array per thread that ever ran TLS.
  */
 final class TlsScratch {
 
@@ -29,8 +29,8 @@ final class TlsScratch {
         }
     };
 
-    private ByteBuffer plain = ByteBuffer.allocate(TlsRecords.MAX_RECORD_PLAINTEXT);
     private ByteBuffer wire = ByteBuffer.allocate(0);
+    private ByteBuffer[] sources = new ByteBuffer[16];
 
     private TlsScratch() {
     }
@@ -40,19 +40,27 @@ final class TlsScratch {
         return PER_THREAD.get();
     }
 
-    /** Room for {@code size} bytes of plaintext (limit {@code size}, position 0); grows (and stays grown) when asked for more. */
-    ByteBuffer plain(int size) {
-        if (plain.capacity() < size) {
-            plain = ByteBuffer.allocate(size);
-        }
-        return plain.clear().limit(size);
-    }
-
-    /** Room for {@code size} bytes of records (limit {@code size}, position 0); grows as {@link #plain} does. */
+    /**
+     * Room for {@code size} bytes of records (limit {@code size}, position 0); grows (and stays
+     * grown) when asked for more. The caller is done with it before it returns.
+     */
     ByteBuffer wire(int size) {
         if (wire.capacity() < size) {
             wire = ByteBuffer.allocate(size);
         }
         return wire.clear().limit(size);
+    }
+
+    /** An array with room for at least {@code count} views; the caller {@link #clearSources clears} what it filled. */
+    ByteBuffer[] sources(int count) {
+        if (sources.length < count) {
+            sources = Arrays.copyOf(sources, Math.max(count, sources.length * 2));
+        }
+        return sources;
+    }
+
+    /** Drops the first {@code count} views, so no buffer is kept reachable after its flush. */
+    void clearSources(int count) {
+        Arrays.fill(sources, 0, count, null);
     }
 }
