@@ -53,6 +53,7 @@ public final class ServerMetrics implements AutoCloseable {
     private ServerMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
         PrometheusConventions.apply(registry);
+        LoopHistogramExport.install(registry); // the protocols' loop histograms, as Prometheus histograms
         new JvmMemoryMetrics().bindTo(registry);
         gc = new JvmGcMetrics();
         gc.bindTo(registry);

@@ -269,6 +269,11 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
 
     private void write(HttpResponse response, ConnectionField connectionField, boolean headRequest) {
         byte[] dateLine = date.line();
+        byte[] whole = date.repeated(response, dateLine, connectionField, headRequest);
+        if (whole != null) {
+            output(whole.length).writeBytes(whole); // the same answer as the last one: one copy
+            return;
+        }
         byte[] head = response.head();
         ByteBuf buffer = output(ResponseEncoder.maxSize(response, dateLine, headRequest));
         ResponseEncoder.write(buffer, head, response, dateLine, connectionField, headRequest);

@@ -98,6 +98,11 @@ public final class HttpResponse {
         return this;
     }
 
+    /** Whether {@link #freeze()} was called: the response no longer changes. */
+    boolean isFrozen() {
+        return encodedHead != null;
+    }
+
     /** The status code. */
     public int status() {
         return status;

@@ -1,6 +1,8 @@
 package io.jselectors.protocol.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -67,6 +69,13 @@ final class ResponseEncoder {
         if (!headRequest && !HttpStatus.forbidsBody(response.status())) {
             out.writeBytes(response.body());
         }
+    }
+
+    /** What {@link #write} appends for a response without file content, as one array. */
+    static byte[] encode(HttpResponse response, byte[] dateLine, ConnectionField connection, boolean headRequest) {
+        ByteBuf buf = Unpooled.buffer(maxSize(response, dateLine, headRequest));
+        write(buf, response.head(), response, dateLine, connection, headRequest);
+        return ByteBufUtil.getBytes(buf);
     }
 
     static byte[] ascii(String text) {

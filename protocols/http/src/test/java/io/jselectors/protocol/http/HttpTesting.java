@@ -4,6 +4,11 @@ import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Shared bits of the HTTP tests. */
 final class HttpTesting {
@@ -13,6 +18,26 @@ final class HttpTesting {
     /** Everything the connection sent so far, one char per byte. */
     static String output(TestConnection connection) {
         return new String(connection.takeOutput(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** A UTC clock reading {@code wallMillis}, which the test moves. */
+    static Clock wallClock(AtomicLong wallMillis) {
+        return new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(wallMillis.get());
+            }
+        };
     }
 
     static byte[] latin1(String text) {

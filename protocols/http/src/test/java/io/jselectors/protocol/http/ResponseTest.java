@@ -10,7 +10,6 @@ import io.jselectors.protocol.testkit.TestLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -48,22 +47,7 @@ class ResponseTest {
     @Test
     void theDateIsFormattedAtMostOnceASecondOfTheLoopClock() {
         AtomicLong wallMillis = new AtomicLong(Instant.parse("2025-01-02T03:04:05Z").toEpochMilli());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(wallMillis.get());
-            }
-        };
+        Clock clock = HttpTesting.wallClock(wallMillis);
         TestLoop loop = new TestLoop();
         DateCache cache = new DateCache(loop, clock);
         byte[] first = cache.line();
