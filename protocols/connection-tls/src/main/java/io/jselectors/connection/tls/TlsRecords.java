@@ -61,6 +61,11 @@ final class TlsRecords {
         return inbound == null ? 0 : inbound.readableBytes();
     }
 
+    /** What the waiting bytes' buffer holds, used or not; for tests. */
+    int inboundCapacity() {
+        return inbound == null ? 0 : inbound.capacity();
+    }
+
     /**
      * What the held writes cost, as the outbound queue counts it: their bytes plus {@link
      * ConnectionLimits#ENTRY_OVERHEAD} each, so many tiny writes held for a flush reach the water
@@ -84,8 +89,11 @@ final class TlsRecords {
     /**
      * Appends bytes from the peer after those still waiting; takes ownership of {@code wire}. The
      * new bytes are copied into the room left behind the waiting ones (a read buffer has room to
-     * spare); only when it lacks room are both moved to a buffer large enough for the whole record
-     * under way, so the reads that complete a record copy only themselves.
+     * spare); only when it lacks room are both moved to a larger buffer: twice what has arrived, at
+     * most the record under way. Not the announced record at once: a peer that sends a header
+     * announcing 16 KiB and then trickles would hold that much per connection for bytes it never
+     * sent; doubling keeps the copying of a trickled record linear while what is held stays within
+     * twice what arrived.
      */
     void append(ByteBuf wire) {
         if (inbound == null || !inbound.isReadable()) {
@@ -97,7 +105,8 @@ final class TlsRecords {
         }
         int more = wire.readableBytes();
         if (inbound.writableBytes() < more || inbound.isReadOnly() || inbound.refCnt() != 1) {
-            ByteBuf joined = alloc.directBuffer(Math.max(inbound.readableBytes() + more, recordUnderWay()));
+            int arrived = inbound.readableBytes() + more;
+            ByteBuf joined = alloc.directBuffer(Math.max(arrived, Math.min(recordUnderWay(), 2 * arrived)));
             joined.writeBytes(inbound);
             inbound.release();
             inbound = joined;
