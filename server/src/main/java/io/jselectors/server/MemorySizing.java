@@ -35,7 +35,7 @@ import java.nio.file.Path;
  * <p><b>Socket buffers.</b> Under cgroup v2 the kernel charges a container for its sockets' buffers
  * (with cgroup v1 only when TCP accounting is switched on), and a TCP buffer grows by autotuning to
  * {@code net.ipv4.tcp_rmem}'s maximum, 6 MiB here: forty uploads the server has stopped reading could
- * then hold more than a 128 MiB container has. Under a memory limit {@link #socketBuffer} gives every
+ * then hold more than a 128 MiB container has. Under a memory limit {@link #sockets} gives every
  * accepted connection a fixed buffer each way, {@code 1/}{@value #SOCKET_BUFFER_DIVISOR} of what is
  * given (16 KiB at 128 MiB; the kernel doubles it for its bookkeeping, so a connection holds at most
  * 64 KiB in the kernel), within [{@value #MIN_SOCKET_BUFFER}, {@value #MAX_SOCKET_BUFFER}] bytes.

@@ -94,12 +94,6 @@ public record ServerSettings(
                 options, highWaterMark, lowWaterMark, maxReadsPerEvent, sockets);
     }
 
-    /** A copy with other kernel buffers and accept queue. */
-    public ServerSettings withSockets(SocketSizing newSockets) {
-        return new ServerSettings(listeners, workers, selector, transport, idleTimeout, maxConnections,
-                drainTimeout, options, highWaterMark, lowWaterMark, maxReadsPerEvent, newSockets);
-    }
-
     /** A copy with other protocol options. */
     public ServerSettings withOptions(Map<String, Map<String, String>> newOptions) {
         return new ServerSettings(listeners, workers, selector, transport, idleTimeout, maxConnections,

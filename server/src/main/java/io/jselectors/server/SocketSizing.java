@@ -7,7 +7,7 @@ package io.jselectors.server;
  * <p>The kernel's memory for sockets is the server's too: cgroup v2 charges a container for its
  * sockets' buffers, and a connection queued for accept already holds whatever its client sent, all
  * charged at once when it is accepted. So under a memory limit {@code serve} fixes the buffers and
- * shortens the queue ({@link MemorySizing#decideSocketBuffer}); without one the kernel's defaults
+ * shortens the queue ({@link MemorySizing#decideSockets}); without one the kernel's defaults
  * and autotuning stay, with {@link #DEFAULT_BACKLOG}.
  *
  * @param buffer SO_RCVBUF and SO_SNDBUF of each accepted connection, bytes; 0 for the kernel's
