@@ -51,7 +51,9 @@ jselectors_jvm_defaults() {
         # peak under load: StackMapGenerator::processBlock took a 19 MiB arena (past the bound above,
         # which stops a compilation only once it has crossed it), SplitConstantPool 7 MiB. Nothing on
         # a request's path uses it. Peak RSS (1 worker, NMT on, load average ~9): a 95.0 -> 80.6,
-        # e 96.1 -> 86.6 MiB; idle and start-up time unchanged (Compiler.memory, 2026-11-30).
+        # e 96.1 -> 86.6 MiB; idle unchanged (Compiler.memory, 2026-11-30). Start-up to a listening
+        # port (niced, load ~9): with the AOT cache unchanged, 2.7-4.2 s against 2.7-5.0; without
+        # one, which spins ~1,000 classes, ~0.3 s slower (3.9 s against 3.6, medians of 3).
         '-XX:CompileCommand=exclude,jdk.internal.classfile.*::*'
         # Map the AOT cache (or the JDK's CDS archive) at the address it was written for instead of
         # a random one (JDK 20+ relocates by default, for address-space randomisation of the class
