@@ -29,6 +29,8 @@ WARMUP=${WARMUP:-20} DURATION=${DURATION:-15} SERVER_CPU=${SERVER_CPU:-0} LOAD_C
 OUT=${OUT:-$(mktemp -d /tmp/ws-profile.XXXXXX)}; mkdir -p "$OUT"; rm -f "$OUT"/window*.txt
 # shellcheck source=../.mvn/jdk.sh
 . .mvn/jdk.sh; jselectors_find_jdk
+# shellcheck source=loop-profile.sh
+. bench/loop-profile.sh
 JAVA=$JAVA_HOME/bin/java JCMD=$JAVA_HOME/bin/jcmd JFR=$JAVA_HOME/bin/jfr
 SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/jselectors-bench.jar}
@@ -69,8 +71,6 @@ load() { taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.WsE
 tid() { "$JCMD" "$SERVER" Thread.print 2>/dev/null | awk -v loop="\"$LOOP_THREAD\"" '$1 == loop {
     for (i = 1; i <= NF; i++) if ($i ~ /^nid=/) { sub("nid=", "", $i); print $i } }'; }   # JDK 25: decimal
 ticks() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$SERVER/task/$LOOP_TID/stat"; }
-# mark WHAT FILE PID: waits until the load marked WHAT in FILE (or ended).
-mark() { until grep -q "^$1" "$2" 2>/dev/null; do kill -0 "$3" 2>/dev/null || break; sleep 0.02; done; }
 echo "# $WHO $SC: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
 
 # Window 1: allocation and CPU samples.
@@ -86,12 +86,9 @@ kill -INT $PERF; wait $PERF 2>/dev/null || true
 a1=$(allocated)
 [ "${JFR_SAMPLES:-0}" = 1 ] && "$JCMD" "$SERVER" JFR.stop name=wsprof filename="$OUT/profile.jfr" > /dev/null
 wait $LOAD
-# Window 2: syscalls.
+# Window 2: syscalls (loop-profile.sh's strace_window).
 load 3 "$OUT/window2.txt" > "$OUT/load2.txt" & LOAD=$!
-mark start "$OUT/window2.txt" $LOAD
-strace -c -f -p "$SERVER" -o "$OUT/strace.txt" 2> /dev/null & STRACE=$!
-mark stop "$OUT/window2.txt" $LOAD
-kill -INT $STRACE; wait $STRACE 2>/dev/null || true
+strace_window "$OUT/window2.txt" $LOAD "$OUT/strace.txt"
 wait $LOAD
 
 echo "load: $(cat "$OUT/load.txt")" | tee -a "$OUT/summary.txt"
@@ -108,37 +105,8 @@ awk -v t0="$t0" -v t1="$t1" -v ops="${ops:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN
     split(t0, a); split(t1, b); if (ops == 0) exit
     printf "loop_thread_us_per_msg user=%.2f system=%.2f (%d and %d ticks of 1/%d s)\n", (b[1] - a[1]) * 1e6 / hz / ops,
         (b[2] - a[2]) * 1e6 / hz / ops, b[1] - a[1], b[2] - a[2], hz }' | tee -a "$OUT/summary.txt"
-awk -v ops="${ops2:-0}" '
-    /^-+/ { inside = !inside; next }
-    inside == 1 && NF >= 5 { calls[$NF] = $4; errs[$NF] = (NF == 6) ? $5 : 0 }
-    END { if (ops == 0) { print "syscalls_per_msg=unknown"; exit }
-          for (s in calls) { t += calls[s]; if (calls[s] / ops >= 0.005) printf "%10.3f  %s%s\n", calls[s] / ops, s, errs[s] ? " (" errs[s] " failed)" : "" }
-          printf "%10.3f  syscalls in all per message (strace -c -f)\n", t / ops }' "$OUT/strace.txt" | sort -rn | tee -a "$OUT/summary.txt"
-[ "${JFR_SAMPLES:-0}" = 1 ] && "$JFR" print --json --events jdk.ObjectAllocationSample "$OUT/profile.jfr" > "$OUT/alloc.json"
-[ "${JFR_SAMPLES:-0}" = 1 ] && python3 - "$OUT/alloc.json" "$LOOP_THREAD" <<'EOF' | tee -a "$OUT/summary.txt"
-import collections, json, sys
-def frames(e):
-    return [f["method"]["type"]["name"].rsplit(".", 1)[-1] + "." + f["method"]["name"]
-            for f in (e["values"]["stackTrace"] or {"frames": []})["frames"]]
-allocs = [e for e in json.load(open(sys.argv[1]))["recording"]["events"]
-          if (e["values"]["eventThread"] or {}).get("javaName", "").startswith(sys.argv[2])]
-weight = collections.Counter()
-for e in allocs:
-    weight[e["values"]["objectClass"]["name"] + " at " + " < ".join(frames(e)[:4])] += e["values"]["weight"]
-total = sum(weight.values()) or 1
-print(f"-- allocation samples of {sys.argv[2]} (JFR's sampled weight, {total / 1e6:.1f} MB in all)")
-for k, w in weight.most_common(12):
-    print(f"{100 * w / total:5.1f} %  {k}")
-EOF
+syscalls_per_op "$OUT/strace.txt" "${ops2:-0}" | tee -a "$OUT/summary.txt"
+if [ "${JFR_SAMPLES:-0}" = 1 ]; then allocation_sites "$OUT/profile.jfr" "$LOOP_THREAD" | tee -a "$OUT/summary.txt"; fi
 kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT   # writes /tmp/perf-PID.map
-LOOP=${LOOP_THREAD:0:15}   # perf keeps 15 characters of a thread's name
-report() { perf report -i "$OUT/perf.data" --comms "$LOOP" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' || true; }
-{
-    echo "== $LOOP: samples by where they ran ([JIT] is Java code)"
-    report --no-children --sort dso | head -6
-    echo "== $LOOP: top frames, self"
-    report --no-children --sort sym | head -40
-    echo "== $LOOP: top frames, inclusive (what they call included)"
-    report --children --sort sym | head -60
-} | cut -c1-170 | tee -a "$OUT/summary.txt"
+perf_summary "$OUT/perf.data" "$LOOP_THREAD" 40 60 | cut -c1-170 | tee -a "$OUT/summary.txt"
 echo "output in $OUT"
