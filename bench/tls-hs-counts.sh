@@ -26,25 +26,9 @@ JFROPTS+=",+jdk.ThreadAllocationStatistics#period=1s,+jdk.MethodTiming#enabled=t
 JFROPTS+=",+jdk.MethodTiming#filter=$E::wrap;$E::unwrap;$E::getHandshakeStatus;$E::getSession"
 JFROPTS+=";$E::isInboundDone;$E::isOutboundDone;$E::getDelegatedTask;$E::getSSLParameters;$E::setSSLParameters"
 
-# shellcheck source=../.mvn/jdk.sh
-. .mvn/jdk.sh; jselectors_find_jdk
-JAVA=$JAVA_HOME/bin/java JCMD=$JAVA_HOME/bin/jcmd JFR=$JAVA_HOME/bin/jfr
-SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar}
-BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/jselectors-bench.jar}
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" cert --out "$OUT/cert" --host localhost > /dev/null
-CERT=$OUT/cert/cert.pem KEY=$OUT/cert/key.pem
-case $WHO in
-    jselectors) CMD=("$JAVA" "$JFROPTS" --enable-native-access=ALL-UNNAMED -jar "$SERVER_JAR" serve --workers 1 --admin off
-                     --listen "http+tls=127.0.0.1:$PORT" --tls-cert "$CERT" --tls-key "$KEY") ;;
-    netty) CMD=("$JAVA" "$JFROPTS" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$BENCH_JAR"
-                io.jselectors.bench.NettyTlsServer http "$PORT" "$CERT" "$KEY" 1) ;;
-    *) echo "server must be netty or jselectors, got $WHO" >&2; exit 2 ;;
-esac
-taskset -c "$SERVER_CPU" "${CMD[@]}" > "$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 300); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+JVMOPTS=("$JFROPTS") SC=tls-hs
+# shellcheck source=tls-echo-server.sh
+. bench/tls-echo-server.sh
 URL=https://localhost:$PORT/hello
 wrk_for() { taskset -c "$LOAD_CPU" wrk -t1 -c32 -d"$1s" -H "Connection: close" "$URL"; }
 requests() { sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$1"; }
