@@ -112,29 +112,25 @@ public final class HandshakeTasks implements Executor {
      * the engine reports a failed task at its next wrap or unwrap.
      */
     private void runOffLoop(List<Job> part) {
-        RuntimeException thrown = null;
-        for (Job job : part) {
-            try {
-                job.offLoop().run();
-            } catch (RuntimeException e) {
-                thrown = thrown == null ? e : thrown;
+        RuntimeException thrown = runEach(part, true, null);
+        loop.execute(() -> {
+            RuntimeException failure = runEach(part, false, thrown);
+            if (failure != null) {
+                throw failure;
             }
-        }
-        RuntimeException first = thrown;
-        loop.execute(() -> resume(part, first));
+        });
     }
 
-    private static void resume(List<Job> part, RuntimeException offLoopFailure) {
-        RuntimeException thrown = offLoopFailure;
+    /** Runs each job's off-loop or on-loop part; returns {@code thrown}, or else the first exception. */
+    private static RuntimeException runEach(List<Job> part, boolean offLoop, RuntimeException thrown) {
+        RuntimeException first = thrown;
         for (Job job : part) {
             try {
-                job.onLoop().run();
+                (offLoop ? job.offLoop() : job.onLoop()).run();
             } catch (RuntimeException e) {
-                thrown = thrown == null ? e : thrown;
+                first = first == null ? e : first;
             }
         }
-        if (thrown != null) {
-            throw thrown;
-        }
+        return first;
     }
 }
