@@ -143,20 +143,7 @@ final class IoLoop implements EventLoop {
     private void run() {
         try {
             while (!stopping) {
-                long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
-                firstEventAt = 0;
-                meters.beforeSelect(System.nanoTime());
-                int ready = 0;
-                try {
-                    ready = selector.selectNanos(timeout, dispatcher);
-                } catch (IOException e) {
-                    // A select failure is not a client's doing; report it and keep the loop alive.
-                    log.error("{}: select failed", name, e);
-                    sleepQuietly();
-                }
-                turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
-                meters.afterSelect(ready, turnNanos);
-                meters.tasksRun(runTimers() + runTasks());
+                turn();
             }
             runTasks();
         } catch (Throwable t) {
@@ -174,6 +161,30 @@ final class IoLoop implements EventLoop {
             // it can only release and close.
             runTasks();
         }
+    }
+
+    /**
+     * One turn: select and dispatch, then timers and tasks. A method of its own, not the body of
+     * {@link #run()}'s loop: the JIT compiles a method once it has been called often, but a loop
+     * that never returns only by on-stack replacement after tens of thousands of back-edges, and
+     * until then {@code run()} was interpreted and its callees compiled with profiling only
+     * (bench/PROFILE.md, fourth pass).
+     */
+    private void turn() {
+        long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
+        firstEventAt = 0;
+        meters.beforeSelect(System.nanoTime());
+        int ready = 0;
+        try {
+            ready = selector.selectNanos(timeout, dispatcher);
+        } catch (IOException e) {
+            // A select failure is not a client's doing; report it and keep the loop alive.
+            log.error("{}: select failed", name, e);
+            sleepQuietly();
+        }
+        turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
+        meters.afterSelect(ready, turnNanos);
+        meters.tasksRun(runTimers() + runTasks());
     }
 
     private long nanosToNextTimer() {
