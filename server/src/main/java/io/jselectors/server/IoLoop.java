@@ -7,6 +7,8 @@ import io.jselectors.server.metrics.LoopMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -211,8 +213,9 @@ final class IoLoop implements EventLoop {
         int ran = 0;
         if (due != null) {
             for (ScheduledTask t : due) {
-                if (!t.cancelled) {
-                    safeRun(t.task);
+                Runnable task = t.take();
+                if (task != null) {
+                    safeRun(task);
                     ran++;
                 }
             }
@@ -255,23 +258,40 @@ final class IoLoop implements EventLoop {
         return name;
     }
 
-    /** A timer entry; ordered by deadline, then by scheduling order. */
+    /**
+     * A timer entry; ordered by deadline, then by scheduling order. Cancelling or running it lets go
+     * of its task: a cancelled entry stays in the queue until its deadline, and its task must not
+     * keep what it refers to (a closed connection, with its buffers and engine) reachable that long.
+     */
     private static final class ScheduledTask implements Timer, Comparable<ScheduledTask> {
-        final Runnable task;
+        private static final VarHandle TASK;
+
+        static {
+            try {
+                TASK = MethodHandles.lookup().findVarHandle(ScheduledTask.class, "task", Runnable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final long deadline;
         long sequence;
-        volatile boolean cancelled;
+        @SuppressWarnings("unused") // through TASK: cancel() may come from any thread
+        private volatile Runnable task;
 
         ScheduledTask(Runnable task, long deadline) {
             this.task = task;
             this.deadline = deadline;
         }
 
+        /** The task, once: null if it was cancelled or already taken. */
+        Runnable take() {
+            return (Runnable) TASK.getAndSet(this, null);
+        }
+
         @Override
         public boolean cancel() {
-            boolean was = !cancelled;
-            cancelled = true;
-            return was;
+            return take() != null;
         }
 
         @Override
