@@ -333,7 +333,8 @@ public abstract class AbstractConnection extends SelectableConnection {
         if (outbound.isEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
         } else {
-            updateInterest();
+            // flushNow sets the interest itself after writing what it can (or closes): setting it
+            // here first would be an epoll_ctl for every close with a last answer queued.
             flushNow();
         }
     }
