@@ -32,23 +32,19 @@ JFROPTS+=";$E::isInboundDone;$E::isOutboundDone;$E::getDelegatedTask"
 JVMOPTS=("$JFROPTS")
 # shellcheck source=tls-echo-server.sh
 . bench/tls-echo-server.sh
+# shellcheck source=loop-profile.sh
+. bench/loop-profile.sh
 echo "# $WHO $SC: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
 # load W FILE: a measured window of DURATION s after W s of load, marked in FILE.
 load() { rm -f "$2"; taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.TlsEchoLoad -p "$PORT" \
     --cacert "$CERT" "${LOADARGS[@]}" -t "$DURATION" -w "$1" --window-file "$2"; }
-mark() { until grep -q "^$1" "$2" 2>/dev/null; do kill -0 "$3" 2>/dev/null || break; sleep 0.02; done; }
 # Window 1: engine calls and allocation (JFR's periodic events, read at the window's edges).
 load "$WARMUP" "$OUT/window.txt" > "$OUT/load.txt"
 sleep 1.5   # one more periodic event after the window
 "$JCMD" "$SERVER" JFR.dump name=opcounts filename="$OUT/counts.jfr" > /dev/null
-# Window 2: syscalls. strace slows the server (and so would spread time-driven work such as JFR's
-# over fewer round trips), hence a window of its own; it runs from the start mark to the stop mark,
-# both seen equally late, so its window is as long as the load's.
+# Window 2: syscalls (loop-profile.sh's strace_window).
 load 3 "$OUT/window2.txt" > "$OUT/load2.txt" & LOAD=$!
-mark start "$OUT/window2.txt" $LOAD
-strace -c -f -p "$SERVER" -o "$OUT/strace.txt" 2> /dev/null & STRACE=$!
-mark stop "$OUT/window2.txt" $LOAD
-kill -INT $STRACE; wait $STRACE 2>/dev/null || true
+strace_window "$OUT/window2.txt" $LOAD "$OUT/strace.txt"
 wait $LOAD
 echo "load: $(cat "$OUT/load.txt")" | tee -a "$OUT/summary.txt"
 echo "load under strace: $(cat "$OUT/load2.txt")" | tee -a "$OUT/summary.txt"
@@ -56,10 +52,5 @@ ops=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load.txt")
 ops2=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load2.txt")
 "$JFR" print --json --events jdk.MethodTiming,jdk.ThreadAllocationStatistics "$OUT/counts.jfr" > "$OUT/counts.json"
 python3 "$ROOT/bench/tls_opcounts.py" "$OUT/counts.json" "$OUT/window.txt" "${ops:-0}" | tee -a "$OUT/summary.txt"
-awk -v ops="${ops2:-0}" '
-    /^-+/ { inside = !inside; next }
-    inside == 1 && NF >= 5 { calls[$NF] = $4; errs[$NF] = (NF == 6) ? $5 : 0 }
-    END { if (ops == 0) { print "syscalls_per_op=unknown"; exit }
-          for (s in calls) { t += calls[s]; if (calls[s] / ops >= 0.005) printf "%10.3f  %s%s\n", calls[s] / ops, s, errs[s] ? " (" errs[s] " failed)" : "" }
-          printf "%10.3f  syscalls in all (strace -c -f)\n", t / ops }' "$OUT/strace.txt" | sort -rn | tee -a "$OUT/summary.txt"
+syscalls_per_op "$OUT/strace.txt" "${ops2:-0}" | tee -a "$OUT/summary.txt"
 echo "output in $OUT"

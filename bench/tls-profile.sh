@@ -22,6 +22,8 @@ OUT=${OUT:-$(mktemp -d /tmp/tls-profile.XXXXXX)}; mkdir -p "$OUT"
 JVMOPTS=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer)   # perf's view of JIT frames
 # shellcheck source=tls-echo-server.sh
 . bench/tls-echo-server.sh
+# shellcheck source=loop-profile.sh
+. bench/loop-profile.sh
 load() { taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselectors.bench.TlsEchoLoad -p "$PORT" --cacert "$CERT" \
     "${LOADARGS[@]}" -t "$1" -w "$2" --server-pid "$SERVER"; }
 echo "# $WHO $SC: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/summary.txt"
@@ -44,33 +46,7 @@ awk -v a="$a0" -v b="$a1" -v r="${rate:-0}" -v d="$((DURATION - 1))" 'BEGIN {
     if (r == 0) { print "alloc_per_op=unknown"; exit }
     printf "alloc_per_op_bytes=%.1f (all threads, JFR included: %.0f bytes over about %.0f round trips)\n", (b - a) / (r * d), b - a, r * d }' \
     | tee -a "$OUT/summary.txt"
-"$JFR" print --json --events jdk.ObjectAllocationSample "$OUT/profile.jfr" > "$OUT/alloc.json"
-python3 - "$OUT/alloc.json" "$LOOP_THREAD" <<'EOF' | tee -a "$OUT/summary.txt"
-import collections, json, sys
-def frames(e):
-    return [f["method"]["type"]["name"].rsplit(".", 1)[-1] + "." + f["method"]["name"]
-            for f in (e["values"]["stackTrace"] or {"frames": []})["frames"]]
-allocs = [e for e in json.load(open(sys.argv[1]))["recording"]["events"]
-          if e["values"]["eventThread"]["javaName"].startswith(sys.argv[2])]
-thread = sys.argv[2] + "*"
-weight = collections.Counter()
-for e in allocs:
-    fs = frames(e)
-    weight[e["values"]["objectClass"]["name"] + " at " + " < ".join(fs[:4])] += e["values"]["weight"]
-total = sum(weight.values()) or 1
-print(f"-- allocation samples of {thread} (JFR's sampled weight, {total / 1e6:.1f} MB in all)")
-for k, w in weight.most_common(12):
-    print(f"{100 * w / total:5.1f} %  {k}")
-EOF
+allocation_sites "$OUT/profile.jfr" "$LOOP_THREAD" | tee -a "$OUT/summary.txt"
 kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT   # writes /tmp/perf-PID.map
-LOOP=${LOOP_THREAD:0:15}   # perf keeps 15 characters of a thread's name
-report() { perf report -i "$OUT/perf.data" --comms "$LOOP" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' || true; }
-{
-    echo "== $LOOP: samples by where they ran ([JIT] is Java code)"
-    report --no-children --sort dso | head -6
-    echo "== $LOOP: top frames, self"
-    report --no-children --sort sym | head -30
-    echo "== $LOOP: top Java frames, inclusive (what they call included)"
-    report --children --sort sym | grep -v '\[k\]' | head -40
-} | cut -c1-160 | tee -a "$OUT/summary.txt"
+perf_summary "$OUT/perf.data" "$LOOP_THREAD" 30 40 java | cut -c1-160 | tee -a "$OUT/summary.txt"
 echo "output in $OUT"

@@ -33,9 +33,10 @@ public final class WsEchoLoad {
 
     private static final String USAGE = """
             usage: WsEchoLoad -p PORT [--path /echo] [-c CONNS] [-d DEPTH] [-s SIZE] [--binary] [-t SECONDS] [-w WARMUP]
-                              [--host 127.0.0.1] [--server-pid PID]
+                              [--host 127.0.0.1] [--server-pid PID] [--window-file FILE]
               -c 100 connections, -d 1 messages in flight each, -s 64 bytes per message (16..65535),
               text frames unless --binary, -t 10 s measured after -w 1 s; loopback only.
+              --window-file gets "start MILLIS" and "stop MILLIS" lines as the measured window opens and closes.
             """;
 
     private WsEchoLoad() {
@@ -43,13 +44,14 @@ public final class WsEchoLoad {
 
     /** The parsed command line. */
     record Options(InetSocketAddress address, String path, int connections, int depth, int size, boolean binary,
-            double seconds, double warmup, long serverPid) {
+            double seconds, double warmup, long serverPid, java.nio.file.Path windowFile) {
 
         static Options parse(String[] args) {
             LoadArgs common = new LoadArgs(0);
             int size = 64;
             String path = NettyWebSocketServer.PATH;
             boolean binary = false;
+            java.nio.file.Path windowFile = null;
             for (int i = 0; i < args.length; i++) {
                 if (args[i].equals("--binary")) {
                     binary = true;
@@ -63,6 +65,7 @@ public final class WsEchoLoad {
                 switch (args[i - 1]) {
                     case "-s" -> size = LoadArgs.parseInt("-s", value);
                     case "--path" -> path = value;
+                    case "--window-file" -> windowFile = java.nio.file.Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
                 }
             }
@@ -74,7 +77,7 @@ public final class WsEchoLoad {
             LoadArgs.check("-s", size, MIN_SIZE, MAX_SIZE);
             LoadArgs.checkDurations(common.seconds, common.warmup);
             return new Options(common.address(), path, common.connections, common.depth, size, binary, common.seconds,
-                    common.warmup, common.serverPid);
+                    common.warmup, common.serverPid, windowFile);
         }
     }
 
@@ -169,7 +172,7 @@ public final class WsEchoLoad {
         for (int i = 0; i < clients.length; i++) {
             clients[i] = new EchoClient(o, i);
         }
-        return BlockingLoad.run(clients, o.warmup(), o.seconds(), o.serverPid(),
+        return BlockingLoad.run(clients, o.warmup(), o.seconds(), o.serverPid(), o.windowFile(),
                 () -> "depth=" + o.depth() + " size=" + o.size() + " frames=" + (o.binary() ? "binary" : "text"));
     }
 

@@ -21,7 +21,7 @@ class WsEchoLoadNettyTest {
 
     private static WsEchoLoad.Options options(int port, String path, int depth, boolean binary) {
         return new WsEchoLoad.Options(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), path, 5, depth, 64,
-                binary, 1, 0.2, ProcessHandle.current().pid());
+                binary, 1, 0.2, ProcessHandle.current().pid(), null);
     }
 
     @Test

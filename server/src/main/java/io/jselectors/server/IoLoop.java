@@ -7,6 +7,8 @@ import io.jselectors.server.metrics.LoopMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -143,20 +145,7 @@ final class IoLoop implements EventLoop {
     private void run() {
         try {
             while (!stopping) {
-                long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
-                firstEventAt = 0;
-                meters.beforeSelect(System.nanoTime());
-                int ready = 0;
-                try {
-                    ready = selector.selectNanos(timeout, dispatcher);
-                } catch (IOException e) {
-                    // A select failure is not a client's doing; report it and keep the loop alive.
-                    log.error("{}: select failed", name, e);
-                    sleepQuietly();
-                }
-                turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
-                meters.afterSelect(ready, turnNanos);
-                meters.tasksRun(runTimers() + runTasks());
+                turn();
             }
             runTasks();
         } catch (Throwable t) {
@@ -174,6 +163,30 @@ final class IoLoop implements EventLoop {
             // it can only release and close.
             runTasks();
         }
+    }
+
+    /**
+     * One turn: select and dispatch, then timers and tasks. A method of its own, not the body of
+     * {@link #run()}'s loop: the JIT compiles a method once it has been called often, but a loop
+     * that never returns only by on-stack replacement after tens of thousands of back-edges, and
+     * until then {@code run()} was interpreted and its callees compiled with profiling only
+     * (bench/PROFILE.md, fourth pass).
+     */
+    private void turn() {
+        long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
+        firstEventAt = 0;
+        meters.beforeSelect(System.nanoTime());
+        int ready = 0;
+        try {
+            ready = selector.selectNanos(timeout, dispatcher);
+        } catch (IOException e) {
+            // A select failure is not a client's doing; report it and keep the loop alive.
+            log.error("{}: select failed", name, e);
+            sleepQuietly();
+        }
+        turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
+        meters.afterSelect(ready, turnNanos);
+        meters.tasksRun(runTimers() + runTasks());
     }
 
     private long nanosToNextTimer() {
@@ -200,8 +213,9 @@ final class IoLoop implements EventLoop {
         int ran = 0;
         if (due != null) {
             for (ScheduledTask t : due) {
-                if (!t.cancelled) {
-                    safeRun(t.task);
+                Runnable task = t.take();
+                if (task != null) {
+                    safeRun(task);
                     ran++;
                 }
             }
@@ -244,23 +258,40 @@ final class IoLoop implements EventLoop {
         return name;
     }
 
-    /** A timer entry; ordered by deadline, then by scheduling order. */
+    /**
+     * A timer entry; ordered by deadline, then by scheduling order. Cancelling or running it lets go
+     * of its task: a cancelled entry stays in the queue until its deadline, and its task must not
+     * keep what it refers to (a closed connection, with its buffers and engine) reachable that long.
+     */
     private static final class ScheduledTask implements Timer, Comparable<ScheduledTask> {
-        final Runnable task;
+        private static final VarHandle TASK;
+
+        static {
+            try {
+                TASK = MethodHandles.lookup().findVarHandle(ScheduledTask.class, "task", Runnable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final long deadline;
         long sequence;
-        volatile boolean cancelled;
+        @SuppressWarnings("unused") // through TASK: cancel() may come from any thread
+        private volatile Runnable task;
 
         ScheduledTask(Runnable task, long deadline) {
             this.task = task;
             this.deadline = deadline;
         }
 
+        /** The task, once: null if it was cancelled or already taken. */
+        Runnable take() {
+            return (Runnable) TASK.getAndSet(this, null);
+        }
+
         @Override
         public boolean cancel() {
-            boolean was = !cancelled;
-            cancelled = true;
-            return was;
+            return take() != null;
         }
 
         @Override

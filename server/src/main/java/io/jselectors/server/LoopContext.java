@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * What everything running on one loop needs, given once: the loop, its selector, the allocator,
- * the loop's native scratch, the connection limits and the loop's clock. Connections hold it
+ * the loop's native scratch and read buffer, the connection limits and the loop's clock. Connections hold it
  * instead of reaching through their worker. Loop thread only (the fields are final, so handing it
  * to the loop is safe).
  */
@@ -16,6 +16,7 @@ final class LoopContext {
     private final ByteBufAllocator alloc;
     private final IoScratch scratch;
     private final ConnectionLimits limits;
+    private final ReadSpare readSpare = new ReadSpare();
 
     LoopContext(IoLoop loop, ByteBufAllocator alloc, IoScratch scratch, ConnectionLimits limits) {
         this.loop = loop;
@@ -42,6 +43,11 @@ final class LoopContext {
 
     ConnectionLimits limits() {
         return limits;
+    }
+
+    /** The loop's reused read buffer. */
+    ReadSpare readSpare() {
+        return readSpare;
     }
 
     /** The loop's clock, read once per loop turn: for activity timestamps and idle timeouts. */

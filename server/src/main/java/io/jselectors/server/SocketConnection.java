@@ -73,6 +73,11 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     // ---------------------------------------------------------------- kernel hooks
 
     @Override
+    protected ByteBuf readBuffer(int size) {
+        return context.readSpare().take(context.alloc(), size);
+    }
+
+    @Override
     protected int kernelRead(ByteBuf dst) throws IOException {
         int n = socket.read(dst, context.scratch());
         if (firstPlaintextRead && n > 0) {

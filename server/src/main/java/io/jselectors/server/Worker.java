@@ -54,6 +54,9 @@ final class Worker {
         if (connections.remove(c)) {
             open.decrementAndGet();
             c.listener().meters().closed(cause);
+            if (connections.isEmpty()) {
+                context.readSpare().release(); // an idle worker holds no buffer; shutdown leaks none
+            }
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * outside any callback (a task, a timer, the loop's own flush) it is told from a deferred task
  * ({@link #scheduleDeferred()}), never from inside the caller's {@code write} or {@code close}.
  *
- * <p><b>Cost.</b> A read costs one pooled allocation, one {@link #kernelRead} and one handler call;
+ * <p><b>Cost.</b> A read costs one {@link #readBuffer} (a pooled allocation unless the transport
+ * reuses one), one {@link #kernelRead} and one handler call;
  * a write an {@code ArrayDeque} add; a flush one {@link #kernelWrite} per full socket. No
  * allocation per event, no lock; the layer is a null check.
  *
@@ -57,7 +58,7 @@ public abstract class AbstractConnection extends SelectableConnection {
         for (int reads = 0; reads < max && wantsRead(); reads++) {
             ByteBuf buf;
             try {
-                buf = alloc.directBuffer(readBufferSize(readSize));
+                buf = readBuffer(readBufferSize(readSize));
             } catch (OutOfMemoryError e) {
                 failed(e); // the direct memory cap (io.netty.maxDirectMemory): this connection goes, the loop lives
                 return;
@@ -332,7 +333,8 @@ public abstract class AbstractConnection extends SelectableConnection {
         if (outbound.isEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
         } else {
-            updateInterest();
+            // flushNow sets the interest itself after writing what it can (or closes): setting it
+            // here first would be an epoll_ctl for every close with a last answer queued.
             flushNow();
         }
     }

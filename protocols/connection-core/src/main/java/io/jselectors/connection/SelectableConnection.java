@@ -88,6 +88,15 @@ abstract class SelectableConnection implements Connection {
     /** A handler threw or the socket failed; the connection closes with {@code cause} next. */
     protected void onFailure(Throwable cause) {}
 
+    /**
+     * A buffer of {@code size} bytes for the next read, of which the caller owns one reference (it
+     * goes to the handler); by default a new pooled direct buffer. A transport may hand out one it
+     * reuses once every other reference to it has been released.
+     */
+    protected ByteBuf readBuffer(int size) {
+        return alloc.directBuffer(size);
+    }
+
     /** The size of the next read buffer; the adaptive size unless the transport knows better. */
     protected int readBufferSize(int adaptive) {
         return adaptive;

@@ -1,6 +1,7 @@
 package io.jselectors.server.tls;
 
 import io.jselectors.connection.tls.HandshakeGate;
+import io.jselectors.connection.tls.HandshakeTasks;
 import io.jselectors.connection.tls.TlsLayer;
 import io.jselectors.connection.tls.TlsObserver;
 import io.jselectors.connection.tls.TlsSettings;
@@ -12,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The server's TLS: one {@link TlsContext}, the delegated-task pool, one {@link HandshakeGate} per
- * loop and the certificate reloader, shared by every listener whose protocol carries {@link
- * #SUFFIX} ({@code --listen http+tls=8443}).
+ * The server's TLS: one {@link TlsContext}, the delegated-task pool, one {@link HandshakeGate} and
+ * one {@link HandshakeTasks} per loop, and the certificate reloader, shared by every listener whose
+ * protocol carries {@link #SUFFIX} ({@code --listen http+tls=8443}).
  */
 public final class TlsListeners implements AutoCloseable {
 
@@ -26,6 +27,7 @@ public final class TlsListeners implements AutoCloseable {
     private final CertificateReloader reloader;
     private final TlsObserver observer;
     private final Map<EventLoop, HandshakeGate> gates = new ConcurrentHashMap<>();
+    private final Map<EventLoop, HandshakeTasks> loopTasks = new ConcurrentHashMap<>();
 
     /** Serves {@code context}'s certificates; {@code reloader} may be {@code null} (self-signed). */
     public TlsListeners(TlsContext context, CertificateReloader reloader, TlsObserver observer) {
@@ -56,9 +58,11 @@ public final class TlsListeners implements AutoCloseable {
     /** A layer for a new connection of a {@code baseProtocol} listener, on the connection's loop. */
     public TlsLayer newLayer(Connection connection, String baseProtocol) {
         List<String> alpn = alpnFor(baseProtocol);
-        HandshakeGate gate = gates.computeIfAbsent(connection.loop(), l -> new HandshakeGate(HandshakeGate.DEFAULT_MAX_HANDSHAKES));
+        EventLoop loop = connection.loop();
+        HandshakeGate gate = gates.computeIfAbsent(loop, l -> new HandshakeGate(HandshakeGate.DEFAULT_MAX_HANDSHAKES));
+        HandshakeTasks batch = loopTasks.computeIfAbsent(loop, l -> new HandshakeTasks(l, tasks, TlsSettings.taskThreads()));
         return new TlsLayer(context.newServerEngine(alpn), connection,
-                new TlsSettings(TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT, alpn, tasks), gate, observer);
+                new TlsSettings(TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT, alpn, batch), gate, observer);
     }
 
     /** The context (for its certificates). */

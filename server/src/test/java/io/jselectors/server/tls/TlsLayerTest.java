@@ -1,6 +1,7 @@
 package io.jselectors.server.tls;
 
 import io.jselectors.connection.tls.HandshakeGate;
+import io.jselectors.connection.tls.HandshakeTasks;
 import io.jselectors.connection.tls.TlsLayer;
 import io.jselectors.connection.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +149,43 @@ class TlsLayerTest {
             }
         }
         assertThat(client.handshaken()).isTrue();
+    }
+
+    /**
+     * Through the server's task executor (how one turn's tasks are batched is HandshakeTasksTest's:
+     * here each testkit receive is a turn of its own).
+     */
+    @Test
+    void handshakesThroughTheLoopsHandshakeTasksRunTheirTasksOffTheLoopAndFinish() throws Exception {
+        List<Runnable> pool = new ArrayList<>();
+        HandshakeTasks batch = new HandshakeTasks(tester.loop(), pool::add, 1);
+        TestConnection first = serve(batch, List.of());
+        TestConnection second = serve(batch, List.of());
+        InMemoryTlsClient a = client("TLSv1.3");
+        InMemoryTlsClient b = client("TLSv1.3");
+        first.receive(a.output());
+        second.receive(b.output());
+        tester.runPending();
+        assertThat(pool).as("one job per turn").hasSize(2);
+        assertThat(first.takeOutput()).as("waiting for the task, not polling").isEmpty();
+        assertThat(tester.loop().pendingTasks()).isZero();
+        Thread runner = Thread.ofPlatform().start(() -> pool.forEach(Runnable::run));
+        runner.join();
+        pool.clear();
+        assertThat(tester.loop().pendingTasks()).as("each job resumes through the loop's queue").isEqualTo(2);
+        tester.runPending();
+        a.input(first.takeOutput());
+        b.input(second.takeOutput());
+        for (int i = 0; i < 20 && events.size() < 2; i++) {
+            first.receive(a.output());
+            second.receive(b.output());
+            tester.runPending();
+            a.input(first.takeOutput());
+            b.input(second.takeOutput());
+        }
+        assertThat(a.handshaken() && b.handshaken()).isTrue();
+        assertThat(events).containsExactly("done TLSv1.3", "done TLSv1.3");
+        assertThat(pool).isEmpty();
     }
 
     @Test

@@ -5,7 +5,6 @@ import io.jselectors.protocol.Connection;
 import io.jselectors.protocol.EventLoop;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -16,8 +15,9 @@ import javax.net.ssl.SSLException;
  * every connection of a TLS listener, the testkit under every connection of a tester over TLS.
  *
  * <ul>
- *   <li><b>Handshake.</b> Delegated tasks (certificate signing, key exchange) run on {@code
- *       tasks}, off the loop; the layer then waits — no polling — until the task hands the work
+ *   <li><b>Handshake.</b> Delegated tasks (certificate signing, key exchange) run on the
+ *       settings' task executor, off the loop (a loop turn's worth together when it is the loop's
+ *       {@link HandshakeTasks}); the layer then waits — no polling — until the task hands the work
  *       back with {@link EventLoop#execute}. A {@link HandshakeGate} bounds the handshakes per loop
  *       and {@link TlsSettings#handshakeTimeout()} bounds the whole handshake, waiting included,
  *       whatever the peer trickles. Handler writes before the handshake ends are held back and
@@ -289,19 +289,13 @@ public final class TlsLayer implements Layer {
             return;
         }
         taskRunning = true;
-        try {
-            settings.taskExecutor().execute(() -> {
-                Runnable next = task;
-                while (next != null) {
-                    next.run();
-                    next = engine.getDelegatedTask();
-                }
-                loop.execute(this::taskDone);
-            });
-        } catch (RejectedExecutionException e) {
-            taskRunning = false;
-            task.run(); // the task pool is shutting down: finish on the loop rather than hang
-        }
+        HandshakeTasks.run(settings.taskExecutor(), loop, () -> {
+            Runnable next = task;
+            while (next != null) {
+                next.run();
+                next = engine.getDelegatedTask();
+            }
+        }, this::taskDone);
     }
 
     private void taskDone() {

@@ -36,12 +36,17 @@ public record TlsSettings(Duration handshakeTimeout, List<String> alpn, Executor
         }
     }
 
+    /** The threads {@link #newTaskPool()} runs: one per core the JVM may use. */
+    public static int taskThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     /**
      * A pool for delegated tasks: one daemon thread per core at most (the tasks are CPU work:
      * signatures and key agreement), idle threads ending after a while.
      */
     public static ExecutorService newTaskPool() {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = taskThreads();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(cores, cores, TASK_THREAD_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("tls-task-", 1).factory());
         pool.allowCoreThreadTimeOut(true);

@@ -149,7 +149,7 @@ final class RequestDecoder {
         if (length > MAX_REQUEST_LINE) {
             return fail(414);
         }
-        if (length < 2 || in.getByte(lf - 1) != CR) {
+        if (length < 2 || lines.line()[length - 2] != CR) { // the copy: no second read of the buffer
             return fail(400);
         }
         in.readerIndex(lf + 1);
@@ -231,7 +231,7 @@ final class RequestDecoder {
         if (headerBytes > MAX_HEADER_BYTES) {
             return fail(431);
         }
-        if (length < 2 || in.getByte(lf - 1) != CR) {
+        if (length < 2 || lines.line()[length - 2] != CR) { // the copy: no second read of the buffer
             return fail(400);
         }
         in.readerIndex(lf + 1);

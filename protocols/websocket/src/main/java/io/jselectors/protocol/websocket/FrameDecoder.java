@@ -43,7 +43,11 @@ public final class FrameDecoder {
          */
         void onPayload(ByteBuf in, int index, int length) throws WebSocketProtocolException;
 
-        /** The current frame's payload is complete (also right after the header for length 0). */
+        /**
+         * The current frame's payload is complete (also right after the header for length 0). When
+         * its payload ended the input, {@link #decode} returns after this call without touching
+         * the input again, so the listener may take the input over (its owner permitting).
+         */
         void onFrameEnd() throws WebSocketProtocolException;
     }
 
@@ -86,12 +90,12 @@ public final class FrameDecoder {
         }
         stopped = false;
         try {
-            while (in.isReadable() && !stopped) {
+            while (!stopped && in.isReadable()) { // stopped first: a listener may own `in` now
                 switch (state) {
                     case FIRST -> readFirst(in.readByte());
                     case SECOND -> readSecond(in.readByte(), listener);
-                    case LENGTH -> readLength(in.readByte(), listener);
-                    case MASK -> readMask(in.readByte(), listener);
+                    case LENGTH -> readLength(in, listener);
+                    case MASK -> readMask(in, listener);
                     case PAYLOAD -> readPayload(in, listener);
                     case FAILED -> throw new IllegalStateException("unreachable");
                 }
@@ -104,7 +108,8 @@ public final class FrameDecoder {
 
     /**
      * Makes the running {@link #decode} return as soon as the listener's current call returns (the
-     * bytes after the frame just ended stay unread). Called from a listener; harmless otherwise.
+     * bytes after the frame just ended stay unread), without touching its input again. Called from
+     * a listener; harmless otherwise.
      */
     public void stop() {
         stopped = true;
@@ -146,10 +151,16 @@ public final class FrameDecoder {
         }
     }
 
-    private void readLength(byte b, Listener listener) throws WebSocketProtocolException {
-        length = (length << 8) | (b & 0xFF);
-        if (--lengthBytesLeft > 0) {
-            return;
+    /** The extended length: at once when all of it has arrived, else byte by byte. */
+    private void readLength(ByteBuf in, Listener listener) throws WebSocketProtocolException {
+        if (lengthBytesLeft == lengthBytes && in.readableBytes() >= lengthBytes) {
+            length = lengthBytes == 2 ? in.readUnsignedShort() : in.readLong();
+            lengthBytesLeft = 0;
+        } else {
+            length = (length << 8) | (in.readByte() & 0xFF);
+            if (--lengthBytesLeft > 0) {
+                return;
+            }
         }
         if (length < 0) {
             throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "64-bit length with the top bit set");
@@ -171,9 +182,16 @@ public final class FrameDecoder {
         }
     }
 
-    private void readMask(byte b, Listener listener) throws WebSocketProtocolException {
-        mask = (mask << 8) | (b & 0xFF);
-        if (--maskBytesLeft == 0) {
+    /** The masking key: at once when all of it has arrived, else byte by byte. */
+    private void readMask(ByteBuf in, Listener listener) throws WebSocketProtocolException {
+        if (maskBytesLeft == 4 && in.readableBytes() >= 4) {
+            mask = in.readInt();
+            maskBytesLeft = 0;
+        } else {
+            mask = (mask << 8) | (in.readByte() & 0xFF);
+            --maskBytesLeft;
+        }
+        if (maskBytesLeft == 0) {
             headerDone(listener);
         }
     }
@@ -201,6 +219,7 @@ public final class FrameDecoder {
         listener.onPayload(in, start, n);
         if (payloadLeft == 0) {
             state = State.FIRST;
+            stopped |= !in.isReadable(); // the frame ended the input: not touched again after onFrameEnd
             listener.onFrameEnd();
         }
     }

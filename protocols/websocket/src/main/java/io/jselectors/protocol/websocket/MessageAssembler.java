@@ -17,6 +17,14 @@ import io.netty.buffer.ByteBufAllocator;
  * It starts {@value #HEADROOM} bytes in (its reader index), so that a reply made of the message
  * itself (an echo) can get its frame header written in front of it instead of in a buffer of its
  * own ({@link FrameEncoder#prependHeader}).
+ *
+ * <p>In place: when the caller lends the decoder's input ({@link #lend}) and a message is one final
+ * frame whose payload ends that input (one message per read, the common case), the message is the
+ * input itself, its indexes set around the payload: no buffer, no copy. Its frame header and mask
+ * (at least 6 bytes) lie in front of it, more than a server frame's header needs, so an echo of it
+ * is still one buffer. The input is taken only while it is at most {@link #IN_PLACE_MAX_CAPACITY}
+ * bytes or twice the message, so a message an endpoint keeps never holds much more memory than its
+ * own bytes.
  * Not thread-safe; one per connection.
  */
 final class MessageAssembler implements FrameDecoder.Listener {
@@ -43,6 +51,13 @@ final class MessageAssembler implements FrameDecoder.Listener {
     /** Room before a message's bytes for the largest server frame header. */
     static final int HEADROOM = FrameEncoder.MAX_HEADER_BYTES;
 
+    /**
+     * The largest input a message is delivered in (or twice the message, if more): 4 KiB, eight
+     * times the connection's smallest read buffer, so a small message read on its own stays in
+     * place while a small message at the end of a large read (64 KiB) is copied out of it.
+     */
+    static final int IN_PLACE_MAX_CAPACITY = 4096;
+
     private final ByteBufAllocator alloc;
     private final int maxMessageBytes;
     private final Sink sink;
@@ -55,6 +70,14 @@ final class MessageAssembler implements FrameDecoder.Listener {
     /** TEXT or BINARY while a message is being assembled, else 0. */
     private int messageOpcode;
     private ByteBuf message;
+    /** The decoder's input, if its owner lends it ({@link #lend}); null otherwise. */
+    private ByteBuf lent;
+    /** The current frame is the whole message and the rest of {@link #lent}: it is delivered in place. */
+    private boolean inPlace;
+    /** Where the in-place message's payload starts in {@link #lent}. */
+    private int inPlaceIndex;
+    /** {@link #lent} became a message: its owner no longer owns it. */
+    private boolean taken;
 
     MessageAssembler(ByteBufAllocator alloc, int maxMessageBytes, Sink sink) {
         this.alloc = alloc;
@@ -85,9 +108,26 @@ final class MessageAssembler implements FrameDecoder.Listener {
             throw new WebSocketProtocolException(
                     WebSocketCloseCodes.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
         }
-        if (message == null && length > 0) {
+        inPlace = fin && message == null && length > 0 && lent != null && length == lent.readableBytes()
+                && lent.capacity() <= Math.max(IN_PLACE_MAX_CAPACITY, 2 * length);
+        if (message == null && length > 0 && !inPlace) {
             message = newMessage((int) Math.min(length, INITIAL_MESSAGE_CAPACITY));
         }
+    }
+
+    /**
+     * Lets a message be delivered in {@code in}, the input the decoder is about to read, which the
+     * caller owns: if one is, {@link #tookInput()} says so after the decode, and the caller then
+     * neither releases {@code in} nor reads it again. {@code null}: copy every message.
+     */
+    void lend(ByteBuf in) {
+        lent = in;
+        taken = false;
+    }
+
+    /** Whether the input lent last became a message (the endpoint owns it now). */
+    boolean tookInput() {
+        return taken;
     }
 
     private ByteBuf newMessage(int initialBytes) {
@@ -105,7 +145,11 @@ final class MessageAssembler implements FrameDecoder.Listener {
         if (messageOpcode == Opcodes.TEXT && !utf8.update(in, index, length)) {
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
-        Copies.append(in, index, length, message);
+        if (inPlace) {
+            inPlaceIndex = index; // the whole payload, in one chunk: it had all arrived at the header
+        } else {
+            Copies.append(in, index, length, message);
+        }
     }
 
 
@@ -124,7 +168,15 @@ final class MessageAssembler implements FrameDecoder.Listener {
     }
 
     private void messageDone() throws WebSocketProtocolException {
-        ByteBuf data = message != null ? message : newMessage(0);
+        ByteBuf data;
+        if (inPlace) {
+            inPlace = false;
+            data = lent.setIndex(inPlaceIndex, lent.writerIndex()); // the payload ended the input
+            lent = null;
+            taken = true;
+        } else {
+            data = message != null ? message : newMessage(0);
+        }
         message = null;
         int opcode = messageOpcode;
         messageOpcode = 0;

@@ -117,7 +117,11 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         }
     }
 
-    /** Decodes {@code data} (owned) until it ends or the endpoint pauses; then keeps the rest. */
+    /**
+     * Decodes {@code data} (owned) until it ends or the endpoint pauses; then keeps the rest. A
+     * message that is the rest of {@code data} is delivered in it ({@link MessageAssembler#lend}):
+     * then the endpoint owns {@code data}, and it is neither kept nor released here.
+     */
     private void decode(ByteBuf data) {
         boolean keep = false;
         try {
@@ -126,14 +130,17 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             }
             reading = true;
             if (!gate.endpointPaused()) {
+                assembler.lend(data);
                 decoder.decode(data, assembler);
             }
-            keep = gate.keepRest(data);
+            keep = !assembler.tookInput() && gate.keepRest(data);
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
         } finally {
             reading = false;
-            if (!keep) {
+            boolean taken = assembler.tookInput(); // then whoever took it releases it, even if we failed
+            assembler.lend(null);
+            if (!keep && !taken) {
                 data.release();
             }
         }

@@ -1,0 +1,71 @@
+package io.jselectors.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jselectors.protocol.EventLoop.Timer;
+import io.jselectors.selector.Selector;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The loop's timers: cancelling one runs nothing and lets go of its task before the deadline. */
+class IoLoopTimerTest {
+
+    private IoLoop loop;
+
+    @BeforeEach
+    void start() throws Exception {
+        loop = new IoLoop("timer-test", Selector.open(), new SimpleMeterRegistry());
+        loop.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loop.stop();
+        assertThat(loop.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aCancelledTimerNoLongerHoldsWhatItsTaskRefersTo() throws InterruptedException {
+        // What a connection's timeout task would hold: the connection, its buffers, its engine.
+        Object[] held = {new byte[1 << 20]};
+        WeakReference<Object> ref = new WeakReference<>(held[0]);
+        Timer timer = loop.schedule(holding(held[0]), 1, TimeUnit.HOURS);
+        held[0] = null;
+        assertThat(timer.cancel()).isTrue();
+        for (int i = 0; i < 200 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(ref.get()).as("what the cancelled timer's task referred to, after GC").isNull();
+    }
+
+    @Test
+    void aCancelledTimerDoesNotRunAndCancelsOnce() throws InterruptedException {
+        AtomicInteger runs = new AtomicInteger();
+        Timer timer = loop.schedule(runs::incrementAndGet, 50, TimeUnit.MILLISECONDS);
+        assertThat(timer.cancel()).isTrue();
+        assertThat(timer.cancel()).isFalse();
+        CountDownLatch later = new CountDownLatch(1);
+        loop.schedule(later::countDown, 100, TimeUnit.MILLISECONDS);
+        assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void aTimerRunsOnceAndCannotBeCancelledAfterwards() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        Timer timer = loop.schedule(ran::countDown, 10, TimeUnit.MILLISECONDS);
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(timer.cancel()).as("cancel after the task ran").isFalse();
+    }
+
+    private static Runnable holding(Object o) {
+        return () -> o.hashCode();
+    }
+}
