@@ -101,7 +101,10 @@ final class NatsBroker implements Broker, ConnectionListener {
                 confirmSubscription(conn);
                 becameUp();
             }
-            case RECONNECTED -> {
+            // Not RECONNECTED: jnats reports it as soon as the new connection is made, before it
+            // resends the subscriptions; a PING then would be answered ahead of the SUB. It reports
+            // RESUBSCRIBED once the SUBs are queued, so the PING below goes out behind them.
+            case RESUBSCRIBED -> {
                 confirmSubscription(conn);
                 becameUp();
             }
@@ -117,9 +120,9 @@ final class NatsBroker implements Broker, ConnectionListener {
 
     /**
      * Waits for the server's answer to a ping, so the subscription sent before it (jnats resends it
-     * on reconnect) is in force on the server before users are told the cluster is reachable: a line
-     * another instance publishes after that notice would otherwise race this instance's SUB and be
-     * lost. Runs on jnats's listener thread, not the reader thread that handles the PONG.
+     * on reconnect, before it reports RESUBSCRIBED) is in force on the server before users are told
+     * the cluster is reachable: a line another instance publishes after that notice would otherwise
+     * race this instance's SUB and be lost. Runs on jnats's listener thread, not the reader thread that handles the PONG.
      */
     private void confirmSubscription(Connection conn) {
         try {
