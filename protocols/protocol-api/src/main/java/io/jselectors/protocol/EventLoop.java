@@ -46,9 +46,13 @@ public interface EventLoop extends Executor {
     /** The loop's name, e.g. {@code worker-1}. */
     String name();
 
-    /** A scheduled task that can be cancelled. */
+    /**
+     * A scheduled task that can be cancelled. Once cancelled (or run) the loop no longer holds the
+     * task: a task that refers to a connection does not keep a closed one reachable until its
+     * deadline, so callers need no indirection of their own to drop it.
+     */
     interface Timer {
-        /** Cancels the task if it has not run yet; returns whether it was still pending. */
+        /** Cancels the task if it has not run yet, and lets go of it; returns whether it was still pending. */
         boolean cancel();
     }
 }

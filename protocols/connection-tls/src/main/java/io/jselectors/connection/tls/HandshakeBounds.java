@@ -19,10 +19,8 @@ final class HandshakeBounds {
     private final HandshakeGate gate;
     private final TlsObserver observer;
     private final Runnable admitted;
-    private final Runnable timedOut;
     private final long startNanos;
     private EventLoop.Timer timeout;
-    private Expiry expiry;
     private boolean inGate;
     private boolean waiting;
 
@@ -40,10 +38,13 @@ final class HandshakeBounds {
             inGate = true;
             onAdmitted.run();
         };
-        this.timedOut = timedOut;
         this.startNanos = loop.nanoTime();
-        this.expiry = new Expiry(this);
-        this.timeout = loop.schedule(expiry, limit.toNanos(), TimeUnit.NANOSECONDS);
+        // A cancelled timer lets go of this task (EventLoop.Timer's contract), so a finished
+        // handshake's connection is not kept reachable until the deadline.
+        this.timeout = loop.schedule(() -> {
+            timeout = null;
+            timedOut.run();
+        }, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -83,39 +84,6 @@ final class HandshakeBounds {
         if (timeout != null) {
             timeout.cancel();
             timeout = null;
-            expiry.bounds = null;
-            expiry = null;
-        }
-    }
-
-    private void expired() {
-        timeout = null;
-        expiry = null;
-        timedOut.run();
-    }
-
-    /**
-     * The timeout's task, holding the bounds only until the timer is cancelled. A loop may keep a
-     * cancelled timer queued until its deadline; were the task this object's, every connection
-     * whose handshake ended in the last {@link TlsSettings#DEFAULT_HANDSHAKE_TIMEOUT} would stay
-     * reachable through it (its engine, session, buffers and handler: about 8 KiB each), and at a
-     * thousand handshakes a second that garbage survives young collections and is copied into
-     * the old generation. Cancelled, it holds nothing.
-     */
-    private static final class Expiry implements Runnable {
-        private HandshakeBounds bounds;
-
-        Expiry(HandshakeBounds bounds) {
-            this.bounds = bounds;
-        }
-
-        @Override
-        public void run() {
-            HandshakeBounds b = bounds;
-            if (b != null) {
-                bounds = null;
-                b.expired();
-            }
         }
     }
 
