@@ -15,6 +15,19 @@ strace_window() {
     kill -INT $tracer; wait $tracer 2>/dev/null || true
 }
 
+# strace_load_window: the callers' second window, for system calls only: the caller's `load 3`
+# under strace_window (table in $OUT/strace.txt), then both windows' load lines into
+# $OUT/summary.txt; sets ops and ops2, the operations of window 1 ($OUT/load.txt) and window 2.
+strace_load_window() {
+    load 3 "$OUT/window2.txt" > "$OUT/load2.txt" & local pid=$!
+    strace_window "$OUT/window2.txt" $pid "$OUT/strace.txt"
+    wait $pid
+    echo "load: $(cat "$OUT/load.txt")" | tee -a "$OUT/summary.txt"
+    echo "load under strace: $(cat "$OUT/load2.txt")" | tee -a "$OUT/summary.txt"
+    ops=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load.txt")
+    ops2=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load2.txt")
+}
+
 # syscalls_per_op STRACE_FILE OPS: strace -c -f's table as calls per operation (the ones at least
 # 0.005 per op, with how many failed), then all of them together.
 syscalls_per_op() {

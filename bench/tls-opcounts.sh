@@ -42,14 +42,8 @@ load() { rm -f "$2"; taskset -c "$LOAD_CPU" "$JAVA" -cp "$BENCH_JAR" io.jselecto
 load "$WARMUP" "$OUT/window.txt" > "$OUT/load.txt"
 sleep 1.5   # one more periodic event after the window
 "$JCMD" "$SERVER" JFR.dump name=opcounts filename="$OUT/counts.jfr" > /dev/null
-# Window 2: syscalls (loop-profile.sh's strace_window).
-load 3 "$OUT/window2.txt" > "$OUT/load2.txt" & LOAD=$!
-strace_window "$OUT/window2.txt" $LOAD "$OUT/strace.txt"
-wait $LOAD
-echo "load: $(cat "$OUT/load.txt")" | tee -a "$OUT/summary.txt"
-echo "load under strace: $(cat "$OUT/load2.txt")" | tee -a "$OUT/summary.txt"
-ops=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load.txt")
-ops2=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load2.txt")
+# Window 2: syscalls (loop-profile.sh).
+strace_load_window
 "$JFR" print --json --events jdk.MethodTiming,jdk.ThreadAllocationStatistics "$OUT/counts.jfr" > "$OUT/counts.json"
 python3 "$ROOT/bench/tls_opcounts.py" "$OUT/counts.json" "$OUT/window.txt" "${ops:-0}" | tee -a "$OUT/summary.txt"
 syscalls_per_op "$OUT/strace.txt" "${ops2:-0}" | tee -a "$OUT/summary.txt"

@@ -86,15 +86,9 @@ kill -INT $PERF; wait $PERF 2>/dev/null || true
 a1=$(allocated)
 [ "${JFR_SAMPLES:-0}" = 1 ] && "$JCMD" "$SERVER" JFR.stop name=wsprof filename="$OUT/profile.jfr" > /dev/null
 wait $LOAD
-# Window 2: syscalls (loop-profile.sh's strace_window).
-load 3 "$OUT/window2.txt" > "$OUT/load2.txt" & LOAD=$!
-strace_window "$OUT/window2.txt" $LOAD "$OUT/strace.txt"
-wait $LOAD
+# Window 2: syscalls (loop-profile.sh).
+strace_load_window
 
-echo "load: $(cat "$OUT/load.txt")" | tee -a "$OUT/summary.txt"
-echo "load under strace: $(cat "$OUT/load2.txt")" | tee -a "$OUT/summary.txt"
-ops=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load.txt")
-ops2=$(sed -n 's/.* ops=\([0-9]*\) .*/\1/p' "$OUT/load2.txt")
 awk -v a="$a0" -v b="$a1" -v ops="${ops:-0}" 'BEGIN {
     if (ops == 0) { print "alloc_per_msg=unknown"; exit }
     split(a, x); split(b, y)
