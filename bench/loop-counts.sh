@@ -8,8 +8,8 @@
 # The server runs on SERVER_CPU (0), the load (../shared/bench's echo_load or wrk, as pair.sh runs
 # them) on LOAD_CPU (1). After WARMUP seconds (20) of load, perf stat counts the server's whole
 # process for WINDOW seconds (8) inside a second load run: its CPU time (task-clock, and the user /
-# system split from /proc), context switches, and the epoll_wait / recvfrom / sendto / read / write
-# calls (tracepoints, so turns per op need no strace). Prints one line: LABEL, load average, ops/s,
+# system split from /proc), context switches, and the epoll_wait (with epoll_pwait and epoll_pwait2) /
+# recvfrom / sendto / read / write calls (tracepoints, so turns per op need no strace). Prints one line: LABEL, load average, ops/s,
 # then each count per op and ops per epoll_wait (one op is one round trip or one request). In a and
 # d an op is exactly one read call (recv or read: one message in flight per connection; the earlier
 # passes' strace counts), so there the ops are the window's own read calls (ops_from=reads), which
@@ -63,8 +63,8 @@ sleep 2
 cpu_ticks() { sed 's/.*) //' "/proc/$SERVER/stat" | awk '{print $12, $13}'; }
 read -r u0 s0 <<< "$(cpu_ticks)"
 perf stat -x, -p "$SERVER" -o "$LOG.perf" -e task-clock,context-switches,cpu-migrations \
-    -e syscalls:sys_enter_epoll_wait,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto \
-    -e syscalls:sys_enter_read,syscalls:sys_enter_write -- sleep "$WINDOW" 2> /dev/null
+    -e syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_pwait2 \
+    -e syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_write -- sleep "$WINDOW" 2> /dev/null
 read -r u1 s1 <<< "$(cpu_ticks)"
 wait $LOADER
 r=$(cat "$LOG.load"; rm -f "$LOG.load")
@@ -76,7 +76,8 @@ awk -F, -v rate="$rate" -v w="$WINDOW" -v label="$LABEL" -v sc="$SC" -v load="$(
     END {
         reads = v["syscalls:sys_enter_recvfrom"] + v["syscalls:sys_enter_read"]
         if (sc == "a" || sc == "d") { ops = reads; from = "reads" } else { ops = rate * w; from = "rate" }
-        e = v["syscalls:sys_enter_epoll_wait"]
+        # epoll_pwait and epoll_pwait2 count as waits too: the Netty native transport uses them
+        e = v["syscalls:sys_enter_epoll_wait"] + v["syscalls:sys_enter_epoll_pwait"] + v["syscalls:sys_enter_epoll_pwait2"]
         printf "%s load=%s ops_per_s=%.0f ops_from=%s", label, load, ops / w, from
         printf " cpu_us_per_op=%.3f user_us_per_op=%.3f sys_us_per_op=%.3f", \
             1000 * v["task-clock"] / ops, 1e6 * ut / hz / ops, 1e6 * st / hz / ops

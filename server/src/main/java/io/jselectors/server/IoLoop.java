@@ -51,6 +51,8 @@ final class IoLoop implements EventLoop {
     private long turnNanos = System.nanoTime();
     /** When the first ready key of the current select was dispatched; 0 until one is. */
     private long firstEventAt;
+    /** Whether the thread asks for {@code SCHED_BATCH} as it starts ({@link LoopScheduling}). */
+    private boolean batchScheduling;
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
@@ -71,6 +73,11 @@ final class IoLoop implements EventLoop {
 
     void start() {
         thread.start();
+    }
+
+    /** Runs the loop's thread under {@code SCHED_BATCH} ({@link LoopScheduling}); before {@link #start}. */
+    void batchScheduling() {
+        batchScheduling = true;
     }
 
     /** The loop's selector; use only on the loop thread. */
@@ -144,6 +151,12 @@ final class IoLoop implements EventLoop {
 
     private void run() {
         try {
+            if (batchScheduling) {
+                int errno = LoopScheduling.batchCurrentThread();
+                if (errno != 0) {
+                    log.debug("{}: SCHED_BATCH refused (errno {}); default scheduling", name, errno);
+                }
+            }
             while (!stopping) {
                 turn();
             }
