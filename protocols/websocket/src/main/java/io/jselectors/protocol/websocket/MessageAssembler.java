@@ -212,6 +212,11 @@ final class MessageAssembler implements FrameDecoder.Listener {
         sink.onClose(code, reason);
     }
 
+    /** Whether a data message has begun (a frame header of it arrived) and not yet ended. */
+    boolean assembling() {
+        return messageOpcode != 0;
+    }
+
     /** Releases a partly assembled message; call when the connection ends. */
     void release() {
         if (message != null) {
