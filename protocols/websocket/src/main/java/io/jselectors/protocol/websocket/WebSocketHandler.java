@@ -276,7 +276,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         keepalive.stop();
         cancel(closeTimer);
         if (deadline != null) {
-            deadline.messageArrived(); // nothing more arrives: the timer goes
+            deadline.stop();
         }
         if (assembler != null) {
             assembler.release();

@@ -101,6 +101,27 @@ class WebSocketMessageDeadlineTest {
         assertThat(connection.isOpen()).isTrue();
     }
 
+    /** The timer set for a message that arrived is moved to the deadline of the one incomplete when it fires. */
+    @Test
+    void aLaterIncompleteMessageIsCutOffAtItsOwnDeadline() {
+        TestConnection connection = tester.connect();
+        connection.receive(frames().raw(0x01, "a".getBytes(StandardCharsets.UTF_8), true).toBytes()); // t = 0
+        tester.advance(Duration.ofSeconds(8));
+        connection.receive(frames().raw(0x80, "b".getBytes(StandardCharsets.UTF_8), true).toBytes());
+        tester.advance(Duration.ofSeconds(1));
+        connection.receive(fragmentAndPing(true)); // t = 9: the next message begins, its deadline 19
+        for (int second = 10; second < 19; second++) {
+            tester.advance(Duration.ofSeconds(1));
+            connection.receive(fragmentAndPing(false));
+        }
+        assertThat(ClientFrames.parse(connection.takeOutput())).as("t = 18").extracting(Frame::opcode)
+                .doesNotContain(Opcodes.CLOSE);
+        tester.advance(Duration.ofSeconds(1));
+        assertThat(ClientFrames.parse(connection.takeOutput())).as("t = 19").singleElement()
+                .satisfies(close -> assertThat(close.closeCode()).isEqualTo(WebSocketCloseCodes.POLICY_VIOLATION));
+        assertThat(received).containsExactly("ab");
+    }
+
     @Test
     void theDefaultTimeoutGivesTheCapAtTheMinimumRateAndNeverLessThanAMinute() {
         assertThat(WebSocketSettings.DEFAULTS.messageTimeout()).isEqualTo(Duration.ofSeconds(128)); // 1 MiB at 8 KiB/s
