@@ -196,26 +196,12 @@ class MaskingTest {
     private static String assemble(Function<byte[], ByteBuf> make, byte[] wire, int split) throws WebSocketProtocolException {
         StringBuilder got = new StringBuilder();
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        MessageAssembler assembler = new MessageAssembler(alloc, 1 << 20, new MessageAssembler.Sink() {
+        MessageAssembler assembler = new MessageAssembler(alloc, 1 << 20, new NoControlSink() {
             @Override
             public void onText(ByteBuf utf8) {
                 got.append(utf8.toString(StandardCharsets.UTF_8));
                 utf8.release();
             }
-
-            @Override
-            public void onBinary(ByteBuf data) {
-                data.release();
-            }
-
-            @Override
-            public void onPing(byte[] payload, int length) {}
-
-            @Override
-            public void onPong(byte[] payload, int length) {}
-
-            @Override
-            public void onClose(int code, String reason) {}
         });
         FrameDecoder decoder = new FrameDecoder(true);
         try {
