@@ -12,7 +12,8 @@ import java.time.Duration;
  *     connection
  * @param messageTimeout how long a message may take to arrive whole, from the read its first frame
  *     began in; a message still incomplete then closes the session with 1008, whatever else the
- *     peer sends meanwhile (pings, pongs and fragments keep the ping timer happy, not this one)
+ *     peer sends meanwhile (pings, pongs and fragments keep the ping timer happy, not this one);
+ *     time spent with reading paused counts too, as it does for the ping timer
  */
 public record WebSocketSettings(int maxMessageBytes, Duration pingInterval, Duration closeTimeout, Duration messageTimeout) {
 
