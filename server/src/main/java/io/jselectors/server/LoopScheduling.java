@@ -19,10 +19,13 @@ import java.util.Optional;
  * woken by a packet (its {@code epoll_wait} returning) preempts the loop that is running, often in
  * the middle of that loop's batch of ready connections: one more context switch, and smaller
  * batches for both, so more {@code epoll_wait} calls and switches per operation (bench/PROFILE.md,
- * fifth pass: with four loops on one core, 3-4x the waits and switches per request of one loop).
+ * fifth pass: with four loops on one core, several times the waits and switches per request of one
+ * loop).
  * {@code SCHED_BATCH} keeps the thread's share of the CPU and its nice value and only drops wakeup
  * preemption: a woken loop runs when the running one blocks or its time slice ends. A loop that
  * has a CPU of its own is woken on an idle CPU and runs at once, so the policy is left alone then.
+ * The price: a woken loop no longer preempts other processes either, so on a shared machine it may
+ * wait out their time slice (milliseconds) before it runs, only where the loops already time-share.
  *
  * <p>Any user may choose {@code SCHED_BATCH} (priority 0); failure (another OS, a seccomp filter)
  * leaves the default policy, which is correct, only slower.
