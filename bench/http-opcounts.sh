@@ -13,9 +13,11 @@
 # pinned to SERVER_CPU (0), wrk to LOAD_CPU (1), one worker. After WARMUP seconds (20) of load,
 # `perf stat -e instructions:u,instructions:k,cycles,task-clock` on the server's process (nginx: its
 # worker) for WINDOW seconds (10) of wrk; prints one line: requests, and per request instructions in
-# user space, in the kernel, cycles and CPU nanoseconds. Environment: WARMUP WINDOW SERVER_CPU LOAD_CPU, JFR=1 (ours only)
+# user space, in the kernel, cycles, CPU nanoseconds of the process and of its busiest thread. Environment: WARMUP WINDOW SERVER_CPU LOAD_CPU, JFR=1 (ours only)
 # also records JFR allocation samples over the window and prints the worker's allocated bytes per
-# request from jdk.ThreadAllocationStatistics.
+# request from jdk.ThreadAllocationStatistics, and where it allocates (JFR samples at TLAB refills: a
+# thread that allocates little may refill none in the window; EXTRA_JAVA="-XX:-ResizeTLAB -XX:TLABSize=2k"
+# makes them frequent). EXTRA_JAVA: more JVM flags for ours.
 # shellcheck source=help.sh
 . "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 set -euo pipefail
@@ -29,8 +31,7 @@ PORT=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0));
 OUT=$(mktemp -d /tmp/http-opcounts.XXXXXX)
 J="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
 case $KIND in
-    ours) [ "${JFR:-0}" = 1 ] && J="$J -XX:StartFlightRecording=filename=$OUT/rec.jfr,settings=profile"
-          CMD="$J -jar $JAR serve --listen http=127.0.0.1:$PORT --workers 1 --admin off" ;;
+    ours) CMD="$J ${EXTRA_JAVA:-} -jar $JAR serve --listen http=127.0.0.1:$PORT --workers 1 --admin off" ;;
     netty) CMD="$J --sun-misc-unsafe-memory-access=allow -cp $ROOT/bench/target/jselectors-bench.jar io.jselectors.bench.NettyHttpServer $PORT 1" ;;
     nginx) CMD="$ROOT/bench/nginx-hello.sh $PORT 1" ;;
     *) echo "KIND is ours, netty or nginx" >&2; exit 2 ;;
@@ -50,32 +51,49 @@ wrk_run() { # SECONDS
     taskset -c "$LOAD_CPU" wrk -t1 -c100 -d"$1"s "http://127.0.0.1:$PORT/hello" "${pipe[@]}"
 }
 wrk_run "$WARMUP" > /dev/null
-if [ "$KIND" = ours ] && [ "${JFR:-0}" = 1 ]; then
-    "$JAVA_HOME/bin/jcmd" $SERVER JFR.stop > /dev/null; "$JAVA_HOME/bin/jcmd" $SERVER JFR.start filename="$OUT/rec.jfr" settings=profile > /dev/null
-fi
+threads() { for t in /proc/"$TARGET"/task/*; do echo "${t##*/} $(cut -d' ' -f14,15 "$t/stat" 2>/dev/null)"; done; }
+threads > "$OUT/threads-before.txt"
 perf stat -x, -e instructions:u,instructions:k,cycles,task-clock -p "$TARGET" -o "$OUT/perf.txt" & PERF=$!
 wrk_run "$WINDOW" > "$OUT/wrk.txt"
 kill -INT $PERF; wait $PERF 2>/dev/null || true
-[ "$KIND" = ours ] && [ "${JFR:-0}" = 1 ] && "$JAVA_HOME/bin/jcmd" $SERVER JFR.stop > /dev/null
+threads > "$OUT/threads-after.txt"
 reqs=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$OUT/wrk.txt")
+# The busiest thread's CPU (user + system ticks from /proc) over the window per request: the loop
+# thread alone, without the JIT's and the GC's threads, which a loaded machine makes noisier.
+busiest() {
+    awk -v n="$reqs" -v hz="$(getconf CLK_TCK)" 'NR == FNR { before[$1] = $2 + $3; next }
+        ($1 in before) && $2 + $3 - before[$1] > max { max = $2 + $3 - before[$1] }
+        END { printf "%.0f", max * 1e9 / hz / n }' "$OUT/threads-before.txt" "$OUT/threads-after.txt"; }
 per_req() { # EVENT: the perf count of EVENT divided by the requests, or n/a (no hardware counter here)
     awk -F, -v ev="$1" -v n="$reqs" '$3 ~ "^" ev { if ($1 ~ /^[0-9.]+$/) printf "%.0f", $1 / n; else printf "n/a" }' "$OUT/perf.txt"; }
 echo "http-opcounts scenario=$SC server=$KIND requests=$reqs instr_u_per_req=$(per_req instructions:u)" \
     "instr_k_per_req=$(per_req instructions:k) cycles_per_req=$(per_req cycles) cpu_ns_per_req=$(awk -F, -v n="$reqs" '$3 ~ /^task-clock/ { printf "%.0f", $1 * 1e6 / n }' "$OUT/perf.txt")" \
-    "load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
+    "loop_cpu_ns_per_req=$(busiest)" "load=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
 if [ "$KIND" = ours ] && [ "${JFR:-0}" = 1 ]; then
+    # A window of its own inside one wrk run, from 3 s after wrk connected: the connections' set-up
+    # (a SocketConnection and the handler's parser per connection, ~7 KB each) stays outside it.
+    # Its requests are wrk's rate times the window.
+    wrk_run $((WINDOW + 6)) > "$OUT/wrk-jfr.txt" & LOAD=$!
+    sleep 3
+    "$JAVA_HOME/bin/jcmd" $SERVER JFR.start name=window settings=profile > /dev/null
+    sleep "$WINDOW"
+    "$JAVA_HOME/bin/jcmd" $SERVER JFR.stop name=window filename="$OUT/rec.jfr" > /dev/null
+    wait $LOAD
+    reqs=$(awk -v w="$WINDOW" '/^Requests\/sec/ { printf "%.0f", $2 * w }' "$OUT/wrk-jfr.txt")
     "$JAVA_HOME/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$OUT/rec.jfr" > "$OUT/tas.json"
     python3 - "$OUT/tas.json" "$reqs" <<'EOF'
 import json, sys
 events = [e for e in json.load(open(sys.argv[1]))["recording"]["events"]
-          if (e["values"]["eventThread"] or {}).get("javaName", "").startswith("jselectors-worker")]
+          if (e["values"]["thread"] or {}).get("javaName", "").startswith("worker")]
 by = {}
 for e in events:
-    by.setdefault(e["values"]["eventThread"]["javaName"], []).append(e["values"]["allocated"])
+    by.setdefault(e["values"]["thread"]["javaName"], []).append(e["values"]["allocated"])
 for name, vals in by.items():
     grown = max(vals) - min(vals)
-    print(f"allocated by {name} over the window: {grown} B, {grown / int(sys.argv[2]):.2f} B per request")
+    print(f"allocated by {name} over the JFR window: {grown} B, {grown / int(sys.argv[2]):.2f} B per request (~{sys.argv[2]} requests)")
 EOF
-    "$JAVA_HOME/bin/jfr" summary "$OUT/rec.jfr" | grep -E 'ObjectAllocationSample' || true
+    JFR=$JAVA_HOME/bin/jfr
+    . "$ROOT/bench/loop-profile.sh"
+    allocation_sites "$OUT/rec.jfr" worker
 fi
 echo "(files in $OUT)"
