@@ -53,9 +53,9 @@ awk '/^Pss:/ {printf "Pss: %.1f\n", $2 / 1024}' "/proc/$PID/smaps_rollup"
 "$JCMD" "$PID" VM.native_memory summary > "$OUT/nmt.txt"
 "$JCMD" "$PID" VM.classes > "$OUT/classes.txt"
 "$JCMD" "$PID" VM.metaspace > "$OUT/metaspace.txt"
-awk '/^-/ && /committed=/ {
+awk '/^(-|Total)/ && /committed=/ {
         name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name)
-        match($0, /committed=[0-9]+KB/); kb = substr($0, RSTART + 10, RLENGTH - 12)
+        match($0, /committed=[0-9]+KB/); kb = substr($0, RSTART + 10, RLENGTH - 12) + 0
         if (kb >= 512) printf "nmt     %-20s %6.1f MiB\n", name, kb / 1024 }' "$OUT/nmt.txt"
 # class+load lines: "[...][info][class,load] NAME source: WHERE"
 awk '{ src = $0; sub(/.*source: /, "", src)
