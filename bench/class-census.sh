@@ -21,6 +21,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=help.sh
+. "$HERE/help.sh"
 TOP_DIR=$(cd "$HERE/.." && pwd)
 # shellcheck source=../.mvn/jdk.sh
 . "$TOP_DIR/.mvn/jdk.sh"
