@@ -67,18 +67,19 @@ final class TlsScratch {
     }
 
     /**
-     * A pooled buffer of {@code size} bytes' capacity for a record's plaintext; the caller owns one
-     * reference. As the loops' read spare does for reads: the thread keeps a second reference to
-     * the last one, and when that one is back to the thread alone (its handler has let go, or its
-     * echo was sent from it) and has the size asked for, it is cleared and handed out again
-     * instead of a new one: an echo's record then costs the pool nothing (a retain and a release
-     * instead of the thread cache's allocate and free). A spare still held is left to its holder.
-     * Only between {@link #join} and {@link #leave}: a thread with no TLS connection left holds none.
+     * A buffer of {@code size} bytes' capacity from {@code alloc} for a record's plaintext; the
+     * caller owns one reference. As the loops' read spare does for reads, when {@code alloc} pools:
+     * the thread keeps a second reference to the last one, and when that one is back to the thread
+     * alone (its handler has let go, or its echo was sent from it) and has the size and allocator
+     * asked for, it is cleared and handed out again instead of a new one: an echo's record then
+     * costs the pool nothing (a retain and a release instead of the thread cache's allocate and
+     * free). A spare still held is left to its holder. Only between {@link #join} and {@link
+     * #leave}: a thread with no TLS connection left holds none.
      */
     ByteBuf plain(ByteBufAllocator alloc, int size) {
         ByteBuf s = spare;
         if (s != null) {
-            if (s.refCnt() == 1 && s.capacity() == size) {
+            if (s.refCnt() == 1 && s.capacity() == size && s.alloc() == alloc) {
                 return s.clear().retain();
             }
             spare = null;
