@@ -17,6 +17,8 @@
 # few percent with the load's own warm-up.
 # Hardware counters (instructions, cycles) are not used: this project's VM has no PMU ("not
 # supported"). Needs perf with tracepoint access (root or perf_event_paranoid <= 1).
+# shellcheck source=help.sh
+. "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/../shared/bench
