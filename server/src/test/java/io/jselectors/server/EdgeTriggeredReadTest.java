@@ -1,0 +1,237 @@
+package io.jselectors.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jselectors.connection.ConnectionContract;
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.ProtocolHandler;
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The cases an edge-triggered worker loop must get right, where no second event comes for bytes
+ * already in the socket: a batch stopped by its cap with more behind it, data and the peer's FIN
+ * seen by one event, reading paused (with bytes queued) and resumed, and the same under TLS, whose
+ * records span reads. Each would hang here (and fail after the patience) if the connection relied
+ * on another event. Level-triggered (the property set to false) they hold as well; then they
+ * check nothing edge-specific, and say so.
+ */
+class EdgeTriggeredReadTest {
+
+    /** Enough to fill the socket buffers and many read batches (the per-event cap is reached). */
+    private static final int BIG = 8 * 1024 * 1024;
+    /** How long the test keeps the loop busy so both the data and the FIN are queued before it looks. */
+    private static final long LOOP_HELD_MILLIS = 300;
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private ServerHarness harness;
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    /** Counts what it reads; pauses after its first read when asked; records the end of input. */
+    private static final class Counting implements ProtocolHandler {
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicBoolean inputClosed = new AtomicBoolean();
+        final AtomicReference<Connection> connection = new AtomicReference<>();
+        final AtomicBoolean edge = new AtomicBoolean();
+        final boolean pauseOnFirstRead;
+        final boolean echo;
+        final CountDownLatch paused = new CountDownLatch(1);
+
+        Counting(boolean pauseOnFirstRead, boolean echo) {
+            this.pauseOnFirstRead = pauseOnFirstRead;
+            this.echo = echo;
+        }
+
+        @Override
+        public void onOpen(Connection c) {
+            connection.set(c);
+            edge.set(((SocketConnection) c).readsEdgeTriggered());
+        }
+
+        @Override
+        public void onRead(Connection c, ByteBuf data) {
+            bytes.addAndGet(data.readableBytes());
+            if (echo) {
+                c.write(data);
+                if (!c.isWritable()) {
+                    c.pauseReading(); // backpressure: resumed when the peer has read enough
+                }
+            } else {
+                data.release();
+            }
+            if (pauseOnFirstRead && paused.getCount() > 0) {
+                c.pauseReading();
+                paused.countDown();
+            }
+        }
+
+        @Override
+        public void onWritabilityChanged(Connection c, boolean writable) {
+            if (echo && writable) {
+                c.resumeReading();
+            }
+        }
+
+        @Override
+        public void onInputClosed(Connection c) {
+            inputClosed.set(true);
+            c.close();
+        }
+    }
+
+    /** Waits until {@code check} passes, failing with its last error after the patience. */
+    private static void eventually(ThrowingRunnable check) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private ConnectionContract.Peer connect(boolean tls, Counting handler) throws Exception {
+        harness = new ServerHarness("native", "epoll", tls);
+        ConnectionContract.Peer peer = harness.connect(handler);
+        eventually(() -> assertThat(handler.connection.get()).isNotNull());
+        if (!handler.edge.get()) {
+            System.out.println("[NOTE] EdgeTriggeredReadTest: the worker loop is level-triggered ("
+                    + Server.EDGE_TRIGGERED_PROPERTY + "=false): these cases check the level-triggered path");
+        }
+        return peer;
+    }
+
+    private static byte[] payload(int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (i * 31 + (i >>> 8));
+        }
+        return bytes;
+    }
+
+    /** Runs {@code task} on the loop from another thread, holding the loop until {@code release}. */
+    private static void holdLoop(Connection c, CountDownLatch held, CountDownLatch release) {
+        c.loop().execute(() -> {
+            held.countDown();
+            try {
+                release.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void bytesLeftByACappedBatchAreReadWithoutAnotherEvent(boolean tls) throws Exception {
+        Counting h = new Counting(false, false);
+        try (ConnectionContract.Peer peer = connect(tls, h)) {
+            // The loop is held while the whole payload is queued (as far as the buffers take it):
+            // when it looks, one edge stands for far more than one batch may read.
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            holdLoop(h.connection.get(), held, release);
+            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    peer.send(payload(BIG));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(LOOP_HELD_MILLIS);
+            release.countDown();
+            sender.join(PATIENCE.toMillis());
+            eventually(() -> assertThat(h.bytes.get()).isEqualTo(BIG));
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void dataAndTheEndSeenByOneEventAreBothRead(boolean tls) throws Exception {
+        Counting h = new Counting(false, false);
+        try (ConnectionContract.Peer peer = connect(tls, h)) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            holdLoop(h.connection.get(), held, release);
+            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            peer.send("tail".getBytes());
+            peer.shutdownOutput(); // the FIN right behind the data, both queued before the loop looks
+            Thread.sleep(LOOP_HELD_MILLIS);
+            release.countDown();
+            eventually(() -> {
+                assertThat(h.bytes.get()).isEqualTo(4);
+                assertThat(h.inputClosed).isTrue();
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void readingPausedWithBytesQueuedGetsThemAllOnResume(boolean tls) throws Exception {
+        Counting h = new Counting(true, false);
+        try (ConnectionContract.Peer peer = connect(tls, h)) {
+            int size = 256 * 1024; // more than the first read takes: the rest waits in the socket
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    peer.send(payload(size));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertThat(h.paused.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(LOOP_HELD_MILLIS); // the rest arrives while paused: no event is due for it
+            long before = h.bytes.get();
+            assertThat(before).isLessThan(size);
+            harness.run(h.connection.get(), () -> h.connection.get().resumeReading());
+            sender.join(PATIENCE.toMillis());
+            eventually(() -> assertThat(h.bytes.get()).isEqualTo(size));
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void anEchoHeldBackByTheHighWaterMarkFinishesOnceThePeerReads(boolean tls) throws Exception {
+        Counting h = new Counting(false, true);
+        try (ConnectionContract.Peer peer = connect(tls, h)) {
+            byte[] sent = payload(BIG / 2);
+            // The peer sends everything before reading anything: the echo fills the socket, the
+            // server stops reading (backpressure), and must resume by itself when the peer drains it.
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    peer.send(sent);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(LOOP_HELD_MILLIS);
+            byte[] got = peer.read(sent.length);
+            sender.join(PATIENCE.toMillis());
+            assertThat(Arrays.equals(got, sent)).as("the echo equals what was sent").isTrue();
+        }
+    }
+}
