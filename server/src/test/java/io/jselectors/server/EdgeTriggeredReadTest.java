@@ -29,6 +29,8 @@ class EdgeTriggeredReadTest {
 
     /** Enough to fill the socket buffers and many read batches (the per-event cap is reached). */
     private static final int BIG = 8 * 1024 * 1024;
+    /** Several reads' worth, yet well within one loopback receive window, so no later segment makes an edge. */
+    private static final int SMALL = 40 * 1024;
     /** How long the test keeps the loop busy so both the data and the FIN are queued before it looks. */
     private static final long LOOP_HELD_MILLIS = 300;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -115,7 +117,11 @@ class EdgeTriggeredReadTest {
     }
 
     private ConnectionContract.Peer connect(boolean tls, Counting handler) throws Exception {
-        harness = new ServerHarness("native", "epoll", tls);
+        return connect(tls, handler, ServerSettings.DEFAULT_MAX_READS);
+    }
+
+    private ConnectionContract.Peer connect(boolean tls, Counting handler, int maxReads) throws Exception {
+        harness = new ServerHarness("native", "epoll", tls, maxReads);
         ConnectionContract.Peer peer = harness.connect(handler);
         eventually(() -> assertThat(handler.connection.get()).isNotNull());
         if (!handler.edge.get()) {
@@ -149,9 +155,25 @@ class EdgeTriggeredReadTest {
     @ValueSource(booleans = {false, true})
     void bytesLeftByACappedBatchAreReadWithoutAnotherEvent(boolean tls) throws Exception {
         Counting h = new Counting(false, false);
+        // One read per event: the first read (INITIAL_READ bytes) fills its buffer and leaves the
+        // rest of what one edge stands for in the socket, for the connection to read on its own.
+        try (ConnectionContract.Peer peer = connect(tls, h, 1)) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            holdLoop(h.connection.get(), held, release);
+            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            peer.send(payload(SMALL)); // within the socket buffers: all of it queued before the loop looks
+            Thread.sleep(LOOP_HELD_MILLIS);
+            release.countDown();
+            eventually(() -> assertThat(h.bytes.get()).isEqualTo(SMALL));
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void aStreamLargerThanTheSocketBuffersArrivesWhole(boolean tls) throws Exception {
+        Counting h = new Counting(false, false);
         try (ConnectionContract.Peer peer = connect(tls, h)) {
-            // The loop is held while the whole payload is queued (as far as the buffers take it):
-            // when it looks, one edge stands for far more than one batch may read.
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             holdLoop(h.connection.get(), held, release);
