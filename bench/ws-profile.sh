@@ -12,6 +12,8 @@
 #      window), and its CPU samples: perf at 4 kHz on the JIT's perf map (no safepoint bias, kernel
 #      frames too): where it ran (kernel, JIT, libjvm), the top frames by self time and the top
 #      frames by inclusive time (the system calls' kernel paths among them);
+#      and the instructions it retired per message, user and kernel (perf stat -t over the window:
+#      a count, steady on a busy machine where times are not);
 #   3. syscalls per message: strace -c -f over a second window of its own (strace slows the server,
 #      not what it does per message), after the first.
 #
@@ -80,9 +82,10 @@ LOOP_TID=$(tid)
 a0=$(allocated) t0=$(ticks)
 [ "${JFR_SAMPLES:-0}" = 1 ] && "$JCMD" "$SERVER" JFR.start name=wsprof settings=profile > /dev/null
 perf record -F 4000 -g -p "$SERVER" -o "$OUT/perf.data" > /dev/null 2>&1 & PERF=$!
+perf stat -x, -e instructions:u,instructions:k -t "$LOOP_TID" -o "$OUT/perfstat.txt" > /dev/null 2>&1 & STAT=$!
 mark stop "$OUT/window.txt" $LOAD
 t1=$(ticks)
-kill -INT $PERF; wait $PERF 2>/dev/null || true
+kill -INT $PERF $STAT; wait $PERF 2>/dev/null || true; wait $STAT 2>/dev/null || true
 a1=$(allocated)
 [ "${JFR_SAMPLES:-0}" = 1 ] && "$JCMD" "$SERVER" JFR.stop name=wsprof filename="$OUT/profile.jfr" > /dev/null
 wait $LOAD
@@ -99,6 +102,12 @@ awk -v t0="$t0" -v t1="$t1" -v ops="${ops:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN
     split(t0, a); split(t1, b); if (ops == 0) exit
     printf "loop_thread_us_per_msg user=%.2f system=%.2f (%d and %d ticks of 1/%d s)\n", (b[1] - a[1]) * 1e6 / hz / ops,
         (b[2] - a[2]) * 1e6 / hz / ops, b[1] - a[1], b[2] - a[2], hz }' | tee -a "$OUT/summary.txt"
+# Instructions retired by the loop thread per message (perf stat over window 1, user and kernel):
+# a count, so it holds on a busy machine far better than the CPU times above.
+awk -F, -v ops="${ops:-0}" '$3 ~ /^instructions/ && ops > 0 { split($3, e, ":");
+    if ($1 ~ /^[0-9]+$/) printf "loop_thread_instructions_per_msg %s=%.0f\n", e[2], $1 / ops
+    else printf "loop_thread_instructions_per_msg %s=unknown (perf stat: %s; a VM without a PMU counts none)\n", e[2], $1 }' \
+    "$OUT/perfstat.txt" | tee -a "$OUT/summary.txt"
 syscalls_per_op "$OUT/strace.txt" "${ops2:-0}" | tee -a "$OUT/summary.txt"
 if [ "${JFR_SAMPLES:-0}" = 1 ]; then allocation_sites "$OUT/profile.jfr" "$LOOP_THREAD" | tee -a "$OUT/summary.txt"; fi
 kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT   # writes /tmp/perf-PID.map

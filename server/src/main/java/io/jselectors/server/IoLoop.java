@@ -51,6 +51,8 @@ final class IoLoop implements EventLoop {
     private long turnNanos = System.nanoTime();
     /** When the first ready key of the current select was dispatched; 0 until one is. */
     private long firstEventAt;
+    /** Whether the thread asks for {@code SCHED_BATCH} as it starts ({@link LoopScheduling}). */
+    private boolean batchScheduling;
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
@@ -71,6 +73,11 @@ final class IoLoop implements EventLoop {
 
     void start() {
         thread.start();
+    }
+
+    /** Runs the loop's thread under {@code SCHED_BATCH} ({@link LoopScheduling}); before {@link #start}. */
+    void batchScheduling() {
+        batchScheduling = true;
     }
 
     /** The loop's selector; use only on the loop thread. */
@@ -144,6 +151,12 @@ final class IoLoop implements EventLoop {
 
     private void run() {
         try {
+            if (batchScheduling) {
+                int errno = LoopScheduling.batchCurrentThread();
+                if (errno != 0) {
+                    log.debug("{}: SCHED_BATCH refused (errno {}); default scheduling", name, errno);
+                }
+            }
             while (!stopping) {
                 turn();
             }
@@ -173,9 +186,13 @@ final class IoLoop implements EventLoop {
      * (bench/PROFILE.md, fourth pass).
      */
     private void turn() {
-        long timeout = tasks.isEmpty() ? nanosToNextTimer() : 0;
+        // One clock reading before the wait serves the timeout and the meters, and the wake-up's
+        // serves the timers: two per turn, where each is a vDSO call of ~27 ns on this project's
+        // VM (bench/PROFILE.md, fifth pass) and a turn with few events pays them per operation.
+        long now = System.nanoTime();
+        long timeout = tasks.isEmpty() ? nanosToNextTimer(now) : 0;
         firstEventAt = 0;
-        meters.beforeSelect(System.nanoTime());
+        meters.beforeSelect(now);
         int ready = 0;
         try {
             ready = selector.selectNanos(timeout, dispatcher);
@@ -186,23 +203,27 @@ final class IoLoop implements EventLoop {
         }
         turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
         meters.afterSelect(ready, turnNanos);
-        meters.tasksRun(runTimers() + runTasks());
+        meters.tasksRun(runTimers(turnNanos) + runTasks());
     }
 
-    private long nanosToNextTimer() {
+    private long nanosToNextTimer(long now) {
         ScheduledTask next = timers.peek();
         if (next == null) {
             return Selector.INFINITE;
         }
-        return Math.max(0, next.deadline - System.nanoTime());
+        return Math.max(0, next.deadline - now);
     }
 
-    /** Runs the timers that are due; returns how many ran. */
-    private int runTimers() {
+    /**
+     * Runs the timers due at {@code now}; returns how many ran. {@code now} is the turn's wake-up
+     * time, never later than the real time, so a timer never runs before its deadline; one that
+     * falls due while the turn's events are handled runs in the next turn, whose wait the
+     * pre-select clock reading makes a poll.
+     */
+    private int runTimers(long now) {
         if (timers.isEmpty()) {
             return 0;
         }
-        long now = System.nanoTime();
         List<ScheduledTask> due = null;
         while (!timers.isEmpty() && timers.peek().deadline - now <= 0) {
             if (due == null) {

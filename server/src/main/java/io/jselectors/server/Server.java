@@ -104,8 +104,12 @@ public final class Server {
         Server server = new Server(settings, transport, boss, boss.selector().name());
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
+            boolean batch = LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
                 IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), EDGE_TRIGGERED), registry);
+                if (batch) {
+                    loop.batchScheduling(); // more loops than CPUs: no wakeup preemption among them
+                }
                 server.workers.add(new Worker(loop, settings, alloc, transport, ids));
             }
             for (ServerSettings.ListenerSpec spec : settings.listeners()) {

@@ -65,6 +65,43 @@ class IoLoopTimerTest {
         assertThat(timer.cancel()).as("cancel after the task ran").isFalse();
     }
 
+    @Test
+    void noTimerRunsBeforeItsDeadline() throws InterruptedException {
+        // The loop checks deadlines against its turn's wake-up time, not a fresh clock reading:
+        // that reading is never later than the real time, so lateness is allowed, earliness not.
+        int count = 40;
+        long[] late = new long[count];
+        CountDownLatch all = new CountDownLatch(count);
+        for (int i = 0; i < count; i++) {
+            int k = i;
+            long delay = TimeUnit.MILLISECONDS.toNanos(i % 8);
+            long scheduledAt = System.nanoTime();
+            loop.schedule(() -> {
+                late[k] = System.nanoTime() - (scheduledAt + delay);
+                all.countDown();
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < count; i++) {
+            assertThat(late[i]).as("timer %d ran this many ns after its deadline", i).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void aTimerThatFallsDueWhileTheLoopWorksRunsWithoutAnotherEvent() throws InterruptedException {
+        // Scheduled from the loop, which then stays busy past the deadline: the turn's wake-up time
+        // predates the deadline, so this turn does not run it; the next wait must not block for it.
+        CountDownLatch ran = new CountDownLatch(1);
+        loop.execute(() -> {
+            loop.schedule(ran::countDown, 2, TimeUnit.MILLISECONDS);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            while (System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+        });
+        assertThat(ran.await(10, TimeUnit.SECONDS)).as("the timer ran with no event after it").isTrue();
+    }
+
     private static Runnable holding(Object o) {
         return () -> o.hashCode();
     }

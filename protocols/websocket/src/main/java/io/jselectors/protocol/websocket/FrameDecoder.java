@@ -40,8 +40,11 @@ public final class FrameDecoder {
          * Unmasked payload bytes of the current frame: {@code length} bytes of {@code in} from
          * {@code index} (the decoder's input; its indexes are the decoder's, so read these bytes
          * by absolute index). Valid only during this call: copy what you keep.
+         *
+         * @param ascii true if the decoder saw, while unmasking them, that every one of these
+         *     bytes is below 0x80; false when it does not know (unmasked frames are not looked at)
          */
-        void onPayload(ByteBuf in, int index, int length) throws WebSocketProtocolException;
+        void onPayload(ByteBuf in, int index, int length, boolean ascii) throws WebSocketProtocolException;
 
         /**
          * The current frame's payload is complete (also right after the header for length 0). When
@@ -211,36 +214,19 @@ public final class FrameDecoder {
     private void readPayload(ByteBuf in, Listener listener) throws WebSocketProtocolException {
         int n = (int) Math.min(in.readableBytes(), payloadLeft);
         int start = in.readerIndex();
+        boolean ascii = false;
         if (masked) {
-            unmask(in, start, n);
+            // The key rotated so that its first byte is the one due at `start`.
+            ascii = Masking.unmask(in, start, n, Integer.rotateLeft(mask, 8 * maskOffset));
+            maskOffset = (maskOffset + n) & 3;
         }
         in.skipBytes(n);
         payloadLeft -= n;
-        listener.onPayload(in, start, n);
+        listener.onPayload(in, start, n, ascii);
         if (payloadLeft == 0) {
             state = State.FIRST;
             stopped |= !in.isReadable(); // the frame ended the input: not touched again after onFrameEnd
             listener.onFrameEnd();
-        }
-    }
-
-    /**
-     * XORs the key over [start, start + n), continuing the key's phase: 8 bytes at a time through
-     * the buffer's own accessors (no NIO view, which would cost an object per frame), then the tail
-     * byte by byte.
-     */
-    private void unmask(ByteBuf in, int start, int n) {
-        // The key rotated so that its first byte is the one due at `start`; big-endian longs then
-        // line up with it every 8 bytes, since 8 is a multiple of the key's 4.
-        int key = Integer.rotateLeft(mask, 8 * maskOffset);
-        maskOffset = (maskOffset + n) & 3;
-        long key64 = ((key & 0xFFFF_FFFFL) << 32) | (key & 0xFFFF_FFFFL);
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            in.setLong(start + i, in.getLong(start + i) ^ key64);
-        }
-        for (; i < n; i++) {
-            in.setByte(start + i, in.getByte(start + i) ^ (key >>> (24 - 8 * (i & 3))));
         }
     }
 }

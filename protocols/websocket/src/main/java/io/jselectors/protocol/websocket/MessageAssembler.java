@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBufAllocator;
  * frames (RFC 6455 sections 5.4, 5.5.1, 7.4 and 8.1): continuation frames only inside a fragmented
  * message and a new message only after the previous one ended (else 1002); at most {@code
  * maxMessageBytes} per message, checked at each frame header before a byte is stored (else 1009);
- * text messages valid UTF-8, checked as each chunk arrives (else 1007); close frames either empty
+ * text messages valid UTF-8, checked as each chunk arrives (else 1007; a chunk the decoder saw to
+ * be ASCII while unmasking it is not read again); close frames either empty
  * or with a valid code (a 1-byte body or a code not allowed on the wire is 1002) and a UTF-8 reason
  * (else 1007). Control frames may arrive between the fragments of a message.
  *
@@ -136,13 +137,14 @@ final class MessageAssembler implements FrameDecoder.Listener {
     }
 
     @Override
-    public void onPayload(ByteBuf in, int index, int length) throws WebSocketProtocolException {
+    public void onPayload(ByteBuf in, int index, int length, boolean ascii) throws WebSocketProtocolException {
         if (Opcodes.isControl(frameOpcode)) {
             in.getBytes(index, control, controlLength, length);
             controlLength += length;
             return;
         }
-        if (messageOpcode == Opcodes.TEXT && !utf8.update(in, index, length)) {
+        // ASCII after a sequence boundary leaves the validator where it was: nothing to check.
+        if (messageOpcode == Opcodes.TEXT && !(ascii && utf8.isComplete()) && !utf8.update(in, index, length)) {
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
         if (inPlace) {
@@ -208,6 +210,11 @@ final class MessageAssembler implements FrameDecoder.Listener {
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in the close reason");
         }
         sink.onClose(code, reason);
+    }
+
+    /** Whether a data message has begun (a frame header of it arrived) and not yet ended. */
+    boolean assembling() {
+        return messageOpcode != 0;
     }
 
     /** Releases a partly assembled message; call when the connection ends. */

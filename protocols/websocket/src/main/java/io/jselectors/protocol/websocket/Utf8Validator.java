@@ -9,15 +9,14 @@ import io.netty.util.ByteProcessor;
  * forms, surrogates (U+D800-U+DFFF) and code points above U+10FFFF at the first byte that makes the
  * input invalid, as RFC 6455 section 8.1 asks ("fail the connection" as soon as it is known).
  *
- * <p>Cost: ASCII is checked 8 bytes at a time (one load and one mask test) until the first
- * non-ASCII byte, then one step per byte; a few comparisons per multi-byte sequence; no allocation.
+ * <p>Cost: ASCII is checked 8 bytes at a time (one load and one mask test; by address when the
+ * buffer has one) until the first non-ASCII byte, then one step per byte; a few comparisons per multi-byte sequence; no allocation.
  */
 public final class Utf8Validator {
 
     private static final int CONT_LOW = 0x80;
     private static final int CONT_HIGH = 0xBF;
-    /** The top bit of each of 8 bytes: a long with none of them set is 8 ASCII bytes. */
-    private static final long NON_ASCII_BITS = 0x8080_8080_8080_8080L;
+    private static final long NON_ASCII_BITS = Masking.NON_ASCII_BITS;
 
     /** Continuation bytes still expected for the current sequence. */
     private int needed;
@@ -34,7 +33,8 @@ public final class Utf8Validator {
     }
 
     /**
-     * Checks {@code length} bytes of {@code buf} from {@code index}; does not move its indexes.
+     * Checks {@code length} bytes of {@code buf} from {@code index} (within its readable bytes);
+     * does not move its indexes.
      *
      * @return false at the first byte that cannot be part of valid UTF-8 (the validator is then
      *     in an unspecified state until {@link #reset()})
@@ -43,11 +43,30 @@ public final class Utf8Validator {
         int i = index;
         int end = index + length;
         if (needed == 0) {
-            while (i + Long.BYTES <= end && (buf.getLong(i) & NON_ASCII_BITS) == 0) {
-                i += Long.BYTES;
-            }
+            i += buf.hasMemoryAddress() ? asciiWordsAt(buf.memoryAddress() + index, length) : asciiWords(buf, index, length);
         }
         return i == end || buf.forEachByte(i, end - i, step) == -1;
+    }
+
+    /** How many of {@code length} bytes at {@code at} are ASCII, counted in whole words from the start. */
+    private static int asciiWordsAt(long at, int length) {
+        int i = 0;
+        // SAFETY: [at, at + length) is the bytes of the caller's buffer from `index` (update's
+        // contract: they lie within it, and the caller holds the buffer); words only where all
+        // eight bytes lie in that range.
+        while (i + Long.BYTES <= length && (Masking.MEMORY.get(Masking.WORD, at + i) & NON_ASCII_BITS) == 0) {
+            i += Long.BYTES;
+        }
+        return i;
+    }
+
+    /** {@link #asciiWordsAt} through the buffer's accessors (no memory address). */
+    private static int asciiWords(ByteBuf buf, int index, int length) {
+        int i = 0;
+        while (i + Long.BYTES <= length && (buf.getLong(index + i) & NON_ASCII_BITS) == 0) {
+            i += Long.BYTES;
+        }
+        return i;
     }
 
     /** Whether the input so far ends on a sequence boundary (no sequence is cut off). */

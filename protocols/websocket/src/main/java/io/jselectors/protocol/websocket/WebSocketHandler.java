@@ -64,6 +64,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private Connection connection;
     private Keepalive keepalive;
     private EventLoop.Timer closeTimer;
+    private MessageDeadline deadline;
     private boolean closeSent;
     private boolean closeReceived;
     private boolean endpointClosed;
@@ -105,6 +106,8 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
                 () -> send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0)),
                 reason -> close(WebSocketCloseCodes.GOING_AWAY, reason));
         keepalive.start();
+        deadline = new MessageDeadline(connection.loop(), settings.messageTimeout(), assembler::assembling,
+                () -> close(WebSocketCloseCodes.POLICY_VIOLATION, MessageDeadline.REASON));
         endpoint.onOpen(this);
     }
 
@@ -132,6 +135,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             if (!gate.endpointPaused()) {
                 assembler.lend(data);
                 decoder.decode(data, assembler);
+                deadline.afterRead(assembler.assembling());
             }
             keep = !assembler.tookInput() && gate.keepRest(data);
         } catch (WebSocketProtocolException e) {
@@ -210,6 +214,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
      */
     private void deliver(ByteBuf message, boolean text) {
         keepalive.heard();
+        deadline.messageArrived();
         if (closeSent) {
             message.release();
             return;
@@ -270,6 +275,9 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     public void onClose(Connection connection, Throwable cause) {
         keepalive.stop();
         cancel(closeTimer);
+        if (deadline != null) {
+            deadline.stop();
+        }
         if (assembler != null) {
             assembler.release();
         }

@@ -26,7 +26,7 @@ class FrameDecoderTest {
         }
 
         @Override
-        public void onPayload(ByteBuf in, int index, int length) {
+        public void onPayload(ByteBuf in, int index, int length, boolean ascii) {
             chunks++;
             byte[] bytes = new byte[length];
             in.getBytes(index, bytes);

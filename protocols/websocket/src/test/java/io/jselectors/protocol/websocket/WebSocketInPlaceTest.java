@@ -130,7 +130,7 @@ class WebSocketInPlaceTest {
     @Test
     void onlyAWholeFinalFrameEndingASmallEnoughInputIsTaken() throws Exception {
         List<ByteBuf> messages = new ArrayList<>();
-        MessageAssembler assembler = new MessageAssembler(UnpooledByteBufAllocator.DEFAULT, 1 << 20, new NoControl() {
+        MessageAssembler assembler = new MessageAssembler(UnpooledByteBufAllocator.DEFAULT, 1 << 20, new NoControlSink() {
             @Override
             public void onText(ByteBuf utf8) {
                 messages.add(utf8);
@@ -172,7 +172,7 @@ class WebSocketInPlaceTest {
     @Test
     void theTakenInputHoldsThePayloadOnly() throws Exception {
         ByteBuf[] got = new ByteBuf[1];
-        MessageAssembler assembler = new MessageAssembler(UnpooledByteBufAllocator.DEFAULT, 1 << 20, new NoControl() {
+        MessageAssembler assembler = new MessageAssembler(UnpooledByteBufAllocator.DEFAULT, 1 << 20, new NoControlSink() {
             @Override
             public void onBinary(ByteBuf data) {
                 got[0] = data;
@@ -184,27 +184,5 @@ class WebSocketInPlaceTest {
         assertThat(ByteBufUtil.getBytes(got[0])).isEqualTo(payload);
         assertThat(got[0].readerIndex()).isEqualTo(SHORT_CLIENT_HEADER);
         got[0].release();
-    }
-
-    /** A sink that releases data messages and ignores control frames; tests override what they watch. */
-    private abstract static class NoControl implements MessageAssembler.Sink {
-        @Override
-        public void onText(ByteBuf utf8) {
-            utf8.release();
-        }
-
-        @Override
-        public void onBinary(ByteBuf data) {
-            data.release();
-        }
-
-        @Override
-        public void onPing(byte[] payload, int length) {}
-
-        @Override
-        public void onPong(byte[] payload, int length) {}
-
-        @Override
-        public void onClose(int code, String reason) {}
     }
 }
