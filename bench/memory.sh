@@ -4,7 +4,9 @@
 #   bench/memory.sh [--quick]
 #
 # For each server in SERVERS:
-#   idle    RSS IDLE_SECONDS after start, no client. jselectors: echo, chat, http and admin
+#   idle    RSS IDLE_SECONDS after start, no client, with its anonymous part (RssAnon: what no
+#           limit can reclaim) and the proportional set size (PSS, smaps_rollup: shared file pages
+#           divided among the processes mapping them). jselectors: echo, chat, http and admin
 #           listeners, default workers; netty: the bench's echo server (1 worker); nginx: 1 process.
 #   a, e    peak RSS (VmHWM) under the shared scenarios a (echo, 100 connections, 64 B) and e (HTTP,
 #           wrk -c100, pipelined 16 deep, GET /hello), 1 worker, through ../shared/bench/run.sh.
@@ -151,6 +153,10 @@ server_cmd() {
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# mib KIB: KiB as MiB with one decimal
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+rss_anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status"; }
+pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 tcp_mem_pages() { awk '$1 == "TCP:" {for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1)}' /proc/net/sockstat; }
 is_java() { [[ $1 == jselectors* || $1 == netty* ]]; }
 # heap_after_gc PID FILE: bytes of live objects after a full GC (the class histogram's total), or
@@ -175,7 +181,8 @@ measure_idle() { # NAME
     [ -n "$cmd" ] || return 0
     start_server "$OUT/$1-idle.log" "$MALLOC_ENV $cmd"
     sleep "$IDLE_SECONDS"
-    out "idle label=$1 rss_MiB=$(awk -v k="$(rss_kib "$SERVER_PID")" 'BEGIN {printf "%.1f", k / 1024}') seconds=$IDLE_SECONDS"
+    out "idle label=$1 rss_MiB=$(mib "$(rss_kib "$SERVER_PID")") rss_anon_MiB=$(mib "$(rss_anon_kib "$SERVER_PID")")" \
+        "pss_MiB=$(mib "$(pss_kib "$SERVER_PID")") seconds=$IDLE_SECONDS"
     stop_server
 }
 
@@ -249,7 +256,7 @@ echo
 echo "Memory, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo);" \
     "RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP; loads pinned to core $LOAD_CPU, server to core $SERVER_CPU."
 echo
-printf '| server | idle RSS (MiB) | peak RSS a (MiB) | peak RSS e (MiB) |'
+printf '| server | idle RSS / RssAnon / PSS (MiB) | peak RSS a (MiB) | peak RSS e (MiB) |'
 for n in $CONNS; do printf ' %s idle conns: RSS / kernel TCP / heap (B per conn) |' "$n"; done
 printf '\n|---|---|---|---|'
 for _ in $CONNS; do printf -- '---|'; done
@@ -257,6 +264,7 @@ echo
 for name in $SERVERS; do
     line() { grep "^$1 label=$name " "$RESULTS" | grep -- "$2" | tail -n 1; }
     idle=$(field rss_MiB " $(line idle .)")
+    [ -n "$idle" ] && idle="$idle / $(field rss_anon_MiB " $(line idle .)") / $(field pss_MiB " $(line idle .)")"
     pa=$(field peak_rss_MiB " $(line summary 'scenario=a ')")
     pe=$(field peak_rss_MiB " $(line summary 'scenario=e ')")
     printf '| %s | %s | %s | %s |' "$name" "${idle:--}" "${pa:--}" "${pe:--}"

@@ -27,7 +27,8 @@ class ScriptsTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "bench/pair-load.sh",
+    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/http-opcounts.sh", "bench/memory.sh", "bench/class-census.sh",
+            "bench/pair-load.sh",
             "bench/tls-ws-compare.sh", "bench/ws-profile.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
     void helpPrintsTheUsageAndStartsNothing(String script) throws Exception {
         Path log = Files.createTempFile("script-help", ".txt");
@@ -51,7 +52,8 @@ class ScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/memory.sh", "bench/lib.sh", "bench/help.sh",
+    @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/http-opcounts.sh", "bench/memory.sh", "bench/class-census.sh",
+            "bench/lib.sh", "bench/help.sh",
             "bench/pair-load.sh", "bench/tls-ws-compare.sh", "bench/ws-profile.sh", "bench/loop-profile.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh",
             "docker/startup-time.sh"})
     void usesNoMachinePathAndNotTheAdminPort(String script) throws IOException {

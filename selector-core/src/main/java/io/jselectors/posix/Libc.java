@@ -37,18 +37,30 @@ public final class Libc {
             Native.downcallCritical("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle WRITEV =
             Native.downcallCritical("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PIPE = Native.downcall("pipe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final Optional<MethodHandle> PIPE2 =
-            Native.downcallIfPresent("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SOCKETPAIR =
-            Native.downcall("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     // fcntl is variadic: the third argument must be passed as a variadic int (it matters on arm64 macOS).
     private static final MethodHandle FCNTL = Native.downcall(
             "fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle DUP = Native.downcall("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP2 = Native.downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR =
-            Linker.nativeLinker().downcallHandle(Native.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    /**
+     * Handles made on first use (the holder idiom): an epoll server never calls them, and a handle
+     * whose signature no other handle shares costs the JVM a spun stub class and ~10 LambdaForms
+     * at start, which the JDK 25 AOT cache does not keep.
+     */
+    private static final class Pipes {
+        static final MethodHandle PIPE = Native.downcall("pipe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final Optional<MethodHandle> PIPE2 =
+                Native.downcallIfPresent("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SOCKETPAIR =
+                Native.downcall("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    /** strerror, made on the first error message (see {@link Pipes} for why). */
+    private static final class Strerror {
+        static final MethodHandle STRERROR = Linker.nativeLinker()
+                .downcallHandle(Native.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     /** Constants of this OS used by the calls here. */
     public static final PosixConstants C = PosixConstants.current();
@@ -125,14 +137,14 @@ public final class Libc {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             MemorySegment state = Native.threadCallState();
             int rc;
-            if (PIPE2.isPresent()) {
-                rc = (int) PIPE2.get().invokeExact(state, fds, C.oNonblock() | C.oCloexec());
+            if (Pipes.PIPE2.isPresent()) {
+                rc = (int) Pipes.PIPE2.get().invokeExact(state, fds, C.oNonblock() | C.oCloexec());
             } else {
-                rc = (int) PIPE.invokeExact(state, fds);
+                rc = (int) Pipes.PIPE.invokeExact(state, fds);
             }
-            Native.check(PIPE2.isPresent() ? "pipe2" : "pipe", rc, state);
+            Native.check(Pipes.PIPE2.isPresent() ? "pipe2" : "pipe", rc, state);
             int[] result = {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-            if (PIPE2.isEmpty()) {
+            if (Pipes.PIPE2.isEmpty()) {
                 for (int fd : result) {
                     setNonBlocking(fd, true);
                     setCloseOnExec(fd);
@@ -152,7 +164,7 @@ public final class Libc {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             MemorySegment state = Native.threadCallState();
             int type = C.sockStream() | C.sockNonblock() | C.sockCloexec();
-            int rc = (int) SOCKETPAIR.invokeExact(state, C.afUnix(), type, 0, fds);
+            int rc = (int) Pipes.SOCKETPAIR.invokeExact(state, C.afUnix(), type, 0, fds);
             Native.check("socketpair", rc, state);
             int[] result = {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
             if (C.sockNonblock() == 0) { // macOS has no SOCK_NONBLOCK/SOCK_CLOEXEC flags
@@ -245,7 +257,7 @@ public final class Libc {
     /** The OS's text for an errno. */
     public static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Strerror.STRERROR.invokeExact(errno);
             // SAFETY: strerror returns a NUL-terminated static string that lives as long as the
             // process; we read it at once up to its NUL, so the unbounded reinterpret is not used
             // beyond the string.

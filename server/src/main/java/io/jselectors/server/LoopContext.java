@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.connection.ConnectionLimits;
+import io.jselectors.protocol.BufferSpare;
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -16,7 +17,7 @@ final class LoopContext {
     private final ByteBufAllocator alloc;
     private final IoScratch scratch;
     private final ConnectionLimits limits;
-    private final ReadSpare readSpare = new ReadSpare();
+    private final BufferSpare readSpare = new BufferSpare();
 
     LoopContext(IoLoop loop, ByteBufAllocator alloc, IoScratch scratch, ConnectionLimits limits) {
         this.loop = loop;
@@ -46,7 +47,7 @@ final class LoopContext {
     }
 
     /** The loop's reused read buffer. */
-    ReadSpare readSpare() {
+    BufferSpare readSpare() {
         return readSpare;
     }
 

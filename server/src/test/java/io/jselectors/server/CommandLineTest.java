@@ -29,6 +29,27 @@ class CommandLineTest {
     }
 
     @Test
+    void subcommandsAreRegisteredUnderTheirCommandNames() {
+        Main.SUBCOMMANDS.forEach((name, type) ->
+                assertEquals(name, type.getAnnotation(CommandLine.Command.class).name(), type.getName()));
+        assertThat(Main.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(Main.SUBCOMMANDS.keySet());
+    }
+
+    @Test
+    void aCommandLineNamingASubcommandBuildsOnlyThatOne() {
+        assertThat(Main.commandLine("serve", "--listen", "echo=0").getSubcommands().keySet()).containsExactly("serve");
+        assertThat(Main.commandLine("--debug", "fetch", "http://x/").getSubcommands().keySet()).containsExactly("fetch");
+        // help, a misspelt name, options only, or nothing: all of them (usage lists them, a typo gets a suggestion).
+        for (String[] args : new String[][] {{"help", "serve"}, {"serv"}, {"--version"}, {}, {"--", "serve"}}) {
+            assertThat(Main.commandLine(args).getSubcommands().keySet()).as(String.join(" ", args))
+                    .containsExactlyElementsOf(Main.SUBCOMMANDS.keySet());
+        }
+        Result typo = run("serv");
+        assertEquals(Main.USAGE, typo.status());
+        assertThat(typo.err()).contains("did you mean serve");
+    }
+
+    @Test
     void listenSpecsParseHostsAndPorts() {
         assertEquals(new ServerSettings.ListenerSpec("echo", new InetSocketAddress("127.0.0.1", 7000)),
                 ServerSettings.ListenerSpec.parse("echo=7000", "127.0.0.1"));

@@ -23,7 +23,7 @@ class TlsCommandLineTest {
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine(); // every subcommand, with the real error handling
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int status = cli.execute(args);

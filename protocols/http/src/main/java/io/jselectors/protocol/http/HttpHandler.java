@@ -23,14 +23,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
 
-    /** Size of the buffer the answers of one read are collected in before it is queued. */
-    private static final int OUTPUT_BUFFER = 4096;
-
     private final HttpListenerState state;
     private Connection connection;
     private EventLoop loop;
     private RequestDecoder decoder;
     private DateCache date;
+    /** The loop's output buffer, reused while nobody holds it. */
+    private OutputSpare outputSpare;
     /** The listener's meters as this connection's loop counts them. */
     private HttpMeters.Local meters;
 
@@ -59,6 +58,8 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         loop = c.loop();
         decoder = new RequestDecoder(c.alloc(), state.maxBody());
         date = state.dateCache(loop);
+        outputSpare = state.outputSpare(loop);
+        outputSpare.opened();
         meters = state.meters().local();
         timeouts = new RequestTimeouts(loop, state, this);
     }
@@ -116,6 +117,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
             streaming = null;
         }
         stopTimersAndDecoder();
+        outputSpare.closed();
     }
 
     /** Cancels the header and body timers and releases the decoder (closing, or switching protocols). */
@@ -252,6 +254,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         }
         in = null;
         stopTimersAndDecoder();
+        outputSpare.closed();
         switched = true;
         connection.switchHandler(route.newHandler(accepted, state.webSocketMeters()), rest);
     }
@@ -371,7 +374,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
             queueOutput();
         }
         if (out == null) {
-            out = connection.alloc().directBuffer(Math.max(bytes, OUTPUT_BUFFER));
+            out = outputSpare.take(connection.alloc(), bytes);
         }
         return out;
     }

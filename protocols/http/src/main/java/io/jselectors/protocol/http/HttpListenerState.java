@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What every connection of one HTTP listener shares: its {@link #routes()}, its settings (the
- * options {@link HttpProtocol} lists), its meters, and one cached {@code Date} per loop. Private
+ * options {@link HttpProtocol} lists), its meters, and per loop one cached {@code Date} and one output buffer spare. Private
  * to the protocol: code outside it that wants routes of its own builds a protocol with {@link
  * HttpProtocol#embedded} instead of reaching in here.
  */
@@ -33,6 +33,7 @@ final class HttpListenerState implements AutoCloseable {
     private final AccessLog accessLog;
     private final Clock clock;
     private final Map<EventLoop, DateCache> dates = new ConcurrentHashMap<>();
+    private final Map<EventLoop, OutputSpare> outputSpares = new ConcurrentHashMap<>();
     /** The plugins' WebSocket endpoints ({@code null} on an embedded listener, which has none). */
     private final PluginEndpoints endpoints;
 
@@ -163,5 +164,10 @@ final class HttpListenerState implements AutoCloseable {
     /** The Date cache of {@code loop}, used only on that loop. */
     DateCache dateCache(EventLoop loop) {
         return dates.computeIfAbsent(loop, l -> new DateCache(l, clock));
+    }
+
+    /** The output buffer spare of {@code loop}, used only on that loop. */
+    OutputSpare outputSpare(EventLoop loop) {
+        return outputSpares.computeIfAbsent(loop, l -> new OutputSpare());
     }
 }

@@ -1,4 +1,4 @@
-package io.jselectors.server;
+package io.jselectors.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,11 +6,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
-/** The loop's read buffer: handed out again only when nobody else holds it, and only at the size asked. */
-class ReadSpareTest {
+/** A loop's reused buffer: handed out again only when nobody else holds it, and only at the size asked. */
+class BufferSpareTest {
 
     private final PooledByteBufAllocator alloc = new PooledByteBufAllocator(true);
-    private final ReadSpare spare = new ReadSpare();
+    private final BufferSpare spare = new BufferSpare();
 
     @Test
     void aBufferTheHandlerReleasedIsHandedOutAgainEmpty() {
