@@ -71,6 +71,8 @@ public final class EpollSelector extends AbstractSelector {
     private final EventFd eventFd;
     private final Waker waker;
     private final boolean edgeTriggered;
+    /** {@link #ENDING_BITS} when edge-triggered, else 0: the one test the hot loop makes for it. */
+    private final int endingBits;
     // Automatic arenas, freed by the GC: nothing here can be used after it is freed, and a select
     // in progress keeps its events array alive even if a consumer's register replaces it.
     private final Arena arena = Arena.ofAuto();
@@ -82,6 +84,7 @@ public final class EpollSelector extends AbstractSelector {
     EpollSelector(boolean edgeTriggered) throws IOException {
         super("epoll");
         this.edgeTriggered = edgeTriggered;
+        this.endingBits = edgeTriggered ? ENDING_BITS : 0;
         this.epfd = Epoll.create();
         EventFd efd = null;
         try {
@@ -159,14 +162,10 @@ public final class EpollSelector extends AbstractSelector {
             long data = Epoll.data(batch, i);
             if (data == WAKEUP_TOKEN) {
                 waker.reset(callState);
-            } else {
-                int bits = Epoll.events(batch, i);
-                boolean reportedOne = edgeTriggered && (bits & ENDING_BITS) != 0
-                        ? dispatchEnding((int) data, bits, consumer)
-                        : dispatch((int) data, toSelectorEvents(bits), consumer);
-                if (reportedOne) {
-                    reported++;
-                }
+            } else if ((Epoll.events(batch, i) & endingBits) == 0
+                    ? dispatch((int) data, toSelectorEvents(Epoll.events(batch, i)), consumer)
+                    : dispatchEnding((int) data, Epoll.events(batch, i), consumer)) {
+                reported++;
             }
         }
         return reported;
