@@ -139,14 +139,38 @@ class EdgeTriggeredReadTest {
         return bytes;
     }
 
-    /** Runs {@code task} on the loop from another thread, holding the loop until {@code release}. */
-    private static void holdLoop(Connection c, CountDownLatch held, CountDownLatch release) {
+    /**
+     * Keeps {@code c}'s loop busy in a task while {@code meanwhile} runs here and for {@link
+     * #LOOP_HELD_MILLIS} after it, then lets it go: what the peer sent meanwhile is all queued
+     * before the loop next looks, so one event stands for all of it.
+     */
+    private static void whileLoopHeld(Connection c, ThrowingRunnable meanwhile) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         c.loop().execute(() -> {
             held.countDown();
             try {
                 release.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            meanwhile.run();
+            Thread.sleep(LOOP_HELD_MILLIS);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** Sends {@code bytes} from a thread of its own (a send larger than the socket buffers blocks). */
+    private static Thread sendInBackground(ConnectionContract.Peer peer, byte[] bytes) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                peer.send(bytes);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
             }
         });
     }
@@ -158,13 +182,8 @@ class EdgeTriggeredReadTest {
         // One read per event: the first read (INITIAL_READ bytes) fills its buffer and leaves the
         // rest of what one edge stands for in the socket, for the connection to read on its own.
         try (ConnectionContract.Peer peer = connect(tls, h, 1)) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            holdLoop(h.connection.get(), held, release);
-            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            peer.send(payload(SMALL)); // within the socket buffers: all of it queued before the loop looks
-            Thread.sleep(LOOP_HELD_MILLIS);
-            release.countDown();
+            // Within the socket buffers: all of it queued before the loop looks.
+            whileLoopHeld(h.connection.get(), () -> peer.send(payload(SMALL)));
             eventually(() -> assertThat(h.bytes.get()).isEqualTo(SMALL));
         }
     }
@@ -174,20 +193,9 @@ class EdgeTriggeredReadTest {
     void aStreamLargerThanTheSocketBuffersArrivesWhole(boolean tls) throws Exception {
         Counting h = new Counting(false, false);
         try (ConnectionContract.Peer peer = connect(tls, h)) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            holdLoop(h.connection.get(), held, release);
-            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            Thread sender = Thread.ofPlatform().start(() -> {
-                try {
-                    peer.send(payload(BIG));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            Thread.sleep(LOOP_HELD_MILLIS);
-            release.countDown();
-            sender.join(PATIENCE.toMillis());
+            Thread[] sender = new Thread[1];
+            whileLoopHeld(h.connection.get(), () -> sender[0] = sendInBackground(peer, payload(BIG)));
+            sender[0].join(PATIENCE.toMillis());
             eventually(() -> assertThat(h.bytes.get()).isEqualTo(BIG));
         }
     }
@@ -197,14 +205,10 @@ class EdgeTriggeredReadTest {
     void dataAndTheEndSeenByOneEventAreBothRead(boolean tls) throws Exception {
         Counting h = new Counting(false, false);
         try (ConnectionContract.Peer peer = connect(tls, h)) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            holdLoop(h.connection.get(), held, release);
-            assertThat(held.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            peer.send("tail".getBytes());
-            peer.shutdownOutput(); // the FIN right behind the data, both queued before the loop looks
-            Thread.sleep(LOOP_HELD_MILLIS);
-            release.countDown();
+            whileLoopHeld(h.connection.get(), () -> {
+                peer.send("tail".getBytes());
+                peer.shutdownOutput(); // the FIN right behind the data, both queued before the loop looks
+            });
             eventually(() -> {
                 assertThat(h.bytes.get()).isEqualTo(4);
                 assertThat(h.inputClosed).isTrue();
@@ -218,13 +222,7 @@ class EdgeTriggeredReadTest {
         Counting h = new Counting(true, false);
         try (ConnectionContract.Peer peer = connect(tls, h)) {
             int size = 256 * 1024; // more than the first read takes: the rest waits in the socket
-            Thread sender = Thread.ofPlatform().start(() -> {
-                try {
-                    peer.send(payload(size));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            Thread sender = sendInBackground(peer, payload(size));
             assertThat(h.paused.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
             Thread.sleep(LOOP_HELD_MILLIS); // the rest arrives while paused: no event is due for it
             long before = h.bytes.get();
@@ -243,13 +241,7 @@ class EdgeTriggeredReadTest {
             byte[] sent = payload(BIG / 2);
             // The peer sends everything before reading anything: the echo fills the socket, the
             // server stops reading (backpressure), and must resume by itself when the peer drains it.
-            Thread sender = Thread.ofPlatform().start(() -> {
-                try {
-                    peer.send(sent);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            Thread sender = sendInBackground(peer, sent);
             Thread.sleep(LOOP_HELD_MILLIS);
             byte[] got = peer.read(sent.length);
             sender.join(PATIENCE.toMillis());
