@@ -4,7 +4,8 @@
 # echo scenarios (tls-a: 100 conns, 1 in flight, 64 B; tls-c: 10 conns, 16 KiB):
 #
 #   1. calls into the engine per round trip: JFR's method timing (JDK 25) of SSLEngineImpl's wrap,
-#      unwrap and the status and session questions (each takes the engine's lock);
+#      unwrap and the status and session questions (each takes the engine's lock); and buffers
+#      taken from netty's pool (PooledByteBufAllocator.newDirectBuffer/newHeapBuffer, both servers);
 #   2. bytes allocated per round trip by all the server's threads (JFR's thread allocation
 #      statistics);
 #   3. syscalls per round trip (strace -c -f), over a second window.
@@ -29,6 +30,7 @@ JFROPTS="-XX:StartFlightRecording:name=opcounts,settings=none,+jdk.ThreadAllocat
 JFROPTS+=",+jdk.ThreadAllocationStatistics#period=1s,+jdk.MethodTiming#enabled=true,+jdk.MethodTiming#period=1s"
 JFROPTS+=",+jdk.MethodTiming#filter=$E::wrap;$E::unwrap;$E::getHandshakeStatus;$E::getSession"
 JFROPTS+=";$E::isInboundDone;$E::isOutboundDone;$E::getDelegatedTask"
+JFROPTS+=";io.netty.buffer.PooledByteBufAllocator::newDirectBuffer;io.netty.buffer.PooledByteBufAllocator::newHeapBuffer"
 JVMOPTS=("$JFROPTS")
 # shellcheck source=tls-echo-server.sh
 . bench/tls-echo-server.sh

@@ -38,7 +38,8 @@ def main(counts, window_file, ops):
         v = e["values"]
         if e["type"] == "jdk.MethodTiming":
             m = v["method"]
-            key = "call " + m["name"] + m["descriptor"].split(")")[0] + ")"
+            pool = "PooledByteBufAllocator" in m["type"]["name"]
+            key = ("pool " if pool else "call ") + m["name"] + m["descriptor"].split(")")[0] + ")"
             series[key].append((millis(v["startTime"]), v["invocations"]))
         else:
             thread = v.get("thread") or {}
@@ -58,6 +59,9 @@ def main(counts, window_file, ops):
             calls += d
             print(f"{d / ops:10.2f}  SSLEngine.{k[5:]}")
     print(f"{calls / ops:10.2f}  SSLEngine calls in all")
+    for k, d in sorted(delta.items(), key=lambda kv: -kv[1]):
+        if k.startswith("pool "):
+            print(f"{d / ops:10.2f}  PooledByteBufAllocator.{k[5:]} (a pooled buffer taken: the thread cache's allocate, later its free)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ import io.jselectors.connection.Layer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -13,8 +12,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * The byte side of a {@link TlsLayer}: the records that arrived and wait for the engine, the
- * handler writes that wait for the next flush, and the engine's wrap and unwrap calls between
- * them and the connection's {@link Layer.Sink}. It decides nothing about the handshake: an engine
+ * handler writes that wait for the next flush (its {@link HeldWrites}), and the engine's wrap and
+ * unwrap calls between them and the connection's {@link Layer.Sink}. It decides nothing about the handshake: an engine
  * error is thrown to the layer, which knows what it means, and a {@code FINISHED} status seen
  * during a wrap is kept for the layer to {@link #takeFinished() take}.
  *
@@ -23,13 +22,7 @@ import javax.net.ssl.SSLException;
 final class TlsRecords {
 
     /** Largest plaintext of one record (RFC 8446, 5.1): the unit writes are coalesced into. */
-    static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
-    /**
-     * The least plaintext a full record of the JDK's engine carries, to size the buffer a flush's
-     * records go into: it takes a little less than 16 KiB per record (16,367 bytes on TLS 1.3 with
-     * JDK 25), and TLS 1.3 may spend up to 256 bytes of a record on padding.
-     */
-    private static final int MIN_FRAGMENT = MAX_RECORD_PLAINTEXT - 256;
+    static final int MAX_RECORD_PLAINTEXT = HeldWrites.MAX_RECORD_PLAINTEXT;
     /** A TLS record's header: type (1), version (2), length (2) (RFC 8446, 5.1). */
     private static final int HEADER = 5;
     /** Where the record length sits in the header. */
@@ -44,16 +37,48 @@ final class TlsRecords {
     private final SSLEngine engine;
     private final ByteBufAllocator alloc;
     private ByteBuf inbound;
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
-    private long heldBytes;
+    private final HeldWrites writes;
     private boolean finished;
-    private boolean handshaking;
     private int packetSize;
-    private int applicationSize;
+    /** The loop thread's scratch once a record has taken its plaintext spare; left on {@link #release()}. */
+    private TlsScratch joined;
 
     TlsRecords(SSLEngine engine, ByteBufAllocator alloc) {
         this.engine = engine;
         this.alloc = alloc;
+        this.writes = new HeldWrites(engine, alloc, this);
+    }
+
+    /**
+     * What the held writes cost, as the outbound queue counts it: their bytes plus {@link
+     * ConnectionLimits#ENTRY_OVERHEAD} each, so many tiny writes held for a flush reach the water
+     * marks at the heap they hold.
+     */
+    long heldCost() {
+        return writes.heldCost();
+    }
+
+    /** Whether handler writes wait for the next flush. */
+    boolean hasHeld() {
+        return writes.hasHeld();
+    }
+
+    /** Keeps a handler write for the next flush; takes ownership of {@code plain}. */
+    void hold(ByteBuf plain) {
+        writes.hold(plain);
+    }
+
+    /** Wraps the held writes and sends their records: see {@link HeldWrites#wrap}. */
+    void wrapHeld(Layer.Sink out) throws SSLException {
+        writes.wrap(out);
+    }
+
+    /**
+     * Whether a wrap of held writes reported a handshake status (the engine wants to send a
+     * KeyUpdate, say) since the last call; clears it.
+     */
+    boolean takeHandshaking() {
+        return writes.takeHandshaking();
     }
 
     /** Bytes from the peer not yet unwrapped. */
@@ -64,26 +89,6 @@ final class TlsRecords {
     /** What the waiting bytes' buffer holds, used or not; for tests. */
     int inboundCapacity() {
         return inbound == null ? 0 : inbound.capacity();
-    }
-
-    /**
-     * What the held writes cost, as the outbound queue counts it: their bytes plus {@link
-     * ConnectionLimits#ENTRY_OVERHEAD} each, so many tiny writes held for a flush reach the water
-     * marks at the heap they hold.
-     */
-    long heldCost() {
-        return heldBytes + (long) held.size() * ConnectionLimits.ENTRY_OVERHEAD;
-    }
-
-    /** Whether handler writes wait for the next flush. */
-    boolean hasHeld() {
-        return !held.isEmpty();
-    }
-
-    /** Keeps a handler write for the next flush; takes ownership of {@code plain}. */
-    void hold(ByteBuf plain) {
-        held.add(plain);
-        heldBytes += plain.readableBytes();
     }
 
     /**
@@ -164,16 +169,22 @@ final class TlsRecords {
         if (readable < length) {
             return null;
         }
-        ByteBuffer src = TlsScratch.get().wire(length);
+        TlsScratch scratch = scratch();
+        ByteBuffer src = scratch.wire(length);
         inbound.getBytes(at, src.array(), 0, length);
-        ByteBuf plain = alloc.directBuffer(length);
+        ByteBuf plain = scratch.plain(alloc, length);
+        ByteBuffer[] dsts = scratch.sources(1);
         SSLEngineResult r;
         try {
-            // The buffer's own view: no object per record (a pooled buffer keeps one for such calls).
-            r = engine.unwrap(src, plain.internalNioBuffer(0, length));
+            // The buffer's own view: no object per record (a pooled buffer keeps one for such calls),
+            // in the scratch's array rather than the one unwrap(src, dst) would make per call.
+            dsts[0] = plain.internalNioBuffer(0, length);
+            r = engine.unwrap(src, dsts, 0, 1);
         } catch (SSLException e) {
             plain.release();
             throw e;
+        } finally {
+            scratch.clearSources(1);
         }
         consumed(r.bytesConsumed());
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
@@ -232,16 +243,6 @@ final class TlsRecords {
         return produced;
     }
 
-    /**
-     * Whether a wrap of held writes reported a handshake status (the engine wants to send a
-     * KeyUpdate, say) since the last call; clears it.
-     */
-    boolean takeHandshaking() {
-        boolean was = handshaking;
-        handshaking = false;
-        return was;
-    }
-
     /** Whether a wrap reported the end of the handshake since the last call; clears it. */
     boolean takeFinished() {
         boolean was = finished;
@@ -249,104 +250,30 @@ final class TlsRecords {
         return was;
     }
 
-    /**
-     * Wraps the held handler writes into as few records as the 16 KiB limit allows, and sends them
-     * in one buffer. The engine reads the writes themselves (views of them, in the thread's {@link
-     * TlsScratch}), a record's worth of them per call, and makes each record in the scratch array,
-     * from where it is copied out: one copy per byte each way, whatever the writes' number and kind.
-     */
-    void wrapHeld(Layer.Sink out) throws SSLException {
-        long records = (heldBytes + MIN_FRAGMENT - 1) / MIN_FRAGMENT;
-        long overhead = Math.max(0, packetSize() - MAX_RECORD_PLAINTEXT);
-        ByteBuf buf = alloc.directBuffer((int) Math.min(Integer.MAX_VALUE - 1, heldBytes + records * overhead));
-        TlsScratch scratch = TlsScratch.get();
-        ByteBuffer[] srcs = null;
-        int count = 0;
-        try {
-            for (ByteBuf b : held) {
-                if (!b.isReadable()) {
-                    continue;
-                }
-                if (b.nioBufferCount() == 1) {
-                    srcs = scratch.sources(count + 1);
-                    // A buffer's own view costs nothing; a derived buffer's would be its parent's, which another write may share.
-                    srcs[count++] = b.unwrap() == null ? b.internalNioBuffer(b.readerIndex(), b.readableBytes()) : b.nioBuffer();
-                } else {
-                    ByteBuffer[] views = b.nioBuffers();
-                    srcs = scratch.sources(count + views.length);
-                    System.arraycopy(views, 0, srcs, count, views.length);
-                    count += views.length;
-                }
-            }
-            wrapViews(srcs, count, buf, scratch);
-        } catch (SSLException e) {
-            buf.release();
-            throw e;
-        } finally {
-            scratch.clearSources(count);
-            releaseHeld(); // wrapped, or never to be sent: the layer fails on the exception
+    /** The thread's scratch, joined on the first record so its plaintext spare lives while this does. */
+    private TlsScratch scratch() {
+        if (joined == null) {
+            joined = TlsScratch.get();
+            joined.join();
         }
-        send(buf, out);
-    }
-
-    /** Wraps {@code srcs[0, count)} entirely into {@code buf}, a record's worth of views per call. */
-    private void wrapViews(ByteBuffer[] srcs, int count, ByteBuf buf, TlsScratch scratch) throws SSLException {
-        int first = 0;
-        while (true) {
-            while (first < count && !srcs[first].hasRemaining()) {
-                first++;
-            }
-            if (first == count) {
-                return;
-            }
-            // Only the views one record can take: the engine sums what every view it is given holds.
-            int end = first;
-            long window = 0;
-            while (end < count && window < MAX_RECORD_PLAINTEXT) {
-                window += srcs[end++].remaining();
-            }
-            int room = packetSize();
-            ByteBuffer dst = scratch.wire(room);
-            SSLEngineResult r = engine.wrap(srcs, first, end - first, dst);
-            buf.writeBytes(dst.array(), 0, r.bytesProduced());
-            handshaking |= r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                return;
-            }
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (!sizesChanged(room)) {
-                    throw new SSLException("the engine wants more than " + room + " bytes for one record");
-                }
-            } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-                throw new SSLException("the engine took no plaintext and made no record");
-            }
-        }
+        return joined;
     }
 
     /** The session's packet size, asked once (the engine locks for it) until it may have changed. */
-    private int packetSize() {
+    int packetSize() {
         if (packetSize == 0) {
             packetSize = engine.getSession().getPacketBufferSize();
         }
         return packetSize;
     }
 
-    /** The session's application buffer size, cached as {@link #packetSize()} is. */
-    private int applicationSize() {
-        if (applicationSize == 0) {
-            applicationSize = engine.getSession().getApplicationBufferSize();
-        }
-        return applicationSize;
-    }
-
     /** Forgets the cached sizes: a handshake ended (a new session) or the engine grew them. */
     void sizesChanged() {
         packetSize = 0;
-        applicationSize = 0;
     }
 
     /** Forgets the cached sizes after an overflow; whether the packet size grew beyond {@code had}. */
-    private boolean sizesChanged(int had) {
+    boolean sizesGrewBeyond(int had) {
         sizesChanged();
         return packetSize() > had;
     }
@@ -374,7 +301,8 @@ final class TlsRecords {
         return alloc.directBuffer(size);
     }
 
-    private static void send(ByteBuf buf, Layer.Sink out) {
+    /** Sends {@code buf} if it holds anything, else frees it. */
+    static void send(ByteBuf buf, Layer.Sink out) {
         if (buf.isReadable()) {
             out.send(buf);
         } else {
@@ -382,17 +310,13 @@ final class TlsRecords {
         }
     }
 
-    private void releaseHeld() {
-        ByteBuf b;
-        while ((b = held.poll()) != null) {
-            b.release();
-        }
-        heldBytes = 0;
-    }
-
     /** Frees every buffer held: the connection has closed. */
     void release() {
-        releaseHeld();
+        writes.release();
+        if (joined != null) {
+            joined.leave();
+            joined = null;
+        }
         if (inbound != null) {
             inbound.release();
             inbound = null;
