@@ -60,6 +60,15 @@ public interface Selector extends AutoCloseable {
     /** Writable: a write will not block. Python's {@code EVENT_WRITE}. */
     int EVENT_WRITE = 2;
 
+    /**
+     * Reported only by an edge-triggered selector ({@link SelectorOption#EDGE_TRIGGERED}), together
+     * with {@link #EVENT_READ}: the peer has shut down its sending side, or the fd hung up or failed.
+     * No further event comes for it, so the reader reads on until end of stream or an error, even
+     * after a short read (the data and the FIN may have come in one event). Never an interest:
+     * {@link #register} refuses it.
+     */
+    int EVENT_PEER_CLOSED = 4;
+
     /** {@link #selectNanos(long, ReadyConsumer)}'s timeout that waits with no limit. */
     long INFINITE = Long.MAX_VALUE;
 
@@ -180,6 +189,14 @@ public interface Selector extends AutoCloseable {
 
     /** The backend's name: {@code epoll}, {@code kqueue}, {@code poll}, {@code select} or {@code nio}. */
     String name();
+
+    /**
+     * Whether this selector reports readiness edge-triggered ({@link SelectorOption#EDGE_TRIGGERED}):
+     * once per change, not for as long as it lasts. False unless the selector was opened so.
+     */
+    default boolean isEdgeTriggered() {
+        return false;
+    }
 
     /**
      * The fd of the kernel object behind this selector (epoll and kqueue), as Python's {@code

@@ -42,6 +42,8 @@ final class Epoll {
     static final int EPOLLERR = 0x008;
     /** Hang-up; always reported, need not be asked for. */
     static final int EPOLLHUP = 0x010;
+    /** The peer shut down its sending side (asked for; reported with EPOLLIN once its FIN is queued). */
+    static final int EPOLLRDHUP = 0x2000;
     /** Edge-triggered: report a change of readiness once, not the state for as long as it lasts. */
     static final int EPOLLET = 1 << 31;
 

@@ -28,7 +28,10 @@ import java.lang.foreign.MemorySegment;
  * Opened with {@link SelectorOption#EDGE_TRIGGERED}, every registration carries {@code EPOLLET}: an
  * fd is reported once each time it <em>becomes</em> ready. The rule this imposes: after an event,
  * read (or write) until the call fails with {@code EAGAIN}; data left unread gets no new event
- * until more arrives. Only non-blocking fds make sense then.
+ * until more arrives. Only non-blocking fds make sense then. A read registration also asks for
+ * {@code EPOLLRDHUP}: when the peer's FIN (or a hang-up or an error) is behind the data of an
+ * event, the event carries {@link Selector#EVENT_PEER_CLOSED} besides READ, because a short read
+ * would otherwise leave the end of stream unseen with no further edge to report it.
  *
  * <h2>Closed file descriptors</h2>
  * The kernel drops an fd from the set when the last descriptor of its open file is closed: a
@@ -61,10 +64,15 @@ public final class EpollSelector extends AbstractSelector {
     /** Hang-up and error: reported whatever was asked, and make both events ready. */
     private static final int FAILURE_BITS = Epoll.EPOLLHUP | Epoll.EPOLLERR;
 
+    /** In edge mode: the bits after which a reader must read to the end ({@link Selector#EVENT_PEER_CLOSED}). */
+    private static final int ENDING_BITS = Epoll.EPOLLRDHUP | FAILURE_BITS;
+
     private final int epfd;
     private final EventFd eventFd;
     private final Waker waker;
     private final boolean edgeTriggered;
+    /** {@link #ENDING_BITS} when edge-triggered, else 0: the one test the hot loop makes for it. */
+    private final int endingBits;
     // Automatic arenas, freed by the GC: nothing here can be used after it is freed, and a select
     // in progress keeps its events array alive even if a consumer's register replaces it.
     private final Arena arena = Arena.ofAuto();
@@ -76,6 +84,7 @@ public final class EpollSelector extends AbstractSelector {
     EpollSelector(boolean edgeTriggered) throws IOException {
         super("epoll");
         this.edgeTriggered = edgeTriggered;
+        this.endingBits = edgeTriggered ? ENDING_BITS : 0;
         this.epfd = Epoll.create();
         EventFd efd = null;
         try {
@@ -100,6 +109,7 @@ public final class EpollSelector extends AbstractSelector {
     }
 
     /** Whether registrations are edge-triggered ({@link SelectorOption#EDGE_TRIGGERED}). */
+    @Override
     public boolean isEdgeTriggered() {
         return edgeTriggered;
     }
@@ -152,7 +162,9 @@ public final class EpollSelector extends AbstractSelector {
             long data = Epoll.data(batch, i);
             if (data == WAKEUP_TOKEN) {
                 waker.reset(callState);
-            } else if (dispatch((int) data, toSelectorEvents(Epoll.events(batch, i)), consumer)) {
+            } else if ((Epoll.events(batch, i) & endingBits) == 0
+                    ? dispatch((int) data, toSelectorEvents(Epoll.events(batch, i)), consumer)
+                    : dispatchEnding((int) data, Epoll.events(batch, i), consumer)) {
                 reported++;
             }
         }
@@ -190,6 +202,23 @@ public final class EpollSelector extends AbstractSelector {
         }
     }
 
+    /**
+     * {@link #dispatch} for an edge-triggered event with an end of stream, hang-up or error behind
+     * it: READ also carries {@link Selector#EVENT_PEER_CLOSED}, which dispatch's mask would drop.
+     */
+    private boolean dispatchEnding(int fd, int bits, ReadyConsumer consumer) {
+        SelectorKey key = keyFor(fd);
+        if (key == null) {
+            return false;
+        }
+        int mask = toSelectorEvents(bits) & key.events();
+        if (mask == 0) {
+            return false;
+        }
+        consumer.accept(key, (mask & EVENT_READ) != 0 ? mask | EVENT_PEER_CLOSED : mask);
+        return true;
+    }
+
     private void resize(int newCapacity) {
         // A new segment instead of a copy: the kernel rewrites the array on every wait. Its own
         // arena, so the old array is freed once no select reads it any more.
@@ -198,7 +227,10 @@ public final class EpollSelector extends AbstractSelector {
     }
 
     private int toEpollEvents(int selectorEvents) {
-        return (edgeTriggered ? Epoll.EPOLLET : 0) | interestBits(selectorEvents, Epoll.EPOLLIN, Epoll.EPOLLOUT);
+        if (!edgeTriggered) {
+            return interestBits(selectorEvents, Epoll.EPOLLIN, Epoll.EPOLLOUT);
+        }
+        return Epoll.EPOLLET | interestBits(selectorEvents, Epoll.EPOLLIN | Epoll.EPOLLRDHUP, Epoll.EPOLLOUT);
     }
 
     /** epoll's bits as READ/WRITE; a hang-up or an error makes both ready, as in Python. */

@@ -10,6 +10,7 @@ import io.jselectors.posix.socket.SocketOption;
 import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
 import io.jselectors.selector.Selector;
+import io.jselectors.selector.SelectorOption;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -50,6 +51,21 @@ final class NativeTransport implements Transport {
             throw new IllegalArgumentException("the native transport cannot run on the nio selector; use --transport nio");
         }
         return Selector.open(backend);
+    }
+
+    @Override
+    public Selector openSelector(String backend, boolean edgeTriggered) throws IOException {
+        Selector s = openSelector(backend);
+        if (!edgeTriggered) {
+            return s;
+        }
+        String name = s.name();
+        s.close();
+        try {
+            return Selector.open(name, SelectorOption.EDGE_TRIGGERED);
+        } catch (UnsupportedOperationException e) {
+            return Selector.open(name); // kqueue, poll, select: level-triggered, which is always correct
+        }
     }
 
     @Override

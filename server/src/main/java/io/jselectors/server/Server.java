@@ -36,6 +36,18 @@ public final class Server {
 
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
+    /**
+     * The system property that decides whether worker loops open their selector edge-triggered
+     * (epoll's {@code EPOLLET}; other backends stay level-triggered): on unless set to {@code false}.
+     * A level-triggered fd that was reported is polled again by the kernel on the next wait whether
+     * or not it has anything new, a cost per ready connection per turn (bench/PROFILE.md); the
+     * connections then keep track of the bytes they leave unread themselves. The boss loop (the
+     * acceptors) stays level-triggered: a listener not accepted to EAGAIN is simply reported again.
+     */
+    static final String EDGE_TRIGGERED_PROPERTY = "jselectors.edgeTriggered";
+
+    private static final boolean EDGE_TRIGGERED = !"false".equalsIgnoreCase(System.getProperty(EDGE_TRIGGERED_PROPERTY));
+
     private final ServerSettings settings;
     private final Transport transport;
     private final IoLoop boss;
@@ -94,7 +106,7 @@ public final class Server {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
             boolean batch = LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
-                IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector()), registry);
+                IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), EDGE_TRIGGERED), registry);
                 if (batch) {
                     loop.batchScheduling(); // more loops than CPUs: no wakeup preemption among them
                 }

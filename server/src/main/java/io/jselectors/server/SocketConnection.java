@@ -52,6 +52,9 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
         this.bytesRead = listener.meters().readCell();
         this.bytesWritten = listener.meters().writtenCell();
         this.firstPlaintextRead = listener.tlsRefusals() != null;
+        if (context.selector().isEdgeTriggered()) {
+            readEdgeTriggered();
+        }
     }
 
     /** Creates the handler, starts reading and tells the handler. */
@@ -63,7 +66,7 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     @Override
     public void onReady(int events) {
         if ((events & Selector.EVENT_READ) != 0) {
-            onReadable();
+            onReadable((events & Selector.EVENT_PEER_CLOSED) != 0);
         }
         if ((events & Selector.EVENT_WRITE) != 0) {
             onWritable();
@@ -223,6 +226,11 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
 
     Listener listener() {
         return listener;
+    }
+
+    /** Whether this connection's loop reports readiness edge-triggered (for tests). */
+    boolean readsEdgeTriggered() {
+        return context.selector().isEdgeTriggered();
     }
 
     @Override

@@ -24,6 +24,14 @@ interface Transport {
     Selector openSelector(String backend) throws IOException;
 
     /**
+     * As {@link #openSelector(String)}, edge-triggered if {@code edgeTriggered} and the backend can
+     * be ({@link Selector#isEdgeTriggered()} says which it got); a worker's connections read by its rules.
+     */
+    default Selector openSelector(String backend, boolean edgeTriggered) throws IOException {
+        return openSelector(backend);
+    }
+
+    /**
      * Binds and listens, non-blocking; accepted connections get {@code socketBuffer} bytes of
      * receive and send buffer each, or the kernel's defaults and autotuning when it is 0.
      */

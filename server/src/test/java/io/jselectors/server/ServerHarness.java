@@ -55,6 +55,11 @@ final class ServerHarness implements ConnectionContract.Harness {
 
     /** A harness whose listener serves TLS when {@code overTls}. */
     ServerHarness(String transport, String selector, boolean overTls) throws Exception {
+        this(transport, selector, overTls, ServerSettings.DEFAULT_MAX_READS);
+    }
+
+    /** As above, with at most {@code maxReadsPerEvent} reads per readiness event. */
+    ServerHarness(String transport, String selector, boolean overTls, int maxReadsPerEvent) throws Exception {
         leaksBefore = Leaks.count();
         Protocols protocols = new Protocols();
         protocols.add(new Protocol() {
@@ -78,6 +83,9 @@ final class ServerHarness implements ConnectionContract.Harness {
                 .withWorkers(1)
                 .withTransport(transport, selector)
                 .withLimits(Duration.ZERO, 1000, Duration.ofSeconds(1));
+        settings = new ServerSettings(settings.listeners(), settings.workers(), settings.selector(), settings.transport(),
+                settings.idleTimeout(), settings.maxConnections(), settings.drainTimeout(), settings.options(),
+                settings.highWaterMark(), settings.lowWaterMark(), maxReadsPerEvent, settings.sockets());
         if (overTls) {
             CertifiedKey key = SelfSignedCertificate.generate(List.of(HOST), Instant.now());
             tls = TlsTestServer.listeners(key, TlsObserver.NONE);

@@ -54,6 +54,42 @@ public abstract class AbstractConnection extends SelectableConnection {
 
     /** The socket is readable: reads a batch, handing each read to the handler, then flushes. */
     protected final void onReadable() {
+        onReadable(false);
+    }
+
+    /**
+     * As {@link #onReadable()}; {@code peerClosed} says the event carried the peer's end of stream
+     * (an edge-triggered selector's {@code EVENT_PEER_CLOSED}): then only EAGAIN or EOF ends the
+     * batch, not a short read. Under edge triggering, bytes the batch leaves (the per-event cap, a
+     * pause, a layer that stops reading) are read later without an event ({@link #readPending}).
+     */
+    protected final void onReadable(boolean peerClosed) {
+        if (peerClosed) {
+            peerClosedSeen = true;
+        }
+        readPending = edgeTriggered; // an edge: bytes wait until a read shows otherwise
+        inReadBatch = true;
+        try {
+            readBatch();
+        } finally {
+            inReadBatch = false;
+        }
+        if (!closed && (!outbound.isEmpty() || layerHoldsOutput())) {
+            flushNow();
+        } else if (layer != null) {
+            updateInterest(); // the layer's wish to read may have changed (a handshake ended, a gate closed)
+        }
+        if (readPending && !closed) {
+            readPendingLater(); // the cap stopped the batch, or reading resumes later: no edge will say so
+        }
+    }
+
+    @Override
+    final void readPendingTask() {
+        onReadable(false);
+    }
+
+    private void readBatch() {
         int max = limits.maxReadsPerEvent();
         for (int reads = 0; reads < max && wantsRead(); reads++) {
             ByteBuf buf;
@@ -74,10 +110,11 @@ public abstract class AbstractConnection extends SelectableConnection {
             }
             if (n <= 0) {
                 buf.release();
+                readPending = false; // EAGAIN or EOF: drained
                 if (n < 0) {
                     endOfInput();
                 }
-                break;
+                return;
             }
             onBytesRead(n);
             readSize = ConnectionLimits.nextReadSize(readSize, n, requested, reads > 0);
@@ -86,14 +123,13 @@ public abstract class AbstractConnection extends SelectableConnection {
             } else {
                 decode(buf);
             }
-            if (n < requested) {
-                break; // the socket is drained: skip the read that would say EAGAIN
+            if (n < requested && !peerClosedSeen) {
+                // The socket is drained: skip the read that would say EAGAIN. Under edge triggering
+                // anything arriving from now on makes a new edge; an end already queued behind
+                // these bytes came with the event (peerClosed), and then only EAGAIN or EOF stops.
+                readPending = false;
+                return;
             }
-        }
-        if (!closed && (!outbound.isEmpty() || layerHoldsOutput())) {
-            flushNow();
-        } else if (layer != null) {
-            updateInterest(); // the layer's wish to read may have changed (a handshake ended, a gate closed)
         }
     }
 

@@ -35,6 +35,20 @@ abstract class SelectableConnection implements Connection {
     boolean closing;
     boolean closed;
     private int interest;
+    /** The selector reports readiness once per edge ({@link #readEdgeTriggered()}). */
+    boolean edgeTriggered;
+    /**
+     * Edge-triggered only: the socket may hold bytes (or its end) that no further event will
+     * report, because the last read filled its buffer or reading stopped early (the per-event
+     * cap, a pause, a layer). Cleared by a short read, EAGAIN or EOF.
+     */
+    boolean readPending;
+    /** The peer's end is behind the data (an edge carried it): read to EOF, not to a short read. */
+    boolean peerClosedSeen;
+    /** Inside {@code onReadable}'s batch: a read that is pending is taken care of there. */
+    boolean inReadBatch;
+    /** A task to read what is pending has been queued and has not run yet. */
+    private boolean readTaskQueued;
 
     SelectableConnection(EventLoop loop, ByteBufAllocator alloc) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -65,6 +79,15 @@ abstract class SelectableConnection implements Connection {
      */
     protected long kernelSendFile(FileRegion region) throws IOException {
         return WriteResult.COPY;
+    }
+
+    /**
+     * Declares that this connection's selector is edge-triggered: a readiness event comes once,
+     * when data (or the end) arrives, so the connection itself remembers bytes it left unread and
+     * reads them later without an event. Call before {@code open}.
+     */
+    protected final void readEdgeTriggered() {
+        edgeTriggered = true;
     }
 
     /** Makes the socket's selector interest {@code events} (READ 1, WRITE 2, or 0), from {@code old}. */
@@ -165,6 +188,9 @@ abstract class SelectableConnection implements Connection {
         if (closed) {
             return;
         }
+        if (readPending && !inReadBatch) {
+            readPendingLater(); // edge-triggered: no event will come for what is already there
+        }
         int want = (wantsRead() ? READ : 0) | (outbound.isEmpty() ? 0 : WRITE);
         if (want != interest) {
             try {
@@ -175,6 +201,27 @@ abstract class SelectableConnection implements Connection {
             }
         }
     }
+
+    /**
+     * Edge-triggered: if the connection wants to read and bytes may be waiting, reads them from a
+     * task (once, however often asked), as the event that will not come would have.
+     */
+    final void readPendingLater() {
+        if (!readTaskQueued && wantsRead()) {
+            readTaskQueued = true;
+            loop.execute(this::readPendingNow);
+        }
+    }
+
+    private void readPendingNow() {
+        readTaskQueued = false;
+        if (readPending && !closed) {
+            readPendingTask();
+        }
+    }
+
+    /** Reads what {@link #readPending} says may wait ({@link AbstractConnection}'s read batch). */
+    abstract void readPendingTask();
 
     /** Leaves the selector before the socket closes. */
     final void dropInterest() {
