@@ -48,6 +48,17 @@ public final class Server {
 
     private static final boolean EDGE_TRIGGERED = !"false".equalsIgnoreCase(System.getProperty(EDGE_TRIGGERED_PROPERTY));
 
+    /**
+     * The system property that decides whether worker loops that outnumber the CPUs run under
+     * Linux's {@code SCHED_BATCH} ({@link LoopScheduling}): on unless set to {@code false}, for a
+     * host where the loops must preempt other processes at once (their wake-up latency matters
+     * more than the loops' batching among themselves).
+     */
+    static final String BATCH_SCHEDULING_PROPERTY = "jselectors.batchScheduling";
+
+    private static final boolean BATCH_SCHEDULING =
+            !"false".equalsIgnoreCase(System.getProperty(BATCH_SCHEDULING_PROPERTY));
+
     private final ServerSettings settings;
     private final Transport transport;
     private final IoLoop boss;
@@ -104,7 +115,8 @@ public final class Server {
         Server server = new Server(settings, transport, boss, boss.selector().name());
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
-            boolean batch = LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
+            boolean batch = BATCH_SCHEDULING
+                    && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
                 IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), EDGE_TRIGGERED), registry);
                 if (batch) {
