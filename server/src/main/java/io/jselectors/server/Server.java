@@ -38,15 +38,15 @@ public final class Server {
 
     /**
      * The system property that decides whether worker loops open their selector edge-triggered
-     * (epoll's {@code EPOLLET}; other backends stay level-triggered): on unless set to {@code false}.
-     * A level-triggered fd that was reported is polled again by the kernel on the next wait whether
-     * or not it has anything new, a cost per ready connection per turn (bench/PROFILE.md); the
-     * connections then keep track of the bytes they leave unread themselves. The boss loop (the
+     * (epoll's {@code EPOLLET}; other backends stay level-triggered): off unless set to {@code true},
+     * read at each {@code start}. A level-triggered fd that was reported is polled again by the
+     * kernel on the next wait whether or not it has anything new, a cost per ready connection per
+     * turn (bench/PROFILE.md); edge-triggered, the connections keep track of the bytes they leave
+     * unread themselves. Off by default while one unexplained CI failure (a drain that ended early,
+     * CliProcessTest, not reproduced since) is open: correctness first. The boss loop (the
      * acceptors) stays level-triggered: a listener not accepted to EAGAIN is simply reported again.
      */
     static final String EDGE_TRIGGERED_PROPERTY = "jselectors.edgeTriggered";
-
-    private static final boolean EDGE_TRIGGERED = !"false".equalsIgnoreCase(System.getProperty(EDGE_TRIGGERED_PROPERTY));
 
     /**
      * The system property that decides whether worker loops that outnumber the CPUs run under
@@ -115,10 +115,11 @@ public final class Server {
         Server server = new Server(settings, transport, boss, boss.selector().name());
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
+            boolean edgeTriggered = Boolean.parseBoolean(System.getProperty(EDGE_TRIGGERED_PROPERTY));
             boolean batch = BATCH_SCHEDULING
                     && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
-                IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), EDGE_TRIGGERED), registry);
+                IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), edgeTriggered), registry);
                 if (batch) {
                     loop.batchScheduling(); // more loops than CPUs: no wakeup preemption among them
                 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,8 +38,15 @@ class EdgeTriggeredReadTest {
 
     private ServerHarness harness;
 
+    /** Edge triggering is off by default (Server.EDGE_TRIGGERED_PROPERTY): these cases turn it on. */
+    @BeforeEach
+    void edgeTriggered() {
+        System.setProperty(Server.EDGE_TRIGGERED_PROPERTY, "true");
+    }
+
     @AfterEach
     void close() throws Exception {
+        System.clearProperty(Server.EDGE_TRIGGERED_PROPERTY);
         if (harness != null) {
             harness.close();
         }
@@ -124,10 +132,8 @@ class EdgeTriggeredReadTest {
         harness = new ServerHarness("native", "epoll", tls, maxReads);
         ConnectionContract.Peer peer = harness.connect(handler);
         eventually(() -> assertThat(handler.connection.get()).isNotNull());
-        if (!handler.edge.get()) {
-            System.out.println("[NOTE] EdgeTriggeredReadTest: the worker loop is level-triggered ("
-                    + Server.EDGE_TRIGGERED_PROPERTY + "=false): these cases check the level-triggered path");
-        }
+        assertThat(handler.edge.get()).as("the worker loop reads edge-triggered (%s=true)",
+                Server.EDGE_TRIGGERED_PROPERTY).isTrue();
         return peer;
     }
 
