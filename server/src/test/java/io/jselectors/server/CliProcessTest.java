@@ -200,19 +200,39 @@ class CliProcessTest {
         }
     }
 
-    /** Writes to a non-blocking echo connection until nothing more fits for a while. */
+    /**
+     * Writes to a non-blocking echo connection until the server has stopped reading it: nothing
+     * more fits, and nothing more fits after a pause either. A pause alone is not enough: a server
+     * that was merely slow for a moment (a loaded machine, a cold JVM) would leave the bytes in its
+     * receive buffer, echo them all into the client's receive buffer later, and a drain then has
+     * nothing to wait for. Only a server whose echo queue is over its high water mark stops reading
+     * for good, and that queue is what holds the drain until its deadline.
+     */
     private static void fillWithoutReading(SocketChannel channel) throws Exception {
         channel.configureBlocking(false);
         ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (fillUntilIdle(channel, chunk) > 0) {
+            assertThat(System.nanoTime() - deadline).as("the echo server never stopped reading").isNegative();
+            Thread.sleep(1000); // room for a slow server to read what it has; then try again
+        }
+    }
+
+    /** Writes until nothing more fits for 500 ms; returns the bytes written. */
+    private static long fillUntilIdle(SocketChannel channel, ByteBuffer chunk) throws Exception {
+        long written = 0;
         long idleSince = System.nanoTime();
         while (System.nanoTime() - idleSince < TimeUnit.MILLISECONDS.toNanos(500)) {
             chunk.clear();
-            if (channel.write(chunk) > 0) {
+            int n = channel.write(chunk);
+            if (n > 0) {
+                written += n;
                 idleSince = System.nanoTime();
             } else {
                 Thread.sleep(10);
             }
         }
+        return written;
     }
 
     @Test
