@@ -1,5 +1,6 @@
 package io.jselectors.connection.tls;
 
+import io.jselectors.protocol.BufferSpare;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -34,8 +35,8 @@ final class TlsScratch {
 
     private ByteBuffer wire = ByteBuffer.allocate(0);
     private ByteBuffer[] sources = new ByteBuffer[16];
-    /** The plaintext spare: see {@link #plain}; {@code null} when none. */
-    private ByteBuf spare;
+    /** The plaintext spare: see {@link #plain}. */
+    private final BufferSpare spare = new BufferSpare();
     /** The {@link TlsRecords} of this thread that have taken a plaintext buffer and not closed. */
     private int users;
 
@@ -68,34 +69,18 @@ final class TlsScratch {
 
     /**
      * A buffer of {@code size} bytes' capacity from {@code alloc} for a record's plaintext; the
-     * caller owns one reference. As the loops' read spare does for reads, when {@code alloc} pools:
-     * the thread keeps a second reference to the last one, and when that one is back to the thread
-     * alone (its handler has let go, or its echo was sent from it) and has the size and allocator
-     * asked for, it is cleared and handed out again instead of a new one: an echo's record then
-     * costs the pool nothing (a retain and a release instead of the thread cache's allocate and
-     * free). A spare still held is left to its holder. Only between {@link #join} and {@link
-     * #leave}: a thread with no TLS connection left holds none.
+     * caller owns one reference. The thread's {@link BufferSpare}, the loops' read-buffer rule: an
+     * echo's record then costs the pool nothing (a retain and a release instead of the thread
+     * cache's allocate and free). Only between {@link #join} and {@link #leave}: a thread with no
+     * TLS connection left holds none.
      */
     ByteBuf plain(ByteBufAllocator alloc, int size) {
-        ByteBuf s = spare;
-        if (s != null) {
-            if (s.refCnt() == 1 && s.capacity() == size && s.alloc() == alloc) {
-                return s.clear().retain();
-            }
-            spare = null;
-            s.release(); // freed now if it was ours alone, else when its holder lets go
-        }
-        ByteBuf fresh = alloc.directBuffer(size);
-        if (!alloc.isDirectBufferPooled()) {
-            return fresh; // nothing to save: an unpooled buffer is freed at once
-        }
-        spare = fresh;
-        return fresh.retain();
+        return spare.take(alloc, size);
     }
 
     /** Whether {@code b} is the plaintext spare and nobody but its one owner and this thread holds it. */
     boolean spareOwnedOnce(ByteBuf b) {
-        return b == spare && b.refCnt() == 2;
+        return spare.isSpareWithOneOwner(b);
     }
 
     /** A {@link TlsRecords} of this thread starts taking {@link #plain} buffers. */
@@ -105,9 +90,8 @@ final class TlsScratch {
 
     /** A {@link TlsRecords} that {@link #join joined} has closed; the last one gives the spare back. */
     void leave() {
-        if (--users == 0 && spare != null) {
+        if (--users == 0) {
             spare.release();
-            spare = null;
         }
     }
 
