@@ -102,6 +102,16 @@ class ChatBudgetServerTest {
         }
         Socket reader = connect(address, 1 << 20);
         BufferedReader readerIn = new BufferedReader(new InputStreamReader(reader.getInputStream(), StandardCharsets.UTF_8));
+        // The reader must be in the lobby before the first line is sent: connect() returns once the
+        // kernel has the connection, perhaps before its loop has opened it (behind 100 others on a
+        // busy machine), and a line sent before the join is rightly not the reader's. Its own rename
+        // notice comes back only from the room it is in.
+        reader.getOutputStream().write("/nick reader\r\n".getBytes(StandardCharsets.US_ASCII));
+        String renamed;
+        do {
+            renamed = readerIn.readLine();
+            assertThat(renamed).as("the reader's rename notice (EOF before it)").isNotNull();
+        } while (!renamed.contains("is now known as reader"));
         AtomicInteger inOrder = new AtomicInteger();
         AtomicReference<String> wrong = new AtomicReference<>();
         Future<?> reading = threads.submit(() -> {
