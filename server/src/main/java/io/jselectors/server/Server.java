@@ -38,15 +38,22 @@ public final class Server {
 
     /**
      * The system property that decides whether worker loops open their selector edge-triggered
-     * (epoll's {@code EPOLLET}; other backends stay level-triggered): off unless set to {@code true},
+     * (epoll's {@code EPOLLET}; other backends stay level-triggered): on unless set to {@code false},
      * read at each {@code start}. A level-triggered fd that was reported is polled again by the
      * kernel on the next wait whether or not it has anything new, a cost per ready connection per
      * turn (bench/PROFILE.md); edge-triggered, the connections keep track of the bytes they leave
-     * unread themselves. Off by default while one unexplained CI failure (a drain that ended early,
-     * CliProcessTest, not reproduced since) is open: correctness first. The boss loop (the
-     * acceptors) stays level-triggered: a listener not accepted to EAGAIN is simply reported again.
+     * unread themselves (ARCHITECTURE.md lists every case and the test that pins it).
+     * {@code -Djselectors.edgeTriggered=false} is the way back to level triggering, which stays
+     * tested ({@code EdgeTriggeredReadTest} and the connection contract run in both modes). The boss
+     * loop (the acceptors) stays level-triggered: a listener not accepted to EAGAIN (the per-event
+     * accept cap) is simply reported again, and the boss has a handful of fds to poll.
      */
     static final String EDGE_TRIGGERED_PROPERTY = "jselectors.edgeTriggered";
+
+    /** Whether worker loops open edge-triggered now ({@link #EDGE_TRIGGERED_PROPERTY}). */
+    static boolean edgeTriggered() {
+        return !"false".equalsIgnoreCase(System.getProperty(EDGE_TRIGGERED_PROPERTY));
+    }
 
     /**
      * The system property that decides whether worker loops that outnumber the CPUs run under
@@ -115,7 +122,7 @@ public final class Server {
         Server server = new Server(settings, transport, boss, boss.selector().name());
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
-            boolean edgeTriggered = Boolean.parseBoolean(System.getProperty(EDGE_TRIGGERED_PROPERTY));
+            boolean edgeTriggered = edgeTriggered();
             boolean batch = BATCH_SCHEDULING
                     && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
