@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.connection.tls.HandshakeFailure;
+import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.server.tls.TlsListeners;
 import io.jselectors.server.tls.TlsMeters;
@@ -231,6 +232,11 @@ public final class Server {
     public InetSocketAddress address(String protocol) {
         return listeners.stream().filter(l -> l.protocol().equals(protocol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener for " + protocol)).address();
+    }
+
+    /** The boss loop, which accepts on every listener (tests hold it to pile connections up). */
+    EventLoop bossLoop() {
+        return boss;
     }
 
     /** The addresses of every listener of {@code protocol}, in the order they were given. */
