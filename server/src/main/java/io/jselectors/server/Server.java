@@ -76,6 +76,8 @@ public final class Server {
     private final io.jselectors.protocol.SharedServices sharedServices = new io.jselectors.protocol.SharedServices();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final String backend;
+    /** Whether the worker loops' selectors report edge-triggered (said in the "listening" lines). */
+    private boolean edgeTriggeredWorkers;
     private boolean stopped;
 
     private Server(ServerSettings settings, Transport transport, IoLoop boss, String backend) {
@@ -128,6 +130,7 @@ public final class Server {
                     && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
                 IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), edgeTriggered), registry);
+                server.edgeTriggeredWorkers = loop.selector().isEdgeTriggered();
                 if (batch) {
                     loop.batchScheduling(); // more loops than CPUs: no wakeup preemption among them
                 }
@@ -202,11 +205,12 @@ public final class Server {
         return server;
     }
 
-    /** Logs one "listening" line per listener: protocol, address, transport, selector, workers. */
+    /** Logs one "listening" line per listener: protocol, address, transport, selector (and its triggering), workers. */
     void logListening() {
         for (Listener l : listeners) {
-            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
-                    transport.name(), backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+            log.info("listening: {} on {} (transport {}, selector {}{}, {} worker{})", l.protocol(), format(l.address()),
+                    transport.name(), backend, edgeTriggeredWorkers ? " edge-triggered" : "", settings.workers(),
+                    settings.workers() == 1 ? "" : "s");
         }
     }
 

@@ -9,11 +9,17 @@ import static io.jselectors.server.Readiness.whileLoopHeld;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jselectors.connection.ConnectionContract;
+import io.jselectors.connection.tls.HandshakeGate;
 import io.jselectors.protocol.Connection;
 import io.jselectors.server.Readiness.Counting;
 import io.jselectors.server.Readiness.Triggering;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The read cases an edge-triggered worker loop must get right, where no second event comes for
  * bytes already in the socket: a batch stopped by its cap with more behind it, data and the peer's
  * FIN seen by one event, reading paused (with bytes, or bytes and the FIN, queued) and resumed, a
- * handler switch in the middle of a batch, bytes sent before the worker adopted the connection, and
- * the same under TLS, whose records span reads. Each would hang here (and fail after the patience)
+ * handler switch in the middle of a batch, bytes sent before the worker adopted the connection, TLS
+ * connections held back by the loop's handshake gate, and the same under TLS, whose records span reads. Each would hang here (and fail after the patience)
  * if the connection relied on another event. Every case runs level-triggered too (the way back,
  * {@code -Djselectors.edgeTriggered=false}), so that mode keeps being tested; each run first checks
  * that its loop is triggered as the mode says.
@@ -38,6 +44,10 @@ class EdgeTriggeredReadTest {
     private static final int SMALL = 40 * 1024;
     /** Where the switching handler hands over: inside the first read, so the rest of the batch is the next handler's. */
     private static final int SWITCH_AT = 100;
+    /** More TLS handshakes than one loop's gate runs at once, so some wait for a slot. */
+    private static final int HANDSHAKES = HandshakeGate.DEFAULT_MAX_HANDSHAKES + 16;
+    /** Time for that many client threads to connect and send their ClientHello while the worker is held. */
+    private static final long CLIENTS_STARTED_MILLIS = 1000;
 
     private ServerHarness harness;
 
@@ -223,6 +233,47 @@ class EdgeTriggeredReadTest {
                     assertThat(late.inputClosed).isTrue();
                 });
                 mode.check(late.connection.get());
+            }
+        }
+    }
+
+    /**
+     * More TLS connections than a loop's handshake gate admits at once reach a busy worker together:
+     * those past the gate stop reading (the layer refuses input, not the handler pausing) with
+     * their ClientHello read, and must be read again once admitted, without an event of their own.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Triggering.class)
+    void tlsConnectionsWaitingForAHandshakeSlotAreServedOnceAdmitted(Triggering mode) throws Exception {
+        Counting holder = new Counting(false, false);
+        List<Thread> clients = new ArrayList<>();
+        AtomicInteger echoed = new AtomicInteger();
+        List<ConnectionContract.Peer> peers = new CopyOnWriteArrayList<>();
+        try (ConnectionContract.Peer held = connect(mode, true, holder)) {
+            whileLoopHeld(holder.connection.get().loop(), () -> {
+                for (int i = 0; i < HANDSHAKES; i++) {
+                    clients.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            ConnectionContract.Peer peer = harness.connect(new Counting(false, true));
+                            peers.add(peer);
+                            peer.send("ping".getBytes(StandardCharsets.US_ASCII));
+                            if (new String(peer.read(4), StandardCharsets.US_ASCII).equals("ping")) {
+                                echoed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    }));
+                }
+                Thread.sleep(CLIENTS_STARTED_MILLIS); // their ClientHellos wait in the sockets, all at once
+            });
+            for (Thread client : clients) {
+                client.join(PATIENCE.toMillis());
+            }
+            assertThat(echoed.get()).as("clients whose handshake and echo completed").isEqualTo(HANDSHAKES);
+        } finally {
+            for (ConnectionContract.Peer peer : peers) {
+                peer.close();
             }
         }
     }
