@@ -21,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Djselectors.edgeTriggered=false}), so that mode keeps being tested; each run first checks
  * that its loop is triggered as the mode says.
  */
-class EdgeTriggeredReadTest {
+class EdgeTriggeredReadTest extends Readiness {
 
     /** Enough to fill the socket buffers and many read batches (the per-event cap is reached). */
     private static final int BIG = 8 * 1024 * 1024;
@@ -48,24 +47,6 @@ class EdgeTriggeredReadTest {
     private static final int HANDSHAKES = HandshakeGate.DEFAULT_MAX_HANDSHAKES + 16;
     /** Time for that many client threads to connect and send their ClientHello while the worker is held. */
     private static final long CLIENTS_STARTED_MILLIS = 1000;
-
-    private ServerHarness harness;
-
-    @AfterEach
-    void close() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    private ConnectionContract.Peer connect(Triggering mode, boolean tls, Counting handler) throws Exception {
-        return connect(mode, tls, handler, ServerSettings.DEFAULT_MAX_READS);
-    }
-
-    private ConnectionContract.Peer connect(Triggering mode, boolean tls, Counting handler, int maxReads) throws Exception {
-        harness = mode.start(tls, maxReads);
-        return Readiness.connect(harness, mode, handler);
-    }
 
     @ParameterizedTest(name = "{0} tls={1}")
     @MethodSource("io.jselectors.server.Readiness#modesAndTls")

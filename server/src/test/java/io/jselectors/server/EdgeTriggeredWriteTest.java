@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * level-triggered, so the listener is reported again). Each runs level-triggered too, so that mode
  * keeps being tested, and would hang (failing after the patience) if an event it relies on never came.
  */
-class EdgeTriggeredWriteTest {
+class EdgeTriggeredWriteTest extends Readiness {
 
     /** Enough to fill both sides' socket buffers many times over. */
     private static final int BIG = 4 * 1024 * 1024;
@@ -44,20 +43,6 @@ class EdgeTriggeredWriteTest {
     private static final int WRITE_SIZE = 16;
     /** More connections than the boss accepts per event ({@link Acceptor#MAX_ACCEPTS_PER_EVENT}). */
     private static final int CONNECTIONS = Acceptor.MAX_ACCEPTS_PER_EVENT + 44;
-
-    private ServerHarness harness;
-
-    @AfterEach
-    void close() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    private ConnectionContract.Peer connect(Triggering mode, boolean tls, Counting handler) throws Exception {
-        harness = mode.start(tls, ServerSettings.DEFAULT_MAX_READS);
-        return Readiness.connect(harness, mode, handler);
-    }
 
     @ParameterizedTest(name = "{0} tls={1}")
     @MethodSource("io.jselectors.server.Readiness#modesAndTls")

@@ -14,21 +14,42 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * What the readiness tests ({@link EdgeTriggeredReadTest}, {@link EdgeTriggeredWriteTest}) share:
- * the two ways a worker loop can be triggered, a counting handler, and a way to pile bytes up in a
- * socket while its loop looks away, so that one readiness event stands for all of them.
+ * the two ways a worker loop can be triggered, a one-worker server per test, a counting handler,
+ * and a way to pile bytes up in a socket while its loop looks away, so that one readiness event
+ * stands for all of them.
  */
-final class Readiness {
+abstract class Readiness {
 
     /** How long a test keeps a loop busy so that what the peer sent meanwhile is all queued before it looks. */
     static final long LOOP_HELD_MILLIS = 300;
     /** How long a test waits for an outcome before failing as hung (a loaded CI machine can be slow). */
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private Readiness() {}
+    /** The test's server, once started; stopped (and checked for leaks) after each test. */
+    ServerHarness harness;
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    /** Starts the test's server in {@code mode} and connects {@code handler} to it. */
+    ConnectionContract.Peer connect(Triggering mode, boolean tls, Counting handler) throws Exception {
+        return connect(mode, tls, handler, ServerSettings.DEFAULT_MAX_READS);
+    }
+
+    /** As above, with at most {@code maxReads} reads per readiness event. */
+    ConnectionContract.Peer connect(Triggering mode, boolean tls, Counting handler, int maxReads) throws Exception {
+        harness = mode.start(tls, maxReads);
+        return connectTo(harness, mode, handler);
+    }
 
     /** How the worker loops are triggered: the server's default (edge) and the way back (level). */
     enum Triggering {
@@ -109,7 +130,7 @@ final class Readiness {
     }
 
     /** Connects {@code handler} through {@code harness} and waits until its connection is open and triggered as {@code mode} says. */
-    static ConnectionContract.Peer connect(ServerHarness harness, Triggering mode, Counting handler) throws Exception {
+    private static ConnectionContract.Peer connectTo(ServerHarness harness, Triggering mode, Counting handler) throws Exception {
         ConnectionContract.Peer peer = harness.connect(handler);
         eventually(() -> assertThat(handler.connection.get()).isNotNull());
         mode.check(handler.connection.get());
