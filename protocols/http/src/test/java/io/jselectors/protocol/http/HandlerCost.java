@@ -1,0 +1,226 @@
+package io.jselectors.protocol.http;
+
+import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.EventLoop;
+import io.jselectors.protocol.ListenerContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the HTTP layer alone costs per pipelined {@code /hello} request: a tool for
+ * bench/http-handler-cost.sh, not a test. Feeds reads of 16 pipelined wrk-shaped requests (one
+ * pooled direct buffer, as the server reads them) to an {@link HttpHandler} on a connection that
+ * only counts and releases what is written, or to a {@link RequestDecoder} alone ({@code decode}),
+ * and prints the thread's CPU time per request for each round. No socket, no loop, no kernel: the
+ * figure is the handler's share of scenario e, and it compares two builds on a busy machine far
+ * better than a server's CPU per request does (run them alternately; CPU time, not wall time).
+ *
+ * <p>{@code java -cp protocols/http/target/test-classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS]}
+ */
+public final class HandlerCost {
+
+    /** Requests per read: scenario e's pipeline depth. */
+    private static final int DEPTH = 16;
+    /** Requests per round: long enough for the thread CPU clock's resolution, short enough to print often. */
+    private static final int PER_ROUND = 2_000_000;
+    /** wrk's request for /hello (wrk.format() with its Host field). */
+    private static final byte[] REQUEST = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1:40123\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private HandlerCost() {}
+
+    public static void main(String[] args) {
+        boolean decodeOnly = args.length > 0 && args[0].equals("decode");
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        ByteBuf batch = PooledByteBufAllocator.DEFAULT.directBuffer(DEPTH * REQUEST.length);
+        for (int i = 0; i < DEPTH; i++) {
+            batch.writeBytes(REQUEST);
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Runnable read = decodeOnly ? decoder(batch) : handler(batch);
+        for (int r = 0; r < rounds; r++) {
+            long start = threads.getCurrentThreadCpuTime();
+            for (int k = 0; k < PER_ROUND / DEPTH; k++) {
+                read.run();
+            }
+            long cpu = threads.getCurrentThreadCpuTime() - start;
+            System.out.printf("round %d: %.1f ns per request (%s)%n", r, cpu / (double) PER_ROUND, decodeOnly ? "decode" : "handler");
+        }
+        batch.release();
+    }
+
+    private static Runnable decoder(ByteBuf batch) {
+        RequestDecoder decoder = new RequestDecoder(PooledByteBufAllocator.DEFAULT, HttpLimits.DEFAULT_MAX_BODY);
+        return () -> {
+            batch.readerIndex(0);
+            while (batch.isReadable()) {
+                if (decoder.decode(batch) != RequestDecoder.REQUEST_DONE) {
+                    throw new IllegalStateException("not a whole request: " + decoder.errorStatus());
+                }
+                decoder.request().clear();
+            }
+        };
+    }
+
+    private static Runnable handler(ByteBuf batch) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HttpListenerState state = new HttpListenerState(new Listener(registry), Clock.systemUTC(), true);
+        Loop loop = new Loop();
+        Sink connection = new Sink(loop);
+        HttpHandler handler = new HttpHandler(state);
+        handler.onOpen(connection);
+        int answer = (int) BuiltInRoutes.HELLO.contentLength();
+        return () -> {
+            loop.turn = System.nanoTime();
+            batch.retain().readerIndex(0);
+            long before = connection.written;
+            handler.onRead(connection, batch);
+            if (connection.written - before < DEPTH * (long) answer) {
+                throw new IllegalStateException("not every request was answered");
+            }
+        };
+    }
+
+    /** The listener's context with default options. */
+    private record Listener(MeterRegistry meterRegistry) implements ListenerContext {
+        @Override
+        public String protocol() {
+            return "http";
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return new InetSocketAddress("127.0.0.1", 0);
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return Map.of();
+        }
+
+        @Override
+        public Object sharedState() {
+            return null;
+        }
+    }
+
+    /** A loop whose turn clock is set per read, as the server's is per turn. */
+    private static final class Loop implements EventLoop {
+        long turn;
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public boolean inLoop() {
+            return true;
+        }
+
+        @Override
+        public Timer schedule(Runnable task, long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException("no timer is armed for whole requests");
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public long turnNanos() {
+            return turn;
+        }
+
+        @Override
+        public String name() {
+            return "handler-cost";
+        }
+    }
+
+    /** A writable connection that counts and releases what it is given (as a socket that takes everything). */
+    private static final class Sink implements Connection {
+        private final Loop loop;
+        long written;
+
+        Sink(Loop loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public long id() {
+            return 1;
+        }
+
+        @Override
+        public void write(ByteBuf data) {
+            written += data.readableBytes();
+            data.release();
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public long pendingWriteBytes() {
+            return 0;
+        }
+
+        @Override
+        public boolean isWritable() {
+            return true;
+        }
+
+        @Override
+        public void pauseReading() {}
+
+        @Override
+        public void resumeReading() {}
+
+        @Override
+        public boolean isReadingPaused() {
+            return false;
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void abort() {}
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return new InetSocketAddress("127.0.0.1", 1);
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return new InetSocketAddress("127.0.0.1", 2);
+        }
+
+        @Override
+        public EventLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return PooledByteBufAllocator.DEFAULT;
+        }
+    }
+}
