@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * figure is the handler's share of scenario e, and it compares two builds on a busy machine far
  * better than a server's CPU per request does (run them alternately; CPU time, not wall time).
  *
- * <p>{@code java -cp protocols/http/target/test-classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS]}
+ * <p>{@code java -cp protocols/http/target/test-classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS [CONNECTIONS]]}
  */
 public final class HandlerCost {
 
@@ -41,19 +41,29 @@ public final class HandlerCost {
     public static void main(String[] args) {
         boolean decodeOnly = args.length > 0 && args[0].equals("decode");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int connections = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         ByteBuf batch = PooledByteBufAllocator.DEFAULT.directBuffer(DEPTH * REQUEST.length);
         for (int i = 0; i < DEPTH; i++) {
             batch.writeBytes(REQUEST);
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Runnable read = decodeOnly ? decoder(batch) : handler(batch);
+        // Several connections answered in turn, as wrk's 100 are: each has its own parser state,
+        // so the figure includes fetching that state, not only the instructions.
+        Runnable[] reads = new Runnable[connections];
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Loop loop = new Loop();
+        HttpListenerState state = new HttpListenerState(new Listener(registry), Clock.systemUTC(), true);
+        for (int c = 0; c < connections; c++) {
+            reads[c] = decodeOnly ? decoder(batch) : handler(batch, state, loop);
+        }
         for (int r = 0; r < rounds; r++) {
             long start = threads.getCurrentThreadCpuTime();
             for (int k = 0; k < PER_ROUND / DEPTH; k++) {
-                read.run();
+                reads[k % connections].run();
             }
             long cpu = threads.getCurrentThreadCpuTime() - start;
-            System.out.printf("round %d: %.1f ns per request (%s)%n", r, cpu / (double) PER_ROUND, decodeOnly ? "decode" : "handler");
+            System.out.printf("round %d: %.1f ns per request (%s, %d connections)%n", r, cpu / (double) PER_ROUND,
+                    decodeOnly ? "decode" : "handler", connections);
         }
         batch.release();
     }
@@ -71,10 +81,7 @@ public final class HandlerCost {
         };
     }
 
-    private static Runnable handler(ByteBuf batch) {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        HttpListenerState state = new HttpListenerState(new Listener(registry), Clock.systemUTC(), true);
-        Loop loop = new Loop();
+    private static Runnable handler(ByteBuf batch, HttpListenerState state, Loop loop) {
         Sink connection = new Sink(loop);
         HttpHandler handler = new HttpHandler(state);
         handler.onOpen(connection);
