@@ -19,7 +19,7 @@ ROUNDS=${ROUNDS:-3} PASSES=${PASSES:-10} CONNECTIONS=${CONNECTIONS:-100} LOAD_CP
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     (cd "$ROOT" && nice -n 10 ./mvnw -B -q -ntp -pl protocols/http -am test-compile)
 fi
-TESTS=$ROOT/protocols/http/target/test-classes
+TESTS=$ROOT/protocols/http/target/test-classes:$ROOT/protocols/protocol-testkit/target/classes
 for mode in handler decode; do
     for r in $(seq "$ROUNDS"); do
         for jar in "$@"; do

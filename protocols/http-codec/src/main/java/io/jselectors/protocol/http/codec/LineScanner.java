@@ -77,8 +77,8 @@ public final class LineScanner implements ByteProcessor {
         if (available <= 0) {
             return -1;
         }
-        if (line.length < copied + available + Long.BYTES) { // scan stores whole words: room for one more
-            line = Arrays.copyOf(line, Math.max(copied + available + Long.BYTES, line.length * 2));
+        if (line.length < copied + available) {
+            line = Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
         }
         if (address != NO_ADDRESS) {
             return scan(address, from, available);
@@ -101,8 +101,9 @@ public final class LineScanner implements ByteProcessor {
         // holds for this call; words are read only where all eight bytes lie in that range.
         for (; i + Long.BYTES <= available; i += Long.BYTES) {
             long word = MEMORY.get(WORD, at + i);
-            // Stored whole as it is read (find left room for a word past available): the copy of
-            // the line costs no second pass and no bulk-copy call; bytes past the LF are not counted.
+            // Stored whole as it is read (a word is read only where all eight bytes are available,
+            // and find made the line that long): the copy costs no second pass and no bulk-copy
+            // call; bytes past the LF are stored but not counted.
             ARRAY_WORD.set(to, base + i, word);
             long x = word ^ LFS;
             long found = (x - ONES) & ~x & HIGHS; // the lowest set high bit marks the first LF
