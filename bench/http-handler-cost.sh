@@ -10,11 +10,12 @@
 #
 # Needs protocols/http's test classes (HandlerCost), compiled here unless SKIP_BUILD=1.
 # Environment: ROUNDS (3 alternations), PASSES (10 rounds of 2 M requests per run; the last 4 count),
-# CONNECTIONS (100, answered in turn as wrk's are: each has its own parser state), LOAD_CPU.
+# CONNECTIONS (100, answered in turn as wrk's are: each has its own parser state), DEPTH (16 requests
+# per read, e's; 1 is d's), LOAD_CPU.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/.mvn/jdk.sh"; jselectors_find_jdk
-ROUNDS=${ROUNDS:-3} PASSES=${PASSES:-10} CONNECTIONS=${CONNECTIONS:-100} LOAD_CPU=${LOAD_CPU:-1}
+ROUNDS=${ROUNDS:-3} PASSES=${PASSES:-10} CONNECTIONS=${CONNECTIONS:-100} DEPTH=${DEPTH:-16} LOAD_CPU=${LOAD_CPU:-1}
 [ $# -gt 0 ] || set -- "$ROOT/server/target/jselectors.jar"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     (cd "$ROOT" && nice -n 10 ./mvnw -B -q -ntp -pl protocols/http -am test-compile)
@@ -24,7 +25,7 @@ for mode in handler decode; do
     for r in $(seq "$ROUNDS"); do
         for jar in "$@"; do
             ns=$(taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$TESTS:$jar" \
-                io.jselectors.protocol.http.HandlerCost "$mode" "$PASSES" "$CONNECTIONS" | awk '/^round/ {print $3}' | tail -n 4 | sort -n | tr '\n' ' ')
+                io.jselectors.protocol.http.HandlerCost "$mode" "$PASSES" "$CONNECTIONS" "$DEPTH" | awk '/^round/ {print $3}' | tail -n 4 | sort -n | tr '\n' ' ')
             echo "$mode $jar run $r: ns per request (last 4 rounds, sorted) $ns load $(cut -d' ' -f1 /proc/loadavg)"
         done
     done

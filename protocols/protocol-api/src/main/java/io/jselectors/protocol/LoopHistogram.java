@@ -230,6 +230,9 @@ public final class LoopHistogram {
         /** The first bucket whose bound is at least {@code value}, or the overflow bucket. */
         private int bucket(long value) {
             double v = value;
+            if (bounds.length > 0 && v <= bounds[0]) {
+                return 0; // the usual case, answered in the read that brought it (HttpMeters: under 10 µs)
+            }
             int lo = 0;
             int hi = bounds.length; // the overflow bucket
             while (lo < hi) {

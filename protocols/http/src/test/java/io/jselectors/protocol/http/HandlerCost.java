@@ -27,11 +27,11 @@ import java.util.Map;
  * The loop is the testkit's, its clock standing still: the one clock reading per read that the
  * server's loop makes for the duration histogram (~25 ns, 1/16 of it per request) is not counted.
  *
- * <p>{@code java -cp protocols/http/target/test-classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS [CONNECTIONS]]}
+ * <p>{@code java -cp protocols/http/target/test-classes:protocols/protocol-testkit/target/classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS [CONNECTIONS [DEPTH]]]}
  */
 public final class HandlerCost {
 
-    /** Requests per read: scenario e's pipeline depth. */
+    /** Requests per read by default: scenario e's pipeline depth (d's is 1). */
     private static final int DEPTH = 16;
     /** Requests per round: long enough for the thread CPU clock's resolution, short enough to print often. */
     private static final int PER_ROUND = 2_000_000;
@@ -44,8 +44,9 @@ public final class HandlerCost {
         boolean decodeOnly = args.length > 0 && args[0].equals("decode");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        ByteBuf batch = PooledByteBufAllocator.DEFAULT.directBuffer(DEPTH * REQUEST.length);
-        for (int i = 0; i < DEPTH; i++) {
+        int depth = args.length > 3 ? Integer.parseInt(args[3]) : DEPTH;
+        ByteBuf batch = PooledByteBufAllocator.DEFAULT.directBuffer(depth * REQUEST.length);
+        for (int i = 0; i < depth; i++) {
             batch.writeBytes(REQUEST);
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -56,11 +57,11 @@ public final class HandlerCost {
         TestLoop loop = new TestLoop("handler-cost");
         HttpListenerState state = new HttpListenerState(new Listener(registry), Clock.systemUTC(), true);
         for (int c = 0; c < connections; c++) {
-            reads[c] = decodeOnly ? decoder(batch) : handler(batch, state, loop);
+            reads[c] = decodeOnly ? decoder(batch) : handler(batch, depth, state, loop);
         }
         for (int r = 0; r < rounds; r++) {
             long start = threads.getCurrentThreadCpuTime();
-            for (int k = 0; k < PER_ROUND / DEPTH; k++) {
+            for (int k = 0; k < PER_ROUND / depth; k++) {
                 reads[k % connections].run();
             }
             long cpu = threads.getCurrentThreadCpuTime() - start;
@@ -83,7 +84,7 @@ public final class HandlerCost {
         };
     }
 
-    private static Runnable handler(ByteBuf batch, HttpListenerState state, TestLoop loop) {
+    private static Runnable handler(ByteBuf batch, int depth, HttpListenerState state, TestLoop loop) {
         Sink connection = new Sink(loop);
         HttpHandler handler = new HttpHandler(state);
         handler.onOpen(connection);
@@ -92,7 +93,7 @@ public final class HandlerCost {
             batch.retain().readerIndex(0);
             long before = connection.written;
             handler.onRead(connection, batch);
-            if (connection.written - before < DEPTH * (long) answer) {
+            if (connection.written - before < depth * (long) answer) {
                 throw new IllegalStateException("not every request was answered");
             }
         };
