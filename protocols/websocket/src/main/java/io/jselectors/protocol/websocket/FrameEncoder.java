@@ -46,10 +46,13 @@ public final class FrameEncoder {
         if (at < 0) {
             return false;
         }
+        if (length < 126) { // both header bytes in one store: one index check instead of two
+            payload.setShort(at, (0x80 | opcode) << 8 | length);
+            payload.readerIndex(at);
+            return true;
+        }
         payload.setByte(at, 0x80 | opcode);
-        if (length < 126) {
-            payload.setByte(at + 1, length);
-        } else if (length <= 0xFFFF) {
+        if (length <= 0xFFFF) {
             payload.setByte(at + 1, 126);
             payload.setShort(at + 2, length);
         } else {
