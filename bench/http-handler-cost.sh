@@ -12,6 +12,8 @@
 # Environment: ROUNDS (3 alternations), PASSES (10 rounds of 2 M requests per run; the last 4 count),
 # CONNECTIONS (100, answered in turn as wrk's are: each has its own parser state), DEPTH (16 requests
 # per read, e's; 1 is d's), LOAD_CPU.
+# shellcheck source=help.sh
+. "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/.mvn/jdk.sh"; jselectors_find_jdk
