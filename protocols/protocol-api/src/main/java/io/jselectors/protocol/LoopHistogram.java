@@ -51,6 +51,7 @@ import java.util.concurrent.TimeUnit;
  *         .buckets(Duration.ofNanos(10_000), Duration.ofSeconds(10)).register(registry);
  * LoopHistogram.Cell cell = duration.cell();  // once per loop, on the loop thread
  * cell.record(nanos);                        // per request: a search and three stores
+ * cell.record(nanos, 16);                    // 16 equal durations: the same search and stores
  * }
  */
 public final class LoopHistogram {
@@ -208,15 +209,30 @@ public final class LoopHistogram {
 
         /** Records one duration of {@code nanos} (a negative one as 0); the owning thread only. */
         public void record(long nanos) {
+            record(nanos, 1);
+        }
+
+        /**
+         * Records {@code times} durations of {@code nanos} each (a negative one as 0), as that many
+         * {@link #record(long)} calls would, with one bucket search: the answers to one read of
+         * pipelined requests began and were queued at the same moments. The owning thread only.
+         */
+        public void record(long nanos, int times) {
+            if (times <= 0) {
+                throw new IllegalArgumentException("times must be positive: " + times);
+            }
             long value = Math.max(0, nanos);
             int i = bucket(value);
-            COUNTS.setOpaque(counts, i, counts[i] + 1);
-            SUM.setOpaque(this, sum + value);
+            COUNTS.setOpaque(counts, i, counts[i] + times);
+            SUM.setOpaque(this, sum + value * times);
         }
 
         /** The first bucket whose bound is at least {@code value}, or the overflow bucket. */
         private int bucket(long value) {
             double v = value;
+            if (bounds.length > 0 && v <= bounds[0]) {
+                return 0; // the usual case, answered in the read that brought it (HttpMeters: under 10 µs)
+            }
             int lo = 0;
             int hi = bounds.length; // the overflow bucket
             while (lo < hi) {

@@ -39,6 +39,25 @@ class LoopHistogramTest {
         assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(5_000 + 1000 * 1_000_000.0);
     }
 
+    /** A batch of equal durations (HTTP's answers to one read) counts exactly as that many single records. */
+    @Test
+    void aRecordOfManyEqualDurationsCountsAsThatManyRecords() {
+        LoopHistogram batched = LoopHistogram.builder("test.batched").buckets(MIN, MAX).register(registry);
+        LoopHistogram single = LoopHistogram.builder("test.single").buckets(MIN, MAX).register(registry);
+        long[] values = {0, 9_999, 10_001, 1_048_576, 60_000_000_000L, -5};
+        int[] times = {16, 1, 3, 64, 2, 7};
+        for (int k = 0; k < values.length; k++) {
+            batched.cell().record(values[k], times[k]);
+            for (int t = 0; t < times[k]; t++) {
+                single.cell().record(values[k]);
+            }
+        }
+        assertThat(batched.snapshot().counts()).containsExactly(single.snapshot().counts());
+        assertThat(batched.snapshot().sumNanos()).isEqualTo(single.snapshot().sumNanos());
+        assertThat(batched.snapshot().count()).isEqualTo(93);
+        assertThatThrownBy(() -> batched.cell().record(1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     /**
      * The bounds are Micrometer's percentile-histogram buckets for 10 µs to 10 s (as the server's
      * scrape showed them before this histogram replaced the timer); each value lands in the first

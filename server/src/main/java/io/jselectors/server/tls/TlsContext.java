@@ -4,10 +4,13 @@ import io.jselectors.connection.tls.TlsEngines;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The server's TLS settings, made once and shared by every listener and loop: TLS 1.3 and 1.2
@@ -27,6 +30,8 @@ public final class TlsContext {
     private final SSLContext context;
     private final SniKeyManager keys;
     private final String[] protocols;
+    /** Each ALPN list's engine parameters, made once and shared: see {@link TlsEngines#serverParameters}. */
+    private final Map<List<String>, SSLParameters> parameters = new ConcurrentHashMap<>();
 
     private TlsContext(SSLContext context, SniKeyManager keys) {
         this.context = context;
@@ -52,7 +57,11 @@ public final class TlsContext {
      * with a {@code no_application_protocol} alert (RFC 7301).
      */
     public SSLEngine newServerEngine(List<String> alpn) {
-        return TlsEngines.newServerEngine(context, protocols, alpn);
+        SSLParameters shared = parameters.get(alpn);
+        if (shared == null) {
+            shared = parameters.computeIfAbsent(List.copyOf(alpn), a -> TlsEngines.serverParameters(context, protocols, a));
+        }
+        return TlsEngines.newServerEngine(context, shared);
     }
 
     /** The protocol versions an engine of this context enables. */

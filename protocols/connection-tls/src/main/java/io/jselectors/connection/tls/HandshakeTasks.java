@@ -60,7 +60,7 @@ public final class HandshakeTasks implements Executor {
         try {
             tasks.execute(() -> {
                 offLoop.run();
-                loop.execute(onLoop);
+                resumeOn(loop, onLoop);
             });
         } catch (RejectedExecutionException e) {
             offLoop.run();
@@ -113,12 +113,27 @@ public final class HandshakeTasks implements Executor {
      */
     private void runOffLoop(List<Job> part) {
         RuntimeException thrown = runEach(part, true, null);
-        loop.execute(() -> {
+        resumeOn(loop, () -> {
             RuntimeException failure = runEach(part, false, thrown);
             if (failure != null) {
                 throw failure;
             }
         });
+    }
+
+    /**
+     * Hands {@code onLoop} to {@code loop}, from a pool thread. A loop
+     * that has stopped (the server is shutting down while a task ran) refuses: its connections
+     * ended with it, so there is nothing to resume, and the resumption (layer code, loop thread
+     * only) must not run here instead. Dropped quietly rather than thrown, which would end the
+     * pool thread with a stack trace on every shutdown that meets a handshake.
+     */
+    private static void resumeOn(EventLoop loop, Runnable onLoop) {
+        try {
+            loop.execute(onLoop);
+        } catch (RejectedExecutionException stopped) {
+            // Nothing to resume: see above.
+        }
     }
 
     /** Runs each job's off-loop or on-loop part; returns {@code thrown}, or else the first exception. */

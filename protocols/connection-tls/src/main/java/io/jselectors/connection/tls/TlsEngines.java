@@ -45,13 +45,39 @@ public final class TlsEngines {
 
     /** As {@link #newServerEngine(SSLContext, List)}, with the versions already chosen. */
     public static SSLEngine newServerEngine(SSLContext context, String[] protocols, List<String> alpn) {
-        SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(false);
-        SSLParameters params = engine.getSSLParameters();
-        params.setProtocols(protocols);
+        return newServerEngine(context, serverParameters(context, protocols, alpn));
+    }
+
+    /**
+     * What every server engine of {@code context} for one listener is given: a fresh server
+     * engine's own parameters with {@code protocols}, the ALPN protocols {@code alpn} in preference
+     * order and the server's cipher suite order set, and the cipher suites left unset (an engine
+     * then keeps the context's, the JDK's defaults, which a fresh engine's are). Made once per
+     * listener and shared by its engines ({@link #newServerEngine(SSLContext, SSLParameters)}):
+     * an engine copies what it is given, so sharing is safe as long as nobody changes the object.
+     */
+    public static SSLParameters serverParameters(SSLContext context, String[] protocols, List<String> alpn) {
+        SSLEngine probe = context.createSSLEngine();
+        probe.setUseClientMode(false);
+        SSLParameters params = probe.getSSLParameters();
+        params.setProtocols(protocols.clone());
         params.setApplicationProtocols(alpn.toArray(String[]::new));
         params.setUseCipherSuitesOrder(true);
-        engine.setSSLParameters(params);
+        params.setCipherSuites(null);
+        return params;
+    }
+
+    /**
+     * A server-side engine of {@code context} set up with {@code shared} (from {@link
+     * #serverParameters}, not changed since). One call per connection where reading the engine's
+     * parameters back, changing and setting them would be three: reading them copies every list
+     * the engine has (cipher suites, versions, schemes, groups) and setting the cipher suites
+     * looks each name up again, per connection, for the values the engine had already.
+     */
+    public static SSLEngine newServerEngine(SSLContext context, SSLParameters shared) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(shared);
         return engine;
     }
 

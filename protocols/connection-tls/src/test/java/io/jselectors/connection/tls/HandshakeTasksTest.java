@@ -1,6 +1,7 @@
 package io.jselectors.connection.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jselectors.protocol.EventLoop;
@@ -18,9 +19,14 @@ class HandshakeTasksTest {
     /** A loop whose queued tasks run when the test says; the test thread is its thread. */
     static final class ManualLoop implements EventLoop {
         final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        /** Refuses tasks from now on, as IoLoop does once it has stopped. */
+        boolean stopped;
 
         @Override
         public void execute(Runnable task) {
+            if (stopped) {
+                throw new RejectedExecutionException("manual has stopped");
+            }
             queue.add(task);
         }
 
@@ -161,5 +167,20 @@ class HandshakeTasksTest {
         submit(other, "a");
         assertThat(other.pending()).isZero();
         assertThat(pool.jobs).hasSize(1);
+    }
+
+    @Test
+    void aJobThatFinishesAfterItsLoopStoppedEndsQuietlyAndResumesNothing() {
+        HandshakeTasks tasks = new HandshakeTasks(loop, pool, 1);
+        submit(tasks, "a");
+        submit(tasks, "b");
+        loop.runQueued();
+        submit(pool, "c"); // a plain executor's job, the other path back to the loop
+        loop.stopped = true; // the server shuts down while the tasks run
+
+        // Thrown, the refusal would end the pool thread with a stack trace.
+        assertThatCode(pool::runAll).doesNotThrowAnyException();
+        assertThat(log).as("the tasks ran; nothing resumed on a pool thread").containsExactly("task a", "task b", "task c");
+        assertThat(loop.queue).isEmpty();
     }
 }

@@ -11,6 +11,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class HostField {
 
+    /**
+     * The characters of a reg-name other than a percent-encoding, unreserved and sub-delims,
+     * indexed by a byte's unsigned value: one lookup per character where a chain of comparisons
+     * and a search of the sub-delims was in the /hello profile (bench/PROFILE.md, sixth pass).
+     */
+    private static final boolean[] NAME_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            NAME_CHAR[c] = isUnreserved((char) c) || isSubDelim((char) c);
+        }
+    }
+
     private HostField() {}
 
     /** Whether {@code value} (already trimmed of surrounding whitespace) is a valid Host value. */
@@ -46,7 +59,7 @@ final class HostField {
                         return false;
                     }
                     i += 3;
-                } else if (isUnreserved(c) || isSubDelim(c)) {
+                } else if (NAME_CHAR[c]) {
                     i++;
                 } else {
                     return false;

@@ -32,6 +32,8 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     private OutputSpare outputSpare;
     /** The listener's meters as this connection's loop counts them. */
     private HttpMeters.Local meters;
+    /** The routes of this connection's last path. */
+    private HttpRoutes.Lookup routeLookup;
 
     /** Unparsed input, or {@code null}. */
     private ByteBuf in;
@@ -61,6 +63,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         outputSpare = state.outputSpare(loop);
         outputSpare.opened();
         meters = state.meters().local();
+        routeLookup = new HttpRoutes.Lookup(state.routes());
         timeouts = new RequestTimeouts(loop, state, this);
     }
 
@@ -186,13 +189,14 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     }
 
     private void answer(HttpRequest request) {
-        WebSocketRoute webSocket = state.routes().findWebSocket(request.path());
-        if (webSocket != null && WebSocketUpgrade.wanted(request, webSocket, state.routes().find(request.path()) != null)) {
+        routeLookup.of(request.path());
+        WebSocketRoute webSocket = routeLookup.webSocket();
+        if (webSocket != null && WebSocketUpgrade.wanted(request, webSocket, routeLookup.entry() != null)) {
             upgrade(request, webSocket);
             return;
         }
         boolean keepAlive = decoder.head().keepAlive() && !shuttingDown && !inputClosed;
-        HttpResponse response = state.routes().answer(request, state.staticFiles());
+        HttpResponse response = state.routes().answer(request, routeLookup.entry(), state.staticFiles());
         boolean headRequest = request.method().equals("HEAD");
         FileStreamer file = null;
         if (response.file() != null && !headRequest) {

@@ -141,18 +141,19 @@ public final class HttpRequest {
             valueOffsets = Arrays.copyOf(valueOffsets, grown);
             valueLengths = Arrays.copyOf(valueLengths, grown);
         }
-        int needed = fieldBytesUsed + nameLength + valueLength;
+        // The name, the colon and whitespace, and the value in one copy: one call instead of two
+        // for a few bytes more (the line is bounded by the header section's limit).
+        int lineLength = valueFrom + valueLength - nameFrom;
+        int needed = fieldBytesUsed + lineLength;
         if (needed > fieldBytes.length) {
             fieldBytes = Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2));
         }
-        System.arraycopy(line, nameFrom, fieldBytes, fieldBytesUsed, nameLength);
+        System.arraycopy(line, nameFrom, fieldBytes, fieldBytesUsed, lineLength);
         names[headerCount] = HttpSyntax.fieldName(fieldBytes, fieldBytesUsed, nameLength);
-        fieldBytesUsed += nameLength;
-        System.arraycopy(line, valueFrom, fieldBytes, fieldBytesUsed, valueLength);
-        valueOffsets[headerCount] = fieldBytesUsed;
+        valueOffsets[headerCount] = fieldBytesUsed + (valueFrom - nameFrom);
         valueLengths[headerCount] = valueLength;
         values[headerCount] = null;
-        fieldBytesUsed += valueLength;
+        fieldBytesUsed += lineLength;
         return headerCount++;
     }
 

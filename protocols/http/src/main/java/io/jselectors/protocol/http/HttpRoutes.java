@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The routes of one HTTP listener: exact paths mapped to a {@link Route} and the methods it
@@ -28,10 +29,12 @@ public final class HttpRoutes {
      * The methods of RFC 9110 section 9 and PATCH (RFC 5789): a route that does not take one of
      * them answers 405; any other method is not implemented here at all, 501 (section 9.1).
      */
-    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final String[] KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
 
     private final Map<String, Entry> byPath = new ConcurrentHashMap<>();
     private final Map<String, WebSocketRoute> webSockets = new ConcurrentHashMap<>();
+    /** Changed after every change of the table, so that a {@link Lookup} knows when to look again. */
+    private final AtomicInteger version = new AtomicInteger();
 
     /** Creates an empty table. */
     public HttpRoutes() {}
@@ -55,6 +58,7 @@ public final class HttpRoutes {
             allowed.add("HEAD");
         }
         byPath.put(path, new Entry(route, Set.copyOf(allowed), String.join(", ", allowed)));
+        version.incrementAndGet();
         return this;
     }
 
@@ -71,16 +75,15 @@ public final class HttpRoutes {
             throw new IllegalArgumentException("a path starts with /: " + path);
         }
         webSockets.put(path, route);
+        version.incrementAndGet();
         return this;
-    }
-
-    WebSocketRoute findWebSocket(String path) {
-        return webSockets.get(path);
     }
 
     /** Removes the route of {@code path}; returns whether there was one. */
     public boolean remove(String path) {
-        return byPath.remove(path) != null | webSockets.remove(path) != null;
+        boolean removed = byPath.remove(path) != null | webSockets.remove(path) != null;
+        version.incrementAndGet();
+        return removed;
     }
 
     /** Whether {@code path} has a route. */
@@ -88,20 +91,16 @@ public final class HttpRoutes {
         return byPath.containsKey(path) || webSockets.containsKey(path);
     }
 
-    Entry find(String path) {
-        return byPath.get(path);
-    }
-
     /**
-     * Answers a (non-WebSocket) request: its route, 405 if the route does not take the method, the
-     * static {@code files} (null: none) if no route has the path, 501 for an unknown method, 500 if
-     * the route throws.
+     * Answers a (non-WebSocket) request whose path's route is {@code entry} (a {@link Lookup}'s;
+     * {@code null}: none): its route, 405 if the route does not take the method, the static
+     * {@code files} (null: none) if no route has the path, 501 for an unknown method, 500 if the
+     * route throws.
      */
-    HttpResponse answer(HttpRequest request, StaticFiles files) {
-        if (!KNOWN_METHODS.contains(request.method())) {
+    HttpResponse answer(HttpRequest request, Entry entry, StaticFiles files) {
+        if (!isKnown(request.method())) {
             return HttpResponse.text(501, "501 Not Implemented\n");
         }
-        Entry entry = find(request.path());
         try {
             if (entry != null) {
                 return entry.accepts(request.method()) ? entry.route().handle(request)
@@ -110,6 +109,64 @@ public final class HttpRoutes {
             return files != null ? files.serve(request) : HttpResponse.text(404, "404 Not Found\n");
         } catch (RuntimeException e) {
             return HttpResponse.text(500, "500 Internal Server Error\n");
+        }
+    }
+
+    /**
+     * Whether {@code method} is one of {@link #KNOWN_METHODS}. A search of nine strings, GET first:
+     * the decoder hands out the standard methods as shared constants, so a GET is one identity
+     * check, where a {@code Set.of} lookup cost a hash and a remainder per request (bench/PROFILE.md,
+     * sixth pass).
+     */
+    private static boolean isKnown(String method) {
+        for (String known : KNOWN_METHODS) {
+            if (known.equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One connection's memory of its last lookup: a path's route and WebSocket route, looked up
+     * again only when the path is another string or the table changed since. The decoder hands out
+     * the same path string while a client repeats its target, so a keep-alive client asking for
+     * one path looks it up once, where two map lookups (a hash and a string comparison each) were
+     * in the /hello profile per request (bench/PROFILE.md, sixth pass). A change of the table is
+     * seen by the next request, as without it. Loop thread only.
+     */
+    static final class Lookup {
+        private final HttpRoutes routes;
+        private String path;
+        private int version;
+        private Entry entry;
+        private WebSocketRoute webSocket;
+
+        Lookup(HttpRoutes routes) {
+            this.routes = routes;
+        }
+
+        /** Looks up {@code path}, unless it was the last one and the table has not changed. */
+        void of(String path) {
+            // The version first: a change made after this read changes it again, so a stale
+            // result is never kept past the next request.
+            int now = routes.version.get();
+            if (path != this.path || now != version) {
+                this.path = path;
+                version = now;
+                entry = routes.byPath.get(path);
+                webSocket = routes.webSockets.get(path);
+            }
+        }
+
+        /** The route of the last path, or {@code null}. */
+        Entry entry() {
+            return entry;
+        }
+
+        /** The WebSocket route of the last path, or {@code null}. */
+        WebSocketRoute webSocket() {
+            return webSocket;
         }
     }
 

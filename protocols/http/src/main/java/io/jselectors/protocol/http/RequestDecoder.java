@@ -13,6 +13,7 @@ import io.jselectors.protocol.http.codec.LineScanner;
 import io.jselectors.protocol.http.codec.StartLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Arrays;
 
 /**
  * Parses requests incrementally, straight from the connection's input buffer: any split of the
@@ -39,6 +40,9 @@ final class RequestDecoder {
 
     private static final byte CR = '\r';
 
+    /** First room for the last target's bytes: a typical path fits, a longer one replaces it. */
+    private static final int INITIAL_TARGET = 64;
+
     /** First capacity of a chunked body's buffer: it grows with the chunks, never reserved for announced sizes. */
     private static final int CHUNKED_BODY_START = 8192;
 
@@ -62,6 +66,13 @@ final class RequestDecoder {
     private int errorStatus;
     /** The last target seen, reused while clients repeat it (a benchmark loop, a health check). */
     private String lastTarget;
+    /** {@link #lastTarget}'s bytes (the first {@link #lastTargetLength}), compared with the next target without reading a string. */
+    private byte[] lastTargetBytes = new byte[INITIAL_TARGET];
+    private int lastTargetLength = -1;
+    /** The last target {@link #startRequest} accepted, and its path and query: the split is a function of the target. */
+    private String splitTarget;
+    private String splitPath;
+    private String splitQuery;
     private String method;
 
     RequestDecoder(ByteBufAllocator alloc, long maxBody) {
@@ -114,10 +125,11 @@ final class RequestDecoder {
 
     /** Consumes from {@code in} until one of the results; {@link #NEED_MORE} means all of it is used or buffered. */
     int decode(ByteBuf in) {
+        long address = LineScanner.addressOf(in); // once per call: in does not move while it runs
         while (true) {
             int result = switch (state) {
-                case REQUEST_LINE -> requestLine(in);
-                case HEADERS -> headerLine(in);
+                case REQUEST_LINE -> requestLine(in, address);
+                case HEADERS -> headerLine(in, address);
                 case BODY -> fixedBody(in);
                 case CHUNKED -> chunkedBody(in);
                 case FAILED -> ERROR;
@@ -139,9 +151,9 @@ final class RequestDecoder {
 
     // Each step returns a result, or -1 to go on with the next state.
 
-    private int requestLine(ByteBuf in) {
+    private int requestLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = findLf(in, MAX_REQUEST_LINE);
+        int lf = findLf(in, address, MAX_REQUEST_LINE);
         if (lf < 0) {
             return in.readableBytes() > MAX_REQUEST_LINE ? fail(414) : NEED_MORE;
         }
@@ -185,6 +197,12 @@ final class RequestDecoder {
     }
 
     private boolean startRequest(String method, String target, int version) {
+        if (target == splitTarget) {
+            request.start(method, target, splitPath, splitQuery, version);
+            this.method = method;
+            head.reset();
+            return true;
+        }
         String path;
         if (target.charAt(0) == '/') {
             path = target;
@@ -206,6 +224,11 @@ final class RequestDecoder {
         if (hash >= 0) {
             return false; // a fragment is never sent (RFC 9110 section 7.1)
         }
+        if (!target.equals("*")) { // "*" is valid only with OPTIONS: not a function of the target alone
+            splitTarget = target;
+            splitPath = path;
+            splitQuery = query;
+        }
         request.start(method, target, path, query, version);
         this.method = method;
         head.reset();
@@ -213,16 +236,21 @@ final class RequestDecoder {
     }
 
     private String target(byte[] bytes, int from, int length) {
-        if (!HttpSyntax.sameAscii(bytes, from, length, lastTarget, false)) {
+        if (length != lastTargetLength || Arrays.mismatch(bytes, from, from + length, lastTargetBytes, 0, length) >= 0) {
             lastTarget = HttpSyntax.latin1(bytes, from, length);
+            if (lastTargetBytes.length < length) {
+                lastTargetBytes = new byte[length]; // bounded by MAX_REQUEST_LINE
+            }
+            System.arraycopy(bytes, from, lastTargetBytes, 0, length);
+            lastTargetLength = length;
         }
         return lastTarget;
     }
 
 
-    private int headerLine(ByteBuf in) {
+    private int headerLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = findLf(in, MAX_HEADER_BYTES - headerBytes);
+        int lf = findLf(in, address, MAX_HEADER_BYTES - headerBytes);
         if (lf < 0) {
             return headerBytes + in.readableBytes() > MAX_HEADER_BYTES ? fail(431) : NEED_MORE;
         }
@@ -330,8 +358,8 @@ final class RequestDecoder {
     }
 
     /** Index of the LF ending the line at the reader index, or -1; the line is then in {@link #lines}. */
-    private int findLf(ByteBuf in, int limit) {
-        int lf = lines.find(in, limit);
+    private int findLf(ByteBuf in, long address, int limit) {
+        int lf = lines.find(in, address, limit);
         if (lf >= 0) {
             lines.next(); // the caller consumes the line now (or fails the request)
         }

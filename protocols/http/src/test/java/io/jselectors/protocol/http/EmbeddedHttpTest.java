@@ -56,6 +56,34 @@ class EmbeddedHttpTest {
         }
     }
 
+    /**
+     * A connection repeating one path looks its route up once (HttpRoutes.Lookup), yet a route
+     * added, replaced or removed while it does is what its next request gets: same path string
+     * each time (the decoder reuses it while the target repeats), so only the table's change can
+     * make it look again.
+     */
+    @Test
+    void aRouteChangedWhileAConnectionRepeatsItsPathIsSeenByItsNextRequest() {
+        HttpRoutes[] table = new HttpRoutes[1];
+        HttpProtocol embedded = HttpProtocol.embedded("x", 1, "x", routes -> table[0] = routes);
+        try (ProtocolTester tester = ProtocolTester.of(embedded)) {
+            TestConnection connection = tester.connect();
+            assertThat(get(connection, "/p").status()).isEqualTo(404);
+            assertThat(get(connection, "/p").status()).as("the same path again, still no route").isEqualTo(404);
+            table[0].add("/p", request -> HttpResponse.text(200, "one"));
+            assertThat(get(connection, "/p").body()).isEqualTo("one");
+            assertThat(get(connection, "/p").body()).isEqualTo("one");
+            table[0].add("/p", request -> HttpResponse.text(200, "two"));
+            assertThat(get(connection, "/p").body()).as("replaced").isEqualTo("two");
+            table[0].add("/p", request -> HttpResponse.text(200, "post"), "POST");
+            assertThat(get(connection, "/p").status()).as("now POST only").isEqualTo(405);
+            assertThat(table[0].remove("/p")).isTrue();
+            assertThat(get(connection, "/p").status()).as("removed").isEqualTo(404);
+            connection.close();
+            tester.runPending();
+        }
+    }
+
     @Test
     void thePluginKeepsItsPages() {
         try (ProtocolTester tester = ProtocolTester.of(new HttpProtocol())) {

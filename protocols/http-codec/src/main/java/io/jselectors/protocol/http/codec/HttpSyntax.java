@@ -1,5 +1,8 @@
 package io.jselectors.protocol.http.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +13,20 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpSyntax {
 
-    private static final boolean[] TCHAR = new boolean[128];
+    /**
+     * Token characters, indexed by a byte's unsigned value: a table of 256 so that a lookup needs
+     * no sign test (bytes of 0x80 and above are not token characters).
+     */
+    private static final boolean[] TCHAR = new boolean[256];
+
+    /** Eight bytes of an array read as one {@code long}, the first byte in the lowest bits. */
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    /** Eight times 0x20 (SP), the lowest byte a field value takes without a closer look (HTAB is the other). */
+    private static final long SPACES = 0x2020_2020_2020_2020L;
+    /** Eight times 0x7f (DEL), the one byte above SP that no field value may hold. */
+    private static final long DELS = 0x7f7f_7f7f_7f7f_7f7fL;
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -36,7 +52,19 @@ public final class HttpSyntax {
         "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Priority", "Keep-Alive", "TE", "Upgrade"
     };
 
+    /** {@link #METHODS} and {@link #FIELD_NAMES} as bytes, compared with the line without making a string. */
+    private static final byte[][] METHOD_BYTES = ascii(METHODS);
+    private static final byte[][] FIELD_NAME_BYTES = ascii(FIELD_NAMES);
+
     private HttpSyntax() {}
+
+    private static byte[][] ascii(String[] texts) {
+        byte[][] bytes = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            bytes[i] = texts[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return bytes;
+    }
 
     /** The index of the first byte in {@code bytes[from, end)} that is not a token character, or {@code end}. */
     public static int tokenEnd(byte[] bytes, int from, int end) {
@@ -56,8 +84,28 @@ public final class HttpSyntax {
         return i;
     }
 
-    /** Whether every byte of {@code bytes[from, end)} may be in a field value. */
+    /**
+     * Whether every byte of {@code bytes[from, end)} may be in a field value. Eight bytes are
+     * checked at a time for anything below SP or equal to DEL (obs-text, 0x80 and above, passes);
+     * only a word holding such a byte is looked at byte by byte, where HTAB is the one allowed.
+     */
     public static boolean isFieldValue(byte[] bytes, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long x = (long) WORD.get(bytes, i);
+            // A high bit set in (x - SPACES) & ~x: some byte below 0x20. The same test on x ^ DELS
+            // finds a byte equal to 0x7f. Both may also flag bytes after the first such one: a
+            // flagged word is decided byte by byte, so that never matters.
+            long d = x ^ DELS;
+            long suspects = (((x - SPACES) & ~x) | ((d - ONES) & ~d)) & HIGHS;
+            if (suspects != 0 && !bytewiseFieldValue(bytes, i, i + Long.BYTES)) {
+                return false;
+            }
+        }
+        return bytewiseFieldValue(bytes, i, end);
+    }
+
+    private static boolean bytewiseFieldValue(byte[] bytes, int from, int end) {
         for (int i = from; i < end; i++) {
             if (!isFieldValueByte(bytes[i])) {
                 return false;
@@ -97,7 +145,7 @@ public final class HttpSyntax {
 
     /** A token character (RFC 9110 section 5.6.2), the bytes of methods, field names and codings. */
     public static boolean isToken(byte b) {
-        return b >= 0 && TCHAR[b];
+        return TCHAR[b & 0xff];
     }
 
     /** A byte allowed in a field value: VCHAR, SP, HTAB or obs-text; never CR, LF, NUL or DEL. */
@@ -117,12 +165,12 @@ public final class HttpSyntax {
 
     /** The method in {@code bytes[from, from + length)}, a shared constant when it is a standard one. */
     public static String method(byte[] bytes, int from, int length) {
-        return shared(METHODS, bytes, from, length, false);
+        return shared(METHODS, METHOD_BYTES, bytes, from, length, false);
     }
 
     /** The field name in {@code bytes[from, from + length)}, a shared constant for common ones. */
     public static String fieldName(byte[] bytes, int from, int length) {
-        return shared(FIELD_NAMES, bytes, from, length, true);
+        return shared(FIELD_NAMES, FIELD_NAME_BYTES, bytes, from, length, true);
     }
 
     /** The bytes as a string, one char per byte (ISO-8859-1, what field values are on the wire). */
@@ -187,12 +235,44 @@ public final class HttpSyntax {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
-    private static String shared(String[] known, byte[] bytes, int from, int length, boolean ignoreCase) {
-        for (String candidate : known) {
-            if (sameAscii(bytes, from, length, candidate, ignoreCase)) {
-                return candidate;
+    /**
+     * The string of {@code known} whose bytes ({@code knownBytes}, same order) {@code bytes[from,
+     * from + length)} spells, else a new string. Compared byte with byte, exact case first, so that
+     * the usual spelling costs one pass and no string is looked at.
+     */
+    private static String shared(String[] known, byte[][] knownBytes, byte[] bytes, int from, int length, boolean ignoreCase) {
+        for (int k = 0; k < knownBytes.length; k++) {
+            byte[] candidate = knownBytes[k];
+            if (candidate.length == length && (sameBytes(bytes, from, candidate) || (ignoreCase && sameIgnoringCase(bytes, from, candidate)))) {
+                return known[k];
             }
         }
         return latin1(bytes, from, length);
+    }
+
+    /**
+     * Whether {@code bytes[from, from + length)} holds exactly {@code candidate}: the string-free
+     * form of {@link #sameAscii} for a constant kept as bytes.
+     */
+    public static boolean sameBytes(byte[] bytes, int from, int length, byte[] candidate) {
+        return candidate != null && candidate.length == length && sameBytes(bytes, from, candidate);
+    }
+
+    private static boolean sameBytes(byte[] bytes, int from, byte[] candidate) {
+        for (int i = 0; i < candidate.length; i++) {
+            if (bytes[from + i] != candidate[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameIgnoringCase(byte[] bytes, int from, byte[] candidate) {
+        for (int i = 0; i < candidate.length; i++) {
+            if (toLower(bytes[from + i]) != toLower(candidate[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 }

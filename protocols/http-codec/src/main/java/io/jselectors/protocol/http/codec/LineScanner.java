@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -33,6 +35,8 @@ public final class LineScanner implements ByteProcessor {
 
     /** Eight bytes, the first at the lowest address in the lowest bits whatever the platform's order. */
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Eight bytes of the line array written as one {@code long}, in {@link #WORD}'s order. */
+    private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LFS = 0x0A0A_0A0A_0A0A_0A0AL;
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
@@ -50,6 +54,24 @@ public final class LineScanner implements ByteProcessor {
      * refuse the line if {@code in} holds more than that.
      */
     public int find(ByteBuf in, int limit) {
+        return find(in, addressOf(in), limit);
+    }
+
+    /** What {@link #find(ByteBuf, long, int)} takes for a buffer without a memory address. */
+    public static final long NO_ADDRESS = 0;
+
+    /** {@code in}'s memory address, or {@link #NO_ADDRESS}: read it once for several {@link #find} calls on the same buffer. */
+    public static long addressOf(ByteBuf in) {
+        return in.hasMemoryAddress() ? in.memoryAddress() : NO_ADDRESS;
+    }
+
+    /**
+     * {@link #find(ByteBuf, int)} with {@code in}'s {@link #addressOf address} already read: a pooled
+     * buffer's address is a few dependent loads and a reference-count check away, and a request
+     * has a line search per line. {@code address} must be {@code addressOf(in)} taken while the
+     * caller has held {@code in} without changing its capacity since (its memory stays where it is).
+     */
+    public int find(ByteBuf in, long address, int limit) {
         int from = in.readerIndex() + copied;
         int available = Math.min(in.writerIndex() - from, limit + 1 - copied);
         if (available <= 0) {
@@ -58,8 +80,8 @@ public final class LineScanner implements ByteProcessor {
         if (line.length < copied + available) {
             line = Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
         }
-        if (in.hasMemoryAddress()) {
-            return scan(in.memoryAddress(), from, available);
+        if (address != NO_ADDRESS) {
+            return scan(address, from, available);
         }
         return in.forEachByte(from, available, this);
     }
@@ -70,13 +92,20 @@ public final class LineScanner implements ByteProcessor {
      */
     private int scan(long address, int from, int available) {
         long at = address + from;
+        byte[] to = line;
+        int base = copied;
         int i = 0;
         int lf = -1;
         // SAFETY (every access below): [at, at + available) is the buffer's bytes from the reader
         // index plus copied up to at most its writer index, memory the buffer owns and the caller
         // holds for this call; words are read only where all eight bytes lie in that range.
         for (; i + Long.BYTES <= available; i += Long.BYTES) {
-            long x = MEMORY.get(WORD, at + i) ^ LFS;
+            long word = MEMORY.get(WORD, at + i);
+            // Stored whole as it is read (a word is read only where all eight bytes are available,
+            // and find made the line that long): the copy costs no second pass and no bulk-copy
+            // call; bytes past the LF are stored but not counted.
+            ARRAY_WORD.set(to, base + i, word);
+            long x = word ^ LFS;
             long found = (x - ONES) & ~x & HIGHS; // the lowest set high bit marks the first LF
             if (found != 0) {
                 lf = i + (Long.numberOfTrailingZeros(found) >>> 3);
@@ -85,15 +114,15 @@ public final class LineScanner implements ByteProcessor {
         }
         if (lf < 0) {
             for (; i < available; i++) {
-                if (MEMORY.get(ValueLayout.JAVA_BYTE, at + i) == LF) {
+                byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
+                to[base + i] = b;
+                if (b == LF) {
                     lf = i;
                     break;
                 }
             }
         }
-        int take = lf < 0 ? available : lf + 1;
-        MemorySegment.copy(MEMORY, ValueLayout.JAVA_BYTE, at, line, copied, take); // find grew line to fit
-        copied += take;
+        copied += lf < 0 ? available : lf + 1;
         return lf < 0 ? -1 : from + lf;
     }
 

@@ -12,6 +12,9 @@ public final class StartLine {
     /** {@code "HTTP/1.1"}: the length of a version. */
     private static final int VERSION_LENGTH = 8;
 
+    /** What every request line's version begins with, as bytes (compared without a string). */
+    private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
+
     private StartLine() {}
 
     /**
@@ -21,7 +24,7 @@ public final class StartLine {
      * version, or -400 when it is not {@code HTTP/DIGIT.DIGIT}.
      */
     public static int requestVersion(byte[] bytes, int from, int end) {
-        if (end - from != VERSION_LENGTH || !HttpSyntax.sameAscii(bytes, from, 5, "HTTP/", false) || bytes[from + 6] != '.') {
+        if (end - from != VERSION_LENGTH || !HttpSyntax.sameBytes(bytes, from, HTTP_SLASH.length, HTTP_SLASH) || bytes[from + 6] != '.') {
             return -400;
         }
         byte major = bytes[from + 5];

@@ -34,6 +34,48 @@ class HttpSyntaxTest {
         }
     }
 
+    /**
+     * The eight-bytes-at-a-time check agrees with the byte rule for every byte value at every
+     * position of values long enough to take the word path, at every start alignment, and next to
+     * the bytes whose borrows could confuse a word test (0x00, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xff).
+     */
+    @Test
+    void theWordCheckOfAFieldValueAgreesWithTheByteRuleEverywhere() {
+        int[] neighbours = {'a', 0x00, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xff, '\t'};
+        for (int from = 0; from < 8; from++) {
+            for (int length : new int[] {7, 8, 9, 16, 23}) {
+                for (int at = 0; at < length; at++) {
+                    for (int value = 0; value < 256; value++) {
+                        for (int neighbour : neighbours) {
+                            byte[] b = new byte[from + length + 3];
+                            java.util.Arrays.fill(b, (byte) neighbour);
+                            b[from + at] = (byte) value;
+                            boolean expected = true;
+                            for (int i = from; i < from + length; i++) {
+                                expected &= HttpSyntax.isFieldValueByte(b[i]);
+                            }
+                            assertThat(HttpSyntax.isFieldValue(b, from, from + length))
+                                    .as("byte %#x at %d of %d from %d among %#x", value, at, length, from, neighbour)
+                                    .isEqualTo(expected);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFieldNameIsSharedInAnyCaseAndAnUnknownOneIsMadeAsSent() {
+        byte[] exact = "Host".getBytes(StandardCharsets.US_ASCII);
+        byte[] upper = "HOST".getBytes(StandardCharsets.US_ASCII);
+        byte[] other = "Hosts".getBytes(StandardCharsets.US_ASCII);
+        assertThat(HttpSyntax.fieldName(exact, 0, exact.length)).isSameAs("Host");
+        assertThat(HttpSyntax.fieldName(upper, 0, upper.length)).isSameAs("Host");
+        assertThat(HttpSyntax.fieldName(other, 0, other.length)).isEqualTo("Hosts");
+        byte[] lower = "get".getBytes(StandardCharsets.US_ASCII);
+        assertThat(HttpSyntax.method(lower, 0, lower.length)).as("methods are case-sensitive").isEqualTo("get").isNotSameAs("GET");
+    }
+
     @Test
     void whitespaceAroundAValue() {
         byte[] b = "k:  v v \t".getBytes(StandardCharsets.ISO_8859_1);

@@ -1,6 +1,6 @@
 package io.jselectors.protocol.websocket.bench;
 
-import io.jselectors.protocol.Connection;
+import io.jselectors.protocol.testkit.OpenConnection;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.ProtocolHandler;
 import io.jselectors.protocol.WebSocketEndpoint;
@@ -9,7 +9,6 @@ import io.jselectors.protocol.websocket.WebSocketHandler;
 import io.jselectors.protocol.websocket.WebSocketSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -155,10 +154,9 @@ final class EchoPath {
     }
 
     /** An open, writable connection whose flush releases what was written (the queue's part). */
-    private static final class StubConnection implements Connection {
+    private static final class StubConnection extends OpenConnection {
         private final ByteBufAllocator alloc;
         private final EventLoop loop = new StubLoop();
-        private final InetSocketAddress address = new InetSocketAddress("127.0.0.1", 1);
         final List<ByteBuf> written = new ArrayList<>();
         /** Keeps what was written for a look before the flush releases it. */
         boolean keep;
@@ -181,53 +179,6 @@ final class EchoPath {
                 written.get(i).release();
             }
             written.clear();
-        }
-
-        @Override
-        public long id() {
-            return 1;
-        }
-
-        @Override
-        public long pendingWriteBytes() {
-            return 0;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return true;
-        }
-
-        @Override
-        public void pauseReading() {}
-
-        @Override
-        public void resumeReading() {}
-
-        @Override
-        public boolean isReadingPaused() {
-            return false;
-        }
-
-        @Override
-        public void close() {}
-
-        @Override
-        public void abort() {}
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return address;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return address;
         }
 
         @Override
