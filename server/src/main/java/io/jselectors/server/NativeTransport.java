@@ -152,7 +152,10 @@ final class NativeTransport implements Transport {
             int writable = dst.writableBytes();
             // SAFETY: dst is a direct buffer with a memory address, and the kernel writes at most
             // its writable bytes after the writer index; the caller holds it for the call.
-            long n = Sockets.recv(scratch.callState, fd, dst.memoryAddress() + dst.writerIndex(), writable);
+            long n;
+            do {
+                n = Sockets.recv(scratch.callState, fd, dst.memoryAddress() + dst.writerIndex(), writable);
+            } while (n == -Errno.EINTR); // retried: 0 would say drained, and under edge triggering no event follows
             if (n > 0) {
                 dst.writerIndex(dst.writerIndex() + (int) n);
                 return (int) n;
@@ -160,7 +163,7 @@ final class NativeTransport implements Transport {
             if (n == 0) {
                 return -1;
             }
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            if (n == -Errno.EAGAIN) {
                 return 0;
             }
             throw new ErrnoException("recv", (int) -n);
@@ -177,15 +180,17 @@ final class NativeTransport implements Transport {
                 offered = b.readableBytes();
                 // SAFETY: the queue holds b (a buffer with an address) for the call; the kernel
                 // reads its readable bytes only.
-                n = Sockets.send(scratch.callState, fd, b.memoryAddress() + b.readerIndex(), offered);
+                do {
+                    n = Sockets.send(scratch.callState, fd, b.memoryAddress() + b.readerIndex(), offered);
+                } while (n == -Errno.EINTR); // retried: full(0) would wait for an EPOLLOUT edge that need not come
             } else {
                 int count = 0;
                 offered = 0;
                 // SAFETY: iov holds MAX_GATHER entries of IOVEC_SIZE bytes and count never exceeds
                 // MAX_GATHER; the buffers stay referenced by the queue, so their memory outlives the call.
                 for (ByteBuf b : queue) {
-                    if (count == limit) {
-                        break;
+                    if (count == limit || count > 0 && offered + b.readableBytes() > SendFile.MAX_COUNT) {
+                        break; // past MAX_COUNT the kernel clamps the call, which would look like a full socket
                     }
                     long off = count * IoScratch.IOVEC_SIZE;
                     scratch.iov.set(ValueLayout.JAVA_LONG, off, b.memoryAddress() + b.readerIndex());
@@ -193,12 +198,14 @@ final class NativeTransport implements Transport {
                     offered += b.readableBytes();
                     count++;
                 }
-                n = Libc.writev(scratch.callState, fd, scratch.iov.address(), count);
+                do {
+                    n = Libc.writev(scratch.callState, fd, scratch.iov.address(), count);
+                } while (n == -Errno.EINTR);
             }
             if (n >= 0) {
                 return n < offered ? WriteResult.full(n) : WriteResult.complete(n);
             }
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            if (n == -Errno.EAGAIN) {
                 return WriteResult.full(0);
             }
             throw new ErrnoException(single ? "send" : "writev", (int) -n);
@@ -215,14 +222,19 @@ final class NativeTransport implements Transport {
                 return WriteResult.COPY;
             }
             scratch.fileOffset.set(ValueLayout.JAVA_LONG, 0, region.position());
-            long n = SendFile.sendfile(scratch.callState, fd, file.fd, scratch.fileOffset, region.remaining());
+            long asked = Math.min(region.remaining(), SendFile.MAX_COUNT);
+            long n;
+            do {
+                n = SendFile.sendfile(scratch.callState, fd, file.fd, scratch.fileOffset, asked);
+            } while (n == -Errno.EINTR);
             if (n > 0) {
-                return n < region.remaining() ? WriteResult.full(n) : WriteResult.complete(n);
+                // Less than asked: the socket is full. All of it (a range past MAX_COUNT): the queue sends on.
+                return n < asked ? WriteResult.full(n) : WriteResult.complete(n);
             }
             if (n == 0) {
                 throw new IOException("sendfile: the file ended before the range it was to send");
             }
-            if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            if (n == -Errno.EAGAIN) {
                 return WriteResult.full(0);
             }
             if (n == -Errno.EINVAL || n == -Errno.ENOSYS) {

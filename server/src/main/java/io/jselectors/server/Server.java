@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.connection.tls.HandshakeFailure;
+import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.server.tls.TlsListeners;
 import io.jselectors.server.tls.TlsMeters;
@@ -38,15 +39,22 @@ public final class Server {
 
     /**
      * The system property that decides whether worker loops open their selector edge-triggered
-     * (epoll's {@code EPOLLET}; other backends stay level-triggered): off unless set to {@code true},
+     * (epoll's {@code EPOLLET}; other backends stay level-triggered): on unless set to {@code false},
      * read at each {@code start}. A level-triggered fd that was reported is polled again by the
      * kernel on the next wait whether or not it has anything new, a cost per ready connection per
      * turn (bench/PROFILE.md); edge-triggered, the connections keep track of the bytes they leave
-     * unread themselves. Off by default while one unexplained CI failure (a drain that ended early,
-     * CliProcessTest, not reproduced since) is open: correctness first. The boss loop (the
-     * acceptors) stays level-triggered: a listener not accepted to EAGAIN is simply reported again.
+     * unread themselves (ARCHITECTURE.md lists every case and the test that pins it).
+     * {@code -Djselectors.edgeTriggered=false} is the way back to level triggering, which stays
+     * tested ({@code EdgeTriggeredReadTest} and the connection contract run in both modes). The boss
+     * loop (the acceptors) stays level-triggered: a listener not accepted to EAGAIN (the per-event
+     * accept cap) is simply reported again, and the boss has a handful of fds to poll.
      */
     static final String EDGE_TRIGGERED_PROPERTY = "jselectors.edgeTriggered";
+
+    /** Whether worker loops open edge-triggered now ({@link #EDGE_TRIGGERED_PROPERTY}). */
+    static boolean edgeTriggered() {
+        return !"false".equalsIgnoreCase(System.getProperty(EDGE_TRIGGERED_PROPERTY));
+    }
 
     /**
      * The system property that decides whether worker loops that outnumber the CPUs run under
@@ -68,6 +76,8 @@ public final class Server {
     private final io.jselectors.protocol.SharedServices sharedServices = new io.jselectors.protocol.SharedServices();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final String backend;
+    /** Whether the worker loops' selectors report edge-triggered (said in the "listening" lines). */
+    private boolean edgeTriggeredWorkers;
     private boolean stopped;
 
     private Server(ServerSettings settings, Transport transport, IoLoop boss, String backend) {
@@ -115,11 +125,12 @@ public final class Server {
         Server server = new Server(settings, transport, boss, boss.selector().name());
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
-            boolean edgeTriggered = Boolean.parseBoolean(System.getProperty(EDGE_TRIGGERED_PROPERTY));
+            boolean edgeTriggered = edgeTriggered();
             boolean batch = BATCH_SCHEDULING
                     && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
                 IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), edgeTriggered), registry);
+                server.edgeTriggeredWorkers = loop.selector().isEdgeTriggered();
                 if (batch) {
                     loop.batchScheduling(); // more loops than CPUs: no wakeup preemption among them
                 }
@@ -194,11 +205,12 @@ public final class Server {
         return server;
     }
 
-    /** Logs one "listening" line per listener: protocol, address, transport, selector, workers. */
+    /** Logs one "listening" line per listener: protocol, address, transport, selector (and its triggering), workers. */
     void logListening() {
         for (Listener l : listeners) {
-            log.info("listening: {} on {} (transport {}, selector {}, {} worker{})", l.protocol(), format(l.address()),
-                    transport.name(), backend, settings.workers(), settings.workers() == 1 ? "" : "s");
+            log.info("listening: {} on {} (transport {}, selector {}{}, {} worker{})", l.protocol(), format(l.address()),
+                    transport.name(), backend, edgeTriggeredWorkers ? " edge-triggered" : "", settings.workers(),
+                    settings.workers() == 1 ? "" : "s");
         }
     }
 
@@ -224,6 +236,11 @@ public final class Server {
     public InetSocketAddress address(String protocol) {
         return listeners.stream().filter(l -> l.protocol().equals(protocol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener for " + protocol)).address();
+    }
+
+    /** The boss loop, which accepts on every listener (tests hold it to pile connections up). */
+    EventLoop bossLoop() {
+        return boss;
     }
 
     /** The addresses of every listener of {@code protocol}, in the order they were given. */

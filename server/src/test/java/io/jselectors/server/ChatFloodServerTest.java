@@ -95,6 +95,11 @@ class ChatFloodServerTest {
             members.add(s);
             readers.execute(() -> drain(s));
         }
+        // The members' joins first (each is told to the whole lobby: 250,000 lines): on a loaded
+        // machine they took 44 s in a stress run, longer than a client's 20 s read timeout, and a
+        // watcher connected behind them timed out waiting for its own answer.
+        awaitAtLeast(() -> (long) registry.get("jselectors.connections.active").gauge().value(), MEMBERS);
+        awaitQuiet();
         try (RawClient watcher = new RawClient(address); RawClient flooder = new RawClient(address)) {
             watcher.send("/join elsewhere\r\n").await("[elsewhere] * ");
             flooder.send("/nick flood\r\n").await("is now known as flood");

@@ -60,6 +60,15 @@ final class ServerHarness implements ConnectionContract.Harness {
 
     /** As above, with at most {@code maxReadsPerEvent} reads per readiness event. */
     ServerHarness(String transport, String selector, boolean overTls, int maxReadsPerEvent) throws Exception {
+        this(transport, selector, overTls, maxReadsPerEvent, null);
+    }
+
+    /**
+     * As above; {@code edgeTriggered} pins the worker loops' triggering for this server ({@code
+     * Server.EDGE_TRIGGERED_PROPERTY}, read at start), or {@code null} leaves the server's default.
+     */
+    ServerHarness(String transport, String selector, boolean overTls, int maxReadsPerEvent, Boolean edgeTriggered)
+            throws Exception {
         leaksBefore = Leaks.count();
         Protocols protocols = new Protocols();
         protocols.add(new Protocol() {
@@ -94,8 +103,31 @@ final class ServerHarness implements ConnectionContract.Harness {
             tls = null;
             client = null;
         }
-        server = Server.start(settings, protocols, new SimpleMeterRegistry(), "", tls);
+        server = startPinned(settings, protocols, tls, edgeTriggered);
         address = server.address("contract");
+    }
+
+    /** Starts the server with the triggering property set to {@code edgeTriggered} (unless null), then restores it. */
+    private static Server startPinned(ServerSettings settings, Protocols protocols, TlsListeners tls, Boolean edgeTriggered)
+            throws IOException {
+        if (edgeTriggered == null) {
+            return Server.start(settings, protocols, new SimpleMeterRegistry(), "", tls);
+        }
+        String before = System.setProperty(Server.EDGE_TRIGGERED_PROPERTY, edgeTriggered.toString());
+        try {
+            return Server.start(settings, protocols, new SimpleMeterRegistry(), "", tls);
+        } finally {
+            if (before == null) {
+                System.clearProperty(Server.EDGE_TRIGGERED_PROPERTY);
+            } else {
+                System.setProperty(Server.EDGE_TRIGGERED_PROPERTY, before);
+            }
+        }
+    }
+
+    /** The server under test (its boss loop, for the accept cases). */
+    Server server() {
+        return server;
     }
 
     @Override
