@@ -31,6 +31,15 @@ import java.util.ArrayDeque;
  */
 final class NativeTransport implements Transport {
 
+    /**
+     * The most one writev or sendfile call is asked to send, 1 GiB: below Linux's {@code
+     * MAX_RW_COUNT} (2 GiB less a page, whatever the page size), which it clamps any larger count to. A call that sends less
+     * than it was asked means a full socket (the caller then waits for WRITE readiness); compared
+     * with the whole rest of a larger range instead, the clamp would look like one, and an
+     * edge-triggered loop would wait for an edge that never comes, the socket having room all along.
+     */
+    static final long MAX_CALL_BYTES = 1L << 30;
+
     @Override
     public String name() {
         return "native";
@@ -189,8 +198,8 @@ final class NativeTransport implements Transport {
                 // SAFETY: iov holds MAX_GATHER entries of IOVEC_SIZE bytes and count never exceeds
                 // MAX_GATHER; the buffers stay referenced by the queue, so their memory outlives the call.
                 for (ByteBuf b : queue) {
-                    if (count == limit || count > 0 && offered + b.readableBytes() > SendFile.MAX_COUNT) {
-                        break; // past MAX_COUNT the kernel clamps the call, which would look like a full socket
+                    if (count == limit || count > 0 && offered + b.readableBytes() > MAX_CALL_BYTES) {
+                        break; // past MAX_CALL_BYTES the kernel clamps the call, which would look like a full socket
                     }
                     long off = count * IoScratch.IOVEC_SIZE;
                     scratch.iov.set(ValueLayout.JAVA_LONG, off, b.memoryAddress() + b.readerIndex());
@@ -222,13 +231,13 @@ final class NativeTransport implements Transport {
                 return WriteResult.COPY;
             }
             scratch.fileOffset.set(ValueLayout.JAVA_LONG, 0, region.position());
-            long asked = Math.min(region.remaining(), SendFile.MAX_COUNT);
+            long asked = Math.min(region.remaining(), MAX_CALL_BYTES);
             long n;
             do {
                 n = SendFile.sendfile(scratch.callState, fd, file.fd, scratch.fileOffset, asked);
             } while (n == -Errno.EINTR);
             if (n > 0) {
-                // Less than asked: the socket is full. All of it (a range past MAX_COUNT): the queue sends on.
+                // Less than asked: the socket is full. All of it (a range past MAX_CALL_BYTES): the queue sends on.
                 return n < asked ? WriteResult.full(n) : WriteResult.complete(n);
             }
             if (n == 0) {

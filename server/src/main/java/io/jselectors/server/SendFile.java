@@ -38,15 +38,6 @@ final class SendFile {
     /** O_RDONLY is 0 on every POSIX system we run on. */
     private static final int O_RDONLY = 0;
 
-    /**
-     * The most one call is asked to send, 1 GiB: below Linux's {@code MAX_RW_COUNT} (2 GiB less a
-     * page, whatever the page size), which it clamps any larger count to. A call that sends less
-     * than it was asked means a full socket (the caller then waits for WRITE readiness); compared
-     * with the whole rest of a larger range instead, the clamp would look like one, and an
-     * edge-triggered loop would wait for an edge that never comes, the socket having room all along.
-     */
-    static final long MAX_COUNT = 1L << 30;
-
     /** Whether this platform sends files with sendfile(2). */
     static final boolean AVAILABLE = SENDFILE.isPresent();
 

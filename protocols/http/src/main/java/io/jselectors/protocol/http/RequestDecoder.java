@@ -40,9 +40,6 @@ final class RequestDecoder {
 
     private static final byte CR = '\r';
 
-    /** First room for the last target's bytes: a typical path fits, a longer one replaces it. */
-    private static final int INITIAL_TARGET = 64;
-
     /** First capacity of a chunked body's buffer: it grows with the chunks, never reserved for announced sizes. */
     private static final int CHUNKED_BODY_START = 8192;
 
@@ -66,8 +63,12 @@ final class RequestDecoder {
     private int errorStatus;
     /** The last target seen, reused while clients repeat it (a benchmark loop, a health check). */
     private String lastTarget;
-    /** {@link #lastTarget}'s bytes (the first {@link #lastTargetLength}), compared with the next target without reading a string. */
-    private byte[] lastTargetBytes = new byte[INITIAL_TARGET];
+    /**
+     * {@link #lastTarget}'s bytes (the first {@link #lastTargetLength}), compared with the next
+     * target without reading a string; {@code null} until a target arrives, then as long as the
+     * longest one (an idle connection holds none).
+     */
+    private byte[] lastTargetBytes;
     private int lastTargetLength = -1;
     /** The last target {@link #startRequest} accepted, and its path and query: the split is a function of the target. */
     private String splitTarget;
@@ -198,10 +199,7 @@ final class RequestDecoder {
 
     private boolean startRequest(String method, String target, int version) {
         if (target == splitTarget) {
-            request.start(method, target, splitPath, splitQuery, version);
-            this.method = method;
-            head.reset();
-            return true;
+            return begin(method, target, splitPath, splitQuery, version);
         }
         String path;
         if (target.charAt(0) == '/') {
@@ -229,6 +227,10 @@ final class RequestDecoder {
             splitPath = path;
             splitQuery = query;
         }
+        return begin(method, target, path, query, version);
+    }
+
+    private boolean begin(String method, String target, String path, String query, int version) {
         request.start(method, target, path, query, version);
         this.method = method;
         head.reset();
@@ -238,7 +240,7 @@ final class RequestDecoder {
     private String target(byte[] bytes, int from, int length) {
         if (length != lastTargetLength || Arrays.mismatch(bytes, from, from + length, lastTargetBytes, 0, length) >= 0) {
             lastTarget = HttpSyntax.latin1(bytes, from, length);
-            if (lastTargetBytes.length < length) {
+            if (lastTargetBytes == null || lastTargetBytes.length < length) {
                 lastTargetBytes = new byte[length]; // bounded by MAX_REQUEST_LINE
             }
             System.arraycopy(bytes, from, lastTargetBytes, 0, length);
