@@ -53,19 +53,21 @@ public final class Server {
 
     /** Whether worker loops open edge-triggered now ({@link #EDGE_TRIGGERED_PROPERTY}). */
     static boolean edgeTriggered() {
-        return !"false".equalsIgnoreCase(System.getProperty(EDGE_TRIGGERED_PROPERTY));
+        return switchedOn(EDGE_TRIGGERED_PROPERTY);
+    }
+
+    /** Whether a default-on switch {@code property} is on: anything but {@code false}, read when asked. */
+    private static boolean switchedOn(String property) {
+        return !"false".equalsIgnoreCase(System.getProperty(property));
     }
 
     /**
      * The system property that decides whether worker loops that outnumber the CPUs run under
      * Linux's {@code SCHED_BATCH} ({@link LoopScheduling}): on unless set to {@code false}, for a
      * host where the loops must preempt other processes at once (their wake-up latency matters
-     * more than the loops' batching among themselves).
+     * more than the loops' batching among themselves). Read at each start.
      */
     static final String BATCH_SCHEDULING_PROPERTY = "jselectors.batchScheduling";
-
-    private static final boolean BATCH_SCHEDULING =
-            !"false".equalsIgnoreCase(System.getProperty(BATCH_SCHEDULING_PROPERTY));
 
     private final ServerSettings settings;
     private final Transport transport;
@@ -126,7 +128,7 @@ public final class Server {
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
             boolean edgeTriggered = edgeTriggered();
-            boolean batch = BATCH_SCHEDULING
+            boolean batch = switchedOn(BATCH_SCHEDULING_PROPERTY)
                     && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < settings.workers(); i++) {
                 IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), edgeTriggered), registry);
