@@ -1,9 +1,13 @@
 package io.jselectors.protocol.chat;
 
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What other instances send, applied here: room lines fanned out to the room's local members,
@@ -19,6 +23,16 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class ClusterInbox {
 
+    private static final Logger log = LoggerFactory.getLogger(ClusterInbox.class);
+    /**
+     * At most one warning per minute about unreadable messages: an instance of another version
+     * publishing all the time must not flood the log, but the operator must hear of it, since its
+     * members are then not in this instance's rooms.
+     */
+    private static final long UNREADABLE_WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How much of an unreadable message the warning shows, enough to recognise its origin. */
+    private static final int UNREADABLE_SAMPLE_CHARS = 40;
+
     private final ChatState state;
     private final String instance;
     private final ClusterRoster roster;
@@ -29,6 +43,10 @@ final class ClusterInbox {
      * holder, not a {@code Long}: a busy cluster would otherwise box one number per message.
      */
     private final ConcurrentHashMap<String, Numbering> lastSeq = new ConcurrentHashMap<>();
+    /** When the last unreadable-message warning was logged; only the receiving thread uses it. */
+    private long lastUnreadableWarning;
+    private long unreadableSinceWarning;
+    private boolean warnedUnreadable;
 
     /**
      * The last number applied from one origin. Written only by the receiving thread (the one that
@@ -51,10 +69,17 @@ final class ClusterInbox {
         this.backlog = backlog;
     }
 
-    /** One message from the broker; foreign or malformed ones, and this instance's own, are ignored. */
+    /**
+     * One message from the broker; this instance's own are ignored, and so are unreadable ones
+     * (counted as {@code dropped{reason=unreadable}} and warned of at most once a minute).
+     */
     void received(byte[] bytes) {
         ClusterWire.Message message = ClusterWire.decode(bytes);
-        if (message == null || message.origin().equals(instance)) {
+        if (message == null) {
+            unreadable(bytes);
+            return;
+        }
+        if (message.origin().equals(instance)) {
             return;
         }
         Numbering numbering = lastSeq.get(message.origin());
@@ -91,6 +116,22 @@ final class ClusterInbox {
             }
             default -> { }
         }
+    }
+
+    private void unreadable(byte[] bytes) {
+        meters.dropped(ClusterMeters.Drop.UNREADABLE);
+        unreadableSinceWarning++;
+        long now = System.nanoTime();
+        if (warnedUnreadable && now - lastUnreadableWarning < UNREADABLE_WARN_INTERVAL_NANOS) {
+            return;
+        }
+        String text = new String(bytes, 0, Math.min(bytes.length, UNREADABLE_SAMPLE_CHARS), StandardCharsets.UTF_8);
+        log.warn("chat cluster: {} message(s) on the cluster subject were not in this version's format and were ignored"
+                + " (an instance of another jselectors version? all instances of a cluster must run the same one);"
+                + " latest starts \"{}\"", unreadableSinceWarning, ChatText.clean(text));
+        warnedUnreadable = true;
+        lastUnreadableWarning = now;
+        unreadableSinceWarning = 0;
     }
 
     private void deliverPrivate(String nick, String line) {

@@ -26,7 +26,12 @@ final class ClusterMeters implements AutoCloseable {
         /** Published by another instance but never received here: a gap in its sequence numbers. */
         MISSED("missed"),
         /** Received, but the local loops already had too many deliveries waiting. */
-        RECEIVE_BACKLOG("receive-backlog");
+        RECEIVE_BACKLOG("receive-backlog"),
+        /**
+         * Received on the cluster subject but not in this build's wire format: an instance of another
+         * jselectors version (the format is not kept compatible across versions) or a foreign publisher.
+         */
+        UNREADABLE("unreadable");
 
         final String tag;
 

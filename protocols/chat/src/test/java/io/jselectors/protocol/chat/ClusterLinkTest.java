@@ -259,6 +259,20 @@ class ClusterLinkTest {
     }
 
     @Test
+    void aMessageInAnotherFormatIsCountedAsUnreadableAndTheNextGoodOneStillArrives() {
+        TestConnection ann = login("ann");
+        FakeBroker broker = FakeBroker.last;
+        // The format before sequence numbers: an older instance's line.
+        broker.events.received(ClusterWire.roomLine("old1", "lobby", true, "[lobby] old: hi"));
+        broker.events.received("not ours at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        broker.events.received(ClusterWire.sequenced(1, ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hello")));
+        tester.runPending();
+        assertThat(lines(ann)).containsExactly("[lobby] zoe: hello");
+        assertThat(dropped("unreadable")).isEqualTo(2);
+        assertThat(tester.meterRegistry().get("jselectors.chat.cluster.received").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void guestsGetTheInstancesPrefixAndNeedNoClaim() {
         TestConnection c = tester.connect();
         tester.runPending();
