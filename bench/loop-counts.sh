@@ -15,6 +15,9 @@
 # passes' strace counts), so there the ops are the window's own read calls (ops_from=reads), which
 # is exact; in b, c and e they are the load's rate times the window (ops_from=rate), which drifts a
 # few percent with the load's own warm-up.
+# THREADS=1 adds one line per thread that ran in the window: its CPU per op and its blocking
+# (voluntary) and preempted (involuntary) context switches per op, from /proc/PID/task (which loop
+# or JIT thread the CPU went to; four workers against one).
 # Hardware counters (instructions, cycles) are not used: this project's VM has no PMU ("not
 # supported"). Needs perf with tracepoint access (root or perf_event_paranoid <= 1).
 # shellcheck source=help.sh
@@ -63,17 +66,25 @@ taskset -c "$LOAD_CPU" $(load_cmd "$PORT" $((WINDOW + 3))) > "$LOG.load" &
 LOADER=$!
 sleep 2
 cpu_ticks() { sed 's/.*) //' "/proc/$SERVER/stat" | awk '{print $12, $13}'; }
+# One line per thread: tid, name (spaces made _), user + system ticks.
+thread_ticks() { local t; for t in /proc/"$SERVER"/task/*; do
+    awk -v tid="${t##*/}" '{ s = $0; sub(/^[^(]*\(/, "", s); n = s; sub(/\).*/, "", n); sub(/^.*\) /, "", s)
+        split(s, f, " "); gsub(/ /, "_", n); printf "%s %s %d ", tid, n, f[12] + f[13] }' "$t/stat" 2>/dev/null || continue
+    awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { nv = $2 } END { print v + 0, nv + 0 }' "$t/status" 2>/dev/null || echo 0 0
+    done; }
 read -r u0 s0 <<< "$(cpu_ticks)"
+[ "${THREADS:-0}" != 1 ] || thread_ticks > "$LOG.t0"
 perf stat -x, -p "$SERVER" -o "$LOG.perf" -e task-clock,context-switches,cpu-migrations \
     -e syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_pwait2 \
     -e syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_write -- sleep "$WINDOW" 2> /dev/null
 read -r u1 s1 <<< "$(cpu_ticks)"
+[ "${THREADS:-0}" != 1 ] || thread_ticks > "$LOG.t1"
 wait $LOADER
 r=$(cat "$LOG.load"; rm -f "$LOG.load")
 rate=$(field rtt_per_s "$r"); [ -n "$rate" ] || rate=$(field rps "$r")
 [ -n "$rate" ] || { echo "no rate in the load's output: $r" >&2; exit 1; }
 awk -F, -v rate="$rate" -v w="$WINDOW" -v label="$LABEL" -v sc="$SC" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" \
-    -v ut=$((u1 - u0)) -v st=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" '
+    -v ut=$((u1 - u0)) -v st=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" -v opsfile="$LOG.ops" '
     $3 != "" && $1 ~ /^[0-9]/ { v[$3] = $1 }
     END {
         reads = v["syscalls:sys_enter_recvfrom"] + v["syscalls:sys_enter_read"]
@@ -88,4 +99,16 @@ awk -F, -v rate="$rate" -v w="$WINDOW" -v label="$LABEL" -v sc="$SC" -v load="$(
             e / ops, v["syscalls:sys_enter_recvfrom"] / ops, v["syscalls:sys_enter_sendto"] / ops, \
             v["syscalls:sys_enter_read"] / ops, v["syscalls:sys_enter_write"] / ops
         printf " ops_per_wait=%.1f\n", e ? ops / e : 0
+        print ops > opsfile
     }' "$LOG.perf"
+if [ "${THREADS:-0}" = 1 ]; then
+    # The threads that ran in the window, busiest first: CPU microseconds and context switches
+    # (blocking, and preempted) per op, the op counted as in the line above.
+    awk -v ops="$(cat "$LOG.ops")" -v hz="$(getconf CLK_TCK)" '
+        FNR == NR { t0[$1] = $3; v0[$1] = $4; nv0[$1] = $5; next }
+        { d = $3 - t0[$1]; if (d > 0) printf "  thread %s %s ticks=%d us_per_op=%.4f voluntary_cs_per_op=%.4f involuntary_cs_per_op=%.4f\n", \
+            $1, $2, d, 1e6 * d / hz / ops, ($4 - v0[$1]) / ops, ($5 - nv0[$1]) / ops }' \
+        "$LOG.t0" "$LOG.t1" | sort -t= -k2 -n -r
+    rm -f "$LOG.t0" "$LOG.t1"
+fi
+rm -f "$LOG.ops"

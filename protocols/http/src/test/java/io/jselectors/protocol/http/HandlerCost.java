@@ -14,6 +14,7 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -27,7 +28,12 @@ import java.util.Map;
  * The loop is the testkit's, its clock standing still: the one clock reading per read that the
  * server's loop makes for the duration histogram (~25 ns, 1/16 of it per request) is not counted.
  *
- * <p>{@code java -cp protocols/http/target/test-classes:protocols/protocol-testkit/target/classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS [CONNECTIONS [DEPTH]]]}
+ * <p>With {@code POLLUTE_KB} above 0, each read is followed by a walk over that many KiB of other
+ * memory, as the server's kernel work for the other connections is between two reads of one
+ * connection: the handler then finds its per-connection objects cold, as in the server. The walk
+ * costs both builds the same; compare builds, not the absolute figure.
+ *
+ * <p>{@code java -cp protocols/http/target/test-classes:protocols/protocol-testkit/target/classes:JAR io.jselectors.protocol.http.HandlerCost handler|decode [ROUNDS [CONNECTIONS [DEPTH [POLLUTE_KB]]]]}
  */
 public final class HandlerCost {
 
@@ -45,6 +51,9 @@ public final class HandlerCost {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int depth = args.length > 3 ? Integer.parseInt(args[3]) : DEPTH;
+        int polluteKb = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        byte[] other = new byte[Math.max(1, polluteKb) * 1024];
+        long sink = 0;
         ByteBuf batch = PooledByteBufAllocator.DEFAULT.directBuffer(depth * REQUEST.length);
         for (int i = 0; i < depth; i++) {
             batch.writeBytes(REQUEST);
@@ -59,16 +68,46 @@ public final class HandlerCost {
         for (int c = 0; c < connections; c++) {
             reads[c] = decodeOnly ? decoder(batch) : handler(batch, depth, state, loop);
         }
+        // Polluted: fewer requests per round (each read is followed by the walk), and only the
+        // reads are timed, each by the wall clock around it; the round's figure is the median
+        // read, so a read the scheduler interrupted (a busy machine) does not count.
+        int perRound = polluteKb > 0 ? PER_ROUND / 20 : PER_ROUND;
+        long[] each = new long[polluteKb > 0 ? perRound / depth : 0];
         for (int r = 0; r < rounds; r++) {
             long start = threads.getCurrentThreadCpuTime();
-            for (int k = 0; k < PER_ROUND / depth; k++) {
-                reads[k % connections].run();
+            for (int k = 0; k < perRound / depth; k++) {
+                if (polluteKb > 0) {
+                    sink += pollute(other, k);
+                    long t0 = System.nanoTime();
+                    reads[k % connections].run();
+                    each[k] = System.nanoTime() - t0;
+                } else {
+                    reads[k % connections].run();
+                }
             }
-            long cpu = threads.getCurrentThreadCpuTime() - start;
-            System.out.printf("round %d: %.1f ns per request (%s, %d connections)%n", r, cpu / (double) PER_ROUND,
-                    decodeOnly ? "decode" : "handler", connections);
+            double perRequest;
+            if (polluteKb > 0) {
+                Arrays.sort(each);
+                perRequest = each[each.length / 2] / (double) depth;
+            } else {
+                perRequest = (threads.getCurrentThreadCpuTime() - start) / (double) perRound;
+            }
+            System.out.printf("round %d: %.1f ns per request (%s, %d connections%s)%n", r, perRequest,
+                    decodeOnly ? "decode" : "handler", connections,
+                    polluteKb > 0 ? ", " + polluteKb + " KiB walked between reads, median read" : "");
         }
         batch.release();
+        if (sink == 42) {
+            System.out.println(); // keeps the walk from being optimized away
+        }
+    }
+
+    /** Writes one byte in each cache line of {@code other}: evicts what the last read touched. */
+    private static long pollute(byte[] other, int k) {
+        for (int i = 0; i < other.length; i += 64) {
+            other[i] = (byte) k;
+        }
+        return other[k & (other.length - 1)];
     }
 
     private static Runnable decoder(ByteBuf batch) {
