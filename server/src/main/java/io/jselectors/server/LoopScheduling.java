@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Linux's {@code SCHED_BATCH} policy for a worker loop's thread, used when the server runs more
- * worker loops than it has CPUs.
+ * worker loops than it has CPUs, counting the TLS delegated-task threads with the loops (they run
+ * under it too then: {@code TlsListeners.batchScheduling}).
  *
  * <p><b>Why.</b> Loops that outnumber the CPUs take turns on them. Under the default policy a loop
  * woken by a packet (its {@code epoll_wait} returning) preempts the loop that is running, often in
@@ -30,12 +31,12 @@ import java.util.Optional;
  * <p>Any user may choose {@code SCHED_BATCH} (priority 0); failure (another OS, a seccomp filter)
  * leaves the default policy, which is correct, only slower.
  */
-final class LoopScheduling {
+public final class LoopScheduling {
 
     private LoopScheduling() {}
 
     /** Linux's {@code SCHED_BATCH} ({@code <sched.h>}). */
-    static final int SCHED_BATCH = 3;
+    public static final int SCHED_BATCH = 3;
 
     /** {@code struct sched_param}: one {@code int}, the static priority, which must be 0 here. */
     private static final long SCHED_PARAM_SIZE = 4;
@@ -64,7 +65,7 @@ final class LoopScheduling {
      *
      * @return 0, or the errno of the refusal ({@code -1} where the call does not exist)
      */
-    static int batchCurrentThread() {
+    public static int batchCurrentThread() {
         if (SET.isEmpty()) {
             return -1;
         }
@@ -80,7 +81,7 @@ final class LoopScheduling {
     }
 
     /** The calling thread's policy ({@code sched_getscheduler(0)}), or {@code -1} where unknown. */
-    static int currentPolicy() {
+    public static int currentPolicy() {
         if (GET.isEmpty()) {
             return -1;
         }

@@ -1,6 +1,7 @@
 package io.jselectors.server;
 
 import io.jselectors.connection.tls.HandshakeFailure;
+import io.jselectors.connection.tls.TlsSettings;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.protocol.Protocol;
 import io.jselectors.server.tls.TlsListeners;
@@ -69,6 +70,19 @@ public final class Server {
      */
     static final String BATCH_SCHEDULING_PROPERTY = "jselectors.batchScheduling";
 
+    /**
+     * Whether the worker loops, and the TLS delegated-task threads if any, run under {@code
+     * SCHED_BATCH}: unless {@link #BATCH_SCHEDULING_PROPERTY} says no, when the loops and the
+     * task threads ({@code tlsTaskThreads}, 0 without TLS listeners) outnumber the CPUs. The task
+     * threads take turns on the CPUs with the loops as other loops do: under a handshake load on
+     * a shared CPU a loop woken by each packet preempted the running handshake task, and a task
+     * thread woken for a turn's tasks preempted its loop, a context switch each and smaller
+     * batches for both.
+     */
+    static boolean batchScheduling(int workers, int tlsTaskThreads, int cpus) {
+        return switchedOn(BATCH_SCHEDULING_PROPERTY) && LoopScheduling.wanted(workers + tlsTaskThreads, cpus);
+    }
+
     private final ServerSettings settings;
     private final Transport transport;
     private final IoLoop boss;
@@ -128,8 +142,12 @@ public final class Server {
         try {
             Worker.ConnectionIds ids = new Worker.ConnectionIds();
             boolean edgeTriggered = edgeTriggered();
-            boolean batch = switchedOn(BATCH_SCHEDULING_PROPERTY)
-                    && LoopScheduling.wanted(settings.workers(), Runtime.getRuntime().availableProcessors());
+            int tlsTaskThreads = tls != null && settings.listeners().stream().anyMatch(l -> TlsListeners.isTls(l.protocol()))
+                    ? TlsSettings.taskThreads() : 0;
+            boolean batch = batchScheduling(settings.workers(), tlsTaskThreads, Runtime.getRuntime().availableProcessors());
+            if (batch && tlsTaskThreads > 0) {
+                tls.batchScheduling(); // a woken task thread does not preempt a loop either
+            }
             for (int i = 0; i < settings.workers(); i++) {
                 IoLoop loop = new IoLoop(loopPrefix + "worker-" + (i + 1), transport.openSelector(settings.selector(), edgeTriggered), registry);
                 server.edgeTriggeredWorkers = loop.selector().isEdgeTriggered();

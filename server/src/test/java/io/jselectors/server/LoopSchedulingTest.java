@@ -22,6 +22,14 @@ class LoopSchedulingTest {
     }
 
     @Test
+    void tlsTaskThreadsCountWithTheLoops() {
+        assumeTrue(Platform.current() == Platform.LINUX, "SCHED_BATCH is Linux's");
+        assertThat(Server.batchScheduling(1, 0, 2)).as("one loop, no TLS, two CPUs").isFalse();
+        assertThat(Server.batchScheduling(1, 2, 2)).as("one loop and two task threads on two CPUs").isTrue();
+        assertThat(Server.batchScheduling(1, 1, 1)).as("one loop and its task thread pinned to one CPU").isTrue();
+    }
+
+    @Test
     void aBatchLoopRunsUnderSchedBatchAndOthersKeepTheDefault() throws Exception {
         assumeTrue(Platform.current() == Platform.LINUX, "SCHED_BATCH is Linux's");
         assertThat(policyOfLoop(true)).isEqualTo(LoopScheduling.SCHED_BATCH);

@@ -73,8 +73,16 @@ public record CertifiedKey(String source, List<X509Certificate> chain, PrivateKe
 
     /** Whether the leaf covers {@code host} (exactly, or by a {@code *.} wildcard one label deep). */
     public boolean covers(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        for (String name : dnsNames()) {
+        return covers(dnsNames(), host.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether {@code names} (a key's {@link #dnsNames()}) cover {@code h}, a lower-case host name:
+     * {@link #covers(String)} for a caller that keeps the names, as the key manager does, rather
+     * than read them from the certificate again per handshake.
+     */
+    static boolean covers(List<String> names, String h) {
+        for (String name : names) {
             if (name.equals(h)) {
                 return true;
             }

@@ -4,9 +4,11 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -27,7 +29,11 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 public final class SniKeyManager extends X509ExtendedKeyManager {
 
-    private record Snapshot(List<CertifiedKey> keys, Map<String, CertifiedKey> byAlias, Map<CertifiedKey, String> aliases) {}
+    /**
+     * One set of keys; {@code names} holds each key's DNS names (same index as {@code keys}),
+     * read from its certificate once here rather than per handshake.
+     */
+    private record Snapshot(List<CertifiedKey> keys, List<List<String>> names, Map<String, CertifiedKey> byAlias, Map<CertifiedKey, String> aliases) {}
 
     private volatile Snapshot current;
     /** The set before the last replace, so an alias chosen just before a reload still resolves. */
@@ -46,13 +52,15 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
         generation++;
         Map<String, CertifiedKey> byAlias = new HashMap<>();
         Map<CertifiedKey, String> aliases = new IdentityHashMap<>(); // one alias per loaded key, not per equal key
+        List<List<String>> names = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
+            names.add(List.copyOf(keys.get(i).dnsNames()));
             String alias = "g" + generation + "-" + i;
             byAlias.put(alias, keys.get(i));
             aliases.put(keys.get(i), alias);
         }
         previous = current;
-        current = new Snapshot(List.copyOf(keys), byAlias, aliases);
+        current = new Snapshot(List.copyOf(keys), List.copyOf(names), byAlias, aliases);
     }
 
     /** The certificates served now, in configuration order. */
@@ -73,11 +81,16 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     private String choose(String keyType, SSLSession handshake) {
         Snapshot snap = current;
         String host = requestedHost(handshake);
-        boolean someoneCovers = host != null && snap.keys().stream().anyMatch(k -> k.covers(host));
-        for (CertifiedKey key : snap.keys()) {
+        String h = host == null ? null : host.toLowerCase(Locale.ROOT);
+        boolean someoneCovers = false;
+        for (int i = 0; h != null && i < snap.keys().size() && !someoneCovers; i++) {
+            someoneCovers = CertifiedKey.covers(snap.names().get(i), h);
+        }
+        for (int i = 0; i < snap.keys().size(); i++) {
+            CertifiedKey key = snap.keys().get(i);
             // When some certificate covers the name, only those compete; the JDK then asks again
             // for the client's next acceptable key type if this type has none of them.
-            if (usable(keyType, key) && (!someoneCovers || key.covers(host))) {
+            if (usable(keyType, key) && (!someoneCovers || CertifiedKey.covers(snap.names().get(i), h))) {
                 return snap.aliases().get(key);
             }
         }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -46,9 +47,23 @@ public record TlsSettings(Duration handshakeTimeout, List<String> alpn, Executor
      * signatures and key agreement), idle threads ending after a while.
      */
     public static ExecutorService newTaskPool() {
+        return newTaskPool(() -> {});
+    }
+
+    /**
+     * As {@link #newTaskPool()}, each thread running {@code atThreadStart} first (the server puts
+     * its task threads under the loops' scheduling policy there). An idle thread that ended is
+     * replaced by a new one, which runs it again.
+     */
+    public static ExecutorService newTaskPool(Runnable atThreadStart) {
+        Objects.requireNonNull(atThreadStart, "atThreadStart");
         int cores = taskThreads();
+        ThreadFactory threads = Thread.ofPlatform().daemon().name("tls-task-", 1).factory();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(cores, cores, TASK_THREAD_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("tls-task-", 1).factory());
+                new LinkedBlockingQueue<>(), work -> threads.newThread(() -> {
+                    atThreadStart.run();
+                    work.run();
+                }));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
