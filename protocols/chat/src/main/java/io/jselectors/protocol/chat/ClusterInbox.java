@@ -43,10 +43,13 @@ final class ClusterInbox {
      * holder, not a {@code Long}: a busy cluster would otherwise box one number per message.
      */
     private final ConcurrentHashMap<String, Numbering> lastSeq = new ConcurrentHashMap<>();
-    /** When the last unreadable-message warning was logged; only the receiving thread uses it. */
-    private long lastUnreadableWarning;
+    /**
+     * When the last unreadable-message warning was logged (one interval before construction at
+     * first, so the first one is logged at once), and how many came since; only the receiving
+     * thread uses them.
+     */
+    private long lastUnreadableWarning = System.nanoTime() - UNREADABLE_WARN_INTERVAL_NANOS;
     private long unreadableSinceWarning;
-    private boolean warnedUnreadable;
 
     /**
      * The last number applied from one origin. Written only by the receiving thread (the one that
@@ -122,14 +125,13 @@ final class ClusterInbox {
         meters.dropped(ClusterMeters.Drop.UNREADABLE);
         unreadableSinceWarning++;
         long now = System.nanoTime();
-        if (warnedUnreadable && now - lastUnreadableWarning < UNREADABLE_WARN_INTERVAL_NANOS) {
+        if (now - lastUnreadableWarning < UNREADABLE_WARN_INTERVAL_NANOS) {
             return;
         }
         String text = new String(bytes, 0, Math.min(bytes.length, UNREADABLE_SAMPLE_CHARS), StandardCharsets.UTF_8);
         log.warn("chat cluster: {} message(s) on the cluster subject were not in this version's format and were ignored"
                 + " (an instance of another jselectors version? all instances of a cluster must run the same one);"
                 + " latest starts \"{}\"", unreadableSinceWarning, ChatText.clean(text));
-        warnedUnreadable = true;
         lastUnreadableWarning = now;
         unreadableSinceWarning = 0;
     }

@@ -8,6 +8,7 @@ import io.jselectors.protocol.chat.broker.BrokerSettings;
 import io.jselectors.protocol.testkit.ProtocolTester;
 import io.jselectors.protocol.testkit.TestConnection;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -264,7 +265,7 @@ class ClusterLinkTest {
         FakeBroker broker = FakeBroker.last;
         // The format before sequence numbers: an older instance's line.
         broker.events.received(ClusterWire.roomLine("old1", "lobby", true, "[lobby] old: hi"));
-        broker.events.received("not ours at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        broker.events.received("not ours at all".getBytes(StandardCharsets.UTF_8));
         broker.events.received(ClusterWire.sequenced(1, ClusterWire.roomLine("other1", "lobby", true, "[lobby] zoe: hello")));
         tester.runPending();
         assertThat(lines(ann)).containsExactly("[lobby] zoe: hello");
