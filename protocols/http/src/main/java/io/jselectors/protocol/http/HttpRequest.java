@@ -18,28 +18,35 @@ public final class HttpRequest {
 
     /** Room for this many fields before the arrays first grow (wrk sends one, browsers 10-15). */
     private static final int INITIAL_FIELDS = 16;
+    /** Room for this many bytes of field lines before the copy first grows (a browser's fit in 1-2 KiB). */
+    private static final int INITIAL_FIELD_BYTES = 256;
 
     private String method;
     private String target;
     private String path;
     private String query;
     private int version;
-    private String[] names = new String[INITIAL_FIELDS];
+    /**
+     * The field arrays ({@link #names}, {@link #values}, {@link #valueSpans}, {@link #fieldBytes}) are
+     * made with the first field: a connection that has not sent a request yet holds none of them
+     * (720 bytes of an idle connection's heap, issue #17).
+     */
+    private String[] names;
     /**
      * Values made into strings so far; the others exist only as bytes in {@link #fieldBytes}. A
      * request whose values nobody asks for (Host is checked on its bytes) does not touch it.
      */
-    private String[] values = new String[INITIAL_FIELDS];
+    private String[] values;
     /** Entries below this may be non-null in {@link #values}; every one from it on is null. */
     private int valuesMade;
     /**
      * Where field {@code i}'s value is in {@link #fieldBytes}: its offset at {@code 2i}, its length
      * at {@code 2i + 1}, side by side so that a field writes one array (one cache line) rather than two.
      */
-    private int[] valueSpans = new int[2 * INITIAL_FIELDS];
+    private int[] valueSpans;
     private int headerCount;
     /** Names and values of the header section as sent, so that a value costs nothing until asked for. */
-    private byte[] fieldBytes = new byte[256];
+    private byte[] fieldBytes;
     private int fieldBytesUsed;
     private ByteBuf body = Unpooled.EMPTY_BUFFER;
 
@@ -146,7 +153,12 @@ public final class HttpRequest {
 
     /** Copies a field's name and value from a header line; returns its index. */
     int addField(byte[] line, int nameFrom, int nameLength, int valueFrom, int valueLength) {
-        if (headerCount == names.length) {
+        if (names == null) {
+            names = new String[INITIAL_FIELDS];
+            values = new String[INITIAL_FIELDS];
+            valueSpans = new int[2 * INITIAL_FIELDS];
+            fieldBytes = new byte[INITIAL_FIELD_BYTES];
+        } else if (headerCount == names.length) {
             int grown = headerCount * 2;
             names = Arrays.copyOf(names, grown);
             values = Arrays.copyOf(values, grown);

@@ -44,7 +44,8 @@ public final class LineScanner implements ByteProcessor {
     /** Initial line buffer: a typical request line or field line fits, longer ones grow it. */
     private static final int INITIAL_LINE = 128;
 
-    private byte[] line = new byte[INITIAL_LINE];
+    /** Made at the first search: a connection that never sends a line holds none (issue #17). */
+    private byte[] line;
     /** Bytes of the current line copied so far (from the reader index). */
     private int copied;
 
@@ -77,7 +78,9 @@ public final class LineScanner implements ByteProcessor {
         if (available <= 0) {
             return -1;
         }
-        if (line.length < copied + available) {
+        if (line == null) {
+            line = new byte[Math.max(INITIAL_LINE, copied + available)];
+        } else if (line.length < copied + available) {
             line = Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
         }
         if (address != NO_ADDRESS) {
