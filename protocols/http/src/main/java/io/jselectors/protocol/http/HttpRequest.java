@@ -153,16 +153,9 @@ public final class HttpRequest {
 
     /** Copies a field's name and value from a header line; returns its index. */
     int addField(byte[] line, int nameFrom, int nameLength, int valueFrom, int valueLength) {
-        if (names == null) {
-            names = new String[INITIAL_FIELDS];
-            values = new String[INITIAL_FIELDS];
-            valueSpans = new int[2 * INITIAL_FIELDS];
-            fieldBytes = new byte[INITIAL_FIELD_BYTES];
-        } else if (headerCount == names.length) {
-            int grown = headerCount * 2;
-            names = Arrays.copyOf(names, grown);
-            values = Arrays.copyOf(values, grown);
-            valueSpans = Arrays.copyOf(valueSpans, 2 * grown);
+        String[] names = this.names;
+        if (names == null || headerCount == names.length) {
+            names = growFields(); // out of line: addField stays small enough to inline
         }
         // The name, the colon and whitespace, and the value in one copy: one call instead of two
         // for a few bytes more (the line is bounded by the header section's limit).
@@ -177,6 +170,22 @@ public final class HttpRequest {
         valueSpans[2 * headerCount + 1] = valueLength;
         fieldBytesUsed += lineLength;
         return headerCount++;
+    }
+
+    /** Makes the field arrays (at the first field) or doubles them; returns the names array. */
+    private String[] growFields() {
+        if (names == null) {
+            names = new String[INITIAL_FIELDS];
+            values = new String[INITIAL_FIELDS];
+            valueSpans = new int[2 * INITIAL_FIELDS];
+            fieldBytes = new byte[INITIAL_FIELD_BYTES];
+        } else {
+            int grown = headerCount * 2;
+            names = Arrays.copyOf(names, grown);
+            values = Arrays.copyOf(values, grown);
+            valueSpans = Arrays.copyOf(valueSpans, 2 * grown);
+        }
+        return names;
     }
 
     /** Takes ownership of {@code content}. */

@@ -78,10 +78,9 @@ public final class LineScanner implements ByteProcessor {
         if (available <= 0) {
             return -1;
         }
-        if (line == null) {
-            line = new byte[Math.max(INITIAL_LINE, copied + available)];
-        } else if (line.length < copied + available) {
-            line = Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
+        byte[] to = line;
+        if (to == null || to.length < copied + available) {
+            grow(copied + available); // out of line: find stays small enough to inline
         }
         if (address != NO_ADDRESS) {
             return scan(address, from, available);
@@ -127,6 +126,10 @@ public final class LineScanner implements ByteProcessor {
         }
         copied += lf < 0 ? available : lf + 1;
         return lf < 0 ? -1 : from + lf;
+    }
+
+    private void grow(int needed) {
+        line = line == null ? new byte[Math.max(INITIAL_LINE, needed)] : Arrays.copyOf(line, Math.max(needed, line.length * 2));
     }
 
     /** The line found by {@link #find}, LF included, from index 0; valid until {@link #next()}. */
