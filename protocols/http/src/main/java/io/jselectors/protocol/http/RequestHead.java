@@ -8,8 +8,11 @@ import io.jselectors.protocol.http.codec.TransferCoding;
  * What a request's header section says about its framing (RFC 9112 section 6) and persistence
  * (section 9.3), collected field by field and checked once the section is complete. Methods
  * return 0, or the status to refuse the request with.
+ *
+ * <p>{@link RequestDecoder} extends it: these fields are the decoder's own, so a request does not
+ * fetch a further object for them (bench/PROFILE.md, eighth pass).
  */
-final class RequestHead {
+class RequestHead {
 
     private long contentLength;
     /**
