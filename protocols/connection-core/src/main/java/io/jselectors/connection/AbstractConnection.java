@@ -243,6 +243,13 @@ public abstract class AbstractConnection extends SelectableConnection {
         }
     }
 
+    /** A layer's own bytes while a file is queued: see {@link OutboundQueue#addAheadOfRegion}. */
+    void enqueueAheadOfFile(ByteBuf data) {
+        if (outbound.addAheadOfRegion(data, alloc) > 0) {
+            checkHighWater();
+        }
+    }
+
     @Override
     public void flush() {
         requireLoop("flush");

@@ -28,8 +28,16 @@ final class LayerSink implements Layer.Sink {
         this.layer = layer;
     }
 
-    /** A handler write: to the layer, or behind a file still waiting. */
+    /**
+     * A handler write: to the layer, or behind a file still waiting or still being read. A file in
+     * the queue is encoded a chunk at a time as the socket takes it, so a write made meanwhile
+     * waits in the backlog until the last chunk is encoded: TLS numbers its records in the order
+     * it makes them, and the write's record must come after the file's.
+     */
     void write(ByteBuf data) throws IOException {
+        if (backlog == null && connection.outbound.hasRegions()) {
+            backlog = new LayerBacklog();
+        }
         if (backlog != null) {
             backlog.add(data);
         } else {
@@ -125,10 +133,14 @@ final class LayerSink implements Layer.Sink {
     public void send(ByteBuf wire) {
         if (aside != null) {
             aside.add(wire);
-        } else if (connection.isOpen()) {
-            connection.enqueue(wire);
-        } else {
+        } else if (!connection.isOpen()) {
             wire.release();
+        } else if (connection.outbound.hasRegions()) {
+            // The layer spoke on its own (TLS answering a KeyUpdate) while a file is being encoded:
+            // its bytes were made after the chunks already queued and before the file's rest.
+            connection.enqueueAheadOfFile(wire);
+        } else {
+            connection.enqueue(wire);
         }
     }
 }

@@ -66,6 +66,28 @@ final class OutboundQueue {
         return n;
     }
 
+    /**
+     * Queues {@code data} ahead of the one queued region and behind every buffer before it: the
+     * bytes a layer makes on its own (TLS answering a KeyUpdate) while a file is read and encoded
+     * a chunk at a time. The file's chunks encoded so far are ahead of the region; its rest will be
+     * encoded after these bytes, so it must follow them. Only for a layered connection, where a
+     * region is always the queue's last entry (what follows a file waits in the layer backlog).
+     *
+     * @return the bytes queued
+     */
+    int addAheadOfRegion(ByteBuf data, ByteBufAllocator alloc) {
+        if (regions == null || regions.size() != 1 || buffersBehindLastRegion != 0) {
+            data.release();
+            throw new IllegalStateException("bytes ahead of a file need exactly one file, last in the queue");
+        }
+        int n = add(data, alloc);
+        if (n > 0) {
+            buffersBehindLastRegion = 0; // add counted the buffer behind the region: it is ahead of it
+            regions.peekFirst().buffersAhead++;
+        }
+        return n;
+    }
+
     /** Queues {@code region} after everything queued so far; the queue owns it now. */
     void add(FileRegion region) {
         if (regions == null) {

@@ -536,6 +536,82 @@ public abstract class ConnectionContract {
         }
     }
 
+    /**
+     * A file large enough that a peer reading nothing holds most of it in the queue: the socket
+     * takes a few MiB (the send buffer and the peer's unread window), not 16.
+     */
+    private static final int QUEUED_FILE = 16 << 20;
+    /** More pending than this: the file has unread bytes (at most one chunk is read ahead). */
+    private static final long FILE_STILL_QUEUED = 4L * FileRegion.CHUNK;
+
+    @Test
+    void aWriteMadeWhileAFileIsStillQueuedGoesAfterTheFile() throws Exception {
+        // A file is read (and encoded by a layer) a chunk at a time as the socket takes it: a later
+        // write must go after its last chunk, and a layer that numbers its records (TLS) must
+        // encode the write after that chunk too, not when the write is made.
+        Path path = file(QUEUED_FILE);
+        byte[] content = Files.readAllBytes(path);
+        ScriptedHandler h = handler("h");
+        h.read = (c, buf) -> {
+            String text = buf.toString(StandardCharsets.US_ASCII);
+            buf.release();
+            if (text.contains("go")) {
+                sendFile(c, path, 0, QUEUED_FILE);
+                c.flush();
+            }
+            if (text.contains("more")) {
+                events.add("h:file still queued " + (c.pendingWriteBytes() > FILE_STILL_QUEUED));
+                c.write(ascii(c, "after"));
+                c.flush();
+            }
+        };
+        try (Peer peer = connect(h)) {
+            peer.send("go".getBytes(StandardCharsets.US_ASCII));
+            byte[] first = peer.read(1); // the file is on its way: "more" comes in a read of its own
+            peer.send("more".getBytes(StandardCharsets.US_ASCII));
+            awaitEvent("h:file still queued true");
+            byte[] rest = peer.read(QUEUED_FILE - 1 + 5);
+            assertThat(first[0]).isEqualTo(content[0]);
+            assertThat(Arrays.copyOfRange(rest, 0, QUEUED_FILE - 1)).isEqualTo(Arrays.copyOfRange(content, 1, QUEUED_FILE));
+            assertThat(ascii(Arrays.copyOfRange(rest, QUEUED_FILE - 1, rest.length))).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void bytesALayerMakesOnItsOwnDuringAFileGoBeforeTheFilesRest() throws Exception {
+        assumeNotTls("the case puts its own layer (EpochLayer) under the connection; the TLS layer's"
+                + " KeyUpdate answer takes the same path");
+        // TLS 1.3 answers a peer's KeyUpdate on its own and encodes what follows with new keys: the
+        // answer must go out after the file chunks encoded before it and before those encoded after.
+        Path path = file(QUEUED_FILE);
+        byte[] content = Files.readAllBytes(path);
+        ScriptedHandler h = handler("h");
+        h.open = c -> ((AbstractConnection) c).installLayer(new EpochLayer());
+        h.read = (c, buf) -> {
+            String text = buf.toString(StandardCharsets.US_ASCII);
+            buf.release();
+            if (text.contains("go")) {
+                sendFile(c, path, 0, QUEUED_FILE);
+                c.flush();
+            }
+            if (text.contains("K")) {
+                events.add("h:file still queued " + (c.pendingWriteBytes() > FILE_STILL_QUEUED));
+            }
+        };
+        try (Peer peer = harness.connect(h)) {
+            peer.send("go".getBytes(StandardCharsets.US_ASCII));
+            byte[] firstHeader = peer.read(EpochLayer.HEADER); // the file is on its way
+            peer.send("K".getBytes(StandardCharsets.US_ASCII));
+            awaitEvent("h:file still queued true");
+            int firstLength = java.nio.ByteBuffer.wrap(firstHeader, 2, 4).getInt();
+            byte[] first = peer.read(firstLength);
+            byte[] rest = EpochLayer.unframe(peer, QUEUED_FILE - firstLength);
+            assertThat(firstHeader[1]).as("the first chunk's epoch").isZero();
+            assertThat(Arrays.copyOfRange(content, 0, firstLength)).isEqualTo(first);
+            assertThat(rest).isEqualTo(Arrays.copyOfRange(content, firstLength, QUEUED_FILE));
+        }
+    }
+
     @Test
     void aQueuedFileCountsAsPendingAndTheConnectionClosesAfterIt() throws Exception {
         Path path = file(1 << 20);

@@ -124,4 +124,33 @@ class OutboundQueueTest {
         assertThat(WriteResult.isFull(WriteResult.complete(7))).isFalse();
         assertThat(WriteResult.written(WriteResult.complete(1L << 40))).isEqualTo(1L << 40);
     }
+
+    @Test
+    void bytesAheadOfTheRegionGoBeforeItAndAfterTheBuffersAlreadyAhead() {
+        add(10);
+        CountingRegion region = new CountingRegion(100);
+        queue.add(region);
+        ByteBuf own = Unpooled.directBuffer(20).writeZero(20);
+        buffers.add(own);
+        assertThat(queue.addAheadOfRegion(own, null)).isEqualTo(20);
+        assertThat(queue.writeLimit()).as("both buffers go before the region").isEqualTo(2);
+        queue.consume(10);
+        assertThat(queue.headRegion()).isNull();
+        queue.consume(20);
+        assertThat(queue.headRegion()).isSameAs(region);
+        assertThat(queue.bytes()).isEqualTo(100 + ConnectionLimits.ENTRY_OVERHEAD);
+    }
+
+    @Test
+    void bytesAheadOfARegionNeedExactlyOneRegionLastInTheQueue() {
+        ByteBuf none = Unpooled.directBuffer(1).writeZero(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.addAheadOfRegion(none, null))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(none.refCnt()).as("released").isZero();
+        queue.add(new CountingRegion(5));
+        add(1);
+        ByteBuf behind = Unpooled.directBuffer(1).writeZero(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.addAheadOfRegion(behind, null))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -26,7 +26,7 @@ final class ChatHandler implements ProtocolHandler {
 
     ChatHandler(ChatState state) {
         this.state = state;
-        this.decoder = new LineDecoder(state.settings().maxLine());
+        this.decoder = new LineDecoder(state.settings().maxLine(), state.lineBudget());
     }
 
     @Override
@@ -149,6 +149,7 @@ final class ChatHandler implements ProtocolHandler {
             held.release();
             held = null;
         }
+        decoder.release();
         session.closed();
     }
 

@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
  * queue-budget} (bytes all readers who are behind may have queued together, default a quarter of
  * the smaller of the heap's maximum and the direct memory cap; see {@link QueueBudget}) and {@code
  * line-timeout} (seconds from a line's first byte to its end, default {@value
- * ChatSettings#DEFAULT_LINE_TIMEOUT_SECONDS}). Meters:
+ * ChatSettings#DEFAULT_LINE_TIMEOUT_SECONDS}) and {@code line-budget} (bytes all lines that arrive
+ * in pieces may hold together, default an eighth of the heap's maximum; see {@link LineBudget}). Meters:
  * {@code jselectors.chat.users} and {@code jselectors.chat.rooms} (gauges), {@code
  * jselectors.chat.messages.delivered} and {@code jselectors.chat.slow.consumers} (counters), and the
- * budget's {@code jselectors.chat.queued*} and {@code jselectors.chat.queue.budget*}.
+ * budgets' {@code jselectors.chat.queued*}, {@code jselectors.chat.queue.budget*}, {@code
+ * jselectors.chat.lines.buffered} and {@code jselectors.chat.line.budget*}.
  *
  * <p>With {@code cluster} ({@code nats://HOST:4222} or {@code redis://HOST:6379}, or {@code
  * JSELECTORS_CLUSTER}) the listener joins the other instances of {@code cluster-name} through that

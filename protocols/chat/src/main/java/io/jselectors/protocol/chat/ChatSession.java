@@ -110,6 +110,11 @@ final class ChatSession implements LineDecoder.Sink {
         reply(ChatText.error("line too long (the limit is " + state.settings().maxLine() + " bytes); it was discarded"));
     }
 
+    @Override
+    public void noRoom() {
+        reply(ChatText.error("line discarded: it arrived in pieces while the server's line buffers are full; send whole lines"));
+    }
+
     private void command(String line) {
         int space = firstWhitespace(line);
         String name = (space < 0 ? line : line.substring(0, space)).toLowerCase(Locale.ROOT);

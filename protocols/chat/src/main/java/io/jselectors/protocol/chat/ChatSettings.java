@@ -13,8 +13,10 @@ import io.netty.util.internal.PlatformDependent;
  * @param queueBudget how much the outbound queues of members who are behind may cost together, in
  *     the same terms, before the members furthest behind are disconnected ({@link QueueBudget})
  * @param lineTimeoutSeconds how long a line may take to arrive, from its first byte to its end
+ * @param lineBudget how much heap the lines that arrive in pieces may hold together before the next
+ *     one that needs more is dropped ({@link LineBudget})
  */
-record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeoutSeconds) {
+record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeoutSeconds, long lineBudget) {
 
     /**
      * 4096 bytes: a long paragraph of text, and the classic line limit of line protocols (IRC uses
@@ -51,6 +53,17 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeo
      */
     static final long DEFAULT_LINE_TIMEOUT_SECONDS = 30;
 
+    /**
+     * The default {@code line-budget} is this fraction of the heap's maximum, 1/8: partial lines are
+     * heap arrays, and an eighth next to the queue budget's quarter leaves the rest to the other
+     * listeners and the JVM. With the launcher's {@code -Xmx64m} that is 8 MiB: 2,048 users with a
+     * full 4 KiB line in pieces at once, where users typing in {@code nc} hold none.
+     */
+    static final int LINE_BUDGET_DIVISOR = 8;
+
+    /** The smallest default {@code line-budget}, 256 KiB: 64 full lines at the default {@code max-line}. */
+    static final long MIN_DEFAULT_LINE_BUDGET = 256 * 1024;
+
     ChatSettings {
         if (maxLine < 1 || maxLine > MAX_MAX_LINE) {
             throw new IllegalArgumentException("chat option max-line must be between 1 and " + MAX_MAX_LINE + ": " + maxLine);
@@ -64,11 +77,23 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeo
         if (lineTimeoutSeconds < 1) {
             throw new IllegalArgumentException("chat option line-timeout must be at least 1 (seconds): " + lineTimeoutSeconds);
         }
+        if (lineBudget <= maxLine) {
+            throw new IllegalArgumentException("chat option line-budget must be more than max-line (" + maxLine + "): " + lineBudget);
+        }
     }
 
     /** The defaults, the queue budget sized from this JVM's memory. */
     static ChatSettings defaults() {
-        return new ChatSettings(DEFAULT_MAX_LINE, DEFAULT_MAX_QUEUE, defaultQueueBudget(), DEFAULT_LINE_TIMEOUT_SECONDS);
+        return new ChatSettings(DEFAULT_MAX_LINE, DEFAULT_MAX_QUEUE, defaultQueueBudget(), DEFAULT_LINE_TIMEOUT_SECONDS,
+                defaultLineBudget(Runtime.getRuntime().maxMemory()));
+    }
+
+    /** 1/{@value #LINE_BUDGET_DIVISOR} of {@code heapMax}, at least {@link #MIN_DEFAULT_LINE_BUDGET} (also for an unknown heap). */
+    static long defaultLineBudget(long heapMax) {
+        if (heapMax <= 0 || heapMax == Long.MAX_VALUE) {
+            return MIN_DEFAULT_LINE_BUDGET;
+        }
+        return Math.max(MIN_DEFAULT_LINE_BUDGET, heapMax / LINE_BUDGET_DIVISOR);
     }
 
     /** {@value #QUEUE_BUDGET_PERCENT} % of this JVM's heap maximum or netty's direct cap, whichever is smaller. */
@@ -88,7 +113,11 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeo
         return Math.max(MIN_DEFAULT_QUEUE_BUDGET, pool > Long.MAX_VALUE / 100 ? pool / 100 * QUEUE_BUDGET_PERCENT : pool * QUEUE_BUDGET_PERCENT / 100);
     }
 
-    /** Reads {@code max-line}, {@code max-queue}, {@code queue-budget} and {@code line-timeout} (seconds); a malformed or out-of-range value names the option. */
+    /**
+     * Reads {@code max-line}, {@code max-queue}, {@code queue-budget}, {@code line-timeout} (seconds)
+     * and {@code line-budget}; a malformed or out-of-range value names the option. The default line
+     * budget is raised to hold at least 64 lines of a {@code max-line} set larger.
+     */
     static ChatSettings from(ListenerContext listener) {
         long maxLine = listener.longOption("max-line", DEFAULT_MAX_LINE);
         if (maxLine < 1 || maxLine > MAX_MAX_LINE) {
@@ -96,6 +125,7 @@ record ChatSettings(int maxLine, long maxQueue, long queueBudget, long lineTimeo
         }
         return new ChatSettings((int) maxLine, listener.longOption("max-queue", DEFAULT_MAX_QUEUE),
                 listener.longOption("queue-budget", defaultQueueBudget()),
-                listener.longOption("line-timeout", DEFAULT_LINE_TIMEOUT_SECONDS));
+                listener.longOption("line-timeout", DEFAULT_LINE_TIMEOUT_SECONDS),
+                listener.longOption("line-budget", Math.max(defaultLineBudget(Runtime.getRuntime().maxMemory()), 64 * (maxLine + 1))));
     }
 }

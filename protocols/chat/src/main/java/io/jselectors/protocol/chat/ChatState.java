@@ -35,6 +35,7 @@ final class ChatState implements AutoCloseable {
     private final Counter slowConsumers;
     private volatile boolean shuttingDown;
     private final QueueBudget budget;
+    private final LineBudget lineBudget;
 
     ChatState(ChatSettings settings, MeterRegistry registry) {
         this.settings = settings;
@@ -58,6 +59,13 @@ final class ChatState implements AutoCloseable {
         meters.add(slowConsumers);
         budget = new QueueBudget(settings.queueBudget(), registry);
         meters.addAll(budget.meters());
+        lineBudget = new LineBudget(settings.lineBudget(), registry);
+        meters.addAll(lineBudget.meters());
+    }
+
+    /** What all line users' lines in pieces may hold together. */
+    LineBudget lineBudget() {
+        return lineBudget;
     }
 
     ChatSettings settings() {

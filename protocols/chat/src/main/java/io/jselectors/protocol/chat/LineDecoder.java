@@ -7,7 +7,9 @@ import java.util.Arrays;
 /**
  * Splits a byte stream into UTF-8 lines ended by LF or CRLF, across reads: a line may arrive in
  * many pieces and one read may hold many lines. Lines longer than the limit are discarded up to
- * the next LF and reported once; invalid UTF-8 becomes U+FFFD. Confined to one connection's loop.
+ * the next LF and reported once; so is a line in pieces that the listener's {@link LineBudget}
+ * has no room for. Invalid UTF-8 becomes U+FFFD. Confined to one connection's loop; {@link
+ * #release} when the connection closes.
  */
 final class LineDecoder {
 
@@ -22,20 +24,26 @@ final class LineDecoder {
 
         /** A line went past the limit; its bytes up to the next LF are being discarded. */
         void tooLong();
+
+        /** A line in pieces found the line budget spent; its bytes up to the next LF are being discarded. */
+        void noRoom();
     }
 
     private static final byte[] EMPTY = new byte[0];
 
-    /** A partial line that grew past this is not kept for the next one. */
-    private static final int KEEP_CAPACITY = 1024;
+    /** The smallest array a partial line gets: a line in pieces is usually short. */
+    private static final int FIRST_CAPACITY = 64;
 
     private final int maxLine;
+    private final LineBudget budget;
+    /** The unfinished line; {@link #EMPTY} (and nothing counted in the budget) between lines. */
     private byte[] partial = EMPTY;
     private int partialLength;
     private boolean discarding;
 
-    LineDecoder(int maxLine) {
+    LineDecoder(int maxLine, LineBudget budget) {
         this.maxLine = maxLine;
+        this.budget = budget;
     }
 
     /**
@@ -130,16 +138,34 @@ final class LineDecoder {
         }
         int needed = partialLength + length;
         if (needed > partial.length) {
-            partial = Arrays.copyOf(partial, Math.min(maxLine + 1, Math.max(needed, Math.max(64, partial.length * 2))));
+            int capacity = Math.min(maxLine + 1, Math.max(needed, Math.max(FIRST_CAPACITY, partial.length * 2)));
+            if (!budget.reserve(capacity - partial.length)) {
+                partialLength = 0;
+                shrink();
+                discarding = true;
+                sink.noRoom();
+                return false;
+            }
+            partial = Arrays.copyOf(partial, capacity);
         }
         in.getBytes(start, partial, partialLength, length);
         partialLength = needed;
         return true;
     }
 
+    /**
+     * The line ended or was dropped: its array goes back to the budget. Not kept for the next line
+     * in pieces: every connection that once sent one would hold it, counted, for good.
+     */
     private void shrink() {
-        if (partial.length > KEEP_CAPACITY) {
-            partial = EMPTY;
-        }
+        budget.release(partial.length);
+        partial = EMPTY;
+    }
+
+    /** The connection closed: gives back what an unfinished line held. */
+    void release() {
+        partialLength = 0;
+        discarding = false;
+        shrink();
     }
 }

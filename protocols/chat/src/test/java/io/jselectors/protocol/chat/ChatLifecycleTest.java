@@ -169,7 +169,7 @@ class ChatLifecycleTest {
     void closingTheStateRemovesTheMeters() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProtocolTester tester = ProtocolTester.builder(new ChatProtocol()).meterRegistry(registry).build()) {
-            assertThat(tester.meterRegistry().getMeters()).as("users, rooms, delivered, slow consumers; queued, peak, budget, budget disconnects").hasSize(8);
+            assertThat(tester.meterRegistry().getMeters()).as("users, rooms, delivered, slow consumers; queued, peak, budget, budget disconnects; lines buffered, line budget, line refusals").hasSize(11);
         }
         assertThat(registry.getMeters()).isEmpty();
     }

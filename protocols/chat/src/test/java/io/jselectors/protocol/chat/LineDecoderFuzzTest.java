@@ -56,14 +56,15 @@ class LineDecoderFuzzTest {
 
         List<String> expected = model(stream, maxLine);
         Recorder whole = new Recorder();
-        LineDecoder wholeDecoder = new LineDecoder(maxLine);
+        LineBudget budget = LineBudget.of(Long.MAX_VALUE);
+        LineDecoder wholeDecoder = new LineDecoder(maxLine, budget);
         feed(wholeDecoder, stream, 0, stream.length, whole, direct);
         if (!whole.events.equals(expected)) {
             assertThat(whole.events).as("whole, limit %d", maxLine).isEqualTo(expected);
         }
 
         Recorder split = new Recorder();
-        LineDecoder splitDecoder = new LineDecoder(maxLine);
+        LineDecoder splitDecoder = new LineDecoder(maxLine, budget);
         int from = 0;
         for (int cut : cuts) {
             feed(splitDecoder, stream, from, cut, split, direct);
@@ -72,6 +73,11 @@ class LineDecoderFuzzTest {
         feed(splitDecoder, stream, from, stream.length, split, direct);
         if (!split.events.equals(expected)) {
             assertThat(split.events).as("cut at %s, limit %d", Arrays.toString(cuts), maxLine).isEqualTo(expected);
+        }
+        wholeDecoder.release();
+        splitDecoder.release();
+        if (budget.held() != 0) {
+            assertThat(budget.held()).as("bytes still counted after both decoders were released").isZero();
         }
 
         boolean endsWithLf = stream.length > 0 && stream[stream.length - 1] == '\n';
@@ -131,6 +137,11 @@ class LineDecoderFuzzTest {
         @Override
         public void tooLong() {
             events.add(TOO_LONG);
+        }
+
+        @Override
+        public void noRoom() {
+            events.add("no room"); // never expected: the budget here has no end
         }
     }
 }

@@ -16,6 +16,13 @@ import java.util.Arrays;
  */
 final class TestkitHarness implements ConnectionContract.Harness {
 
+    /**
+     * What the fake socket holds that the peer has not taken, as a real socket's buffers do: with
+     * no bound the whole of a queued file would cross at the first flush, and the cases about
+     * what happens while a file is still queued could not happen here.
+     */
+    private static final long SOCKET_BYTES = 256 * 1024;
+
     private final ArrayDeque<ProtocolHandler> handlers = new ArrayDeque<>();
     private final ProtocolTester tester;
 
@@ -31,7 +38,7 @@ final class TestkitHarness implements ConnectionContract.Harness {
     @Override
     public ConnectionContract.Peer connect(ProtocolHandler handler) {
         handlers.add(handler);
-        return new Peer(tester.connect());
+        return new Peer(tester.connect().socketCapacity(SOCKET_BYTES));
     }
 
     @Override
