@@ -40,6 +40,15 @@ final class PollsBeforeWait {
     static final int MAX_POLLS = 16;
 
     /**
+     * How many empty polls one poll that finds work pays for: a block-and-wake costs the loop's
+     * side ~5.8 µs of CPU on this project's VM with its sender's share (bench/PROFILE.md, fifth
+     * pass), an empty poll ~0.5 µs, so a found packet saves about ten polls' worth; four keeps a
+     * margin for the part of the wake-up the sender pays. A run of polls with more empty ones
+     * than this many per poll that found work cost more than it saved and starts a back-off.
+     */
+    static final int EMPTY_POLLS_PER_FIND = 4;
+
+    /**
      * The most wake-ups in a row that skip polling after polls found nothing: the back-off doubles
      * with each such failure up to this, so a lightly loaded loop, whose polls never find work,
      * pays {@code polls} syscalls once per this many wake-ups (with 4 polls, under 0.1 of a
@@ -47,13 +56,21 @@ final class PollsBeforeWait {
      */
     static final int MAX_BACKOFF = 64;
 
+    /**
+     * Where a run's count of polls that found work stops growing: far above any number of empty
+     * polls a run can have before that many finds would pay for them, and far from overflow in a
+     * run that lasts as long as a heavy load does.
+     */
+    private static final int MAX_FOUND_COUNTED = 1 << 24;
+
     private final int polls;
     /** Polls left before the loop waits again. */
     private int left;
     /** Wake-ups that still skip polling (the back-off after polls that found nothing). */
     private int skip;
-    /** Whether a poll of the current run found work. */
-    private boolean paid;
+    /** Polls of the current run that found work, and that found none. */
+    private int found;
+    private int empty;
     /** The back-off the next failure sets, doubled by each failure in a row, cleared by a poll that finds work. */
     private int backoff;
 
@@ -101,29 +118,43 @@ final class PollsBeforeWait {
 
     /**
      * After a select: {@code ready} keys were dispatched, and {@code polled} says whether it was one
-     * of this policy's polls. A poll that finds work refills the polls and clears the back-off; an
-     * empty poll uses one up, and when the last one ends a run of polls none of which found work,
-     * it starts a back-off (the next {@code backoff} wake-ups do not poll; it doubles up to
-     * {@link #MAX_BACKOFF}). A wait that found work starts a run of polls unless backing off. An
-     * empty wait (woken by a task or a timer) changes nothing, so an idle loop never polls.
+     * of this policy's polls. A poll that finds work refills the polls; an empty poll uses one up.
+     * When a run of polls ends, it is judged: more than {@link #EMPTY_POLLS_PER_FIND} empty polls
+     * per poll that found work starts a back-off (the next {@code backoff} wake-ups do not poll;
+     * it doubles with each such run in a row, up to {@link #MAX_BACKOFF}), a run that paid clears
+     * it. A wait that found work starts a run unless backing off. An empty wait (woken by a task
+     * or a timer) changes nothing, so an idle loop never polls.
      */
     void selected(int ready, boolean polled) {
         if (polled) {
             if (ready > 0) {
                 left = polls;
-                paid = true;
-                backoff = 0;
-            } else if (--left == 0 && !paid) {
-                backoff = Math.min(Math.max(1, backoff * 2), MAX_BACKOFF);
-                skip = backoff;
+                if (found < MAX_FOUND_COUNTED) {
+                    found++;
+                }
+            } else {
+                empty++;
+                if (--left == 0) {
+                    runEnded();
+                }
             }
         } else if (ready > 0) {
             if (skip > 0) {
                 skip--;
             } else {
                 left = polls;
-                paid = false;
+                found = 0;
+                empty = 0;
             }
+        }
+    }
+
+    private void runEnded() {
+        if (empty > (long) EMPTY_POLLS_PER_FIND * found) {
+            backoff = Math.min(Math.max(1, backoff * 2), MAX_BACKOFF);
+            skip = backoff;
+        } else {
+            backoff = 0;
         }
     }
 }

@@ -103,6 +103,31 @@ class PollsBeforeWaitTest {
     }
 
     @Test
+    void aRunWhoseEmptyPollsOutweighItsFindsBacksOff() {
+        PollsBeforeWait policy = new PollsBeforeWait(4);
+        select(policy, 1); // a wake-up
+        for (int i = 0; i < 3; i++) {
+            assertThat(select(policy, 0)).isTrue();
+        }
+        assertThat(select(policy, 1)).as("the fourth poll finds one packet").isTrue();
+        for (int i = 0; i < 4; i++) {
+            assertThat(select(policy, 0)).isTrue();
+        }
+        // 7 empty polls for 1 find: more than EMPTY_POLLS_PER_FIND, so the next wake-up skips polling.
+        select(policy, 1);
+        assertThat(policy.polling(WAIT)).isFalse();
+        select(policy, 1);
+        assertThat(policy.polling(WAIT)).as("the back-off of 1 is over").isTrue();
+        // This run pays: 1 find, then its 4 closing empty polls (4 <= EMPTY_POLLS_PER_FIND * 1).
+        assertThat(select(policy, 3)).isTrue();
+        while (select(policy, 0)) {
+            // the closing empty polls
+        }
+        select(policy, 1);
+        assertThat(policy.polling(WAIT)).as("no back-off after a run that paid").isTrue();
+    }
+
+    @Test
     void workFoundByAPollEndsTheBackOff() {
         PollsBeforeWait policy = new PollsBeforeWait(1);
         for (int i = 0; i < 20; i++) { // back off to the bound: the next 64 wake-ups skip polling
