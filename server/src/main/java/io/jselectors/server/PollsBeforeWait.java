@@ -12,9 +12,10 @@ package io.jselectors.server;
  * syscall each. Three rules keep that price off a loop that gains nothing by it: a select that
  * found nothing after a blocking wait (a wakeup, a timer) never starts polls, so an idle loop, or
  * one woken only by its timers and tasks, blocks on every turn as it always did; the polls per
- * wake-up are bounded ({@link #MAX_POLLS}); and polls that all found nothing make the next
- * wake-ups skip polling, twice as many after each such failure in a row ({@link #MAX_BACKOFF}),
- * so a lightly loaded loop, whose next packet is far off, soon polls almost never.
+ * wake-up are bounded ({@link #MAX_POLLS}); and a run of polls whose empty ones outweigh what its
+ * finds saved ({@link #EMPTY_POLLS_PER_FIND}) makes the next wake-ups skip polling, twice as many
+ * after each such run in a row ({@link #MAX_BACKOFF}), so a lightly loaded loop, whose next packet
+ * is far off, soon polls almost never. Off when the loops outnumber the CPUs ({@link #configured}).
  */
 final class PollsBeforeWait {
 
@@ -49,29 +50,22 @@ final class PollsBeforeWait {
     static final int EMPTY_POLLS_PER_FIND = 4;
 
     /**
-     * The most wake-ups in a row that skip polling after polls found nothing: the back-off doubles
-     * with each such failure up to this, so a lightly loaded loop, whose polls never find work,
+     * The most wake-ups in a row that skip polling after a run of polls that did not pay: the
+     * back-off doubles with each such run up to this, so a lightly loaded loop, whose polls never find work,
      * pays {@code polls} syscalls once per this many wake-ups (with 4 polls, under 0.1 of a
      * syscall per wake-up), and a loop whose load picks up again polls within as many wake-ups.
      */
     static final int MAX_BACKOFF = 64;
 
-    /**
-     * Where a run's count of polls that found work stops growing: far above any number of empty
-     * polls a run can have before that many finds would pay for them, and far from overflow in a
-     * run that lasts as long as a heavy load does.
-     */
-    private static final int MAX_FOUND_COUNTED = 1 << 24;
-
     private final int polls;
     /** Polls left before the loop waits again. */
     private int left;
-    /** Wake-ups that still skip polling (the back-off after polls that found nothing). */
+    /** Wake-ups that still skip polling (the back-off after a run of polls that did not pay). */
     private int skip;
-    /** Polls of the current run that found work, and that found none. */
-    private int found;
-    private int empty;
-    /** The back-off the next failure sets, doubled by each failure in a row, cleared by a poll that finds work. */
+    /** Polls of the current run that found work, and that found none (a run lasts as long as its load: long). */
+    private long found;
+    private long empty;
+    /** The back-off in force: doubled by each run in a row that did not pay, cleared by one that did. */
     private int backoff;
 
     PollsBeforeWait(int polls) {
@@ -129,9 +123,7 @@ final class PollsBeforeWait {
         if (polled) {
             if (ready > 0) {
                 left = polls;
-                if (found < MAX_FOUND_COUNTED) {
-                    found++;
-                }
+                found++;
             } else {
                 empty++;
                 if (--left == 0) {
@@ -150,7 +142,7 @@ final class PollsBeforeWait {
     }
 
     private void runEnded() {
-        if (empty > (long) EMPTY_POLLS_PER_FIND * found) {
+        if (empty > EMPTY_POLLS_PER_FIND * found) {
             backoff = Math.min(Math.max(1, backoff * 2), MAX_BACKOFF);
             skip = backoff;
         } else {
