@@ -43,6 +43,8 @@ jselectors_jvm_defaults() {
         # C2 arenas of 22 MiB (MethodType::makeImpl) and 14.5 MiB (the ClassFile API's
         # StackMapGenerator) for JDK code; our largest, RequestDecoder::headerLine, took 10 MiB
         # (-XX:CompileCommand=MemStat). `quiet`: CompileCommand would print a line at every start.
+        # Tried lower (wave 9, README): at 12 MiB no compilation reaches it, at 8 MiB C2 gives up
+        # the hot path (the dispatcher, onReadable, RequestDecoder::decode) with no lower peak.
         # Quoted: the pattern is not a file name.
         -XX:CompileCommand=quiet
         '-XX:CompileCommand=MemLimit,*.*,16m'

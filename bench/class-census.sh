@@ -23,15 +23,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=help.sh
 . "$HERE/help.sh"
-TOP_DIR=$(cd "$HERE/.." && pwd)
-# shellcheck source=../.mvn/jdk.sh
-. "$TOP_DIR/.mvn/jdk.sh"
-# shellcheck source=../.mvn/jvm-options.sh
-. "$TOP_DIR/.mvn/jvm-options.sh"
-jselectors_find_jdk || exit 1
-jselectors_jvm_defaults
-JAR="$TOP_DIR/server/target/jselectors.jar"
-[ -f "$JAR" ] || { echo "no $JAR: build it first (./jselectors backends)" >&2; exit 1; }
+# shellcheck source=server-jvm.sh
+. "$HERE/server-jvm.sh"
 jselectors_aot_options "$JAR" serve
 IDLE_SECONDS=${IDLE_SECONDS:-15}
 TOP=${TOP:-30}

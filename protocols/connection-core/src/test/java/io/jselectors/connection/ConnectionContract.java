@@ -544,13 +544,11 @@ public abstract class ConnectionContract {
     /** More pending than this: the file has unread bytes (at most one chunk is read ahead). */
     private static final long FILE_STILL_QUEUED = 4L * FileRegion.CHUNK;
 
-    @Test
-    void aWriteMadeWhileAFileIsStillQueuedGoesAfterTheFile() throws Exception {
-        // A file is read (and encoded by a layer) a chunk at a time as the socket takes it: a later
-        // write must go after its last chunk, and a layer that numbers its records (TLS) must
-        // encode the write after that chunk too, not when the write is made.
-        Path path = file(QUEUED_FILE);
-        byte[] content = Files.readAllBytes(path);
+    /**
+     * A handler that sends {@code path} ({@link #QUEUED_FILE} bytes) when it reads "go", and when it
+     * reads {@code trigger} records whether the file is still queued, then runs {@code then}.
+     */
+    private ScriptedHandler queuesTheFileOnGo(Path path, String trigger, java.util.function.Consumer<Connection> then) {
         ScriptedHandler h = handler("h");
         h.read = (c, buf) -> {
             String text = buf.toString(StandardCharsets.US_ASCII);
@@ -559,12 +557,25 @@ public abstract class ConnectionContract {
                 sendFile(c, path, 0, QUEUED_FILE);
                 c.flush();
             }
-            if (text.contains("more")) {
+            if (text.contains(trigger)) {
                 events.add("h:file still queued " + (c.pendingWriteBytes() > FILE_STILL_QUEUED));
-                c.write(ascii(c, "after"));
-                c.flush();
+                then.accept(c);
             }
         };
+        return h;
+    }
+
+    @Test
+    void aWriteMadeWhileAFileIsStillQueuedGoesAfterTheFile() throws Exception {
+        // A file is read (and encoded by a layer) a chunk at a time as the socket takes it: a later
+        // write must go after its last chunk, and a layer that numbers its records (TLS) must
+        // encode the write after that chunk too, not when the write is made.
+        Path path = file(QUEUED_FILE);
+        byte[] content = Files.readAllBytes(path);
+        ScriptedHandler h = queuesTheFileOnGo(path, "more", c -> {
+            c.write(ascii(c, "after"));
+            c.flush();
+        });
         try (Peer peer = connect(h)) {
             peer.send("go".getBytes(StandardCharsets.US_ASCII));
             byte[] first = peer.read(1); // the file is on its way: "more" comes in a read of its own
@@ -585,19 +596,8 @@ public abstract class ConnectionContract {
         // answer must go out after the file chunks encoded before it and before those encoded after.
         Path path = file(QUEUED_FILE);
         byte[] content = Files.readAllBytes(path);
-        ScriptedHandler h = handler("h");
+        ScriptedHandler h = queuesTheFileOnGo(path, "K", c -> {});
         h.open = c -> ((AbstractConnection) c).installLayer(new EpochLayer());
-        h.read = (c, buf) -> {
-            String text = buf.toString(StandardCharsets.US_ASCII);
-            buf.release();
-            if (text.contains("go")) {
-                sendFile(c, path, 0, QUEUED_FILE);
-                c.flush();
-            }
-            if (text.contains("K")) {
-                events.add("h:file still queued " + (c.pendingWriteBytes() > FILE_STILL_QUEUED));
-            }
-        };
         try (Peer peer = harness.connect(h)) {
             peer.send("go".getBytes(StandardCharsets.US_ASCII));
             byte[] firstHeader = peer.read(EpochLayer.HEADER); // the file is on its way
