@@ -241,7 +241,9 @@ public abstract class AbstractSelector implements Selector {
     public final int selectNanos(long timeoutNanos, ReadyConsumer consumer) throws IOException {
         ensureOpen();
         long remaining = Math.max(timeoutNanos, 0);
-        long deadline = remaining == INFINITE ? 0 : System.nanoTime() + remaining;
+        // No clock read for a poll or an endless wait: only a timed wait resumes after EINTR
+        // with what is left, and a loop that polls pays the ~27 ns read per poll otherwise.
+        long deadline = remaining == INFINITE || remaining == 0 ? 0 : System.nanoTime() + remaining;
         for (;;) {
             int n = kernelSelect(remaining, consumer);
             if (n >= 0) {
