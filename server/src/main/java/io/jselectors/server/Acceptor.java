@@ -4,7 +4,6 @@ import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -51,7 +50,7 @@ final class Acceptor implements IoLoop.IoHandler {
     private long failuresInBurst;
     private boolean closed;
     /** The protocol's refusal in a direct buffer (written by address), or {@code null}; never consumed. */
-    private final ArrayDeque<ByteBuf> refusal = new ArrayDeque<>(1);
+    private ByteBuf refusal;
     /** Where a refused connection's early input is read to and dropped; allocated at the first refusal. */
     private ByteBuf drain;
 
@@ -65,7 +64,7 @@ final class Acceptor implements IoLoop.IoHandler {
         this.count = count;
         byte[] bytes = listener.plugin().refusal();
         if (bytes != null && bytes.length > 0) {
-            refusal.add(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+            refusal = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
         }
     }
 
@@ -105,8 +104,8 @@ final class Acceptor implements IoLoop.IoHandler {
     private void refuse(Transport.StreamSocket socket) {
         listener.meters().closed(CloseCause.LIMIT);
         try {
-            if (!refusal.isEmpty()) {
-                socket.write(refusal, 1, scratch); // a new socket's send buffer takes a short message whole
+            if (refusal != null) {
+                socket.write(refusal, null, 1, scratch); // a new socket's send buffer takes a short message whole
                 socket.shutdownOutput();
                 if (drain == null) {
                     drain = Unpooled.directBuffer(REFUSED_INPUT_DRAIN);
@@ -159,8 +158,9 @@ final class Acceptor implements IoLoop.IoHandler {
             return;
         }
         closed = true;
-        for (ByteBuf b; (b = refusal.pollFirst()) != null; ) {
-            b.release();
+        if (refusal != null) {
+            refusal.release();
+            refusal = null;
         }
         if (drain != null) {
             drain.release();

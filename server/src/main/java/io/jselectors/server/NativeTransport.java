@@ -179,13 +179,13 @@ final class NativeTransport implements Transport {
         }
 
         @Override
-        public long write(ArrayDeque<ByteBuf> queue, int maxBuffers, IoScratch scratch) throws IOException {
+        public long write(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers, IoScratch scratch) throws IOException {
             long n;
             long offered;
             int limit = Math.min(maxBuffers, IoScratch.MAX_GATHER);
-            boolean single = limit == 1 || queue.size() == 1;
+            boolean single = limit == 1 || rest == null || rest.isEmpty();
             if (single) {
-                ByteBuf b = queue.peekFirst();
+                ByteBuf b = first;
                 offered = b.readableBytes();
                 // SAFETY: the queue holds b (a buffer with an address) for the call; the kernel
                 // reads its readable bytes only.
@@ -193,12 +193,14 @@ final class NativeTransport implements Transport {
                     n = Sockets.send(scratch.callState, fd, b.memoryAddress() + b.readerIndex(), offered);
                 } while (n == -Errno.EINTR); // retried: full(0) would wait for an EPOLLOUT edge that need not come
             } else {
-                int count = 0;
-                offered = 0;
                 // SAFETY: iov holds MAX_GATHER entries of IOVEC_SIZE bytes and count never exceeds
                 // MAX_GATHER; the buffers stay referenced by the queue, so their memory outlives the call.
-                for (ByteBuf b : queue) {
-                    if (count == limit || count > 0 && offered + b.readableBytes() > MAX_CALL_BYTES) {
+                scratch.iov.set(ValueLayout.JAVA_LONG, 0, first.memoryAddress() + first.readerIndex());
+                scratch.iov.set(ValueLayout.JAVA_LONG, 8, first.readableBytes());
+                offered = first.readableBytes();
+                int count = 1;
+                for (ByteBuf b : rest) {
+                    if (count == limit || offered + b.readableBytes() > MAX_CALL_BYTES) {
                         break; // past MAX_CALL_BYTES the kernel clamps the call, which would look like a full socket
                     }
                     long off = count * IoScratch.IOVEC_SIZE;

@@ -128,17 +128,20 @@ final class NioTransport implements Transport {
         }
 
         @Override
-        public long write(ArrayDeque<ByteBuf> queue, int maxBuffers, IoScratch scratch) throws IOException {
+        public long write(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers, IoScratch scratch) throws IOException {
             ByteBuffer[] views = scratch.views;
             int limit = Math.min(maxBuffers, views.length);
-            int count = 0;
-            long offered = 0;
-            for (ByteBuf b : queue) {
-                if (count == limit) {
-                    break;
+            views[0] = first.nioBuffer();
+            long offered = first.readableBytes();
+            int count = 1;
+            if (rest != null) {
+                for (ByteBuf b : rest) {
+                    if (count == limit) {
+                        break;
+                    }
+                    views[count++] = b.nioBuffer();
+                    offered += b.readableBytes();
                 }
-                views[count++] = b.nioBuffer();
-                offered += b.readableBytes();
             }
             long n;
             try {

@@ -93,8 +93,8 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     }
 
     @Override
-    protected long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException {
-        return socket.write(queue, maxBuffers, context.scratch());
+    protected long kernelWrite(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers) throws IOException {
+        return socket.write(first, rest, maxBuffers, context.scratch());
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.jselectors.connection.tls.FirstBytes;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -51,10 +50,8 @@ final class TlsOnPlaintextPort {
     static Refused refuse(SocketConnection connection, Transport.StreamSocket socket, IoScratch scratch, ByteBuf first,
             Counter refused) {
         ByteBuf alert = FirstBytes.handshakeFailureAlert(connection.alloc(), first);
-        ArrayDeque<ByteBuf> one = new ArrayDeque<>(1);
-        one.add(alert);
         try {
-            socket.write(one, 1, scratch); // 7 bytes into an empty socket buffer: they fit
+            socket.write(alert, null, 1, scratch); // 7 bytes into an empty socket buffer: they fit
             for (int i = 0; i < DRAIN_READS && socket.read(first.clear(), scratch) > 0; i++) {
                 // The rest of the ClientHello, read and dropped.
             }

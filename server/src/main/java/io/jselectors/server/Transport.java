@@ -71,14 +71,15 @@ interface Transport {
         int read(ByteBuf dst, IoScratch scratch) throws IOException;
 
         /**
-         * Writes as much of the first {@code maxBuffers} queued buffers as the socket takes now, in
-         * one gathering write of at most {@link IoScratch#MAX_GATHER} buffers. Does not change the
-         * queue.
+         * Writes as much of the first {@code maxBuffers} queued buffers ({@code first}, then
+         * {@code rest}'s in order; {@code rest} is {@code null} or empty when there is one) as the
+         * socket takes now, in one gathering write of at most {@link IoScratch#MAX_GATHER} buffers.
+         * Does not change the queue.
          *
          * @return a {@link WriteResult}: bytes written, and whether the socket took fewer than it
          *     was offered (it is full)
          */
-        long write(ArrayDeque<ByteBuf> queue, int maxBuffers, IoScratch scratch) throws IOException;
+        long write(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers, IoScratch scratch) throws IOException;
 
         /** Opens a file range to send from this socket: zero-copy where the transport can. */
         default FileRegion openFile(Path path, long position, long length) throws IOException {

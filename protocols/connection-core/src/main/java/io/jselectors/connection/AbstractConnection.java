@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * subclass that only talks to its socket through the {@code kernel*} hooks (as a selector backend
  * under {@code AbstractSelector}): the server's socket connection, and the testkit's fake socket.
  * The hooks, the thread rule and the states behind the selector interest are declared in its
- * package-private lower half ({@code SelectableConnection}); this class holds the rules.
+ * package-private lower half ({@code SelectableConnection}), the handler and its re-entrancy guard
+ * in the package-private middle ({@code Callbacks}); this class holds the rules. The three are one
+ * object: a read goes from the socket's event to the handler without touching a second one.
  *
  * <p><b>Re-entrancy.</b> A handler callback never runs inside another one, nor inside a call the
  * handler makes. What happens during a callback and needs telling (a water-mark crossing, a close,
@@ -33,12 +35,11 @@ import java.util.function.Supplier;
  *
  * <p>Everything runs on the connection's loop thread.
  */
-public abstract class AbstractConnection extends SelectableConnection {
+public abstract class AbstractConnection extends Callbacks {
 
     private final ConnectionLimits limits;
     private Layer layer;
     private LayerSink layerSink;
-    private final Callbacks callbacks = new Callbacks(this);
     private boolean writable = true;
     private int readSize = ConnectionLimits.INITIAL_READ;
 
@@ -49,7 +50,7 @@ public abstract class AbstractConnection extends SelectableConnection {
 
     /** Creates the handler, starts reading and calls onOpen. */
     protected final void open(Supplier<ProtocolHandler> handlers) {
-        callbacks.open(handlers, this::updateInterest);
+        openHandler(handlers, this::updateInterest);
     }
 
     /** The socket is readable: reads a batch, handing each read to the handler, then flushes. */
@@ -119,7 +120,7 @@ public abstract class AbstractConnection extends SelectableConnection {
             onBytesRead(n);
             readSize = ConnectionLimits.nextReadSize(readSize, n, requested, reads > 0);
             if (layer == null) {
-                callbacks.read(buf);
+                tellRead(buf);
             } else {
                 decode(buf);
             }
@@ -147,15 +148,16 @@ public abstract class AbstractConnection extends SelectableConnection {
     void deliver(ByteBuf buf) {
         if (closing) {
             buf.release();
-        } else if (readingPaused || callbacks.holdsReads()) {
-            callbacks.hold(buf);
+        } else if (readingPaused || holdsReads()) {
+            hold(buf);
         } else {
-            callbacks.read(buf);
+            tellRead(buf);
         }
     }
 
     /** Reads held while paused were told from a task: flush as a read batch would (and update the interest). */
-    void heldReadsTold() {
+    @Override
+    final void heldReadsTold() {
         flushNow();
     }
 
@@ -182,13 +184,13 @@ public abstract class AbstractConnection extends SelectableConnection {
         if (closing) {
             return layerHoldsOutput();
         }
-        return !readingPaused && !callbacks.holdsReads() || layer.needsInput();
+        return !readingPaused && !holdsReads() || layer.needsInput();
     }
 
     @Override
     public void resumeReading() {
         super.resumeReading();
-        callbacks.resumed(); // what a layer decoded meanwhile goes first, after the current callback
+        resumed(); // what a layer decoded meanwhile goes first, after the current callback
     }
 
     private void decode(ByteBuf buf) {
@@ -202,8 +204,8 @@ public abstract class AbstractConnection extends SelectableConnection {
     private void endOfInput() {
         inputClosed = true;
         updateInterest();
-        if (readingPaused || callbacks.holdsReads()) {
-            callbacks.holdEnd(true); // read for a layer while paused: told after what was held, on resume
+        if (readingPaused || holdsReads()) {
+            holdEnd(true); // read for a layer while paused: told after what was held, on resume
         } else {
             callback(h -> h.onInputClosed(this));
         }
@@ -211,7 +213,7 @@ public abstract class AbstractConnection extends SelectableConnection {
 
     /** Runs a server event (idle, shutdown, ...) as a handler callback, under the re-entrancy guard. */
     protected final void callback(Consumer<ProtocolHandler> event) {
-        callbacks.event(event);
+        tellEvent(event);
     }
 
     @Override
@@ -321,17 +323,17 @@ public abstract class AbstractConnection extends SelectableConnection {
     }
 
     private void flipWritability() {
-        callbacks.flip();
+        flip();
     }
 
     /** Whether a notification waits for the handler (the testkit delivers it as its own step). */
     protected final boolean hasDeferred() {
-        return callbacks.pending();
+        return pending();
     }
 
     /** The task {@link #scheduleDeferred()} asked for: tells the handler what waited. */
     protected final void runDeferred() {
-        callbacks.runIfIdle();
+        runIfIdle();
     }
 
     @Override
@@ -343,7 +345,7 @@ public abstract class AbstractConnection extends SelectableConnection {
             }
             throw loop.inLoop() ? new IllegalStateException(this + " is closed") : wrongThread("switchHandler");
         }
-        callbacks.switchTo(next, unread);
+        switchTo(next, unread);
     }
 
     /**
@@ -413,11 +415,6 @@ public abstract class AbstractConnection extends SelectableConnection {
         onClosed(cause, aborted);
         // onClose never runs inside the call that closed (a handler's close, abort or write, or a
         // task's): after the outermost callback, or as the next task.
-        callbacks.closed(cause);
-    }
-
-    /** The handler now in charge (after any switch); {@code null} before the connection opened. */
-    public final ProtocolHandler handler() {
-        return callbacks.handler();
+        tellClosedLater(cause);
     }
 }

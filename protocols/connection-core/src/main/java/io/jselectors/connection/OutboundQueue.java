@@ -10,8 +10,14 @@ import java.util.List;
  * A connection's outbound bytes in write order: buffers with a memory address, and file regions
  * between them. The queue owns every buffer and region in it. Loop thread only.
  *
- * <p>Regions live in a deque of their own, each knowing how many buffers precede it, so the buffer
- * deque stays what the transport's gathering write walks and a connection that never sends a file
+ * <p>The first buffer sits in a field and the ones behind it in a deque made when a second buffer
+ * first waits: most connections queue one buffer per flush (an HTTP read's answers, an echo), and a
+ * request that touches only the field reads one object fewer, in cache lines a cold connection has
+ * to fetch (bench/PROFILE.md, eighth pass), and an idle connection holds no deque. A busy one keeps
+ * its deque for life once made.
+ *
+ * <p>Regions live in a deque of their own, each knowing how many buffers precede it, so the buffers
+ * stay what the transport's gathering write walks and a connection that never sends a file
  * pays one null check per released buffer. A write never passes a region: {@link #writeLimit()} is
  * the number of buffers ahead of the first one.
  *
@@ -23,15 +29,17 @@ import java.util.List;
 final class OutboundQueue {
 
     /**
-     * Room for {@value #INITIAL_ENTRIES} entries before the deque first grows. Every connection has
-     * a queue, and most are idle or flush each write at once: ArrayDeque's default (16 entries, an
-     * 80-byte array with compact headers) was a fifth of an idle connection's heap; 3 entries take a
-     * 32-byte array. A busy connection grows it twice to reach a 16-deep pipeline (4, 10, 22 entries)
-     * and keeps that for its life.
+     * Room for {@value #INITIAL_ENTRIES} buffers behind the first before the deque first grows: a
+     * connection that ever queues two buffers at once has one, and ArrayDeque's default (16
+     * entries, an 80-byte array with compact headers) would be most of its heap; 3 take a 32-byte
+     * array. A busy connection grows it twice to reach a 16-deep pipeline and keeps that for life.
      */
     private static final int INITIAL_ENTRIES = 3;
 
-    private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>(INITIAL_ENTRIES);
+    /** The first queued buffer, or {@code null} when none is queued. */
+    private ByteBuf first;
+    /** The buffers behind {@link #first}, in order; {@code null} until two buffers first waited. */
+    private ArrayDeque<ByteBuf> rest;
     /** Queued regions in order, or {@code null} when there are none. */
     private ArrayDeque<FileRegion> regions;
     private int buffersBehindLastRegion;
@@ -57,7 +65,14 @@ final class OutboundQueue {
             direct.release();
             return 0;
         }
-        buffers.add(direct);
+        if (first == null) {
+            first = direct;
+        } else {
+            if (rest == null) {
+                rest = new ArrayDeque<>(INITIAL_ENTRIES);
+            }
+            rest.add(direct);
+        }
         if (regions != null) {
             buffersBehindLastRegion++;
         }
@@ -92,7 +107,7 @@ final class OutboundQueue {
     void add(FileRegion region) {
         if (regions == null) {
             regions = new ArrayDeque<>();
-            region.buffersAhead = buffers.size();
+            region.buffersAhead = bufferCount();
         } else {
             region.buffersAhead = buffersBehindLastRegion;
         }
@@ -121,12 +136,13 @@ final class OutboundQueue {
     void consume(long n) {
         bytes -= n;
         while (n > 0) {
-            ByteBuf head = buffers.peekFirst();
+            ByteBuf head = first;
             int readable = head.readableBytes();
             if (readable <= n) {
                 n -= readable;
                 bytes -= ConnectionLimits.ENTRY_OVERHEAD;
-                buffers.pollFirst().release();
+                first = rest == null ? null : rest.pollFirst();
+                head.release();
                 if (regions != null) {
                     regions.peekFirst().buffersAhead--;
                 }
@@ -156,7 +172,13 @@ final class OutboundQueue {
     private void addFirst(List<ByteBuf> chunk) {
         for (int i = chunk.size() - 1; i >= 0; i--) {
             ByteBuf b = chunk.get(i);
-            buffers.addFirst(b);
+            if (first != null) {
+                if (rest == null) {
+                    rest = new ArrayDeque<>(INITIAL_ENTRIES);
+                }
+                rest.addFirst(first);
+            }
+            first = b;
             bytes += b.readableBytes() + ConnectionLimits.ENTRY_OVERHEAD;
             if (regions != null) {
                 regions.peekFirst().buffersAhead++;
@@ -175,7 +197,7 @@ final class OutboundQueue {
             FileRegion region = headRegion();
             long result;
             if (region == null) {
-                result = c.kernelWrite(buffers, writeLimit());
+                result = c.kernelWrite(first, rest, writeLimit());
             } else if ((result = layer == null ? c.kernelSendFile(region) : WriteResult.COPY) == WriteResult.COPY) {
                 readAhead(region, c.alloc(), layer, sink);
                 continue;
@@ -215,8 +237,14 @@ final class OutboundQueue {
 
     /** Releases every buffer and closes every region: the connection closed. */
     void discard() {
-        for (ByteBuf b; (b = buffers.pollFirst()) != null; ) {
-            b.release();
+        if (first != null) {
+            first.release();
+            first = null;
+        }
+        if (rest != null) {
+            for (ByteBuf b; (b = rest.pollFirst()) != null; ) {
+                b.release();
+            }
         }
         if (regions != null) {
             regions.forEach(FileRegion::close);
@@ -228,7 +256,7 @@ final class OutboundQueue {
     }
 
     boolean isEmpty() {
-        return buffers.isEmpty() && regions == null;
+        return first == null && regions == null;
     }
 
     /** The queue's cost: readable bytes plus the per-entry overhead (see the class comment). */
@@ -240,8 +268,13 @@ final class OutboundQueue {
         return Math.min(unflushed, bytes);
     }
 
-    /** The buffers, for the transport's gathering write (which must not change the deque). */
-    ArrayDeque<ByteBuf> buffers() {
-        return buffers;
+    /** How many buffers are queued. */
+    int bufferCount() {
+        return first == null ? 0 : rest == null ? 1 : 1 + rest.size();
+    }
+
+    /** Whether the deque behind the first buffer exists (made when two buffers first waited). */
+    boolean hasDeque() {
+        return rest != null;
     }
 }

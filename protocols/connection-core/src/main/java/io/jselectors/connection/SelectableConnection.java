@@ -59,12 +59,13 @@ abstract class SelectableConnection implements Connection {
     protected abstract int kernelRead(ByteBuf dst) throws IOException;
 
     /**
-     * Writes as much of the first {@code maxBuffers} buffers of {@code queue} as the socket takes
-     * now, without changing the queue.
+     * Writes as much of the first {@code maxBuffers} queued buffers as the socket takes now, without
+     * changing the queue: {@code first}, then those in {@code rest} in order ({@code rest} is
+     * {@code null} or empty when {@code first} is the only one, the common case).
      *
      * @return a {@link WriteResult}: bytes written, and whether the socket took less than offered
      */
-    protected abstract long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException;
+    protected abstract long kernelWrite(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers) throws IOException;
 
     /** Opens a file range for {@link #sendFile}; by default one read through a FileChannel. */
     protected FileRegion kernelOpenFile(Path path, long position, long length) throws IOException {

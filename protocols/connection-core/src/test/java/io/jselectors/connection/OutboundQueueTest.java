@@ -72,6 +72,29 @@ class OutboundQueueTest {
     }
 
     @Test
+    void oneBufferAtATimeNeedsNoDequeAndTwoMakeOne() {
+        for (int i = 0; i < 5; i++) {
+            add(10);
+            assertThat(queue.bufferCount()).isEqualTo(1);
+            queue.consume(4);
+            queue.consume(6);
+            assertThat(queue.isEmpty()).isTrue();
+        }
+        assertThat(queue.hasDeque()).as("a buffer per flush stays in the field").isFalse();
+        add(1);
+        add(2);
+        add(3);
+        assertThat(queue.hasDeque()).isTrue();
+        assertThat(queue.bufferCount()).isEqualTo(3);
+        queue.consume(2); // the first and half the second
+        assertThat(queue.bufferCount()).isEqualTo(2);
+        assertThat(queue.bytes()).isEqualTo(4 + 2L * ConnectionLimits.ENTRY_OVERHEAD);
+        queue.discard();
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(buffers).allMatch(b -> b.refCnt() == 0);
+    }
+
+    @Test
     void anEntryCostsItsOverheadUntilItIsFullySent() {
         add(1);
         add(1);

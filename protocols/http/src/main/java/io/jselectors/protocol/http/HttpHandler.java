@@ -19,9 +19,10 @@ import java.nio.charset.StandardCharsets;
  * not writable (the client sends requests without reading the answers); the unparsed input then
  * waits, and above {@link HttpLimits#MAX_BUFFERED_INPUT} reading pauses, leaving the rest to the
  * kernel and TCP flow control. The header and body timeouts are {@link RequestTimeouts}'; the
- * WebSocket handshake's HTTP side is {@link WebSocketUpgrade}'s.
+ * WebSocket handshake's HTTP side is {@link WebSocketUpgrade}'s. The route of the last path is
+ * remembered in the fields it inherits from {@link HttpRoutes.Lookup}.
  */
-final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
+final class HttpHandler extends HttpRoutes.Lookup implements ProtocolHandler, RequestTimeouts.Owner {
 
     private final HttpListenerState state;
     private Connection connection;
@@ -32,8 +33,6 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     private OutputSpare outputSpare;
     /** The listener's meters as this connection's loop counts them. */
     private HttpMeters.Local meters;
-    /** The routes of this connection's last path. */
-    private HttpRoutes.Lookup routeLookup;
 
     /** Unparsed input, or {@code null}. */
     private ByteBuf in;
@@ -48,9 +47,15 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
     /** The connection went to a WebSocket session: this handler gets no further call. */
     private boolean switched;
     private long requestStart = -1;
+    /**
+     * The header and body timers, made when a request first arrives in parts or with a body: a
+     * connection whose requests each arrive whole in one read (most keep-alive clients) never
+     * needs one, and a request then does not touch a further object (bench/PROFILE.md, eighth pass).
+     */
     private RequestTimeouts timeouts;
 
     HttpHandler(HttpListenerState state) {
+        super(state.routes());
         this.state = state;
     }
 
@@ -63,8 +68,6 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         outputSpare = state.outputSpare(loop);
         outputSpare.opened();
         meters = state.meters().local();
-        routeLookup = new HttpRoutes.Lookup(state.routes());
-        timeouts = new RequestTimeouts(loop, state, this);
     }
 
     @Override
@@ -73,7 +76,9 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
             data.release();
             return;
         }
-        timeouts.bytesRead();
+        if (timeouts != null) {
+            timeouts.bytesRead();
+        }
         append(data);
         process();
     }
@@ -125,7 +130,9 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
 
     /** Cancels the header and body timers and releases the decoder (closing, or switching protocols). */
     private void stopTimersAndDecoder() {
-        timeouts.cancel();
+        if (timeouts != null) {
+            timeouts.cancel();
+        }
         decoder.release();
     }
 
@@ -141,7 +148,7 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
             if (result == RequestDecoder.NEED_MORE) {
                 break;
             } else if (result == RequestDecoder.HEADERS_DONE) {
-                timeouts.bodyStarted();
+                timeouts().bodyStarted();
                 if (decoder.head().expectContinue()) {
                     output(ResponseEncoder.CONTINUE.length).writeBytes(ResponseEncoder.CONTINUE);
                     flushOutput(); // the client waits for it before sending the body
@@ -177,26 +184,36 @@ final class HttpHandler implements ProtocolHandler, RequestTimeouts.Owner {
         }
         keepInput();
         if (!suspended && decoder.inHead(in)) {
-            timeouts.armHeader();
+            timeouts().armHeader();
         } else if (decoder.betweenRequests() && in == null) {
             requestStart = -1;
         }
         if (!decoder.inBody()) {
-            timeouts.bodyEnded();
+            if (timeouts != null) {
+                timeouts.bodyEnded();
+            }
         } else if (!suspended) {
-            timeouts.armBody();
+            timeouts().armBody();
         }
     }
 
+    /** The timers, made at the first request that needs one. */
+    private RequestTimeouts timeouts() {
+        if (timeouts == null) {
+            timeouts = new RequestTimeouts(loop, state, this);
+        }
+        return timeouts;
+    }
+
     private void answer(HttpRequest request) {
-        routeLookup.of(request.path());
-        WebSocketRoute webSocket = routeLookup.webSocket();
-        if (webSocket != null && WebSocketUpgrade.wanted(request, webSocket, routeLookup.entry() != null)) {
+        lookUp(request.path());
+        WebSocketRoute webSocket = webSocketRoute();
+        if (webSocket != null && WebSocketUpgrade.wanted(request, webSocket, routeEntry() != null)) {
             upgrade(request, webSocket);
             return;
         }
         boolean keepAlive = decoder.head().keepAlive() && !shuttingDown && !inputClosed;
-        HttpResponse response = state.routes().answer(request, routeLookup.entry(), state.staticFiles());
+        HttpResponse response = state.routes().answer(request, routeEntry(), state.staticFiles());
         boolean headRequest = request.method().equals("HEAD");
         FileStreamer file = null;
         if (response.file() != null && !headRequest) {

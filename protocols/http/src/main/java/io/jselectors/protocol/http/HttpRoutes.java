@@ -134,8 +134,11 @@ public final class HttpRoutes {
      * one path looks it up once, where two map lookups (a hash and a string comparison each) were
      * in the /hello profile per request (bench/PROFILE.md, sixth pass). A change of the table is
      * seen by the next request, as without it. Loop thread only.
+     *
+     * <p>{@link HttpHandler} extends it: the memo's fields are the handler's own, so a request
+     * reads them without fetching a further object (bench/PROFILE.md, eighth pass).
      */
-    static final class Lookup {
+    static class Lookup {
         private final HttpRoutes routes;
         private String path;
         private int version;
@@ -147,7 +150,7 @@ public final class HttpRoutes {
         }
 
         /** Looks up {@code path}, unless it was the last one and the table has not changed. */
-        void of(String path) {
+        final void lookUp(String path) {
             // The version first: a change made after this read changes it again, so a stale
             // result is never kept past the next request.
             int now = routes.version.get();
@@ -160,12 +163,12 @@ public final class HttpRoutes {
         }
 
         /** The route of the last path, or {@code null}. */
-        Entry entry() {
+        final Entry routeEntry() {
             return entry;
         }
 
         /** The WebSocket route of the last path, or {@code null}. */
-        WebSocketRoute webSocket() {
+        final WebSocketRoute webSocketRoute() {
             return webSocket;
         }
     }

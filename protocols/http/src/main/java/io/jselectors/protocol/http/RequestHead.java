@@ -8,11 +8,18 @@ import io.jselectors.protocol.http.codec.TransferCoding;
  * What a request's header section says about its framing (RFC 9112 section 6) and persistence
  * (section 9.3), collected field by field and checked once the section is complete. Methods
  * return 0, or the status to refuse the request with.
+ *
+ * <p>{@link RequestDecoder} extends it: these fields are the decoder's own, so a request does not
+ * fetch a further object for them (bench/PROFILE.md, eighth pass).
  */
-final class RequestHead {
+class RequestHead {
 
     private long contentLength;
-    private final TransferCoding transferCoding = new TransferCoding();
+    /**
+     * Made at the first Transfer-Encoding field of the connection: most never send one, and a
+     * request without it then resets and reads no further object (bench/PROFILE.md, eighth pass).
+     */
+    private TransferCoding transferCoding;
     private int hosts;
     private boolean closeToken;
     private boolean keepAliveToken;
@@ -22,7 +29,9 @@ final class RequestHead {
 
     void reset() {
         contentLength = ContentLength.NONE;
-        transferCoding.reset();
+        if (transferCoding != null) {
+            transferCoding.reset();
+        }
         hosts = 0;
         closeToken = false;
         keepAliveToken = false;
@@ -71,15 +80,17 @@ final class RequestHead {
 
     /** Checks the section as a whole, for a request of {@code version} (10 or 11). */
     int complete(int version, long maxBody) {
-        boolean transferEncoding = transferCoding.present();
-        if (transferEncoding && (contentLength >= 0 || version == 10)) {
-            return 400; // section 6.1: both framings, or chunked in HTTP/1.0, is faulty framing
-        }
-        if (transferEncoding && !transferCoding.chunked()) {
-            return 400; // section 6.3: chunked must be the final coding of a request
-        }
-        if (transferCoding.otherCoding()) {
-            return 501; // e.g. gzip: valid HTTP, a coding this server does not decode
+        if (transferCoding != null) {
+            boolean transferEncoding = transferCoding.present();
+            if (transferEncoding && (contentLength >= 0 || version == 10)) {
+                return 400; // section 6.1: both framings, or chunked in HTTP/1.0, is faulty framing
+            }
+            if (transferEncoding && !transferCoding.chunked()) {
+                return 400; // section 6.3: chunked must be the final coding of a request
+            }
+            if (transferCoding.otherCoding()) {
+                return 501; // e.g. gzip: valid HTTP, a coding this server does not decode
+            }
         }
         if (hosts > 1 || (version == 11 && hosts == 0)) {
             return 400; // section 3.2: exactly one Host in HTTP/1.1
@@ -101,7 +112,7 @@ final class RequestHead {
     }
 
     boolean chunked() {
-        return transferCoding.chunked();
+        return transferCoding != null && transferCoding.chunked();
     }
 
     /** Whether the connection may stay open after this request. */
@@ -111,7 +122,7 @@ final class RequestHead {
 
     /** Whether the client waits for {@code 100 Continue} before sending a body. */
     boolean expectContinue() {
-        return expectContinue && (transferCoding.chunked() || contentLength > 0);
+        return expectContinue && (chunked() || contentLength > 0);
     }
 
     /** Whether the client is sending the HTTP/1.0 keep-alive token (to echo it back). */
@@ -132,6 +143,9 @@ final class RequestHead {
     }
 
     private int transferEncoding(String value) {
+        if (transferCoding == null) {
+            transferCoding = new TransferCoding();
+        }
         transferCoding.add(value);
         // Something after chunked, or a coding that is not a token: the body's end cannot be found.
         return transferCoding.invalid() || transferCoding.codingAfterChunked() ? 400 : 0;

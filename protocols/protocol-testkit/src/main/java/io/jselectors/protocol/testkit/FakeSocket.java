@@ -84,23 +84,29 @@ final class FakeSocket {
         return n;
     }
 
-    /** writev(2) of the first {@code maxBuffers} of {@code queue}, up to the capacity left. */
-    long write(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException {
-        long written = 0;
-        long offered = 0;
-        int count = 0;
-        for (ByteBuf b : queue) {
-            if (count++ == maxBuffers) {
-                break;
+    /** writev(2) of the first {@code maxBuffers} of {@code first} and {@code rest}, up to the capacity left. */
+    long write(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers) throws IOException {
+        long offered = first.readableBytes();
+        long written = send(first);
+        int count = 1;
+        if (rest != null) {
+            for (ByteBuf b : rest) {
+                if (count++ == maxBuffers) {
+                    break;
+                }
+                offered += b.readableBytes();
+                written += send(b);
             }
-            int readable = b.readableBytes();
-            offered += readable;
-            long room = capacity == UNLIMITED ? Long.MAX_VALUE : capacity - sent.size();
-            int n = (int) Math.min(readable, Math.max(0, room));
-            b.getBytes(b.readerIndex(), sent, n);
-            written += n;
         }
         return written < offered ? WriteResult.full(written) : WriteResult.complete(written);
+    }
+
+    /** Takes what the capacity leaves room for of {@code b}'s readable bytes, without changing it. */
+    private int send(ByteBuf b) throws IOException {
+        long room = capacity == UNLIMITED ? Long.MAX_VALUE : capacity - sent.size();
+        int n = (int) Math.min(b.readableBytes(), Math.max(0, room));
+        b.getBytes(b.readerIndex(), sent, n);
+        return n;
     }
 
     /** The peer takes everything sent so far. */

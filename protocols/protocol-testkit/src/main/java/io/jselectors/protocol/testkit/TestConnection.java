@@ -267,8 +267,8 @@ public final class TestConnection extends AbstractConnection {
     }
 
     @Override
-    protected long kernelWrite(ArrayDeque<ByteBuf> queue, int maxBuffers) throws IOException {
-        return socket.write(queue, maxBuffers);
+    protected long kernelWrite(ByteBuf first, ArrayDeque<ByteBuf> rest, int maxBuffers) throws IOException {
+        return socket.write(first, rest, maxBuffers);
     }
 
     @Override

@@ -44,7 +44,8 @@ public final class LineScanner implements ByteProcessor {
     /** Initial line buffer: a typical request line or field line fits, longer ones grow it. */
     private static final int INITIAL_LINE = 128;
 
-    private byte[] line = new byte[INITIAL_LINE];
+    /** Made at the first search: a connection that never sends a line holds none (issue #17). */
+    private byte[] line;
     /** Bytes of the current line copied so far (from the reader index). */
     private int copied;
 
@@ -77,8 +78,9 @@ public final class LineScanner implements ByteProcessor {
         if (available <= 0) {
             return -1;
         }
-        if (line.length < copied + available) {
-            line = Arrays.copyOf(line, Math.max(copied + available, line.length * 2));
+        byte[] to = line;
+        if (to == null || to.length < copied + available) {
+            grow(copied + available); // out of line: find stays small enough to inline
         }
         if (address != NO_ADDRESS) {
             return scan(address, from, available);
@@ -124,6 +126,10 @@ public final class LineScanner implements ByteProcessor {
         }
         copied += lf < 0 ? available : lf + 1;
         return lf < 0 ? -1 : from + lf;
+    }
+
+    private void grow(int needed) {
+        line = line == null ? new byte[Math.max(INITIAL_LINE, needed)] : Arrays.copyOf(line, Math.max(needed, line.length * 2));
     }
 
     /** The line found by {@link #find}, LF included, from index 0; valid until {@link #next()}. */
