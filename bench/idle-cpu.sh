@@ -4,7 +4,7 @@
 # and after WARMUP s each one's utime+stime (/proc/PID/stat, the whole process) is read over
 # WINDOW s twice: with no connections, then with CONNS idle connections open to its echo
 # listener. For a loop setting that must cost nothing when there is nothing to do
-# (-Djselectors.pollsBeforeWait). Environment: A_OPTS, B_OPTS, SERVER_JAR, WARMUP (10), WINDOW
+# (-Djselectors.edgeTriggered, -Djselectors.batchScheduling). Environment: A_OPTS, B_OPTS, SERVER_JAR, WARMUP (10), WINDOW
 # (20), CONNS (100). Prints CPU ticks (1/CLK_TCK s) per window for A and B.
 set -euo pipefail
 # shellcheck source=help.sh

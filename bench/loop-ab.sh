@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # bench/loop-ab.sh SCENARIO - one server jar (or two) with two sets of JVM options under the same
 # plaintext load, interleaved by ../shared/bench/pair.sh: the A/B of a loop setting such as
-# -Djselectors.pollsBeforeWait, without another server in between. SCENARIO is pair.sh's (a b c:
+# -Djselectors.edgeTriggered, without another server in between. SCENARIO is pair.sh's (a b c:
 # echo; d e: http /hello).
 #
 #   A_JAR, B_JAR      server jars (default both server/target/jselectors.jar)
-#   A_OPTS, B_OPTS    JVM options of each side, e.g. B_OPTS=-Djselectors.pollsBeforeWait=4
+#   A_OPTS, B_OPTS    JVM options of each side, e.g. B_OPTS=-Djselectors.edgeTriggered=false
 #   WORKERS           --workers of both sides (1); 4 for the more-loops-than-CPUs case
 #   PAIRS, SLICE, WARMUP, RESULTS as pair.sh
 #

@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * this thread. Other threads reach the loop only through {@link #execute} and {@link #schedule},
  * which wake the selector.
  *
- * <p>A turn: select (blocking until the next timer, or not at all when tasks wait or, if the loop
- * was given {@link PollsBeforeWait polls}, right after a select that found work), dispatch the
+ * <p>A turn: select (blocking until the next timer, or not at all when tasks wait), dispatch the
  * ready keys, run due timers, run queued tasks.
  */
 final class IoLoop implements EventLoop {
@@ -54,8 +53,6 @@ final class IoLoop implements EventLoop {
     private long firstEventAt;
     /** Whether the thread asks for {@code SCHED_BATCH} as it starts ({@link LoopScheduling}). */
     private boolean batchScheduling;
-    /** Whether the next select polls before the loop sleeps ({@link PollsBeforeWait}); none unless set. */
-    private PollsBeforeWait pollsBeforeWait = new PollsBeforeWait(0);
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
@@ -81,11 +78,6 @@ final class IoLoop implements EventLoop {
     /** Runs the loop's thread under {@code SCHED_BATCH} ({@link LoopScheduling}); before {@link #start}. */
     void batchScheduling() {
         batchScheduling = true;
-    }
-
-    /** Polls up to {@code polls} times after a select that found work before waiting; before {@link #start}. */
-    void pollsBeforeWait(int polls) {
-        pollsBeforeWait = new PollsBeforeWait(polls);
     }
 
     /** The loop's selector; use only on the loop thread. */
@@ -198,9 +190,7 @@ final class IoLoop implements EventLoop {
         // serves the timers: two per turn, where each is a vDSO call of ~27 ns on this project's
         // VM (bench/PROFILE.md, fifth pass) and a turn with few events pays them per operation.
         long now = System.nanoTime();
-        long wait = tasks.isEmpty() ? nanosToNextTimer(now) : 0;
-        boolean polling = pollsBeforeWait.polling(wait);
-        long timeout = polling ? 0 : wait;
+        long timeout = tasks.isEmpty() ? nanosToNextTimer(now) : 0;
         firstEventAt = 0;
         meters.beforeSelect(now);
         int ready = 0;
@@ -211,7 +201,6 @@ final class IoLoop implements EventLoop {
             log.error("{}: select failed", name, e);
             sleepQuietly();
         }
-        pollsBeforeWait.selected(ready, polling);
         turnNanos = firstEventAt != 0 ? firstEventAt : System.nanoTime();
         meters.afterSelect(ready, turnNanos);
         meters.tasksRun(runTimers(turnNanos) + runTasks());

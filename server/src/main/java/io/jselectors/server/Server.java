@@ -144,9 +144,7 @@ public final class Server {
             boolean edgeTriggered = edgeTriggered();
             int tlsTaskThreads = tls != null && settings.listeners().stream().anyMatch(l -> TlsListeners.isTls(l.protocol()))
                     ? TlsSettings.taskThreads() : 0;
-            int cpus = Runtime.getRuntime().availableProcessors();
-            boolean batch = batchScheduling(settings.workers(), tlsTaskThreads, cpus);
-            int polls = PollsBeforeWait.configured(settings.workers() + tlsTaskThreads, cpus);
+            boolean batch = batchScheduling(settings.workers(), tlsTaskThreads, Runtime.getRuntime().availableProcessors());
             if (batch && tlsTaskThreads > 0) {
                 tls.batchScheduling(); // a woken task thread does not preempt a loop either
             }
@@ -156,7 +154,6 @@ public final class Server {
                 if (batch) {
                     loop.batchScheduling(); // more loops than CPUs: no wakeup preemption among them
                 }
-                loop.pollsBeforeWait(polls);
                 server.workers.add(new Worker(loop, settings, alloc, transport, ids));
             }
             for (ServerSettings.ListenerSpec spec : settings.listeners()) {

@@ -53,11 +53,6 @@ final class LineBudget {
                 refusals);
     }
 
-    /** A budget with no meters, for a decoder on its own (tests, the fuzz target). */
-    static LineBudget of(long bytes) {
-        return new LineBudget(bytes, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    }
-
     /** Takes {@code n} bytes if they fit; counts a refusal if not. */
     boolean reserve(int n) {
         long now;

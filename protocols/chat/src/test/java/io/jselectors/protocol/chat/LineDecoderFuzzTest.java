@@ -56,7 +56,7 @@ class LineDecoderFuzzTest {
 
         List<String> expected = model(stream, maxLine);
         Recorder whole = new Recorder();
-        LineBudget budget = LineBudget.of(Long.MAX_VALUE);
+        LineBudget budget = new LineBudget(Long.MAX_VALUE, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         LineDecoder wholeDecoder = new LineDecoder(maxLine, budget);
         feed(wholeDecoder, stream, 0, stream.length, whole, direct);
         if (!whole.events.equals(expected)) {
