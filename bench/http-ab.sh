@@ -15,6 +15,7 @@ set -euo pipefail
 # shellcheck source=help.sh
 . "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/install-bench-tools.sh   # wrk, gcc: idempotent
 ROOT=$(pwd)
 SC=${1:-d}
 case $SC in

@@ -40,6 +40,7 @@ if [ $# -gt 0 ]; then
     exit 2
 fi
 ROOT=$(cd "$HERE/.." && pwd)
+"$ROOT/scripts/install-bench-tools.sh"   # wrk, gcc, strace, perf: idempotent
 SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}
 [ -x "$SHARED/run.sh" ] || {
     echo "$0: no shared bench tools at $SHARED (../shared/bench beside the repository; or set SHARED_BENCH)" >&2

@@ -24,6 +24,7 @@ set -euo pipefail
 [ $# -ge 2 ] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 SC=$1 KIND=$2
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$ROOT/scripts/install-bench-tools.sh"   # wrk, gcc, strace, perf: idempotent
 JAR=${3:-$ROOT/server/target/jselectors.jar}
 WARMUP=${WARMUP:-20} WINDOW=${WINDOW:-10} SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}
 . "$ROOT/.mvn/jdk.sh"; jselectors_find_jdk

@@ -14,6 +14,7 @@ set -euo pipefail
 # shellcheck source=help.sh
 . "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/install-bench-tools.sh   # wrk, gcc: idempotent
 ROOT=$(pwd)
 SC=${1:-d}
 case $SC in a|b|c) PROTO=echo ;; d|e) PROTO=http ;; *) echo "unknown scenario $SC (a b c d e)" >&2; exit 2 ;; esac

@@ -24,6 +24,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$ROOT/scripts/install-bench-tools.sh"   # wrk, gcc, strace, perf: idempotent
 BENCH=$ROOT/../shared/bench
 [ $# -ge 2 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 SC=$1 CMD=$2 LABEL=${3:-server}

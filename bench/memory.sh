@@ -96,8 +96,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
         (cd "$ROOT" && ./mvnw -B -q -ntp -pl server -am package -DskipTests)
     fi
 fi
+"$ROOT/scripts/install-bench-tools.sh"   # wrk, nginx, python3: idempotent
 if wants nginx; then
-    "$ROOT/scripts/install-nginx.sh"
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 

@@ -14,6 +14,7 @@
 # EXTRA_JAVA (more JVM flags). Needs the built jar, strace, perf (linux-perf), gcc (the C load) and wrk (d e).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$ROOT/scripts/install-bench-tools.sh"   # wrk, gcc, strace, perf: idempotent
 SC=${1:?usage: bench/profile.sh SCENARIO [WORKERS]} WORKERS=${2:-1}
 DURATION=${DURATION:-20} STRACE_S=${STRACE_S:-5}
 SERVER_CPU=${SERVER_CPU:-0} LOAD_CPU=${LOAD_CPU:-1}

@@ -10,7 +10,8 @@
 #
 # Every pair.sh summary line goes to RESULTS (default bench/target/toward-c.txt) with the load
 # average before and after it, and the exact commands to stdout. Needs the server and bench jars
-# (SKIP_BUILD=1 uses those already built), gcc, wrk; installs nginx if missing (Debian package).
+# (SKIP_BUILD=1 uses those already built); installs wrk, gcc and nginx if missing
+# (scripts/install-bench-tools.sh, Debian packages).
 # Environment: PAIRS (8), SLICE (4), SERVER_JAR / BENCH_JAR (the built ones), ONLY="a-c d-netty ..." to run some of the runs only
 # (names: a-c b-c c-c a-c-4w b-c-4w c-c-4w a-netty d-netty e-netty d-nginx e-nginx a-4v1 d-4v1 e-4v1).
 # About 2 minutes per run, ~30 minutes in all; run it on a quiet machine.
@@ -25,7 +26,7 @@ SERVER_JAR=${SERVER_JAR:-$ROOT/server/target/jselectors.jar} BENCH_JAR=${BENCH_J
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     (cd "$ROOT" && ./mvnw -B -q -ntp -pl server,bench -am package -DskipTests)
 fi
-"$ROOT/scripts/install-nginx.sh"
+"$ROOT/scripts/install-bench-tools.sh"   # wrk, gcc, nginx, strace, perf: idempotent
 mkdir -p "$(dirname "$RESULTS")"
 CBIN=$ROOT/../shared/bench/c
 if [ ! -x "$CBIN/echo_server" ]; then
