@@ -40,6 +40,9 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     /** Whether the first read of a plaintext connection is still to come ({@link TlsOnPlaintextPort}). */
     private boolean firstPlaintextRead;
     long lastActivityNanos;
+    /** The links of the worker's list of its connections ({@link Worker.Connections}). */
+    SocketConnection listPrev;
+    SocketConnection listNext;
 
     SocketConnection(LoopContext context, Worker worker, Listener listener, Transport.StreamSocket socket, long id) {
         super(context.loop(), context.alloc(), context.limits());
