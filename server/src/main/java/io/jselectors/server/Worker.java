@@ -24,7 +24,7 @@ final class Worker {
     Worker(IoLoop loop, ServerSettings settings, ByteBufAllocator alloc, Transport transport, ConnectionIds ids) {
         this.loop = loop;
         this.settings = settings;
-        this.context = new LoopContext(loop, alloc, transport.newScratch(), settings.limits());
+        this.context = new LoopContext(loop, this, alloc, transport.newScratch(), settings.limits());
         this.ids = ids;
     }
 
@@ -40,7 +40,7 @@ final class Worker {
     void adopt(Listener listener, Transport.StreamSocket socket) {
         open.incrementAndGet();
         loop.execute(() -> {
-            SocketConnection c = new SocketConnection(context, this, listener, socket, ids.next());
+            SocketConnection c = new SocketConnection(context, listener, socket, ids.next());
             connections.add(c);
             listener.meters().opened();
             listener.installLayer(c);
