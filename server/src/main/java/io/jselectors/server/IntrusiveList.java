@@ -9,10 +9,10 @@ import java.util.function.Consumer;
  * says where the fields are. Add and remove are O(1); iteration is in the order of adding.
  *
  * <p>{@link #forEach} may be used while the action removes elements, the current one or any
- * other (closing one connection may close others): a removed element keeps its {@code next}, so
- * the walk continues from it past whatever was removed since. Elements added meanwhile may or may
- * not be visited. Every element is added at most once in its life (re-adding a removed one could
- * send a walk standing on it back to the end of the list). Not thread-safe: the loop's thread only.
+ * other (closing one connection may close others): the list keeps the element the walk visits
+ * next and moves it on when that one is removed. Elements added meanwhile may or may not be
+ * visited. A removed element keeps no link, so a closed connection something still refers to does
+ * not keep the ones after it reachable. One walk at a time. Not thread-safe: the loop's thread only.
  *
  * @param <T> the element type, which holds the links
  */
@@ -21,11 +21,14 @@ abstract class IntrusiveList<T> {
     private T head;
     private T tail;
     private int size;
+    /** The element the running walk visits next ({@code null}: none, or the end). */
+    private T cursor;
+    private boolean walking;
 
     /** The element before {@code e}, {@code null} for the head or an element not in the list. */
     protected abstract T prev(T e);
 
-    /** The element after {@code e} (for a removed element: the one after it when it was removed). */
+    /** The element after {@code e}, {@code null} for the tail or an element not in the list. */
     protected abstract T next(T e);
 
     protected abstract void setPrev(T e, T prev);
@@ -33,7 +36,7 @@ abstract class IntrusiveList<T> {
     protected abstract void setNext(T e, T next);
 
     /**
-     * Appends {@code e}, which must never have been in this list.
+     * Appends {@code e}.
      *
      * @throws IllegalStateException if {@code e} is in the list now
      */
@@ -53,7 +56,7 @@ abstract class IntrusiveList<T> {
     }
 
     /**
-     * Unlinks {@code e}, leaving its {@code next} as it was so a walk standing on it goes on.
+     * Unlinks {@code e}; if a walk was to visit it next, the walk visits its successor instead.
      *
      * @return whether it was in the list
      */
@@ -73,7 +76,11 @@ abstract class IntrusiveList<T> {
         } else {
             setPrev(n, p);
         }
-        setPrev(e, null); // marks it out of the list (with head != e)
+        if (e == cursor) {
+            cursor = n;
+        }
+        setPrev(e, null); // with head != e: out of the list
+        setNext(e, null);
         size--;
         return true;
     }
@@ -92,18 +99,25 @@ abstract class IntrusiveList<T> {
     }
 
     /**
-     * Calls {@code action} for each element, in order, including those in the list when the walk
-     * started that are still in it when it reaches them; see the class comment for removal.
+     * Calls {@code action} for each element, in order: every element in the list when the walk
+     * started that is still in it when the walk gets there, once. The action may remove any
+     * element; see the class comment.
+     *
+     * @throws IllegalStateException if called from inside a walk's action
      */
     final void forEach(Consumer<? super T> action) {
-        T e = head;
-        while (e != null) {
-            action.accept(e);
-            e = next(e);
-            // A removed element's next was its successor when it left; skip those that left since.
-            while (e != null && !contains(e)) {
-                e = next(e);
+        if (walking) {
+            throw new IllegalStateException("a walk of this list is under way");
+        }
+        walking = true;
+        try {
+            for (T e = head; e != null; e = cursor) {
+                cursor = next(e);
+                action.accept(e);
             }
+        } finally {
+            walking = false;
+            cursor = null;
         }
     }
 }

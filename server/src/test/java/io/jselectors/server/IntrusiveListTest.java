@@ -105,6 +105,34 @@ class IntrusiveListTest {
     }
 
     @Test
+    void aRemovedElementKeepsNoLinks() {
+        // A closed connection something still refers to must not keep later ones reachable.
+        Node[] n = addNodes(3);
+        List<Integer> seen = new ArrayList<>();
+        list.forEach(e -> {
+            seen.add(e.id);
+            if (e.id == 0) {
+                list.remove(n[0]);
+                list.remove(n[1]);
+            }
+        });
+        assertThat(seen).containsExactly(0, 2);
+        list.remove(n[2]);
+        for (Node e : n) {
+            assertThat(e.prev).isNull();
+            assertThat(e.next).isNull();
+        }
+    }
+
+    @Test
+    void aWalkInsideAWalkIsRefused() {
+        addNodes(2);
+        assertThatThrownBy(() -> list.forEach(e -> list.forEach(f -> {})))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(ids()).as("usable after the refused walk").containsExactly(0, 1);
+    }
+
+    @Test
     void addingAnElementThatIsInTheListIsRefused() {
         Node[] n = addNodes(2);
         assertThatThrownBy(() -> list.add(n[0])).isInstanceOf(IllegalStateException.class);
