@@ -65,6 +65,15 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private Keepalive keepalive;
     private EventLoop.Timer closeTimer;
     private MessageDeadline deadline;
+    /**
+     * A read ended inside a message and none has arrived since: the deadline's clock runs. Kept
+     * here, with the keepalive's two below, so that a message costs stores in this object only.
+     */
+    private boolean deadlineWatching;
+    /** A whole message or control frame arrived since the keepalive's last tick. */
+    private boolean heardSinceTick;
+    /** Bytes read since the keepalive's last tick. */
+    private long bytesSinceTick;
     private boolean closeSent;
     private boolean closeReceived;
     private boolean endpointClosed;
@@ -103,18 +112,34 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         this.assembler = new MessageAssembler(connection.alloc(), settings.maxMessageBytes(), this);
         meters.opened();
         keepalive = new Keepalive(connection.loop(), settings.pingInterval(), () -> connection.isOpen() && !closeSent,
+                new Keepalive.Activity() {
+                    @Override
+                    public boolean takeHeard() {
+                        boolean heard = heardSinceTick;
+                        heardSinceTick = false;
+                        return heard;
+                    }
+
+                    @Override
+                    public long takeBytes() {
+                        long bytes = bytesSinceTick;
+                        bytesSinceTick = 0;
+                        return bytes;
+                    }
+                },
                 () -> send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0)),
                 reason -> close(WebSocketCloseCodes.GOING_AWAY, reason));
         keepalive.start();
-        deadline = new MessageDeadline(connection.loop(), settings.messageTimeout(), assembler::assembling,
+        deadline = new MessageDeadline(connection.loop(), settings.messageTimeout(), () -> deadlineWatching && assembler.assembling(),
                 () -> close(WebSocketCloseCodes.POLICY_VIOLATION, MessageDeadline.REASON));
         endpoint.onOpen(this);
     }
 
     @Override
     public void onRead(Connection connection, ByteBuf data) {
-        keepalive.bytesRead(data.readableBytes());
-        counts.bytesIn(data.readableBytes());
+        int n = data.readableBytes();
+        bytesSinceTick += n;
+        counts.bytesIn(n);
         if (!gate.keepIfHolding(data)) { // a read while a pause was being asked for goes behind
             decode(data);
         }
@@ -135,7 +160,10 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
             if (!gate.endpointPaused()) {
                 assembler.lend(data);
                 decoder.decode(data, assembler);
-                deadline.afterRead(assembler.assembling());
+                if (!deadlineWatching && assembler.assembling()) {
+                    deadlineWatching = true;
+                    deadline.watch();
+                }
             }
             keep = !assembler.tookInput() && gate.keepRest(data);
         } catch (WebSocketProtocolException e) {
@@ -213,8 +241,8 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
      * whole message proves the peer alive for the ping timer.
      */
     private void deliver(ByteBuf message, boolean text) {
-        keepalive.heard();
-        deadline.messageArrived();
+        heardSinceTick = true;
+        deadlineWatching = false;
         if (closeSent) {
             message.release();
             return;
@@ -234,7 +262,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPing(byte[] payload, int length) {
-        keepalive.heard();
+        heardSinceTick = true;
         if (!closeSent) {
             send(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
         }
@@ -242,6 +270,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPong(byte[] payload, int length) {
+        heardSinceTick = true;
         keepalive.pong();
     }
 
@@ -275,6 +304,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     public void onClose(Connection connection, Throwable cause) {
         keepalive.stop();
         cancel(closeTimer);
+        deadlineWatching = false;
         if (deadline != null) {
             deadline.stop();
         }
