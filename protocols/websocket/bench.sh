@@ -23,7 +23,7 @@ deps=$(cat "$mod/target/bench.classpath")
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # one LABEL CLASSES: one JVM of EchoPathTiming over that build's classes.
 one() {
-    taskset -c "${CPU:-0}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled \
+    taskset -c "${CPU:-0}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled ${EVICT_KIB:+-DevictKiB=$EVICT_KIB} \
         -cp "$mod/target/test-classes:$2:$deps" io.jselectors.protocol.websocket.bench.EchoPathTiming | sed "s/^/$1 /"
 }
 if [ -z "${CLASSES_A:-}" ]; then

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * Pings a quiet peer once per interval and gives up on one that stays quiet for two: a whole
  * message or control frame proves it alive, and so do enough bytes of a large message arriving
- * ({@link #MIN_PROGRESS_BYTES_PER_SECOND}). On the connection's loop only; costs a field store per
- * read and per message, and one timer per interval.
+ * ({@link #MIN_PROGRESS_BYTES_PER_SECOND}). On the connection's loop only; one timer per interval.
+ * What the session heard is kept by the session ({@link Activity}) and taken once per tick, so a
+ * read or a message costs a field store in the session and does not touch this object.
  */
 final class Keepalive {
 
@@ -22,27 +23,35 @@ final class Keepalive {
      */
     static final long MIN_PROGRESS_BYTES_PER_SECOND = 1024;
 
+    /** What the session heard since the last tick; each call clears what it returns. */
+    interface Activity {
+        /** Whether a whole message or control frame arrived since the last call. */
+        boolean takeHeard();
+
+        /** Bytes read since the last call: a large message arriving counts as life if it moves fast enough. */
+        long takeBytes();
+    }
+
     private final EventLoop loop;
     private final Duration interval;
     private final BooleanSupplier active;
+    private final Activity activity;
     private final Runnable ping;
     private final Consumer<String> giveUp;
     private EventLoop.Timer timer;
-    /** A whole message or control frame arrived since the last tick. */
-    private boolean heard;
-    /** Bytes read since the last tick: a large message arriving counts as life if it moves fast enough. */
-    private long bytes;
     private boolean outstanding;
 
     /**
      * @param active whether pinging still makes sense (open, no close frame sent)
+     * @param activity what the session heard, taken at each tick
      * @param ping sends a ping
      * @param giveUp closes a peer that answered nothing for two intervals, with the reason given
      */
-    Keepalive(EventLoop loop, Duration interval, BooleanSupplier active, Runnable ping, Consumer<String> giveUp) {
+    Keepalive(EventLoop loop, Duration interval, BooleanSupplier active, Activity activity, Runnable ping, Consumer<String> giveUp) {
         this.loop = loop;
         this.interval = interval;
         this.active = active;
+        this.activity = activity;
         this.ping = ping;
         this.giveUp = giveUp;
     }
@@ -57,19 +66,9 @@ final class Keepalive {
         }
     }
 
-    /** A whole message or control frame arrived. */
-    void heard() {
-        heard = true;
-    }
-
-    /** A pong arrived (also unsolicited, section 5.5.3): the peer is alive and answered. */
+    /** A pong arrived (the session counts it as heard too): the ping is answered. */
     void pong() {
-        heard = true;
         outstanding = false;
-    }
-
-    void bytesRead(long n) {
-        bytes += n;
     }
 
     private void tick() {
@@ -77,8 +76,8 @@ final class Keepalive {
             return;
         }
         long progress = Math.max(1, MIN_PROGRESS_BYTES_PER_SECOND * interval.toMillis() / 1000);
-        boolean alive = heard || bytes >= progress;
-        bytes = 0;
+        boolean heard = activity.takeHeard();
+        boolean alive = heard | activity.takeBytes() >= progress; // both taken: the next interval starts from nothing
         if (outstanding && !alive) {
             giveUp.accept("no pong within " + interval.toSeconds() + " s");
             return;
@@ -87,7 +86,6 @@ final class Keepalive {
         if (!alive) {
             ping.run();
         }
-        heard = false;
         start();
     }
 }

@@ -63,6 +63,12 @@ final class MessageAssembler implements FrameDecoder.Listener {
     private final int maxMessageBytes;
     private final Sink sink;
     private final Utf8Validator utf8 = new Utf8Validator();
+    /**
+     * The validator has seen a chunk of the current text message (one that was not all ASCII, or
+     * came after one that was not): only then is it reset or asked. An ASCII message (every echo of
+     * the benchmarks) leaves it untouched, one object fewer read per message.
+     */
+    private boolean utf8Used;
     private final byte[] control = new byte[FrameDecoder.MAX_CONTROL_PAYLOAD];
 
     private int frameOpcode;
@@ -102,7 +108,10 @@ final class MessageAssembler implements FrameDecoder.Listener {
             throw new WebSocketProtocolException(WebSocketCloseCodes.PROTOCOL_ERROR, "new message inside a fragmented one");
         } else {
             messageOpcode = opcode;
-            utf8.reset();
+            if (utf8Used) {
+                utf8Used = false;
+                utf8.reset();
+            }
         }
         long stored = message == null ? 0 : message.readableBytes();
         if (length > maxMessageBytes - stored) {
@@ -144,7 +153,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
             return;
         }
         // ASCII after a sequence boundary leaves the validator where it was: nothing to check.
-        if (messageOpcode == Opcodes.TEXT && !(ascii && utf8.isComplete()) && !utf8.update(in, index, length)) {
+        if (messageOpcode == Opcodes.TEXT && !(ascii && utf8Complete()) && !checkUtf8(in, index, length)) {
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
         if (inPlace) {
@@ -154,6 +163,16 @@ final class MessageAssembler implements FrameDecoder.Listener {
         }
     }
 
+
+    /** Whether the text so far ends on a sequence boundary (an unused validator has seen only ASCII). */
+    private boolean utf8Complete() {
+        return !utf8Used || utf8.isComplete();
+    }
+
+    private boolean checkUtf8(ByteBuf in, int index, int length) {
+        utf8Used = true;
+        return utf8.update(in, index, length);
+    }
 
     @Override
     public void onFrameEnd() throws WebSocketProtocolException {
@@ -186,7 +205,7 @@ final class MessageAssembler implements FrameDecoder.Listener {
             sink.onBinary(data);
             return;
         }
-        if (!utf8.isComplete()) {
+        if (!utf8Complete()) {
             data.release();
             throw new WebSocketProtocolException(WebSocketCloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
         }

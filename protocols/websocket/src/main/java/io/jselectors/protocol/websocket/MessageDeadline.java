@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
  * the peer spreads it out: fragments interleaved with pings or pongs keep the ping timer content
  * and each stays under the cap, so without it a peer could hold a partial message for ever.
  *
- * <p>Cost: a message read whole costs a field test per read and a field store; one a read leaves
- * incomplete costs a timestamp (the loop's turn time, a field load). The timer is not set per
+ * <p>Cost: a message read whole costs the session a field test per read and a field store (its
+ * own fields: see the constructor); one a read leaves incomplete costs a timestamp (the loop's turn time, a field load). The timer is not set per
  * message: one is pending at most, set when an incomplete message finds none, and when it fires
  * for a message that arrived meanwhile while a later one is incomplete, it is set again for that
  * one's deadline. On the connection's loop only.
@@ -23,44 +23,35 @@ final class MessageDeadline {
 
     private final EventLoop loop;
     private final long timeoutNanos;
-    private final BooleanSupplier assembling;
+    private final BooleanSupplier waiting;
     private final Runnable expired;
     private EventLoop.Timer timer;
-    /** A message is incomplete and {@link #startedAt} is its start. */
-    private boolean watching;
     /** The loop's turn time of the read the watched message began in. */
     private long startedAt;
 
     /**
-     * @param assembling whether a message is still incomplete (checked when the timer fires)
+     * @param waiting whether the watched message is still incomplete (checked when the timer
+     *     fires): the session keeps that flag itself, set at {@link #watch} and cleared when a
+     *     message arrives, so a message read whole costs a field test in the session and never
+     *     touches this object
      * @param expired closes the session; runs when the watched message is still incomplete at its deadline
      */
-    MessageDeadline(EventLoop loop, Duration timeout, BooleanSupplier assembling, Runnable expired) {
+    MessageDeadline(EventLoop loop, Duration timeout, BooleanSupplier waiting, Runnable expired) {
         this.loop = loop;
         this.timeoutNanos = timeout.toNanos();
-        this.assembling = assembling;
+        this.waiting = waiting;
         this.expired = expired;
     }
 
-    /** A read ended; {@code incomplete}: a message is part way. Starts its clock if it has none. */
-    void afterRead(boolean incomplete) {
-        if (incomplete && !watching) {
-            watching = true;
-            startedAt = loop.turnNanos();
-            if (timer == null) {
-                timer = loop.schedule(this::fire, timeoutNanos, TimeUnit.NANOSECONDS);
-            }
+    /** A read ended with a message part way and none was watched: starts its clock. */
+    void watch() {
+        startedAt = loop.turnNanos();
+        if (timer == null) {
+            timer = loop.schedule(this::fire, timeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** A whole message arrived: its clock stops (the pending timer, if any, finds nothing to do). */
-    void messageArrived() {
-        watching = false;
-    }
-
-    /** The session ended: no timer stays behind. */
     void stop() {
-        watching = false;
         if (timer != null) {
             timer.cancel();
             timer = null;
@@ -69,7 +60,7 @@ final class MessageDeadline {
 
     private void fire() {
         timer = null;
-        if (!watching || !assembling.getAsBoolean()) {
+        if (!waiting.getAsBoolean()) {
             return; // nothing incomplete: the next incomplete message sets a timer again
         }
         long left = startedAt + timeoutNanos - loop.nanoTime();

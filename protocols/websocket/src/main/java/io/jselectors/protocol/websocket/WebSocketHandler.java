@@ -65,6 +65,15 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     private Keepalive keepalive;
     private EventLoop.Timer closeTimer;
     private MessageDeadline deadline;
+    /**
+     * A read ended inside a message and none has arrived since: the deadline's clock runs. Kept
+     * here, with the keepalive's two below, so that a message costs stores in this object only.
+     */
+    private boolean deadlineWatching;
+    /** A whole message or control frame arrived since the keepalive's last tick. */
+    private boolean heardSinceTick;
+    /** Bytes read since the keepalive's last tick. */
+    private long bytesSinceTick;
     private boolean closeSent;
     private boolean closeReceived;
     private boolean endpointClosed;
@@ -73,7 +82,14 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     /** A flush task is queued for sends made outside a read. */
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
-    private ReadGate gate;
+    // Whether the socket is read, for two reasons that hold independently: the endpoint paused its
+    // input or the outbound queue is over the high water mark. While the endpoint has paused, the
+    // rest of the read it paused in is kept (ownership and all), to be decoded when it resumes.
+    // Fields of the handler, not an object of their own, because every read tests them.
+    private boolean endpointPaused;
+    private boolean notWritable;
+    /** The rest of a read, kept while the endpoint has paused; null when none. */
+    private ByteBuf held;
     private int closeCode = WebSocketCloseCodes.ABNORMAL;
     private String closeReason = "";
 
@@ -98,24 +114,39 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     @Override
     public void onOpen(Connection connection) {
         this.connection = connection;
-        this.gate = new ReadGate(connection);
         this.counts = meters.cells(); // on the loop thread: its cells
         this.assembler = new MessageAssembler(connection.alloc(), settings.maxMessageBytes(), this);
         meters.opened();
         keepalive = new Keepalive(connection.loop(), settings.pingInterval(), () -> connection.isOpen() && !closeSent,
+                new Keepalive.Activity() {
+                    @Override
+                    public boolean takeHeard() {
+                        boolean heard = heardSinceTick;
+                        heardSinceTick = false;
+                        return heard;
+                    }
+
+                    @Override
+                    public long takeBytes() {
+                        long bytes = bytesSinceTick;
+                        bytesSinceTick = 0;
+                        return bytes;
+                    }
+                },
                 () -> send(FrameEncoder.control(connection.alloc(), Opcodes.PING, new byte[0], 0)),
                 reason -> close(WebSocketCloseCodes.GOING_AWAY, reason));
         keepalive.start();
-        deadline = new MessageDeadline(connection.loop(), settings.messageTimeout(), assembler::assembling,
+        deadline = new MessageDeadline(connection.loop(), settings.messageTimeout(), () -> deadlineWatching && assembler.assembling(),
                 () -> close(WebSocketCloseCodes.POLICY_VIOLATION, MessageDeadline.REASON));
         endpoint.onOpen(this);
     }
 
     @Override
     public void onRead(Connection connection, ByteBuf data) {
-        keepalive.bytesRead(data.readableBytes());
-        counts.bytesIn(data.readableBytes());
-        if (!gate.keepIfHolding(data)) { // a read while a pause was being asked for goes behind
+        int n = data.readableBytes();
+        bytesSinceTick += n;
+        counts.bytesIn(n);
+        if (!keepIfHolding(data)) { // a read while a pause was being asked for goes behind
             decode(data);
         }
     }
@@ -132,12 +163,15 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
                 return;
             }
             reading = true;
-            if (!gate.endpointPaused()) {
+            if (!endpointPaused) {
                 assembler.lend(data);
                 decoder.decode(data, assembler);
-                deadline.afterRead(assembler.assembling());
+                if (!deadlineWatching && assembler.assembling()) {
+                    deadlineWatching = true;
+                    deadline.watch();
+                }
             }
-            keep = !assembler.tookInput() && gate.keepRest(data);
+            keep = !assembler.tookInput() && keepRest(data);
         } catch (WebSocketProtocolException e) {
             fail(e.closeCode(), e.getMessage());
         } finally {
@@ -150,34 +184,79 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
         }
     }
 
+    /** Keeps {@code data} (owned) behind what is kept already, if a read comes while some is. */
+    private boolean keepIfHolding(ByteBuf data) {
+        if (held == null) {
+            return false;
+        }
+        ByteBuf both = connection.alloc().buffer(held.readableBytes() + data.readableBytes());
+        both.writeBytes(held).writeBytes(data);
+        held.release();
+        data.release();
+        held = both;
+        return true;
+    }
+
+    /** After decoding stopped: keeps the rest of {@code data} if the endpoint paused; whether it did. */
+    private boolean keepRest(ByteBuf data) {
+        if (!endpointPaused || !data.isReadable() || !connection.isOpen()) {
+            return false;
+        }
+        held = data;
+        return true;
+    }
+
+    /** What was kept (owned by the caller now), or null. */
+    private ByteBuf takeHeld() {
+        ByteBuf rest = held;
+        held = null;
+        return rest;
+    }
+
+    private void releaseHeld() {
+        ByteBuf rest = takeHeld();
+        if (rest != null) {
+            rest.release();
+        }
+    }
+
+    /** Reads the socket again unless a reason to pause still holds. */
+    private void readOn() {
+        if (!endpointPaused && !notWritable && connection.isOpen()) {
+            connection.resumeReading();
+        }
+    }
+
     @Override
     public void pauseReading() {
         decoder.stop();
-        gate.pause();
+        endpointPaused = true; // the socket is not read until the endpoint resumes
+        connection.pauseReading();
     }
 
     @Override
     public void resumeReading() {
-        if (gate.resume()) {
+        if (endpointPaused) { // then what was kept is to be handed on
+            endpointPaused = false;
             try {
                 connection.loop().execute(this::resumeNow);
             } catch (RejectedExecutionException stopped) {
-                gate.release(); // the loop is stopping: nothing more will be read
+                releaseHeld(); // the loop is stopping: nothing more will be read
             }
         }
     }
 
     /** Hands on what was kept (its replies flushed at the end), then reads on unless paused again. */
     private void resumeNow() {
-        if (gate.endpointPaused()) {
+        if (endpointPaused) {
             return;
         }
-        ByteBuf rest = gate.takeHeld();
+        ByteBuf rest = takeHeld();
         if (rest != null) {
             decode(rest);
             connection.flush();
         }
-        gate.readOn();
+        readOn();
     }
 
     private void fail(int code, String reason) {
@@ -213,8 +292,8 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
      * whole message proves the peer alive for the ping timer.
      */
     private void deliver(ByteBuf message, boolean text) {
-        keepalive.heard();
-        deadline.messageArrived();
+        heardSinceTick = true;
+        deadlineWatching = false;
         if (closeSent) {
             message.release();
             return;
@@ -234,7 +313,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPing(byte[] payload, int length) {
-        keepalive.heard();
+        heardSinceTick = true;
         if (!closeSent) {
             send(FrameEncoder.control(connection.alloc(), Opcodes.PONG, payload, length));
         }
@@ -242,6 +321,7 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onPong(byte[] payload, int length) {
+        heardSinceTick = true;
         keepalive.pong();
     }
 
@@ -256,7 +336,12 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
 
     @Override
     public void onWritabilityChanged(Connection connection, boolean writable) {
-        gate.writable(writable);
+        notWritable = !writable;
+        if (!writable) {
+            connection.pauseReading();
+        } else {
+            readOn();
+        }
         endpoint.onWritabilityChanged(this, writable);
     }
 
@@ -275,15 +360,14 @@ public final class WebSocketHandler implements ProtocolHandler, WebSocketSession
     public void onClose(Connection connection, Throwable cause) {
         keepalive.stop();
         cancel(closeTimer);
+        deadlineWatching = false;
         if (deadline != null) {
             deadline.stop();
         }
         if (assembler != null) {
             assembler.release();
         }
-        if (gate != null) {
-            gate.release();
-        }
+        releaseHeld();
         if (!endpointClosed) {
             endpointClosed = true;
             int code = closeSent ? closeCode : WebSocketCloseCodes.ABNORMAL;

@@ -39,6 +39,7 @@ public final class WebSocketMeters {
     private final LoopCounter bytesIn;
     private final LoopCounter bytesOut;
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+    private final ThreadLocal<Cells> loopCells = ThreadLocal.withInitial(this::newCells);
 
     /** Registers the meters in {@code registry}. */
     public WebSocketMeters(MeterRegistry registry) {
@@ -73,12 +74,19 @@ public final class WebSocketMeters {
                 .increment();
     }
 
-    /** The calling loop thread's cells; take them on the session's loop (in {@code onOpen}). */
+    /**
+     * The calling loop thread's cells, one holder per loop shared by its sessions (a per-session
+     * holder was one more object read per message); take them on the session's loop (in {@code onOpen}).
+     */
     Cells cells() {
+        return loopCells.get();
+    }
+
+    private Cells newCells() {
         return new Cells(messagesIn.cell(), messagesOut.cell(), bytesIn.cell(), bytesOut.cell());
     }
 
-    /** One session's handle on its loop's cells: every count is a plain store on that loop thread. */
+    /** A loop's handle on its cells: every count is a plain store on that loop thread. */
     static final class Cells {
         private final LoopCounter.Cell messagesIn;
         private final LoopCounter.Cell messagesOut;

@@ -38,6 +38,8 @@ public final class EchoPathTiming {
             run("ws-1b", 1, false, reads);
             run("ws-16", 16, true, reads / 16);
             run("ws-16b", 16, false, reads / 16);
+            cold("buffer-only-cold", true, reads / 4);
+            cold("ws-1-cold", false, reads / 4);
         }, "echo-path");
         t.start();
         t.join();
@@ -64,6 +66,59 @@ public final class EchoPathTiming {
         Arrays.sort(ns);
         System.out.printf("%s ns_per_msg=%.1f (q1 %.1f, q3 %.1f) alloc_per_msg_bytes=%.3f%n", name, ns[ROUNDS / 2],
                 ns[ROUNDS / 4], ns[3 * ROUNDS / 4], allocated / (double) ROUNDS / reads / messages);
+    }
+
+    /**
+     * ws-1 as the server meets it: {@value #COLD_SESSIONS} sessions in turn, and between two reads
+     * {@code -DevictKiB} KiB (48 by default) of other memory read (what the kernel's work for a message does to
+     * the core's caches), so that a session's objects are no longer in the near caches when its next
+     * message comes. The eviction's own cost is in both cold scenarios; the difference between them
+     * is the WebSocket path with cold per-session state.
+     */
+    private static void cold(String name, boolean bufferOnly, int reads) {
+        EchoPath[] paths = new EchoPath[COLD_SESSIONS];
+        for (int i = 0; i < paths.length; i++) {
+            paths[i] = new EchoPath(PooledByteBufAllocator.DEFAULT, 1, true);
+            paths[i].check();
+        }
+        byte[] evict = new byte[EVICT_BYTES];
+        for (int r = 0; r < WARMUP_ROUNDS; r++) {
+            coldLoop(paths, evict, reads, bufferOnly);
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        double[] ns = new double[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            long start = threads.getCurrentThreadCpuTime();
+            coldLoop(paths, evict, reads, bufferOnly);
+            ns[r] = (threads.getCurrentThreadCpuTime() - start) / (double) reads;
+        }
+        for (EchoPath path : paths) {
+            path.check();
+            path.close();
+        }
+        Arrays.sort(ns);
+        System.out.printf("%s ns_per_msg=%.1f (q1 %.1f, q3 %.1f) sink=%d%n", name, ns[ROUNDS / 2], ns[ROUNDS / 4], ns[3 * ROUNDS / 4], sink);
+    }
+
+    static final int COLD_SESSIONS = 100;
+    static final int EVICT_BYTES = Integer.getInteger("evictKiB", 48) * 1024;
+    /** Keeps the eviction's loads from being optimized away. */
+    static int sink;
+
+    private static void coldLoop(EchoPath[] paths, byte[] evict, int reads, boolean bufferOnly) {
+        int s = 0;
+        for (int i = 0; i < reads; i++) {
+            EchoPath path = paths[i % paths.length];
+            if (bufferOnly) {
+                path.readOnly();
+            } else {
+                path.read();
+            }
+            for (int j = (i & 63); j < evict.length; j += 64) {
+                s += evict[j];
+            }
+        }
+        sink += s;
     }
 
     private static void loop(EchoPath path, int reads, boolean bufferOnly) {
