@@ -9,7 +9,6 @@ import io.jselectors.posix.Native;
 import io.jselectors.posix.socket.SocketOption;
 import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
-import io.jselectors.selector.HasFileno;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
 import io.netty.buffer.ByteBuf;
@@ -88,25 +87,18 @@ final class NativeTransport implements Transport {
         return IoScratch.forNative();
     }
 
-    private static final class NativeListenSocket implements ListenSocket, HasFileno {
+    private static final class NativeListenSocket implements ListenSocket {
         private final int fd;
         private final InetSocketAddress local;
-        private boolean closed;
 
         NativeListenSocket(int fd) throws ErrnoException {
             this.fd = fd;
             this.local = Sockets.localAddress(fd);
         }
 
-        /** Itself: see {@link NativeStreamSocket#fileobj()}. */
         @Override
         public Object fileobj() {
-            return this;
-        }
-
-        @Override
-        public int fileno() {
-            return closed ? -1 : fd;
+            return fd;
         }
 
         @Override
@@ -146,15 +138,12 @@ final class NativeTransport implements Transport {
 
         @Override
         public void close() throws IOException {
-            closed = true;
             Libc.close(fd);
         }
     }
 
-    private static final class NativeStreamSocket implements StreamSocket, HasFileno {
+    private static final class NativeStreamSocket implements StreamSocket {
         private final int fd;
-        /** Set by close: a closed socket's number may already name another file ({@link HasFileno}). */
-        private boolean closed;
         private InetSocketAddress local;
         private InetSocketAddress remote;
 
@@ -162,20 +151,9 @@ final class NativeTransport implements Transport {
             this.fd = fd;
         }
 
-        /**
-         * Itself, which gives the selector the fd: the fd as an {@link Integer} was a new box on each
-         * register, modify and unregister above 127 (the cache's end), and the registration kept
-         * one per connection for life (bench/PROFILE.md, ninth pass, core). The boolean fits in the
-         * object's padding.
-         */
         @Override
         public Object fileobj() {
-            return this;
-        }
-
-        @Override
-        public int fileno() {
-            return closed ? -1 : fd;
+            return fd;
         }
 
         @Override
@@ -317,7 +295,6 @@ final class NativeTransport implements Transport {
 
         @Override
         public void close() throws IOException {
-            closed = true;
             Libc.close(fd);
         }
 

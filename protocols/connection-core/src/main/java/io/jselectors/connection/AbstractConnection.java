@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -18,12 +17,10 @@ import java.util.function.Supplier;
  * re-entrancy guard, an optional {@link Layer} and handler switching. A transport is a thin
  * subclass that only talks to its socket through the {@code kernel*} hooks (as a selector backend
  * under {@code AbstractSelector}): the server's socket connection, and the testkit's fake socket.
- * The outbound queue's bookkeeping is its package-private root ({@code OutboundQueue}), the hooks,
- * the thread rule and the states behind the selector interest are declared in its package-private
- * lower half ({@code SelectableConnection}), the handler and its re-entrancy guard in the
- * package-private middle ({@code Callbacks}); this class holds the rules. The four are one
- * object: a read goes from the socket's event to the handler, and its answer to the socket,
- * without touching a second one.
+ * The hooks, the thread rule and the states behind the selector interest are declared in its
+ * package-private lower half ({@code SelectableConnection}), the handler and its re-entrancy guard
+ * in the package-private middle ({@code Callbacks}); this class holds the rules. The three are one
+ * object: a read goes from the socket's event to the handler without touching a second one.
  *
  * <p><b>Re-entrancy.</b> A handler callback never runs inside another one, nor inside a call the
  * handler makes. What happens during a callback and needs telling (a water-mark crossing, a close,
@@ -33,8 +30,7 @@ import java.util.function.Supplier;
  *
  * <p><b>Cost.</b> A read costs one {@link #readBuffer} (a pooled allocation unless the transport
  * reuses one), one {@link #kernelRead} and one handler call;
- * a write a field store (a deque add when a buffer already waits); a flush one {@link
- * #kernelWrite} per full socket. No
+ * a write an {@code ArrayDeque} add; a flush one {@link #kernelWrite} per full socket. No
  * allocation per event, no lock; the layer is a null check.
  *
  * <p>Everything runs on the connection's loop thread.
@@ -79,7 +75,7 @@ public abstract class AbstractConnection extends Callbacks {
         } finally {
             inReadBatch = false;
         }
-        if (!closed && (!queueIsEmpty() || layerHoldsOutput())) {
+        if (!closed && (!outbound.isEmpty() || layerHoldsOutput())) {
             flushNow();
         } else if (layer != null) {
             updateInterest(); // the layer's wish to read may have changed (a handshake ended, a gate closed)
@@ -244,14 +240,14 @@ public abstract class AbstractConnection extends Callbacks {
     }
 
     void enqueue(ByteBuf data) {
-        if (queueAdd(data, alloc) > 0) {
+        if (outbound.add(data, alloc) > 0) {
             checkHighWater();
         }
     }
 
-    /** A layer's own bytes while a file is queued: see {@link OutboundQueue#queueAddAheadOfRegion}. */
+    /** A layer's own bytes while a file is queued: see {@link OutboundQueue#addAheadOfRegion}. */
     void enqueueAheadOfFile(ByteBuf data) {
-        if (queueAddAheadOfRegion(data, alloc) > 0) {
+        if (outbound.addAheadOfRegion(data, alloc) > 0) {
             checkHighWater();
         }
     }
@@ -269,7 +265,7 @@ public abstract class AbstractConnection extends Callbacks {
             return;
         }
         if (layer == null) {
-            queueAdd(kernelOpenFile(path, position, length));
+            outbound.add(kernelOpenFile(path, position, length));
         } else {
             layerSink.sendFile(path, position, length);
         }
@@ -289,7 +285,7 @@ public abstract class AbstractConnection extends Callbacks {
         }
         try {
             if (layer == null) {
-                drainQueue(null, null);
+                outbound.drain(this, null, null);
             } else {
                 layerSink.flush();
             }
@@ -304,65 +300,21 @@ public abstract class AbstractConnection extends Callbacks {
         if (closed) {
             return;
         }
-        if (closing && queueIsEmpty() && !layerHoldsOutput()) {
+        if (closing && outbound.isEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
             return;
         }
         updateInterest();
     }
 
-    /**
-     * A flush: writes buffers and sends regions until the queue is empty or the socket is full,
-     * reading a region into buffers where it cannot go to the socket directly (a layer is in the
-     * way, or the transport has no zero-copy path).
-     */
-    final void drainQueue(Layer layer, LayerSink sink) throws IOException {
-        queueFlushed();
-        while (!queueIsEmpty()) {
-            FileRegion region = queueHeadRegion();
-            long result;
-            if (region == null) {
-                result = kernelWrite(queueFirst(), queueRest(), queueWriteLimit());
-            } else if ((result = layer == null ? kernelSendFile(region) : WriteResult.COPY) == WriteResult.COPY) {
-                readAhead(region, layer, sink);
-                continue;
-            }
-            long n = WriteResult.written(result);
-            if (n > 0) {
-                onBytesWritten(n);
-                if (region == null) {
-                    queueConsume(n);
-                } else {
-                    queueRegionSent(region, n);
-                }
-            }
-            if (WriteResult.isFull(result)) {
-                return;
-            }
-        }
-    }
-
-    /** Reads the next chunk of the head region into a buffer (through the layer) queued ahead of it. */
-    private void readAhead(FileRegion region, Layer layer, LayerSink sink) throws IOException {
-        ByteBuf chunk = alloc.directBuffer((int) Math.min(FileRegion.CHUNK, region.remaining()));
-        try {
-            region.read(chunk);
-        } catch (IOException | RuntimeException e) {
-            chunk.release();
-            throw e;
-        }
-        queueRegionSent(region, chunk.readableBytes());
-        queueAddFirst(layer == null ? List.of(chunk) : sink.encodeAside(layer, chunk));
-    }
-
     @Override
     public long pendingWriteBytes() {
-        return layer == null ? queueBytes() : queueBytes() + layerSink.pendingBytes();
+        return layer == null ? outbound.bytes() : outbound.bytes() + layerSink.pendingBytes();
     }
 
     /** Bytes written since the last flush (and not sent since). */
     protected final long queuedUnflushedBytes() {
-        return queueUnflushedBytes();
+        return outbound.unflushedBytes();
     }
 
     @Override
@@ -401,7 +353,7 @@ public abstract class AbstractConnection extends Callbacks {
      * listener's TLS) or at a point the protocol agreed on. Loop thread only.
      */
     public final void installLayer(Layer next) {
-        if (layer != null || queueHasRegions()) {
+        if (layer != null || outbound.hasRegions()) {
             throw new IllegalStateException(this + (layer != null ? " already has a layer" : " has a file queued"));
         }
         layer = Objects.requireNonNull(next, "layer");
@@ -423,7 +375,7 @@ public abstract class AbstractConnection extends Callbacks {
                 return;
             }
         }
-        if (queueIsEmpty() && !layerHoldsOutput()) {
+        if (outbound.isEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
         } else {
             // flushNow sets the interest itself after writing what it can (or closes): setting it
@@ -456,7 +408,7 @@ public abstract class AbstractConnection extends Callbacks {
         closed = true;
         dropInterest();
         kernelClose(cause != null && !(cause instanceof IOException));
-        queueDiscard();
+        outbound.discard();
         if (layer != null) {
             layerSink.close();
         }

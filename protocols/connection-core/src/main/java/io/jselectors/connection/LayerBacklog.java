@@ -49,7 +49,7 @@ final class LayerBacklog {
      * @return whether the backlog is empty now
      */
     boolean replay(Layer layer, LayerSink sink, OutboundQueue outbound) throws IOException {
-        while (!items.isEmpty() && !outbound.queueHasRegions()) {
+        while (!items.isEmpty() && !outbound.hasRegions()) {
             Object item = items.pollFirst();
             if (item instanceof ByteBuf write) {
                 bytes -= write.readableBytes() + ConnectionLimits.ENTRY_OVERHEAD;
@@ -63,7 +63,7 @@ final class LayerBacklog {
                 return false;
             }
             bytes -= region.remaining() + ConnectionLimits.ENTRY_OVERHEAD;
-            outbound.queueAdd(region);
+            outbound.add(region);
         }
         layer.flush(sink); // the writes after the last region handed over
         return items.isEmpty();
