@@ -192,7 +192,14 @@ class CliProcessTest {
                 fillWithoutReading(stuck); // its echo cannot be flushed, so the drain lasts until its deadline
                 cli.terminate();
                 cli.awaitErr(Pattern.compile("draining for up to 4s"));
-                HttpResponse<String> during = http.send(healthz, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> during;
+                try {
+                    during = http.send(healthz, HttpResponse.BodyHandlers.ofString());
+                } catch (java.net.ConnectException e) {
+                    // The admin listener closes only after the drain: refused here means the drain
+                    // ended at once. The server's log says why (seen once in CI, not reproduced).
+                    throw new AssertionError("/healthz refused during the drain; the server's log:\n" + String.join("\n", cli.err), e);
+                }
                 assertThat(during.statusCode()).isEqualTo(503);
                 assertThat(during.body()).isEqualTo("shutting down\n");
                 assertThat(cli.exit()).isZero();
