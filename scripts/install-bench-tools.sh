@@ -11,14 +11,15 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
 missing=()
-for tool in wrk:wrk gcc:gcc make:make strace:strace python3:python3 nginx:nginx; do
+for tool in wrk:wrk gcc:gcc make:make strace:strace python3:python3; do
     have "${tool%%:*}" || missing+=("${tool#*:}")
 done
 [ ${#missing[@]} -eq 0 ] || "$HERE/apt-install.sh" "${missing[@]}"
+"$HERE/install-nginx.sh"
 if ! have perf; then
     "$HERE/apt-install.sh" linux-perf 2>/dev/null \
         || echo "install-bench-tools: no perf (package linux-perf not found); the profiling scripts need it" >&2
 fi
-for tool in wrk gcc make strace python3 nginx; do
+for tool in wrk gcc make strace python3; do
     have "$tool" || { echo "install-bench-tools: $tool is still missing after apt-get" >&2; exit 5; }
 done

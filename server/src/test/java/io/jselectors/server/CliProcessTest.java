@@ -197,7 +197,7 @@ class CliProcessTest {
                     during = http.send(healthz, HttpResponse.BodyHandlers.ofString());
                 } catch (java.net.ConnectException e) {
                     // The admin listener closes only after the drain: refused here means the drain
-                    // ended at once. The server's log says why (seen once in CI, not reproduced).
+                    // ended at once. The server's log says why (seen with a connection-core change since reverted).
                     throw new AssertionError("/healthz refused during the drain; the server's log:\n" + String.join("\n", cli.err), e);
                 }
                 assertThat(during.statusCode()).isEqualTo(503);

@@ -51,6 +51,7 @@ final class MessageDeadline {
         }
     }
 
+    /** The session ended: no timer stays behind. */
     void stop() {
         if (timer != null) {
             timer.cancel();
