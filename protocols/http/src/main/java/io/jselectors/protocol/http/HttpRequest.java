@@ -27,9 +27,9 @@ public final class HttpRequest {
     private String query;
     private int version;
     /**
-     * The field arrays ({@link #names}, {@link #values}, {@link #valueSpans}, {@link #fieldBytes}) are
-     * made with the first field: a connection that has not sent a request yet holds none of them
-     * (720 bytes of an idle connection's heap, issue #17).
+     * The field arrays ({@link #names}, {@link #values}, {@link #valueSpans}) are made with the first
+     * field, {@link #fieldBytes} with the first field line scanned: a connection that has not sent
+     * a request yet holds none of them (720 bytes of an idle connection's heap, issue #17).
      */
     private String[] names;
     /**
@@ -151,25 +151,48 @@ public final class HttpRequest {
         clear();
     }
 
-    /** Copies a field's name and value from a header line; returns its index. */
-    int addField(byte[] line, int nameFrom, int nameLength, int valueFrom, int valueLength) {
+    /**
+     * The array the decoder copies the next field line into, at {@link #fieldBytesUsed()}, with room
+     * for {@code lineBytes} bytes there: the line is scanned out of the read buffer straight into
+     * it, so a field's bytes are copied once (bench/PROFILE.md, tenth pass). Bytes past
+     * {@link #fieldBytesUsed()} are the decoder's until {@link #addField} takes them.
+     */
+    byte[] fieldRoom(int lineBytes) {
+        byte[] bytes = fieldBytes;
+        int needed = fieldBytesUsed + lineBytes;
+        if (bytes == null || needed > bytes.length) {
+            bytes = growFieldBytes(needed); // out of line: fieldRoom stays small enough to inline
+        }
+        return bytes;
+    }
+
+    /** Where the next field line goes in the array {@link #fieldRoom} returns. */
+    int fieldBytesUsed() {
+        return fieldBytesUsed;
+    }
+
+    /**
+     * Takes the field line the decoder copied to {@link #fieldBytesUsed()}: its name is the first
+     * {@code nameLength} bytes, its value {@code valueLength} bytes from {@code valueFrom} (both
+     * relative to the line's start); returns the field's index.
+     */
+    int addField(int nameLength, int valueFrom, int valueLength) {
         String[] names = this.names;
         if (names == null || headerCount == names.length) {
             names = growFields(); // out of line: addField stays small enough to inline
         }
-        // The name, the colon and whitespace, and the value in one copy: one call instead of two
-        // for a few bytes more (the line is bounded by the header section's limit).
-        int lineLength = valueFrom + valueLength - nameFrom;
-        int needed = fieldBytesUsed + lineLength;
-        if (needed > fieldBytes.length) {
-            fieldBytes = Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2));
-        }
-        System.arraycopy(line, nameFrom, fieldBytes, fieldBytesUsed, lineLength);
-        names[headerCount] = HttpSyntax.fieldName(fieldBytes, fieldBytesUsed, nameLength);
-        valueSpans[2 * headerCount] = fieldBytesUsed + (valueFrom - nameFrom);
+        int at = fieldBytesUsed;
+        names[headerCount] = HttpSyntax.fieldName(fieldBytes, at, nameLength);
+        valueSpans[2 * headerCount] = at + valueFrom;
         valueSpans[2 * headerCount + 1] = valueLength;
-        fieldBytesUsed += lineLength;
+        fieldBytesUsed = at + valueFrom + valueLength; // the value's trailing whitespace and CRLF are the next line's room
         return headerCount++;
+    }
+
+    private byte[] growFieldBytes(int needed) {
+        fieldBytes = fieldBytes == null ? new byte[Math.max(INITIAL_FIELD_BYTES, needed)]
+                : Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2)); // keeps a partial line
+        return fieldBytes;
     }
 
     /** Makes the field arrays (at the first field) or doubles them; returns the names array. */
@@ -178,7 +201,6 @@ public final class HttpRequest {
             names = new String[INITIAL_FIELDS];
             values = new String[INITIAL_FIELDS];
             valueSpans = new int[2 * INITIAL_FIELDS];
-            fieldBytes = new byte[INITIAL_FIELD_BYTES];
         } else {
             int grown = headerCount * 2;
             names = Arrays.copyOf(names, grown);
