@@ -44,10 +44,17 @@ public final class HttpSyntax {
     /** Methods shared, not allocated per request; anything else is made into a new string. */
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"};
 
+    /** The fields a server reads for framing and persistence: {@link #fieldName} returns these very strings for them. */
+    public static final String HOST = "Host";
+    public static final String CONNECTION = "Connection";
+    public static final String CONTENT_LENGTH = "Content-Length";
+    public static final String TRANSFER_ENCODING = "Transfer-Encoding";
+    public static final String EXPECT = "Expect";
+
     /** Field names most requests carry, shared in this spelling whatever case the client used. */
     private static final String[] FIELD_NAMES = {
-        "Host", "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", "Connection", "Content-Length",
-        "Content-Type", "Transfer-Encoding", "Expect", "Cookie", "Cache-Control", "Pragma", "Referer", "Origin",
+        HOST, "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", CONNECTION, CONTENT_LENGTH,
+        "Content-Type", TRANSFER_ENCODING, EXPECT, "Cookie", "Cache-Control", "Pragma", "Referer", "Origin",
         "If-None-Match", "If-Modified-Since", "Range", "If-Range", "Authorization", "Upgrade-Insecure-Requests",
         "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Priority", "Keep-Alive", "TE", "Upgrade"
     };
@@ -168,7 +175,11 @@ public final class HttpSyntax {
         return shared(METHODS, METHOD_BYTES, bytes, from, length, false);
     }
 
-    /** The field name in {@code bytes[from, from + length)}, a shared constant for common ones. */
+    /**
+     * The field name in {@code bytes[from, from + length)}, a shared constant for common ones: for
+     * {@link #HOST}, {@link #CONNECTION}, {@link #CONTENT_LENGTH}, {@link #TRANSFER_ENCODING} and
+     * {@link #EXPECT}, in any case, always that constant, so that a caller may compare it by identity.
+     */
     public static String fieldName(byte[] bytes, int from, int length) {
         return shared(FIELD_NAMES, FIELD_NAME_BYTES, bytes, from, length, true);
     }

@@ -93,4 +93,16 @@ class HttpSyntaxTest {
         byte[] m = "GET".getBytes(StandardCharsets.US_ASCII);
         assertThat(HttpSyntax.method(m, 0, m.length)).isSameAs("GET");
     }
+
+    /** RequestHead compares these names by identity: every spelling must give the very constant. */
+    @Test
+    void framingFieldNamesAreTheConstantsInAnyCase() {
+        for (String name : new String[] {HttpSyntax.HOST, HttpSyntax.CONNECTION, HttpSyntax.CONTENT_LENGTH,
+                HttpSyntax.TRANSFER_ENCODING, HttpSyntax.EXPECT}) {
+            for (String spelling : new String[] {name, name.toLowerCase(java.util.Locale.ROOT), name.toUpperCase(java.util.Locale.ROOT)}) {
+                byte[] b = ("x" + spelling).getBytes(StandardCharsets.US_ASCII);
+                assertThat(HttpSyntax.fieldName(b, 1, spelling.length())).as(spelling).isSameAs(name);
+            }
+        }
+    }
 }
