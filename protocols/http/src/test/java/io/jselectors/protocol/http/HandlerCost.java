@@ -73,7 +73,10 @@ public final class HandlerCost {
         // read, so a read the scheduler interrupted (a busy machine) does not count.
         int perRound = polluteKb > 0 ? PER_ROUND / 20 : PER_ROUND;
         long[] each = new long[polluteKb > 0 ? perRound / depth : 0];
+        // The HotSpot bean counts the thread's allocated bytes: the layer must allocate nothing per request once warm.
+        com.sun.management.ThreadMXBean allocations = (com.sun.management.ThreadMXBean) threads;
         for (int r = 0; r < rounds; r++) {
+            long allocatedBefore = allocations.getCurrentThreadAllocatedBytes();
             long start = threads.getCurrentThreadCpuTime();
             for (int k = 0; k < perRound / depth; k++) {
                 if (polluteKb > 0) {
@@ -92,9 +95,10 @@ public final class HandlerCost {
             } else {
                 perRequest = (threads.getCurrentThreadCpuTime() - start) / (double) perRound;
             }
-            System.out.printf("round %d: %.1f ns per request (%s, %d connections%s)%n", r, perRequest,
+            double allocated = (allocations.getCurrentThreadAllocatedBytes() - allocatedBefore) / (double) perRound;
+            System.out.printf("round %d: %.1f ns per request (%s, %d connections%s), %.3f B allocated per request%n", r, perRequest,
                     decodeOnly ? "decode" : "handler", connections,
-                    polluteKb > 0 ? ", " + polluteKb + " KiB walked between reads, median read" : "");
+                    polluteKb > 0 ? ", " + polluteKb + " KiB walked between reads, median read" : "", allocated);
         }
         batch.release();
         if (sink == 42) {
