@@ -71,6 +71,12 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
      * relative to the reader index, so it survives the handler moving its input (discarding read bytes).
      */
     private int scanned;
+    /**
+     * Offset in the current line of its first byte below SP or equal to DEL, as the search saw it
+     * ({@link #NO_CONTROL} if none yet): a field line whose first such byte is its CR holds none in
+     * its value, which then needs no second pass to be checked.
+     */
+    private int firstControl;
     /** The request line being found, from index 0; made at the first one, grown to the longest (at most the limit). */
     private byte[] line;
     /** Where {@link #process} copies to, for a buffer without a memory address. */
@@ -309,7 +315,9 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
         if (colon < 0) {
             return fail(400);
         }
-        if (!HttpSyntax.isFieldValue(bytes, colon + 1, end)) {
+        // The search saw every byte before the CR: if none was below SP or DEL, the value is
+        // valid as it is; else (HTAB is allowed, a CR, NUL or other control is not) look closer.
+        if (firstControl < length - 2 && !HttpSyntax.isFieldValue(bytes, colon + 1, end)) {
             return fail(400); // a bare CR, NUL or other control character
         }
         int valueStart = HttpSyntax.skipWhitespace(bytes, colon + 1, end);
@@ -408,6 +416,12 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     private static final long LFS = 0x0A0A_0A0A_0A0A_0A0AL;
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
+    /** Eight times SP, the lowest byte a field value takes without a closer look (HTAB is the other). */
+    private static final long SPACES = 0x2020_2020_2020_2020L;
+    /** Eight times DEL, the one byte above SP that no field value may hold. */
+    private static final long DELS = 0x7f7f_7f7f_7f7f_7f7fL;
+    /** {@link #firstControl} when the line has none so far. */
+    private static final int NO_CONTROL = Integer.MAX_VALUE;
     /** First size of {@link #line}: a typical request line fits, a longer one grows it. */
     private static final int INITIAL_LINE = 128;
 
@@ -443,6 +457,9 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
      * found the caller consumes the line (or fails the request), so the next search starts afresh.
      */
     private int lineEnd(ByteBuf in, long address, int from, int available, byte[] to, int base) {
+        if (scanned == 0) {
+            firstControl = NO_CONTROL; // a new line
+        }
         int lf = address != NO_ADDRESS ? scan(address + from, available, to, base + scanned)
                 : scanBytes(in, from, available, to, base + scanned);
         if (lf < 0) {
@@ -461,7 +478,8 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
      * bytes of a line of eight or more are read as the word that ends with them (it overlaps bytes
      * already searched): a line's end then costs one word instead of up to seven byte steps.
      */
-    private static int scan(long at, int available, byte[] to, int toFrom) {
+    private int scan(long at, int available, byte[] to, int toFrom) {
+        int lineAt = scanned; // the line offset of at: firstControl counts from the line's start
         int i = 0;
         // SAFETY (every access below): [at, at + available) lies within the buffer's bytes from
         // its reader index to its writer index, memory the buffer owns and the caller holds for
@@ -470,9 +488,13 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
         for (; i + Long.BYTES <= available; i += Long.BYTES) {
             long word = MEMORY.get(WORD, at + i);
             ARRAY_WORD.set(to, toFrom + i, word);
-            long found = lfs(word);
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            long controls = controls(word);
+            if (controls != 0) { // at least the LF's word: the first such byte of a line is noted once
+                noteControl(lineAt + i, controls);
+                long found = lfs(word);
+                if (found != 0) {
+                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                }
             }
         }
         if (i == available) {
@@ -482,19 +504,44 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
             int last = available - Long.BYTES;
             long word = MEMORY.get(WORD, at + last);
             ARRAY_WORD.set(to, toFrom + last, word); // the overlapped bytes again, the same values
-            // The low i - last bytes were searched and are not LFs, so they cannot make a false
-            // match above them (a borrow starts only at a byte equal to LF): masking them out is exact.
-            long found = lfs(word) & (-1L << ((i - last) * Byte.SIZE));
+            // The low i - last bytes were searched already. None is an LF, so the LF match above
+            // them is exact (a borrow starts only at a byte that matches); a control among them
+            // was noted then, and if there is none the control match above them is exact too.
+            long seen = -1L << ((i - last) * Byte.SIZE);
+            long controls = controls(word) & seen;
+            if (controls != 0) {
+                noteControl(lineAt + last, controls);
+            }
+            long found = lfs(word) & seen;
             return found != 0 ? last + (Long.numberOfTrailingZeros(found) >>> 3) : -1;
         }
         for (; i < available; i++) {
             byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
             to[toFrom + i] = b;
-            if (b == LF) {
-                return i;
+            if ((b >= 0 && b < ' ') || b == 0x7f) {
+                noteControl(lineAt + i, HIGHS & 0xff);
+                if (b == LF) {
+                    return i;
+                }
             }
         }
         return -1;
+    }
+
+    /** Keeps the line offset of the lowest flagged byte of {@code controls} (a word at line offset {@code wordAt}) if it is the line's first. */
+    private void noteControl(int wordAt, long controls) {
+        if (firstControl == NO_CONTROL) {
+            firstControl = wordAt + (Long.numberOfTrailingZeros(controls) >>> 3);
+        }
+    }
+
+    /**
+     * The high bit of each byte of {@code word} below SP or equal to DEL (HTAB, CR and LF included),
+     * exact up to the first one (the lowest); any above it may be set too.
+     */
+    private static long controls(long word) {
+        long d = word ^ DELS;
+        return (((word - SPACES) & ~word) | ((d - ONES) & ~d)) & HIGHS;
     }
 
     /** The high bit of each byte of {@code word} that is an LF, exact up to the first one (the lowest); any above it may be set too. */
@@ -511,6 +558,7 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     private int scanBytes(ByteBuf in, int from, int available, byte[] to, int toFrom) {
         processTo = to;
         processAt = toFrom;
+        firstControl = 0; // not tracked byte by byte here: the field check looks at every value
         int lf = in.forEachByte(from, available, this);
         processTo = null;
         return lf < 0 ? -1 : lf - from;

@@ -96,6 +96,40 @@ class RequestSplitTest {
         }
     }
 
+    /**
+     * A field value is checked while its line is searched (a byte below SP or DEL sends the value
+     * to the byte rule): every byte value at every place of a value, cut before it, after it, or
+     * not at all, is accepted or refused as {@link io.jselectors.protocol.http.codec.HttpSyntax#isFieldValueByte} says.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("buffers")
+    void everyByteAtEveryPlaceOfAValueIsJudgedByTheByteRule(String kind, IntFunction<ByteBuf> buffers) {
+        byte[] prefix = "GET / HTTP/1.1\r\nHost: x\r\nX-Value: ".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] value = "abcdefghijklmnopqrs".getBytes(StandardCharsets.ISO_8859_1); // 19: two words and a tail, at any alignment
+        byte[] suffix = "\r\nX-After: z\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (int b = 0; b < 256; b++) {
+            for (int place = 0; place < value.length; place++) {
+                byte[] request = new byte[prefix.length + value.length + suffix.length];
+                System.arraycopy(prefix, 0, request, 0, prefix.length);
+                System.arraycopy(value, 0, request, prefix.length, value.length);
+                System.arraycopy(suffix, 0, request, prefix.length + value.length, suffix.length);
+                int at = prefix.length + place;
+                request[at] = (byte) b;
+                boolean valid = io.jselectors.protocol.http.codec.HttpSyntax.isFieldValueByte((byte) b);
+                for (int[] cuts : new int[][] {{}, {at}, {at + 1}, {at - 3, at + 2}}) {
+                    String transcript = transcript(request, cuts, buffers);
+                    if (valid) {
+                        assertThat(transcript).as("%s byte %d at %d, cuts %s", kind, b, place, java.util.Arrays.toString(cuts))
+                                .contains("[X-After: z]").endsWith("idle");
+                    } else {
+                        assertThat(transcript).as("%s byte %d at %d, cuts %s", kind, b, place, java.util.Arrays.toString(cuts))
+                                .isEqualTo("refused 400\n");
+                    }
+                }
+            }
+        }
+    }
+
     /** The limits count the same bytes however the lines are cut: 414 and 431 at every cut. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("buffers")
