@@ -42,13 +42,14 @@ class RequestHead {
 
     /**
      * Takes note of field {@code index} of {@code request}. Its name is one of {@link HttpSyntax}'s
-     * shared spellings when known; only the values of framing fields are made into strings here.
+     * shared spellings when known; only the values of Content-Length, Transfer-Encoding and Expect
+     * are made into strings here.
      */
     int field(HttpRequest request, int index) {
         // Compared by identity: fieldName gives these names as HttpSyntax's constants in any case
         // the client used, and anything else is another name. No hash, no string compare, and
         // Host, in every request, is the first test (bench/PROFILE.md, tenth pass).
-        String name = request.headerName(index);
+        String name = request.knownName(index); // null for a name no list holds: not made into a string here
         if (name == HttpSyntax.HOST) {
             hosts++;
             if (!request.hostValueValid(index)) {
@@ -59,9 +60,9 @@ class RequestHead {
         } else if (name == HttpSyntax.TRANSFER_ENCODING) {
             return transferEncoding(request.headerValue(index));
         } else if (name == HttpSyntax.CONNECTION) {
-            String value = request.headerValue(index);
-            closeToken |= HttpSyntax.listContains(value, "close");
-            keepAliveToken |= HttpSyntax.listContains(value, "keep-alive");
+            // On the value's bytes: most browsers send this field, and nothing else reads it.
+            closeToken |= request.valueListContains(index, "close");
+            keepAliveToken |= request.valueListContains(index, "keep-alive");
         } else if (name == HttpSyntax.EXPECT) {
             if (request.headerValue(index).equalsIgnoreCase("100-continue")) {
                 expectContinue = true;

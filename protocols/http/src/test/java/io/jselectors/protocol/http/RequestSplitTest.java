@@ -197,7 +197,8 @@ class RequestSplitTest {
             for (int i = 0; i < request.headerCount(); i++) {
                 out.append(" [").append(request.headerName(i)).append(": ").append(request.headerValue(i)).append(']');
             }
-            out.append(" host=").append(request.header("HOST")).append('\n');
+            out.append(" host=").append(request.header("HOST")).append(" x-long=").append(request.header("x-LONG"))
+                    .append(" x-two=").append(request.headers("x-two")).append('\n');
             request.clear();
         }
     }

@@ -176,6 +176,42 @@ public final class HttpSyntax {
     }
 
     /**
+     * {@link #fieldName}'s shared constant for {@code bytes[from, from + length)}, or {@code null}
+     * when the name is not one of them: nothing is allocated, so a caller can make the string only
+     * when someone asks for it.
+     */
+    public static String knownFieldName(byte[] bytes, int from, int length) {
+        for (int k = 0; k < FIELD_NAME_BYTES.length; k++) {
+            byte[] candidate = FIELD_NAME_BYTES[k];
+            if (candidate.length == length && (sameBytes(bytes, from, candidate) || sameIgnoringCase(bytes, from, candidate))) {
+                return FIELD_NAMES[k];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@link #listContains(String, String)} on the bytes of a value, {@code bytes[from, end)}, so
+     * that checking a field's tokens makes no string (ASCII {@code token}, compared in any case).
+     */
+    public static boolean listContains(byte[] bytes, int from, int end, String token) {
+        int at = from;
+        while (at <= end) {
+            int comma = at;
+            while (comma < end && bytes[comma] != ',') {
+                comma++;
+            }
+            int start = skipWhitespace(bytes, at, comma);
+            int stop = trimWhitespace(bytes, start, comma);
+            if (sameAscii(bytes, start, stop - start, token, true)) {
+                return true;
+            }
+            at = comma + 1;
+        }
+        return false;
+    }
+
+    /**
      * The field name in {@code bytes[from, from + length)}, a shared constant for common ones: for
      * {@link #HOST}, {@link #CONNECTION}, {@link #CONTENT_LENGTH}, {@link #TRANSFER_ENCODING} and
      * {@link #EXPECT}, in any case, always that constant, so that a caller may compare it by identity.
