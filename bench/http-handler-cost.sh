@@ -14,7 +14,8 @@
 # per read, e's; 1 is d's), LOAD_CPU, POLLUTE_KB (0; above 0, each read is followed by a walk over that
 # many KiB of other memory, as the server's kernel work for the other connections comes between two
 # reads of one connection, and the figure is the median read's wall time: the layer with its
-# per-connection objects cold, as in the server; this VM does not report its cache sizes, 1024 was used).
+# per-connection objects cold, as in the server; this VM does not report its cache sizes, 1024 was used),
+# HEAD (wrk: wrk's two-line request; browser: a browser's ~700-byte head with 15 fields).
 # shellcheck source=help.sh
 . "$(dirname "${BASH_SOURCE[0]}")/help.sh"
 set -euo pipefail
@@ -30,7 +31,7 @@ for mode in handler decode; do
     for r in $(seq "$ROUNDS"); do
         for jar in "$@"; do
             ns=$(taskset -c "$LOAD_CPU" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$TESTS:$jar" \
-                io.jselectors.protocol.http.HandlerCost "$mode" "$PASSES" "$CONNECTIONS" "$DEPTH" "${POLLUTE_KB:-0}" | awk '/^round/ {print $3}' | tail -n 4 | sort -n | tr '\n' ' ')
+                io.jselectors.protocol.http.HandlerCost "$mode" "$PASSES" "$CONNECTIONS" "$DEPTH" "${POLLUTE_KB:-0}" "${HEAD:-wrk}" | awk '/^round/ {print $3}' | tail -n 4 | sort -n | tr '\n' ' ')
             echo "$mode $jar run $r: ns per request (last 4 rounds, sorted) $ns load $(cut -d' ' -f1 /proc/loadavg)"
         done
     done

@@ -27,9 +27,15 @@ public final class HttpRequest {
     private String query;
     private int version;
     /**
-     * The field arrays ({@link #names}, {@link #values}, {@link #valueSpans}, {@link #fieldBytes}) are
-     * made with the first field: a connection that has not sent a request yet holds none of them
-     * (720 bytes of an idle connection's heap, issue #17).
+     * The field arrays ({@link #names}, {@link #values}, {@link #valueSpans}) are made with the first
+     * field, {@link #fieldBytes} with the first field line scanned: a connection that has not sent
+     * a request yet holds none of them (720 bytes of an idle connection's heap, issue #17).
+     */
+    /**
+     * Field names: {@link HttpSyntax}'s shared constant for a common name, else {@code null} until
+     * someone asks for it (then the string made from {@link #fieldBytes}). A browser sends a few
+     * names no list holds ({@code sec-ch-ua}, ...): a request whose route does not read them makes
+     * no string for them.
      */
     private String[] names;
     /**
@@ -80,7 +86,7 @@ public final class HttpRequest {
     /** The value of the first field named {@code name} (any case), or {@code null}. */
     public String header(String name) {
         for (int i = 0; i < headerCount; i++) {
-            if (names[i].equalsIgnoreCase(name)) {
+            if (nameIs(i, name)) {
                 return headerValue(i);
             }
         }
@@ -91,11 +97,45 @@ public final class HttpRequest {
     public List<String> headers(String name) {
         List<String> found = new ArrayList<>(2);
         for (int i = 0; i < headerCount; i++) {
-            if (names[i].equalsIgnoreCase(name)) {
+            if (nameIs(i, name)) {
                 found.add(headerValue(i));
             }
         }
         return found;
+    }
+
+    /** Whether field {@code i} is named {@code name} (any case), without making its name a string. */
+    private boolean nameIs(int i, String name) {
+        String known = names[i];
+        if (known != null) {
+            return known.equalsIgnoreCase(name);
+        }
+        for (int c = 0; c < name.length(); c++) {
+            if (name.charAt(c) > 0x7f) {
+                // equalsIgnoreCase folds a few non-ASCII letters to ASCII ones (the Kelvin sign to
+                // k): keep its answer for such a name rather than the byte comparison's.
+                return headerName(i).equalsIgnoreCase(name);
+            }
+        }
+        int from = nameStart(i);
+        return HttpSyntax.sameAscii(fieldBytes, from, nameEnd(from) - from, name, true);
+    }
+
+    /**
+     * Where field {@code i}'s name starts in {@link #fieldBytes}: each field line is written where
+     * the previous field's value ended (see {@link #addField}), the first at 0.
+     */
+    private int nameStart(int i) {
+        return i == 0 ? 0 : valueSpans[2 * i - 2] + valueSpans[2 * i - 1];
+    }
+
+    /** The colon after the name starting at {@code from} (a name is a token: it holds none). */
+    private int nameEnd(int from) {
+        int colon = from;
+        while (fieldBytes[colon] != ':') {
+            colon++;
+        }
+        return colon;
     }
 
     /** How many header fields the request has. */
@@ -105,7 +145,25 @@ public final class HttpRequest {
 
     /** The name of field {@code index} as sent. */
     public String headerName(int index) {
+        String name = names[Objects.checkIndex(index, headerCount)];
+        if (name == null) {
+            int from = nameStart(index);
+            name = HttpSyntax.latin1(fieldBytes, from, nameEnd(from) - from);
+            names[index] = name; // addField overwrites it for the next request's field at this index
+        }
+        return name;
+    }
+
+    /** Field {@code index}'s name if it is one of {@link HttpSyntax}'s shared constants, else {@code null}; makes nothing. */
+    String knownName(int index) {
         return names[Objects.checkIndex(index, headerCount)];
+    }
+
+    /** Whether field {@code index}'s value lists {@code token} (any case), checked on its bytes. */
+    boolean valueListContains(int index, String token) {
+        Objects.checkIndex(index, headerCount);
+        int from = valueSpans[2 * index];
+        return HttpSyntax.listContains(fieldBytes, from, from + valueSpans[2 * index + 1], token);
     }
 
     /** The value of field {@code index}, without surrounding whitespace. */
@@ -151,25 +209,48 @@ public final class HttpRequest {
         clear();
     }
 
-    /** Copies a field's name and value from a header line; returns its index. */
-    int addField(byte[] line, int nameFrom, int nameLength, int valueFrom, int valueLength) {
+    /**
+     * The array the decoder copies the next field line into, at {@link #fieldBytesUsed()}, with room
+     * for {@code lineBytes} bytes there: the line is scanned out of the read buffer straight into
+     * it, so a field's bytes are copied once (bench/PROFILE.md, tenth pass). Bytes past
+     * {@link #fieldBytesUsed()} are the decoder's until {@link #addField} takes them.
+     */
+    byte[] fieldRoom(int lineBytes) {
+        byte[] bytes = fieldBytes;
+        int needed = fieldBytesUsed + lineBytes;
+        if (bytes == null || needed > bytes.length) {
+            bytes = growFieldBytes(needed); // out of line: fieldRoom stays small enough to inline
+        }
+        return bytes;
+    }
+
+    /** Where the next field line goes in the array {@link #fieldRoom} returns. */
+    int fieldBytesUsed() {
+        return fieldBytesUsed;
+    }
+
+    /**
+     * Takes the field line the decoder copied to {@link #fieldBytesUsed()}: its name is the first
+     * {@code nameLength} bytes, its value {@code valueLength} bytes from {@code valueFrom} (both
+     * relative to the line's start); returns the field's index.
+     */
+    int addField(int nameLength, int valueFrom, int valueLength) {
         String[] names = this.names;
         if (names == null || headerCount == names.length) {
             names = growFields(); // out of line: addField stays small enough to inline
         }
-        // The name, the colon and whitespace, and the value in one copy: one call instead of two
-        // for a few bytes more (the line is bounded by the header section's limit).
-        int lineLength = valueFrom + valueLength - nameFrom;
-        int needed = fieldBytesUsed + lineLength;
-        if (needed > fieldBytes.length) {
-            fieldBytes = Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2));
-        }
-        System.arraycopy(line, nameFrom, fieldBytes, fieldBytesUsed, lineLength);
-        names[headerCount] = HttpSyntax.fieldName(fieldBytes, fieldBytesUsed, nameLength);
-        valueSpans[2 * headerCount] = fieldBytesUsed + (valueFrom - nameFrom);
+        int at = fieldBytesUsed;
+        names[headerCount] = HttpSyntax.knownFieldName(fieldBytes, at, nameLength); // others: made if asked for
+        valueSpans[2 * headerCount] = at + valueFrom;
         valueSpans[2 * headerCount + 1] = valueLength;
-        fieldBytesUsed += lineLength;
+        fieldBytesUsed = at + valueFrom + valueLength; // the value's trailing whitespace and CRLF are the next line's room
         return headerCount++;
+    }
+
+    private byte[] growFieldBytes(int needed) {
+        fieldBytes = fieldBytes == null ? new byte[Math.max(INITIAL_FIELD_BYTES, needed)]
+                : Arrays.copyOf(fieldBytes, Math.max(needed, fieldBytes.length * 2)); // keeps a partial line
+        return fieldBytes;
     }
 
     /** Makes the field arrays (at the first field) or doubles them; returns the names array. */
@@ -178,7 +259,6 @@ public final class HttpRequest {
             names = new String[INITIAL_FIELDS];
             values = new String[INITIAL_FIELDS];
             valueSpans = new int[2 * INITIAL_FIELDS];
-            fieldBytes = new byte[INITIAL_FIELD_BYTES];
         } else {
             int grown = headerCount * 2;
             names = Arrays.copyOf(names, grown);

@@ -9,10 +9,15 @@ import static io.jselectors.protocol.http.HttpLimits.MAX_REQUEST_LINE;
 
 import io.jselectors.protocol.http.codec.ChunkedDecoder;
 import io.jselectors.protocol.http.codec.HttpSyntax;
-import io.jselectors.protocol.http.codec.LineScanner;
 import io.jselectors.protocol.http.codec.StartLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ByteProcessor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -20,12 +25,19 @@ import java.util.Arrays;
  * bytes, down to one byte per read, gives the same result, and a partial line is searched only
  * from where the previous search stopped.
  *
+ * <p>Each line is found and copied in one pass over the input (eight bytes at a time from a buffer
+ * with a memory address, the server's pooled direct buffers): the request line into this decoder's
+ * line array, a field line straight into the {@link HttpRequest}'s field bytes, where the route
+ * reads it, so a field is copied once and never through a line buffer (bench/PROFILE.md, tenth
+ * pass). The lines are then checked with plain array scans. A line split across reads stays where
+ * it was copied, and the next search goes on after it.
+ *
  * <p>Strict where leniency would let two parsers disagree on where a request ends (request
  * smuggling): lines end with CRLF (no bare LF, no CR elsewhere), no whitespace before a field's
  * colon, no obs-fold, Content-Length with Transfer-Encoding is refused, differing Content-Length
  * values are refused, and the only transfer coding is {@code chunked}, once and last.
  */
-final class RequestDecoder extends RequestHead {
+final class RequestDecoder extends RequestHead implements ByteProcessor {
 
     /** {@link #decode} results. */
     static final int NEED_MORE = 0;
@@ -36,7 +48,13 @@ final class RequestDecoder extends RequestHead {
     /** The input is refused: see {@link #errorStatus()}; the connection must close. */
     static final int ERROR = 3;
 
-    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNKED, FAILED }
+    // The parser's states: ints, so that decode's switch is one table jump (an enum's switch also
+    // loads the enum's ordinal and a synthetic map array, each time round, four times a request).
+    private static final int REQUEST_LINE = 0;
+    private static final int HEADERS = 1;
+    private static final int BODY = 2;
+    private static final int CHUNKED = 3;
+    private static final int FAILED = 4;
 
     private static final byte CR = '\r';
 
@@ -47,8 +65,23 @@ final class RequestDecoder extends RequestHead {
     private final ByteBufAllocator alloc;
     private final long maxBody;
 
-    private State state = State.REQUEST_LINE;
-    private final LineScanner lines = new LineScanner();
+    private int state = REQUEST_LINE;
+    /**
+     * Bytes of the current line (from the reader index) already searched for its LF and copied:
+     * relative to the reader index, so it survives the handler moving its input (discarding read bytes).
+     */
+    private int scanned;
+    /**
+     * Offset in the current line of its first byte below SP or equal to DEL, as the search saw it
+     * ({@link #NO_CONTROL} if none yet): a field line whose first such byte is its CR holds none in
+     * its value, which then needs no second pass to be checked.
+     */
+    private int firstControl;
+    /** The request line being found, from index 0; made at the first one, grown to the longest (at most the limit). */
+    private byte[] line;
+    /** Where {@link #process} copies to, for a buffer without a memory address. */
+    private byte[] processTo;
+    private int processAt;
     private int headerBytes;
     private int headerCount;
     /** Empty lines consumed before the current request line; any makes a request attempt begun. */
@@ -96,7 +129,7 @@ final class RequestDecoder extends RequestHead {
 
     /** The method of the request being parsed, once its request line is; else {@code null}. */
     String method() {
-        return state == State.REQUEST_LINE ? null : method;
+        return state == REQUEST_LINE ? null : method;
     }
 
     /**
@@ -104,13 +137,13 @@ final class RequestDecoder extends RequestHead {
      * a request line begins one: the header timer must run from it, or a CRLF drip would never end.
      */
     boolean inHead(ByteBuf in) {
-        return state == State.HEADERS
-                || (state == State.REQUEST_LINE && (emptyLines > 0 || (in != null && in.isReadable())));
+        return state == HEADERS
+                || (state == REQUEST_LINE && (emptyLines > 0 || (in != null && in.isReadable())));
     }
 
     /** Whether the head is complete and the body is being read. */
     boolean inBody() {
-        return state == State.BODY || state == State.CHUNKED;
+        return state == BODY || state == CHUNKED;
     }
 
     /** Body bytes of the current request taken from the input so far. */
@@ -120,12 +153,14 @@ final class RequestDecoder extends RequestHead {
 
     /** Whether nothing of a next request has been consumed. */
     boolean betweenRequests() {
-        return state == State.REQUEST_LINE && emptyLines == 0;
+        return state == REQUEST_LINE && emptyLines == 0;
     }
 
     /** Consumes from {@code in} until one of the results; {@link #NEED_MORE} means all of it is used or buffered. */
     int decode(ByteBuf in) {
-        long address = LineScanner.addressOf(in); // once per call: in does not move while it runs
+        // Once per call: a pooled buffer's address is a reference-count check and a few dependent
+        // loads away, and in does not move while decode runs.
+        long address = in.hasMemoryAddress() ? in.memoryAddress() : NO_ADDRESS;
         while (true) {
             int result = switch (state) {
                 case REQUEST_LINE -> requestLine(in, address);
@@ -133,6 +168,7 @@ final class RequestDecoder extends RequestHead {
                 case BODY -> fixedBody(in);
                 case CHUNKED -> chunkedBody(in);
                 case FAILED -> ERROR;
+                default -> throw new IllegalStateException("state " + state);
             };
             if (result != -1) {
                 return result;
@@ -153,7 +189,7 @@ final class RequestDecoder extends RequestHead {
 
     private int requestLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = findLf(in, address, MAX_REQUEST_LINE);
+        int lf = requestLineEnd(in, address);
         if (lf < 0) {
             return in.readableBytes() > MAX_REQUEST_LINE ? fail(414) : NEED_MORE;
         }
@@ -161,7 +197,8 @@ final class RequestDecoder extends RequestHead {
         if (length > MAX_REQUEST_LINE) {
             return fail(414);
         }
-        if (length < 2 || lines.line()[length - 2] != CR) { // the copy: no second read of the buffer
+        byte[] bytes = line;
+        if (length < 2 || bytes[length - 2] != CR) { // the copy: no second read of the buffer
             return fail(400);
         }
         in.readerIndex(lf + 1);
@@ -170,7 +207,6 @@ final class RequestDecoder extends RequestHead {
             return ++emptyLines > MAX_EMPTY_LINES ? fail(400) : -1;
         }
         int end = length - 2;
-        byte[] bytes = lines.line();
         int sp1 = HttpSyntax.tokenEnd(bytes, 0, end);
         if (sp1 == 0 || sp1 == end || bytes[sp1] != ' ') {
             return fail(400);
@@ -188,7 +224,7 @@ final class RequestDecoder extends RequestHead {
         if (!startRequest(method, target, version)) {
             return fail(400);
         }
-        state = State.HEADERS;
+        state = HEADERS;
         headerBytes = 0;
         headerCount = 0;
         emptyLines = 0;
@@ -251,7 +287,7 @@ final class RequestDecoder extends RequestHead {
 
     private int headerLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = findLf(in, address, MAX_HEADER_BYTES - headerBytes);
+        int lf = fieldLineEnd(in, address, MAX_HEADER_BYTES - headerBytes);
         if (lf < 0) {
             return headerBytes + in.readableBytes() > MAX_HEADER_BYTES ? fail(431) : NEED_MORE;
         }
@@ -260,7 +296,10 @@ final class RequestDecoder extends RequestHead {
         if (headerBytes > MAX_HEADER_BYTES) {
             return fail(431);
         }
-        if (length < 2 || lines.line()[length - 2] != CR) { // the copy: no second read of the buffer
+        // The line is in the request's field bytes from here: checked and kept there, not copied again.
+        byte[] bytes = request.fieldRoom(0);
+        int at = request.fieldBytesUsed();
+        if (length < 2 || bytes[at + length - 2] != CR) { // the copy: no second read of the buffer
             return fail(400);
         }
         in.readerIndex(lf + 1);
@@ -270,19 +309,20 @@ final class RequestDecoder extends RequestHead {
         if (++headerCount > MAX_HEADER_COUNT) {
             return fail(431);
         }
-        int end = length - 2;
-        byte[] bytes = lines.line();
+        int end = at + length - 2;
         // Also refuses obs-fold (a line starting with whitespace) and whitespace before the colon.
-        int colon = HttpSyntax.fieldColon(bytes, 0, end);
+        int colon = HttpSyntax.fieldColon(bytes, at, end);
         if (colon < 0) {
             return fail(400);
         }
-        if (!HttpSyntax.isFieldValue(bytes, colon + 1, end)) {
+        // The search saw every byte before the CR: if none was below SP or DEL, the value is
+        // valid as it is; else (HTAB is allowed, a CR, NUL or other control is not) look closer.
+        if (firstControl < length - 2 && !HttpSyntax.isFieldValue(bytes, colon + 1, end)) {
             return fail(400); // a bare CR, NUL or other control character
         }
         int valueStart = HttpSyntax.skipWhitespace(bytes, colon + 1, end);
         int valueEnd = HttpSyntax.trimWhitespace(bytes, valueStart, end);
-        int field = request.addField(bytes, 0, colon, valueStart, valueEnd - valueStart);
+        int field = request.addField(colon - at, valueStart - at, valueEnd - valueStart);
         int status = field(request, field);
         return status != 0 ? fail(status) : -1;
     }
@@ -298,14 +338,14 @@ final class RequestDecoder extends RequestHead {
             } else {
                 chunked.reset();
             }
-            state = State.CHUNKED;
+            state = CHUNKED;
             return HEADERS_DONE;
         }
         if (contentLength() > 0) {
             remaining = contentLength();
             // Memory follows the bytes that arrive: a small start, growing up to the declared length.
             body = alloc.buffer((int) Math.min(remaining, BODY_PREALLOCATION), (int) remaining);
-            state = State.BODY;
+            state = BODY;
             return HEADERS_DONE;
         }
         return finish();
@@ -345,25 +385,194 @@ final class RequestDecoder extends RequestHead {
             request.body(body);
             body = null;
         }
-        state = State.REQUEST_LINE;
+        state = REQUEST_LINE;
         return REQUEST_DONE;
     }
 
     private int fail(int status) {
-        if (state == State.REQUEST_LINE) {
+        if (state == REQUEST_LINE) {
             method = null;
         }
         errorStatus = status;
-        state = State.FAILED;
+        state = FAILED;
         return ERROR;
     }
 
-    /** Index of the LF ending the line at the reader index, or -1; the line is then in {@link #lines}. */
-    private int findLf(ByteBuf in, long address, int limit) {
-        int lf = lines.find(in, address, limit);
-        if (lf >= 0) {
-            lines.next(); // the caller consumes the line now (or fails the request)
+    // ---- finding lines ----
+
+    /** What {@link #decode} passes on for a buffer without a memory address. */
+    private static final long NO_ADDRESS = 0;
+
+    /**
+     * All of the address space, to read a buffer's bytes at its memory address. Accesses through it
+     * are bounded by {@link #scan}'s arguments, never by the segment (see the SAFETY note there).
+     */
+    private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Eight bytes, the first at the lowest address in the lowest bits whatever the platform's order. */
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Eight bytes of an array written as one {@code long}, in {@link #WORD}'s order. */
+    private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte LF = '\n';
+    private static final long LFS = 0x0A0A_0A0A_0A0A_0A0AL;
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    /** Eight times SP, the lowest byte a field value takes without a closer look (HTAB is the other). */
+    private static final long SPACES = 0x2020_2020_2020_2020L;
+    /** Eight times DEL, the one byte above SP that no field value may hold. */
+    private static final long DELS = 0x7f7f_7f7f_7f7f_7f7fL;
+    /** {@link #firstControl} when the line has none so far. */
+    private static final int NO_CONTROL = Integer.MAX_VALUE;
+    /** First size of {@link #line}: a typical request line fits, a longer one grows it. */
+    private static final int INITIAL_LINE = 128;
+
+    /** {@link #lineEnd} for the request line, copied into {@link #line} from index 0. */
+    private int requestLineEnd(ByteBuf in, long address) {
+        int from = in.readerIndex() + scanned;
+        int available = Math.min(in.writerIndex() - from, MAX_REQUEST_LINE + 1 - scanned);
+        if (available <= 0) {
+            return -1;
         }
-        return lf;
+        byte[] to = line;
+        if (to == null || to.length < scanned + available) {
+            to = growLine(scanned + available);
+        }
+        return lineEnd(in, address, from, available, to, 0);
+    }
+
+    /** {@link #lineEnd} for a field line, at most {@code limit} bytes kept, copied into the request's field bytes. */
+    private int fieldLineEnd(ByteBuf in, long address, int limit) {
+        int from = in.readerIndex() + scanned;
+        int available = Math.min(in.writerIndex() - from, limit + 1 - scanned);
+        if (available <= 0) {
+            return -1;
+        }
+        byte[] to = request.fieldRoom(scanned + available);
+        return lineEnd(in, address, from, available, to, request.fieldBytesUsed());
+    }
+
+    /**
+     * The index in {@code in} of the LF ending the line at its reader index, or -1 if it has not
+     * arrived; searches the {@code available} bytes from {@code from} (the first not searched yet),
+     * copying them to {@code to} at {@code base} plus the bytes searched before. When the LF is
+     * found the caller consumes the line (or fails the request), so the next search starts afresh.
+     */
+    private int lineEnd(ByteBuf in, long address, int from, int available, byte[] to, int base) {
+        if (scanned == 0) {
+            firstControl = NO_CONTROL; // a new line
+        }
+        int lf = address != NO_ADDRESS ? scan(address + from, available, to, base + scanned)
+                : scanBytes(in, from, available, to, base + scanned);
+        if (lf < 0) {
+            scanned += available;
+            return -1;
+        }
+        scanned = 0;
+        return from + lf;
+    }
+
+    /**
+     * The offset of the first LF in the {@code available} bytes at {@code at}, or -1; copies the
+     * bytes to {@code to[toFrom...]} as it reads them (the array has room for all of them). Eight
+     * bytes at a time: a word compared with eight LFs at once, and stored whole as it is read, so
+     * the copy costs no second pass; bytes past the LF are stored but not counted. The last few
+     * bytes of a line of eight or more are read as the word that ends with them (it overlaps bytes
+     * already searched): a line's end then costs one word instead of up to seven byte steps.
+     */
+    private int scan(long at, int available, byte[] to, int toFrom) {
+        int lineAt = scanned; // the line offset of at: firstControl counts from the line's start
+        int i = 0;
+        // SAFETY (every access below): [at, at + available) lies within the buffer's bytes from
+        // its reader index to its writer index, memory the buffer owns and the caller holds for
+        // this call (decode read the address of the same buffer); words are read only where all
+        // eight bytes lie in that range.
+        for (; i + Long.BYTES <= available; i += Long.BYTES) {
+            long word = MEMORY.get(WORD, at + i);
+            ARRAY_WORD.set(to, toFrom + i, word);
+            long controls = controls(word);
+            if (controls != 0) { // at least the LF's word: the first such byte of a line is noted once
+                noteControl(lineAt + i, controls);
+                long found = lfs(word);
+                if (found != 0) {
+                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                }
+            }
+        }
+        if (i == available) {
+            return -1;
+        }
+        if (available >= Long.BYTES) {
+            int last = available - Long.BYTES;
+            long word = MEMORY.get(WORD, at + last);
+            ARRAY_WORD.set(to, toFrom + last, word); // the overlapped bytes again, the same values
+            // The low i - last bytes were searched already. None is an LF, so the LF match above
+            // them is exact (a borrow starts only at a byte that matches); a control among them
+            // was noted then, and if there is none the control match above them is exact too.
+            long seen = -1L << ((i - last) * Byte.SIZE);
+            long controls = controls(word) & seen;
+            if (controls != 0) {
+                noteControl(lineAt + last, controls);
+            }
+            long found = lfs(word) & seen;
+            return found != 0 ? last + (Long.numberOfTrailingZeros(found) >>> 3) : -1;
+        }
+        for (; i < available; i++) {
+            byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
+            to[toFrom + i] = b;
+            if ((b >= 0 && b < ' ') || b == 0x7f) {
+                noteControl(lineAt + i, HIGHS & 0xff);
+                if (b == LF) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Keeps the line offset of the lowest flagged byte of {@code controls} (a word at line offset {@code wordAt}) if it is the line's first. */
+    private void noteControl(int wordAt, long controls) {
+        if (firstControl == NO_CONTROL) {
+            firstControl = wordAt + (Long.numberOfTrailingZeros(controls) >>> 3);
+        }
+    }
+
+    /**
+     * The high bit of each byte of {@code word} below SP or equal to DEL (HTAB, CR and LF included),
+     * exact up to the first one (the lowest); any above it may be set too.
+     */
+    private static long controls(long word) {
+        long d = word ^ DELS;
+        return (((word - SPACES) & ~word) | ((d - ONES) & ~d)) & HIGHS;
+    }
+
+    /** The high bit of each byte of {@code word} that is an LF, exact up to the first one (the lowest); any above it may be set too. */
+    private static long lfs(long word) {
+        long x = word ^ LFS;
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /**
+     * {@link #scan} for a buffer without a memory address, byte by byte through a processor: never
+     * {@code getBytes} into an array, which on a direct buffer without {@code sun.misc.Unsafe}
+     * (Netty's default on JDK 24 and later) makes a {@code ByteBuffer} view per call.
+     */
+    private int scanBytes(ByteBuf in, int from, int available, byte[] to, int toFrom) {
+        processTo = to;
+        processAt = toFrom;
+        firstControl = 0; // not tracked byte by byte here: the field check looks at every value
+        int lf = in.forEachByte(from, available, this);
+        processTo = null;
+        return lf < 0 ? -1 : lf - from;
+    }
+
+    /** Copies one byte to {@link #processTo}; {@code false} (stop) at the LF. Only {@link #scanBytes} calls it. */
+    @Override
+    public boolean process(byte value) {
+        processTo[processAt++] = value;
+        return value != LF;
+    }
+
+    private byte[] growLine(int needed) {
+        line = line == null ? new byte[Math.max(INITIAL_LINE, needed)] : Arrays.copyOf(line, Math.max(needed, line.length * 2));
+        return line;
     }
 }

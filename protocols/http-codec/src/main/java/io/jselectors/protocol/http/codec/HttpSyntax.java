@@ -44,10 +44,17 @@ public final class HttpSyntax {
     /** Methods shared, not allocated per request; anything else is made into a new string. */
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"};
 
+    /** The fields a server reads for framing and persistence: {@link #fieldName} returns these very strings for them. */
+    public static final String HOST = "Host";
+    public static final String CONNECTION = "Connection";
+    public static final String CONTENT_LENGTH = "Content-Length";
+    public static final String TRANSFER_ENCODING = "Transfer-Encoding";
+    public static final String EXPECT = "Expect";
+
     /** Field names most requests carry, shared in this spelling whatever case the client used. */
     private static final String[] FIELD_NAMES = {
-        "Host", "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", "Connection", "Content-Length",
-        "Content-Type", "Transfer-Encoding", "Expect", "Cookie", "Cache-Control", "Pragma", "Referer", "Origin",
+        HOST, "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", CONNECTION, CONTENT_LENGTH,
+        "Content-Type", TRANSFER_ENCODING, EXPECT, "Cookie", "Cache-Control", "Pragma", "Referer", "Origin",
         "If-None-Match", "If-Modified-Since", "Range", "If-Range", "Authorization", "Upgrade-Insecure-Requests",
         "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Priority", "Keep-Alive", "TE", "Upgrade"
     };
@@ -168,7 +175,47 @@ public final class HttpSyntax {
         return shared(METHODS, METHOD_BYTES, bytes, from, length, false);
     }
 
-    /** The field name in {@code bytes[from, from + length)}, a shared constant for common ones. */
+    /**
+     * {@link #fieldName}'s shared constant for {@code bytes[from, from + length)}, or {@code null}
+     * when the name is not one of them: nothing is allocated, so a caller can make the string only
+     * when someone asks for it.
+     */
+    public static String knownFieldName(byte[] bytes, int from, int length) {
+        for (int k = 0; k < FIELD_NAME_BYTES.length; k++) {
+            byte[] candidate = FIELD_NAME_BYTES[k];
+            if (candidate.length == length && (sameBytes(bytes, from, candidate) || sameIgnoringCase(bytes, from, candidate))) {
+                return FIELD_NAMES[k];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@link #listContains(String, String)} on the bytes of a value, {@code bytes[from, end)}, so
+     * that checking a field's tokens makes no string (ASCII {@code token}, compared in any case).
+     */
+    public static boolean listContains(byte[] bytes, int from, int end, String token) {
+        int at = from;
+        while (at <= end) {
+            int comma = at;
+            while (comma < end && bytes[comma] != ',') {
+                comma++;
+            }
+            int start = skipWhitespace(bytes, at, comma);
+            int stop = trimWhitespace(bytes, start, comma);
+            if (sameAscii(bytes, start, stop - start, token, true)) {
+                return true;
+            }
+            at = comma + 1;
+        }
+        return false;
+    }
+
+    /**
+     * The field name in {@code bytes[from, from + length)}, a shared constant for common ones: for
+     * {@link #HOST}, {@link #CONNECTION}, {@link #CONTENT_LENGTH}, {@link #TRANSFER_ENCODING} and
+     * {@link #EXPECT}, in any case, always that constant, so that a caller may compare it by identity.
+     */
     public static String fieldName(byte[] bytes, int from, int length) {
         return shared(FIELD_NAMES, FIELD_NAME_BYTES, bytes, from, length, true);
     }

@@ -12,7 +12,8 @@
  *       io.jselectors.protocol.http.codec.TransferCoding}: what the framing fields say;
  *   <li>{@link io.jselectors.protocol.http.codec.ChunkedDecoder}: an incremental chunked body;
  *   <li>{@link io.jselectors.protocol.http.codec.LineScanner}: finds a line in a {@code ByteBuf}
- *       reading each byte once.
+ *       reading each byte once (the chunked body's lines; the server's request decoder scans
+ *       its head's lines itself, into the request's own field bytes).
  * </ul>
  *
  * <p>Strict where two parsers could disagree on where a message ends; each caller decides what

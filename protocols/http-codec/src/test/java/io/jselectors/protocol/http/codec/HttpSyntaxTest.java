@@ -93,4 +93,34 @@ class HttpSyntaxTest {
         byte[] m = "GET".getBytes(StandardCharsets.US_ASCII);
         assertThat(HttpSyntax.method(m, 0, m.length)).isSameAs("GET");
     }
+
+    /** RequestHead compares these names by identity: every spelling must give the very constant. */
+    @Test
+    void framingFieldNamesAreTheConstantsInAnyCase() {
+        for (String name : new String[] {HttpSyntax.HOST, HttpSyntax.CONNECTION, HttpSyntax.CONTENT_LENGTH,
+                HttpSyntax.TRANSFER_ENCODING, HttpSyntax.EXPECT}) {
+            for (String spelling : new String[] {name, name.toLowerCase(java.util.Locale.ROOT), name.toUpperCase(java.util.Locale.ROOT)}) {
+                byte[] b = ("x" + spelling).getBytes(StandardCharsets.US_ASCII);
+                assertThat(HttpSyntax.fieldName(b, 1, spelling.length())).as(spelling).isSameAs(name);
+            }
+        }
+    }
+
+    /** The byte form of listContains answers as the string form does, for every token and value here. */
+    @Test
+    void listContainsOnBytesAgreesWithTheStringForm() {
+        String[] values = {"", "close", "Close", " close ", "keep-alive, close", "keep-alive,close", "x,,close", ",",
+            "closed", "clos", "keep-alive", "KEEP-ALIVE\t", "upgrade, keep-alive ,te", "a, b ,\tc", "close,", ",close", "\u00ffclose"};
+        for (String value : values) {
+            byte[] bytes = ("[" + value + "]").getBytes(StandardCharsets.ISO_8859_1);
+            for (String token : new String[] {"close", "keep-alive", "c", ""}) {
+                assertThat(HttpSyntax.listContains(bytes, 1, bytes.length - 1, token)).as("%s in '%s'", token, value)
+                        .isEqualTo(HttpSyntax.listContains(value, token));
+            }
+        }
+        byte[] sec = "sec-ch-ua".getBytes(StandardCharsets.US_ASCII);
+        assertThat(HttpSyntax.knownFieldName(sec, 0, sec.length)).isNull();
+        byte[] host = "hOsT".getBytes(StandardCharsets.US_ASCII);
+        assertThat(HttpSyntax.knownFieldName(host, 0, host.length)).isSameAs(HttpSyntax.HOST);
+    }
 }
