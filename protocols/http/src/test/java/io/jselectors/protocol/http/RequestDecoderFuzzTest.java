@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import java.util.ArrayList;
@@ -20,7 +21,10 @@ import java.util.Set;
  *
  * <p>Properties, for any bytes, any body limit and any way the bytes are cut into reads:
  * <ul>
- *   <li>the same requests and the same refusal come out as when the bytes arrive whole;</li>
+ *   <li>the same requests and the same refusal come out as when the bytes arrive whole; the cut
+ *       reads arrive in a direct buffer with a memory address (the server's case, where the decoder
+ *       searches eight bytes at a time) and the whole one in a heap buffer (searched byte by byte),
+ *       so the two searches are also checked against each other;</li>
  *   <li>each request attempt is either parsed or refused, never both: after a refusal nothing more
  *       is parsed, and a refusal is a 4xx (or 501/505, the "not supported" answers);</li>
  *   <li>a parsed request is well formed: version 1.0 or 1.1, a path, a body within the limit and of
@@ -40,6 +44,9 @@ class RequestDecoderFuzzTest {
     /** The refusals a decoder may make: RFC 9110's client errors, and the two "not supported" 5xx. */
     private static final Set<Integer> REFUSALS = Set.of(400, 413, 414, 417, 431, 501, 505);
 
+    /** The server's kind of read buffer: pooled, direct, with a memory address. */
+    private static final PooledByteBufAllocator DIRECT = PooledByteBufAllocator.DEFAULT;
+
     @FuzzTest
     void requestIsParsedOrRefusedWhereverItIsCut(FuzzedDataProvider data) {
         int maxBody = data.consumeInt(0, MAX_FUZZED_BODY_LIMIT);
@@ -53,19 +60,26 @@ class RequestDecoderFuzzTest {
         }
         Arrays.sort(cuts);
 
-        String whole = transcript(stream, new int[0], maxBody);
-        String split = transcript(stream, cuts, maxBody);
+        String whole = transcript(stream, new int[0], maxBody, false);
+        String split = transcript(stream, cuts, maxBody, true);
         if (!whole.equals(split)) {
             assertThat(split).as("cut at %s, body limit %d", Arrays.toString(cuts), maxBody).isEqualTo(whole);
         }
     }
 
-    /** Decodes {@code stream} read in pieces ending at {@code cuts}, the way the handler drives it. */
-    private static String transcript(byte[] stream, int[] cuts, int maxBody) {
+    /**
+     * Decodes {@code stream} read in pieces ending at {@code cuts}, the way the handler drives it,
+     * from a direct buffer with a memory address or from a heap buffer.
+     */
+    private static String transcript(byte[] stream, int[] cuts, int maxBody, boolean direct) {
         TrackingAllocator alloc = new TrackingAllocator();
         RequestDecoder decoder = new RequestDecoder(alloc, maxBody);
         StringBuilder out = new StringBuilder();
-        ByteBuf in = Unpooled.buffer(Math.max(16, stream.length));
+        ByteBuf in = direct ? DIRECT.directBuffer(Math.max(16, stream.length)) : Unpooled.buffer(Math.max(16, stream.length));
+        if (direct && !in.hasMemoryAddress()) {
+            in.release();
+            throw new AssertionError("a pooled direct buffer without a memory address: the fuzzer would miss the decoder's address path");
+        }
         boolean refused = false;
         int from = 0;
         try {
