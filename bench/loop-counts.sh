@@ -9,7 +9,8 @@
 # them) on LOAD_CPU (1). After WARMUP seconds (20) of load, perf stat counts the server's whole
 # process for WINDOW seconds (8) inside a second load run: its CPU time (task-clock, and the user /
 # system split from /proc), context switches, and the epoll_wait (with epoll_pwait and epoll_pwait2) /
-# recvfrom / sendto / read / write calls (tracepoints, so turns per op need no strace). Prints one line: LABEL, load average, ops/s,
+# recvfrom / sendto / read / write calls (tracepoints, so turns per op need no strace), and futex,
+# epoll_ctl and the reads that returned EAGAIN (not counted as ops). Prints one line: LABEL, load average, ops/s,
 # then each count per op and ops per epoll_wait (one op is one round trip or one request). In a and
 # d an op is exactly one read call (recv or read: one message in flight per connection; the earlier
 # passes' strace counts), so there the ops are the window's own read calls (ops_from=reads), which
@@ -77,7 +78,10 @@ read -r u0 s0 <<< "$(cpu_ticks)"
 [ "${THREADS:-0}" != 1 ] || thread_ticks > "$LOG.t0"
 perf stat -x, -p "$SERVER" -o "$LOG.perf" -e task-clock,context-switches,cpu-migrations \
     -e syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_pwait2 \
-    -e syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_write -- sleep "$WINDOW" 2> /dev/null
+    -e syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_write \
+    -e syscalls:sys_enter_futex,syscalls:sys_enter_epoll_ctl \
+    -e syscalls:sys_exit_recvfrom --filter 'ret == -11' -e syscalls:sys_exit_read --filter 'ret == -11' \
+    -- sleep "$WINDOW" 2> /dev/null
 read -r u1 s1 <<< "$(cpu_ticks)"
 [ "${THREADS:-0}" != 1 ] || thread_ticks > "$LOG.t1"
 wait $LOADER
@@ -88,7 +92,9 @@ awk -F, -v rate="$rate" -v w="$WINDOW" -v label="$LABEL" -v sc="$SC" -v load="$(
     -v ut=$((u1 - u0)) -v st=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" -v opsfile="$LOG.ops" '
     $3 != "" && $1 ~ /^[0-9]/ { v[$3] = $1 }
     END {
-        reads = v["syscalls:sys_enter_recvfrom"] + v["syscalls:sys_enter_read"]
+        # The sys_exit counts are filtered to EAGAIN (-11): reads that found nothing are no op.
+        eagain = v["syscalls:sys_exit_recvfrom"] + v["syscalls:sys_exit_read"]
+        reads = v["syscalls:sys_enter_recvfrom"] + v["syscalls:sys_enter_read"] - eagain
         if (sc == "a" || sc == "d") { ops = reads; from = "reads" } else { ops = rate * w; from = "rate" }
         # epoll_pwait and epoll_pwait2 count as waits too: the Netty native transport uses them
         e = v["syscalls:sys_enter_epoll_wait"] + v["syscalls:sys_enter_epoll_pwait"] + v["syscalls:sys_enter_epoll_pwait2"]
@@ -99,6 +105,8 @@ awk -F, -v rate="$rate" -v w="$WINDOW" -v label="$LABEL" -v sc="$SC" -v load="$(
         printf " epoll_wait_per_op=%.4f recv_per_op=%.3f send_per_op=%.3f read_per_op=%.3f write_per_op=%.3f", \
             e / ops, v["syscalls:sys_enter_recvfrom"] / ops, v["syscalls:sys_enter_sendto"] / ops, \
             v["syscalls:sys_enter_read"] / ops, v["syscalls:sys_enter_write"] / ops
+        printf " eagain_reads_per_op=%.4f futex_per_op=%.4f epoll_ctl_per_op=%.4f", \
+            eagain / ops, v["syscalls:sys_enter_futex"] / ops, v["syscalls:sys_enter_epoll_ctl"] / ops
         printf " ops_per_wait=%.1f\n", e ? ops / e : 0
         print ops > opsfile
     }' "$LOG.perf"

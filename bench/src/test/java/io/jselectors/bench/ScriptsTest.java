@@ -29,7 +29,7 @@ class ScriptsTest {
     @ParameterizedTest
     @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/http-opcounts.sh", "bench/http-handler-cost.sh", "bench/http-ab.sh", "bench/memory.sh", "bench/class-census.sh", "bench/memory-floor.sh",
             "bench/pair-load.sh",
-            "bench/tls-ws-compare.sh", "bench/tls-instructions.sh", "bench/tls-hs-profile.sh", "bench/ws-profile.sh", "bench/ws-counts.sh", "bench/ws-ab.sh", "bench/tls-ab.sh", "bench/loop-ab.sh", "bench/idle-cpu.sh", "bench/loop-counts.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
+            "bench/tls-ws-compare.sh", "bench/tls-instructions.sh", "bench/tls-hs-profile.sh", "bench/ws-profile.sh", "bench/ws-counts.sh", "bench/ws-ab.sh", "bench/tls-ab.sh", "bench/loop-ab.sh", "bench/idle-cpu.sh", "bench/loop-counts.sh", "bench/loop-timeout-cost.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh", "docker/startup-time.sh"})
     void helpPrintsTheUsageAndStartsNothing(String script) throws Exception {
         Path log = Files.createTempFile("script-help", ".txt");
         try {
@@ -54,7 +54,7 @@ class ScriptsTest {
     @ParameterizedTest
     @ValueSource(strings = {"bench/echo-compare.sh", "bench/http-compare.sh", "bench/http-opcounts.sh", "bench/http-handler-cost.sh", "bench/http-ab.sh", "bench/memory.sh", "bench/class-census.sh", "bench/memory-floor.sh",
             "bench/lib.sh", "bench/help.sh", "bench/server-jvm.sh",
-            "bench/pair-load.sh", "bench/tls-ws-compare.sh", "bench/tls-instructions.sh", "bench/tls-hs-profile.sh", "bench/ws-profile.sh", "bench/ws-counts.sh", "bench/ws-ab.sh", "bench/tls-ab.sh", "bench/loop-ab.sh", "bench/idle-cpu.sh", "bench/loop-profile.sh", "bench/loop-counts.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh",
+            "bench/pair-load.sh", "bench/tls-ws-compare.sh", "bench/tls-instructions.sh", "bench/tls-hs-profile.sh", "bench/ws-profile.sh", "bench/ws-counts.sh", "bench/ws-ab.sh", "bench/tls-ab.sh", "bench/loop-ab.sh", "bench/idle-cpu.sh", "bench/loop-profile.sh", "bench/loop-counts.sh", "bench/loop-timeout-cost.sh", "metrics/scrape-bench.sh", "metrics/scrape-interleaved.sh",
             "docker/startup-time.sh"})
     void usesNoMachinePathAndNotTheAdminPort(String script) throws IOException {
         List<String> code = Files.readAllLines(ROOT.resolve(script)).stream()

@@ -1,5 +1,6 @@
 package io.jselectors.server;
 
+import io.jselectors.posix.ErrnoException;
 import io.jselectors.protocol.EventLoop;
 import io.jselectors.selector.ReadyConsumer;
 import io.jselectors.selector.Selector;
@@ -26,11 +27,26 @@ import org.slf4j.LoggerFactory;
  * which wake the selector.
  *
  * <p>A turn: select (blocking until the next timer, or not at all when tasks wait), dispatch the
- * ready keys, run due timers, run queued tasks.
+ * ready keys, run due timers, run queued tasks. On epoll the next timer's deadline is carried by a
+ * {@link LoopTimerFd} registered in the selector, armed once per distinct deadline, and the wait
+ * itself is endless: a wait with a timeout arms and cancels a kernel timer every time it sleeps
+ * (bench/PROFILE.md, tenth pass). A deadline nearer than {@link #TIMER_FD_MIN_NANOS} is still the
+ * wait's timeout, and {@code -Djselectors.loopTimerFd=false} (read when a loop is made) always
+ * passes the timeout, as other backends do.
  */
 final class IoLoop implements EventLoop {
 
     private static final Logger log = LoggerFactory.getLogger(IoLoop.class);
+
+    /** The system property that turns the loops' timerfd off ({@code false}); on otherwise. */
+    static final String TIMER_FD_PROPERTY = "jselectors.loopTimerFd";
+
+    /**
+     * Deadlines nearer than this stay the wait's own timeout: such a timer is due within a few
+     * turns, and re-arming the timerfd for each of a run of near deadlines would cost a system call
+     * per deadline even in turns that never sleep, where the wait's timer costs only when it sleeps.
+     */
+    static final long TIMER_FD_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** What a registered key's data is: told on the loop thread that its fd is ready. */
     interface IoHandler {
@@ -53,6 +69,12 @@ final class IoLoop implements EventLoop {
     private long firstEventAt;
     /** Whether the thread asks for {@code SCHED_BATCH} as it starts ({@link LoopScheduling}). */
     private boolean batchScheduling;
+    /** The next timer's deadline for an endless wait; null where there is none (not epoll, or off). */
+    private final LoopTimerFd timerFd;
+    /** Whether {@link #timerFd} is armed for {@link #armedDeadline} and has not expired yet. */
+    private boolean timerFdArmed;
+    /** The timer deadline (loop nanos) the timerfd was last armed for, while {@link #timerFdArmed}. */
+    private long armedDeadline;
 
     IoLoop(String name, Selector selector, MeterRegistry registry) {
         this.name = name;
@@ -66,6 +88,7 @@ final class IoLoop implements EventLoop {
             }
             ((IoHandler) key.data()).onReady(events);
         };
+        this.timerFd = openTimerFd(name, selector);
         // A FastThreadLocalThread: netty-buffer 4.2 gives per-thread pool caches and recycles
         // buffer objects only on such threads; on a plain thread every read allocates a new one.
         this.thread = new FastThreadLocalThread(this::run, name);
@@ -73,6 +96,50 @@ final class IoLoop implements EventLoop {
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * A timerfd watched by {@code selector}, when the selector is epoll's and the switch is on;
+     * otherwise (or if the kernel refuses) null, and the loop passes its timeout to the wait.
+     */
+    private LoopTimerFd openTimerFd(String name, Selector selector) {
+        if ("false".equalsIgnoreCase(System.getProperty(TIMER_FD_PROPERTY)) || !"epoll".equals(selector.name())) {
+            return null;
+        }
+        LoopTimerFd fd = LoopTimerFd.open().orElse(null);
+        if (fd == null) {
+            return null;
+        }
+        try {
+            selector.register(fd.fd(), Selector.EVENT_READ, (IoHandler) events -> timerFdExpired());
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: no timerfd for the loop's timers ({}); the wait takes the timeout", name, e.toString());
+            fd.close();
+            return null;
+        }
+    }
+
+    /** The timerfd expired: it is disarmed now, so the next turn arms it again if a timer waits. */
+    private void timerFdExpired() {
+        timerFd.drain();
+        timerFdArmed = false;
+    }
+
+    /** Releases the selector and the timerfd of a loop that was never started (a failed start). */
+    void closeUnstarted() throws IOException {
+        try {
+            selector.close();
+        } finally {
+            if (timerFd != null) {
+                timerFd.close();
+            }
+        }
+    }
+
+    /** Whether this loop's waits carry no timeout, its timers being on a timerfd (tests). */
+    boolean usesTimerFd() {
+        return timerFd != null;
     }
 
     /** Runs the loop's thread under {@code SCHED_BATCH} ({@link LoopScheduling}); before {@link #start}. */
@@ -169,6 +236,9 @@ final class IoLoop implements EventLoop {
             } catch (IOException e) {
                 log.warn("{}: closing selector", name, e);
             }
+            if (timerFd != null) {
+                timerFd.close(); // after the selector: its fd is no longer watched
+            }
             meters.close();
             terminated.countDown();
             // A task queued between the last drain and countDown (execute refuses only after it)
@@ -190,7 +260,7 @@ final class IoLoop implements EventLoop {
         // serves the timers: two per turn, where each is a vDSO call of ~27 ns on this project's
         // VM (bench/PROFILE.md, fifth pass) and a turn with few events pays them per operation.
         long now = System.nanoTime();
-        long timeout = tasks.isEmpty() ? nanosToNextTimer(now) : 0;
+        long timeout = tasks.isEmpty() ? waitNanos(now) : 0;
         firstEventAt = 0;
         meters.beforeSelect(now);
         int ready = 0;
@@ -206,12 +276,34 @@ final class IoLoop implements EventLoop {
         meters.tasksRun(runTimers(turnNanos) + runTasks());
     }
 
-    private long nanosToNextTimer(long now) {
+    /**
+     * The wait's timeout at {@code now} with no task queued: endless without timers; 0 once the
+     * next one is due; otherwise the time to it, unless the timerfd carries that deadline (armed
+     * here when it does not hold it yet), which makes the wait endless.
+     */
+    private long waitNanos(long now) {
         ScheduledTask next = timers.peek();
         if (next == null) {
             return Selector.INFINITE;
         }
-        return Math.max(0, next.deadline - now);
+        long left = next.deadline - now;
+        if (left <= 0) {
+            return 0;
+        }
+        if (timerFd == null || left < TIMER_FD_MIN_NANOS) {
+            return left;
+        }
+        if (!timerFdArmed || armedDeadline != next.deadline) {
+            try {
+                timerFd.arm(left);
+            } catch (ErrnoException e) {
+                log.warn("{}: arming the timerfd failed; this turn waits with a timeout", name, e);
+                return left;
+            }
+            timerFdArmed = true;
+            armedDeadline = next.deadline;
+        }
+        return Selector.INFINITE;
     }
 
     /**

@@ -243,9 +243,9 @@ public final class Server {
             }
         }
         try {
-            boss.selector().close();
+            boss.closeUnstarted();
             for (Worker w : workers) {
-                w.selector().close();
+                w.loop().closeUnstarted();
             }
         } catch (IOException ignored) {
             // Same.

@@ -9,11 +9,17 @@ import java.lang.ref.WeakReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.jselectors.posix.Platform;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The loop's timers: cancelling one runs nothing and lets go of its task before the deadline. */
+/**
+ * The loop's timers: cancelling one runs nothing and lets go of its task before the deadline; on
+ * epoll they ride a timerfd (the wait is endless), which must be re-armed for a nearer deadline and
+ * after each expiry.
+ */
 class IoLoopTimerTest {
 
     private IoLoop loop;
@@ -100,6 +106,89 @@ class IoLoopTimerTest {
             }
         });
         assertThat(ran.await(10, TimeUnit.SECONDS)).as("the timer ran with no event after it").isTrue();
+    }
+
+    @Test
+    void anEpollLoopCarriesItsTimersOnATimerFd() {
+        Assumptions.assumeTrue(Platform.current() == Platform.LINUX, "timerfd is Linux's; other systems wait with a timeout");
+        assertThat(loop.selector().name()).isEqualTo("epoll");
+        assertThat(loop.usesTimerFd()).as("the loop's waits are endless, its timers on a timerfd").isTrue();
+    }
+
+    @Test
+    void aTimerBeyondTheThresholdRunsAfterItsDeadlineThroughTheTimerFd() throws InterruptedException {
+        long delay = IoLoop.TIMER_FD_MIN_NANOS * 3;
+        long scheduledAt = System.nanoTime();
+        long[] ranAt = new long[1];
+        CountDownLatch ran = new CountDownLatch(1);
+        loop.schedule(() -> {
+            ranAt[0] = System.nanoTime();
+            ran.countDown();
+        }, delay, TimeUnit.NANOSECONDS);
+        assertThat(ran.await(10, TimeUnit.SECONDS)).as("the timer ran with no event but its own").isTrue();
+        assertThat(ranAt[0] - scheduledAt).as("ns from scheduling to running").isGreaterThanOrEqualTo(delay);
+    }
+
+    @Test
+    void aNearerTimerReplacesTheArmedDeadline() throws InterruptedException {
+        // The timerfd holds the far deadline and the loop waits endlessly; a nearer timer scheduled
+        // from another thread must re-arm it, or it would run only with the far one, an hour later.
+        CountDownLatch far = new CountDownLatch(1);
+        loop.schedule(far::countDown, 1, TimeUnit.HOURS);
+        Thread.sleep(50); // the loop has armed the hour and gone to sleep
+        CountDownLatch near = new CountDownLatch(1);
+        loop.schedule(near::countDown, IoLoop.TIMER_FD_MIN_NANOS * 2, TimeUnit.NANOSECONDS);
+        assertThat(near.await(10, TimeUnit.SECONDS)).as("the nearer timer ran long before the far one").isTrue();
+        assertThat(far.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void eachExpiryArmsTheNextDeadline() throws InterruptedException {
+        // A chain of timers beyond the threshold, each scheduled when the one before runs (the
+        // idle sweep's shape): after every expiry the timerfd is disarmed and must be armed again.
+        int links = 5;
+        CountDownLatch chain = new CountDownLatch(links);
+        Runnable[] link = new Runnable[1];
+        link[0] = () -> {
+            chain.countDown();
+            if (chain.getCount() > 0) {
+                loop.schedule(link[0], IoLoop.TIMER_FD_MIN_NANOS + 1, TimeUnit.NANOSECONDS);
+            }
+        };
+        loop.schedule(link[0], IoLoop.TIMER_FD_MIN_NANOS + 1, TimeUnit.NANOSECONDS);
+        assertThat(chain.await(10, TimeUnit.SECONDS)).as("every link of the chain ran").isTrue();
+    }
+
+    @Test
+    void aCancelledArmedTimerLeavesTheNextOneOnTime() throws InterruptedException {
+        // The armed deadline's timer is cancelled; the expiry then runs nothing, and the timer
+        // behind it must still be armed for and run.
+        Timer first = loop.schedule(() -> { }, IoLoop.TIMER_FD_MIN_NANOS * 2, TimeUnit.NANOSECONDS);
+        CountDownLatch second = new CountDownLatch(1);
+        loop.schedule(second::countDown, IoLoop.TIMER_FD_MIN_NANOS * 5, TimeUnit.NANOSECONDS);
+        assertThat(first.cancel()).isTrue();
+        assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void switchedOffTheLoopWaitsWithATimeoutAndItsTimersStillRun() throws Exception {
+        System.setProperty(IoLoop.TIMER_FD_PROPERTY, "false");
+        IoLoop plain;
+        try {
+            plain = new IoLoop("timer-test-plain", Selector.open(), new SimpleMeterRegistry());
+        } finally {
+            System.clearProperty(IoLoop.TIMER_FD_PROPERTY);
+        }
+        plain.start();
+        try {
+            assertThat(plain.usesTimerFd()).isFalse();
+            CountDownLatch ran = new CountDownLatch(1);
+            plain.schedule(ran::countDown, IoLoop.TIMER_FD_MIN_NANOS * 3, TimeUnit.NANOSECONDS);
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            plain.stop();
+            assertThat(plain.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private static Runnable holding(Object o) {
