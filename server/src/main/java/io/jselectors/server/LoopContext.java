@@ -6,7 +6,7 @@ import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * What everything running on one loop needs, given once: the loop, its selector, the allocator,
+ * What everything running on one loop needs, given once: the loop, its worker, its selector, the allocator,
  * the loop's native scratch and read buffer, the connection limits and the loop's clock. Connections hold it
  * instead of reaching through their worker. Loop thread only (the fields are final, so handing it
  * to the loop is safe).
@@ -14,13 +14,15 @@ import io.netty.buffer.ByteBufAllocator;
 final class LoopContext {
 
     private final IoLoop loop;
+    private final Worker worker;
     private final ByteBufAllocator alloc;
     private final IoScratch scratch;
     private final ConnectionLimits limits;
     private final BufferSpare readSpare = new BufferSpare();
 
-    LoopContext(IoLoop loop, ByteBufAllocator alloc, IoScratch scratch, ConnectionLimits limits) {
+    LoopContext(IoLoop loop, Worker worker, ByteBufAllocator alloc, IoScratch scratch, ConnectionLimits limits) {
         this.loop = loop;
+        this.worker = worker;
         this.alloc = alloc;
         this.scratch = scratch;
         this.limits = limits;
@@ -28,6 +30,11 @@ final class LoopContext {
 
     IoLoop loop() {
         return loop;
+    }
+
+    /** The worker owning this loop's connections (told when one closes). */
+    Worker worker() {
+        return worker;
     }
 
     Selector selector() {

@@ -9,6 +9,7 @@ import io.jselectors.posix.Native;
 import io.jselectors.posix.socket.SocketOption;
 import io.jselectors.posix.socket.SocketOptions;
 import io.jselectors.posix.socket.Sockets;
+import io.jselectors.selector.HasFileno;
 import io.jselectors.selector.Selector;
 import io.jselectors.selector.SelectorOption;
 import io.netty.buffer.ByteBuf;
@@ -87,18 +88,25 @@ final class NativeTransport implements Transport {
         return IoScratch.forNative();
     }
 
-    private static final class NativeListenSocket implements ListenSocket {
+    private static final class NativeListenSocket implements ListenSocket, HasFileno {
         private final int fd;
         private final InetSocketAddress local;
+        private boolean closed;
 
         NativeListenSocket(int fd) throws ErrnoException {
             this.fd = fd;
             this.local = Sockets.localAddress(fd);
         }
 
+        /** Itself: see {@link NativeStreamSocket#fileobj()}. */
         @Override
         public Object fileobj() {
-            return fd;
+            return this;
+        }
+
+        @Override
+        public int fileno() {
+            return closed ? -1 : fd;
         }
 
         @Override
@@ -138,12 +146,15 @@ final class NativeTransport implements Transport {
 
         @Override
         public void close() throws IOException {
+            closed = true;
             Libc.close(fd);
         }
     }
 
-    private static final class NativeStreamSocket implements StreamSocket {
+    private static final class NativeStreamSocket implements StreamSocket, HasFileno {
         private final int fd;
+        /** Set by close: a closed socket's number may already name another file ({@link HasFileno}). */
+        private boolean closed;
         private InetSocketAddress local;
         private InetSocketAddress remote;
 
@@ -151,9 +162,20 @@ final class NativeTransport implements Transport {
             this.fd = fd;
         }
 
+        /**
+         * Itself, which gives the selector the fd: the fd as an {@link Integer} was a new box on each
+         * register, modify and unregister above 127 (the cache's end), and the registration kept
+         * one per connection for life (bench/PROFILE.md, ninth pass, core). The boolean fits in the
+         * object's padding.
+         */
         @Override
         public Object fileobj() {
-            return fd;
+            return this;
+        }
+
+        @Override
+        public int fileno() {
+            return closed ? -1 : fd;
         }
 
         @Override
@@ -295,6 +317,7 @@ final class NativeTransport implements Transport {
 
         @Override
         public void close() throws IOException {
+            closed = true;
             Libc.close(fd);
         }
 

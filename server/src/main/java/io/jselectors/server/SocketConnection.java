@@ -25,8 +25,8 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
 
     private static final Logger log = LoggerFactory.getLogger(SocketConnection.class);
 
+    /** The loop's context; the worker is reached through it (a field less per connection). */
     private final LoopContext context;
-    private final Worker worker;
     private final Listener listener;
     private final Transport.StreamSocket socket;
     private final long id;
@@ -40,11 +40,13 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
     /** Whether the first read of a plaintext connection is still to come ({@link TlsOnPlaintextPort}). */
     private boolean firstPlaintextRead;
     long lastActivityNanos;
+    /** The links of the worker's list of its connections ({@link Worker.Connections}). */
+    SocketConnection listPrev;
+    SocketConnection listNext;
 
-    SocketConnection(LoopContext context, Worker worker, Listener listener, Transport.StreamSocket socket, long id) {
+    SocketConnection(LoopContext context, Listener listener, Transport.StreamSocket socket, long id) {
         super(context.loop(), context.alloc(), context.limits());
         this.context = context;
-        this.worker = worker;
         this.listener = listener;
         this.socket = socket;
         this.id = id;
@@ -175,7 +177,7 @@ final class SocketConnection extends AbstractConnection implements IoLoop.IoHand
         } else {
             why = isInputClosed() ? CloseCause.PEER : CloseCause.LOCAL;
         }
-        worker.connectionClosed(this, why);
+        context.worker().connectionClosed(this, why);
     }
 
     // ---------------------------------------------------------------- server events

@@ -2,9 +2,6 @@ package io.jselectors.server;
 
 import io.jselectors.selector.Selector;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,7 +15,8 @@ final class Worker {
     private final IoLoop loop;
     private final ServerSettings settings;
     private final LoopContext context;
-    private final Set<SocketConnection> connections = new LinkedHashSet<>();
+    /** This loop's open connections, linked through their own fields (no entry object each). */
+    private final Connections connections = new Connections();
     /** Connection count readable from other threads (shutdown waits on it). */
     private final AtomicInteger open = new AtomicInteger();
     private final ConnectionIds ids;
@@ -26,7 +24,7 @@ final class Worker {
     Worker(IoLoop loop, ServerSettings settings, ByteBufAllocator alloc, Transport transport, ConnectionIds ids) {
         this.loop = loop;
         this.settings = settings;
-        this.context = new LoopContext(loop, alloc, transport.newScratch(), settings.limits());
+        this.context = new LoopContext(loop, this, alloc, transport.newScratch(), settings.limits());
         this.ids = ids;
     }
 
@@ -42,7 +40,7 @@ final class Worker {
     void adopt(Listener listener, Transport.StreamSocket socket) {
         open.incrementAndGet();
         loop.execute(() -> {
-            SocketConnection c = new SocketConnection(context, this, listener, socket, ids.next());
+            SocketConnection c = new SocketConnection(context, listener, socket, ids.next());
             connections.add(c);
             listener.meters().opened();
             listener.installLayer(c);
@@ -63,29 +61,25 @@ final class Worker {
     private void sweepIdle(long period) {
         long limit = settings.idleTimeout().toNanos();
         long now = context.now();
-        for (SocketConnection c : new ArrayList<>(connections)) {
+        connections.forEach(c -> {
             if (now - c.lastActivityNanos >= limit) {
                 c.idle();
             }
-        }
+        });
         loop.schedule(() -> sweepIdle(period), period, TimeUnit.NANOSECONDS);
     }
 
     /** Asks every connection's handler to wind down; callable from any thread. */
     void shutdown() {
         loop.execute(() -> {
-            for (SocketConnection c : new ArrayList<>(connections)) {
-                c.shutdown();
-            }
+            connections.forEach(SocketConnection::shutdown);
         });
     }
 
     /** Closes whatever is still open; callable from any thread. */
     void abortAll() {
         loop.execute(() -> {
-            for (SocketConnection c : new ArrayList<>(connections)) {
-                c.abortForShutdown();
-            }
+            connections.forEach(SocketConnection::abortForShutdown);
         });
     }
 
@@ -99,6 +93,32 @@ final class Worker {
 
     Selector selector() {
         return loop.selector();
+    }
+
+    /**
+     * The worker's connections through {@link SocketConnection}'s link fields; walking it while
+     * connections close (shutdown, the idle sweep, the drain deadline) needs no copy.
+     */
+    static final class Connections extends IntrusiveList<SocketConnection> {
+        @Override
+        protected SocketConnection prev(SocketConnection c) {
+            return c.listPrev;
+        }
+
+        @Override
+        protected SocketConnection next(SocketConnection c) {
+            return c.listNext;
+        }
+
+        @Override
+        protected void setPrev(SocketConnection c, SocketConnection prev) {
+            c.listPrev = prev;
+        }
+
+        @Override
+        protected void setNext(SocketConnection c, SocketConnection next) {
+            c.listNext = next;
+        }
     }
 
     /** Connection ids unique across the server. */

@@ -189,7 +189,7 @@ class CliProcessTest {
                     .timeout(Duration.ofSeconds(5)).build();
             assertThat(http.send(healthz, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             try (SocketChannel stuck = SocketChannel.open(new InetSocketAddress("127.0.0.1", echo))) {
-                fillWithoutReading(stuck); // its echo cannot be flushed, so the drain lasts until its deadline
+                fillUntilTheServerHoldsTheEcho(stuck, http, admin); // so the drain lasts until its deadline
                 cli.terminate();
                 cli.awaitErr(Pattern.compile("draining for up to 4s"));
                 HttpResponse<String> during;
@@ -197,7 +197,7 @@ class CliProcessTest {
                     during = http.send(healthz, HttpResponse.BodyHandlers.ofString());
                 } catch (java.net.ConnectException e) {
                     // The admin listener closes only after the drain: refused here means the drain
-                    // ended at once. The server's log says why (seen with a connection-core change since reverted).
+                    // ended at once (the echo connection had nothing left to send). The server's log says when.
                     throw new AssertionError("/healthz refused during the drain; the server's log:\n" + String.join("\n", cli.err), e);
                 }
                 assertThat(during.statusCode()).isEqualTo(503);
@@ -208,12 +208,105 @@ class CliProcessTest {
     }
 
     /**
-     * Writes to a non-blocking echo connection until the server has stopped reading it: nothing
-     * more fits, and nothing more fits after a pause either. A pause alone is not enough: a server
-     * that was merely slow for a moment (a loaded machine, a cold JVM) would leave the bytes in its
-     * receive buffer, echo them all into the client's receive buffer later, and a drain then has
-     * nothing to wait for. Only a server whose echo queue is over its high water mark stops reading
-     * for good, and that queue is what holds the drain until its deadline.
+     * The drain test's premise under the worst a loaded machine does: the server is stopped ({@code
+     * kill -STOP}) while the client fills, so nothing fits and the client alone would take the
+     * server for paused; after {@code kill -CONT} it reads and echoes what waited. Without the
+     * server-side check of {@link #fillUntilTheServerHoldsTheEcho} a SIGTERM here finds the echo
+     * flushed into the kernel (the connection writable again, the handler's resume still queued
+     * behind the shutdown task) and the drain ends at once: 4 failures in 4 loaded runs.
+     */
+    @Test
+    void theDrainWaitsForAServerThatWasStoppedWhileTheClientFilled() throws Exception {
+        Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"), "no kill(1) to stop the server with");
+        try (Cli cli = run("serve", "--listen", "echo=127.0.0.1:0", "--admin", "127.0.0.1:0", "--workers", "1",
+                "--drain-timeout", "2s")) {
+            int admin = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: admin on 127\\.0\\.0\\.1:(\\d+)")).group(1));
+            int echo = Integer.parseInt(cli.awaitErr(Pattern.compile("listening: echo on 127\\.0\\.0\\.1:(\\d+)")).group(1));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            try (SocketChannel stuck = SocketChannel.open(new InetSocketAddress("127.0.0.1", echo))) {
+                ByteBuffer hello = ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII));
+                stuck.write(hello);
+                assertThat(stuck.read(ByteBuffer.allocate(16))).as("echoed: the worker has the connection").isPositive();
+                signal(cli, "-STOP");
+                try {
+                    fillWithoutReading(stuck); // nothing fits: the server has read nothing
+                } finally {
+                    signal(cli, "-CONT");
+                }
+                fillUntilTheServerHoldsTheEcho(stuck, http, admin);
+                cli.terminate();
+                cli.awaitErr(Pattern.compile("draining for up to 2s"));
+                cli.awaitErr(Pattern.compile("drain deadline reached: closing 1 connection"));
+                assertThat(cli.exit()).isZero();
+            }
+        }
+    }
+
+    private static void signal(Cli cli, String which) throws Exception {
+        Process kill = new ProcessBuilder("kill", which, Long.toString(cli.process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill %s", which).isTrue();
+    }
+
+    /**
+     * The drain test's premise, made true and then checked on the server's side: the server holds
+     * echoed bytes it cannot send. Fills the connection until nothing more fits ({@link
+     * #fillWithoutReading}), then asks the admin endpoint: the echo listener must have read at least
+     * the low water mark more than it has written, and neither count may move between two scrapes
+     * half a second apart; if not, it fills again. What the client sees is not enough on its own:
+     * a server starved while the client filled (a loaded machine; {@code kill -STOP} does it at will,
+     * {@link #theDrainWaitsForAServerThatWasStoppedWhileTheClientFilled}) has read nothing, so
+     * nothing fits, yet it reads and echoes once it runs, and with its output in the kernel a
+     * shutdown closes the connection at once: the drain waits for unsent output, not for unread
+     * input. That was the refused /healthz once in CI and once in six loaded runs (wave 10). An
+     * echo connection is writable again only below the low water mark, so at or above it, with
+     * nothing moving, the server has paused reading until the client reads, which it never does.
+     */
+    private static void fillUntilTheServerHoldsTheEcho(SocketChannel channel, HttpClient http, int admin) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long[] before = null;
+        while (true) {
+            if (before == null) {
+                fillWithoutReading(channel);
+                before = echoCounts(http, admin);
+            }
+            Thread.sleep(500);
+            long[] after = echoCounts(http, admin);
+            boolean still = java.util.Arrays.equals(before, after);
+            if (still && after[0] - after[1] >= io.jselectors.connection.ConnectionLimits.DEFAULT_LOW_WATER) {
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("the server never held the echo: read, written %s",
+                    java.util.Arrays.toString(after)).isNegative();
+            before = still ? null : after; // still, yet below the mark: the server caught up, so fill again
+        }
+    }
+
+    /** The echo listener's bytes read and written, from the admin endpoint's metrics. */
+    private static long[] echoCounts(HttpClient http, int admin) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics"))
+                .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()).body();
+        long[] counts = {-1, -1};
+        for (String line : metrics.split("\n")) {
+            if (line.contains("protocol=\"echo\"")) {
+                int which = line.startsWith("jselectors_read_bytes_total{") ? 0
+                        : line.startsWith("jselectors_written_bytes_total{") ? 1 : -1;
+                if (which >= 0) {
+                    counts[which] = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        assertThat(counts).as("the echo listener's byte counts in /metrics").doesNotContain(-1L);
+        return counts;
+    }
+
+    /**
+     * Writes to a non-blocking echo connection until nothing more fits, and nothing more fits after
+     * a pause either. A pause alone is not enough: a server that was merely slow for a moment (a
+     * loaded machine, a cold JVM) would leave the bytes in its receive buffer, echo them all into
+     * the client's receive buffer later, and a drain then has nothing to wait for. Only a server
+     * whose echo queue is over its high water mark stops reading for good, and that queue is what
+     * holds the drain until its deadline; but a server starved for longer than these pauses looks
+     * the same from here, so {@link #fillUntilTheServerHoldsTheEcho} asks the server too.
      */
     private static void fillWithoutReading(SocketChannel channel) throws Exception {
         channel.configureBlocking(false);

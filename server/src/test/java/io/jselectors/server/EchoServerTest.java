@@ -238,6 +238,32 @@ class EchoServerTest {
 
     @ParameterizedTest(name = "{0}/{1}")
     @MethodSource("transports")
+    void theIdleSweepClosesEveryIdleConnectionOfAWorker(String transport, String selector) throws Exception {
+        // One worker's sweep closes its connections one after another while it walks their list.
+        InetSocketAddress address = start(transport, selector, 1, Duration.ofMillis(300), 100, Duration.ofSeconds(2));
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                Socket s = new Socket();
+                s.connect(address);
+                s.setSoTimeout(10_000);
+                assertEchoes(s, ("client " + i).getBytes());
+                clients.add(s);
+            }
+            for (Socket s : clients) {
+                assertEquals(-1, s.getInputStream().read(), "closed by the idle timeout");
+            }
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+        }
+        awaitNoConnections();
+        assertThat(registry.find("jselectors.connections.closed").tag("cause", "idle").counter().count()).isEqualTo(6.0);
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("transports")
     void shutdownClosesOpenConnectionsAndStopsListening(String transport, String selector) throws Exception {
         // A drain deadline no test waits for: shutdown must finish because the handlers closed,
         // not because the deadline passed (the patience below is generous for a loaded machine).

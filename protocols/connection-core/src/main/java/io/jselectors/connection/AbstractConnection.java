@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -17,10 +18,12 @@ import java.util.function.Supplier;
  * re-entrancy guard, an optional {@link Layer} and handler switching. A transport is a thin
  * subclass that only talks to its socket through the {@code kernel*} hooks (as a selector backend
  * under {@code AbstractSelector}): the server's socket connection, and the testkit's fake socket.
- * The hooks, the thread rule and the states behind the selector interest are declared in its
- * package-private lower half ({@code SelectableConnection}), the handler and its re-entrancy guard
- * in the package-private middle ({@code Callbacks}); this class holds the rules. The three are one
- * object: a read goes from the socket's event to the handler without touching a second one.
+ * The outbound queue's bookkeeping is its package-private root ({@code OutboundQueue}), the hooks,
+ * the thread rule and the states behind the selector interest are declared in its package-private
+ * lower half ({@code SelectableConnection}), the handler and its re-entrancy guard in the
+ * package-private middle ({@code Callbacks}); this class holds the rules. The four are one
+ * object: a read goes from the socket's event to the handler, and its answer to the socket,
+ * without touching a second one.
  *
  * <p><b>Re-entrancy.</b> A handler callback never runs inside another one, nor inside a call the
  * handler makes. What happens during a callback and needs telling (a water-mark crossing, a close,
@@ -30,7 +33,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Cost.</b> A read costs one {@link #readBuffer} (a pooled allocation unless the transport
  * reuses one), one {@link #kernelRead} and one handler call;
- * a write an {@code ArrayDeque} add; a flush one {@link #kernelWrite} per full socket. No
+ * a write a field store (a deque add when a buffer already waits); a flush one {@link
+ * #kernelWrite} per full socket. No
  * allocation per event, no lock; the layer is a null check.
  *
  * <p>Everything runs on the connection's loop thread.
@@ -75,7 +79,7 @@ public abstract class AbstractConnection extends Callbacks {
         } finally {
             inReadBatch = false;
         }
-        if (!closed && (!outbound.isEmpty() || layerHoldsOutput())) {
+        if (!closed && (!queueIsEmpty() || layerHoldsOutput())) {
             flushNow();
         } else if (layer != null) {
             updateInterest(); // the layer's wish to read may have changed (a handshake ended, a gate closed)
@@ -240,14 +244,14 @@ public abstract class AbstractConnection extends Callbacks {
     }
 
     void enqueue(ByteBuf data) {
-        if (outbound.add(data, alloc) > 0) {
+        if (queueAdd(data, alloc) > 0) {
             checkHighWater();
         }
     }
 
-    /** A layer's own bytes while a file is queued: see {@link OutboundQueue#addAheadOfRegion}. */
+    /** A layer's own bytes while a file is queued: see {@link OutboundQueue#queueAddAheadOfRegion}. */
     void enqueueAheadOfFile(ByteBuf data) {
-        if (outbound.addAheadOfRegion(data, alloc) > 0) {
+        if (queueAddAheadOfRegion(data, alloc) > 0) {
             checkHighWater();
         }
     }
@@ -265,7 +269,7 @@ public abstract class AbstractConnection extends Callbacks {
             return;
         }
         if (layer == null) {
-            outbound.add(kernelOpenFile(path, position, length));
+            queueAdd(kernelOpenFile(path, position, length));
         } else {
             layerSink.sendFile(path, position, length);
         }
@@ -285,7 +289,7 @@ public abstract class AbstractConnection extends Callbacks {
         }
         try {
             if (layer == null) {
-                outbound.drain(this, null, null);
+                drainQueue(null, null);
             } else {
                 layerSink.flush();
             }
@@ -300,21 +304,65 @@ public abstract class AbstractConnection extends Callbacks {
         if (closed) {
             return;
         }
-        if (closing && outbound.isEmpty() && !layerHoldsOutput()) {
+        if (closing && queueIsEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
             return;
         }
         updateInterest();
     }
 
+    /**
+     * A flush: writes buffers and sends regions until the queue is empty or the socket is full,
+     * reading a region into buffers where it cannot go to the socket directly (a layer is in the
+     * way, or the transport has no zero-copy path).
+     */
+    final void drainQueue(Layer layer, LayerSink sink) throws IOException {
+        queueFlushed();
+        while (!queueIsEmpty()) {
+            FileRegion region = queueHeadRegion();
+            long result;
+            if (region == null) {
+                result = kernelWrite(queueFirst(), queueRest(), queueWriteLimit());
+            } else if ((result = layer == null ? kernelSendFile(region) : WriteResult.COPY) == WriteResult.COPY) {
+                readAhead(region, layer, sink);
+                continue;
+            }
+            long n = WriteResult.written(result);
+            if (n > 0) {
+                onBytesWritten(n);
+                if (region == null) {
+                    queueConsume(n);
+                } else {
+                    queueRegionSent(region, n);
+                }
+            }
+            if (WriteResult.isFull(result)) {
+                return;
+            }
+        }
+    }
+
+    /** Reads the next chunk of the head region into a buffer (through the layer) queued ahead of it. */
+    private void readAhead(FileRegion region, Layer layer, LayerSink sink) throws IOException {
+        ByteBuf chunk = alloc.directBuffer((int) Math.min(FileRegion.CHUNK, region.remaining()));
+        try {
+            region.read(chunk);
+        } catch (IOException | RuntimeException e) {
+            chunk.release();
+            throw e;
+        }
+        queueRegionSent(region, chunk.readableBytes());
+        queueAddFirst(layer == null ? List.of(chunk) : sink.encodeAside(layer, chunk));
+    }
+
     @Override
     public long pendingWriteBytes() {
-        return layer == null ? outbound.bytes() : outbound.bytes() + layerSink.pendingBytes();
+        return layer == null ? queueBytes() : queueBytes() + layerSink.pendingBytes();
     }
 
     /** Bytes written since the last flush (and not sent since). */
     protected final long queuedUnflushedBytes() {
-        return outbound.unflushedBytes();
+        return queueUnflushedBytes();
     }
 
     @Override
@@ -353,7 +401,7 @@ public abstract class AbstractConnection extends Callbacks {
      * listener's TLS) or at a point the protocol agreed on. Loop thread only.
      */
     public final void installLayer(Layer next) {
-        if (layer != null || outbound.hasRegions()) {
+        if (layer != null || queueHasRegions()) {
             throw new IllegalStateException(this + (layer != null ? " already has a layer" : " has a file queued"));
         }
         layer = Objects.requireNonNull(next, "layer");
@@ -375,7 +423,7 @@ public abstract class AbstractConnection extends Callbacks {
                 return;
             }
         }
-        if (outbound.isEmpty() && !layerHoldsOutput()) {
+        if (queueIsEmpty() && !layerHoldsOutput()) {
             closeNow(null, false);
         } else {
             // flushNow sets the interest itself after writing what it can (or closes): setting it
@@ -408,7 +456,7 @@ public abstract class AbstractConnection extends Callbacks {
         closed = true;
         dropInterest();
         kernelClose(cause != null && !(cause instanceof IOException));
-        outbound.discard();
+        queueDiscard();
         if (layer != null) {
             layerSink.close();
         }

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * returns, or, outside any callback, for a task the connection schedules. A handler callback
  * therefore never runs inside another one, nor inside a call the handler makes.
  *
- * <p>The middle part of the connection's class hierarchy ({@code SelectableConnection}, this,
- * {@link AbstractConnection}), package-private like the lower half: its state lives in the
+ * <p>The middle part of the connection's class hierarchy ({@code OutboundQueue}, {@code
+ * SelectableConnection}, this, {@link AbstractConnection}), package-private like the lower half: its state lives in the
  * connection object itself, so a read reaches the handler without a hop to a second object (one
  * object fewer for a cold connection to fetch per request, and 48 bytes less per connection:
  * bench/PROFILE.md, eighth pass). Its methods are named for telling so that they do not meet the

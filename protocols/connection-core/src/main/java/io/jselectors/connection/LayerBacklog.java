@@ -49,7 +49,7 @@ final class LayerBacklog {
      * @return whether the backlog is empty now
      */
     boolean replay(Layer layer, LayerSink sink, OutboundQueue outbound) throws IOException {
-        while (!items.isEmpty() && !outbound.hasRegions()) {
+        while (!items.isEmpty() && !outbound.queueHasRegions()) {
             Object item = items.pollFirst();
             if (item instanceof ByteBuf write) {
                 bytes -= write.readableBytes() + ConnectionLimits.ENTRY_OVERHEAD;
@@ -63,7 +63,7 @@ final class LayerBacklog {
                 return false;
             }
             bytes -= region.remaining() + ConnectionLimits.ENTRY_OVERHEAD;
-            outbound.add(region);
+            outbound.queueAdd(region);
         }
         layer.flush(sink); // the writes after the last region handed over
         return items.isEmpty();

@@ -35,7 +35,7 @@ final class LayerSink implements Layer.Sink {
      * it makes them, and the write's record must come after the file's.
      */
     void write(ByteBuf data) throws IOException {
-        if (backlog == null && connection.outbound.hasRegions()) {
+        if (backlog == null && connection.queueHasRegions()) {
             backlog = new LayerBacklog();
         }
         if (backlog != null) {
@@ -61,27 +61,27 @@ final class LayerSink implements Layer.Sink {
      * then, once every file is encoded, the layer's goodbye if {@link #closing} deferred it.
      */
     void flush() throws IOException {
-        OutboundQueue outbound = connection.outbound;
+        AbstractConnection c = connection;
         layer.flush(this);
         while (true) {
-            if (backlog != null && !layer.holdsWrites() && backlog.replay(layer, this, outbound)) {
+            if (backlog != null && !layer.holdsWrites() && backlog.replay(layer, this, c)) {
                 backlog = null;
             }
-            outbound.drain(connection, layer, this);
-            if (backlog == null || layer.holdsWrites() || outbound.hasRegions()) {
+            c.drainQueue(layer, this);
+            if (backlog == null || layer.holdsWrites() || c.queueHasRegions()) {
                 break;
             }
         }
-        if (closingDeferred && backlog == null && !outbound.hasRegions()) {
+        if (closingDeferred && backlog == null && !c.queueHasRegions()) {
             closingDeferred = false;
             layer.closing(this); // every file is encoded: close_notify goes after them
-            outbound.drain(connection, layer, this);
+            c.drainQueue(layer, this);
         }
     }
 
     /** The handler closed: the layer's goodbye now, or after the files (read and encoded lazily). */
     void closing() throws IOException {
-        if (backlog != null || connection.outbound.hasRegions()) {
+        if (backlog != null || connection.queueHasRegions()) {
             closingDeferred = true;
         } else {
             layer.closing(this);
@@ -135,7 +135,7 @@ final class LayerSink implements Layer.Sink {
             aside.add(wire);
         } else if (!connection.isOpen()) {
             wire.release();
-        } else if (connection.outbound.hasRegions()) {
+        } else if (connection.queueHasRegions()) {
             // The layer spoke on its own (TLS answering a KeyUpdate) while a file is being encoded:
             // its bytes were made after the chunks already queued and before the file's rest.
             connection.enqueueAheadOfFile(wire);

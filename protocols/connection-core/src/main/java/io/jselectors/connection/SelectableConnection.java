@@ -15,12 +15,13 @@ import java.util.Objects;
  * input closed, closing, closed; output queued). {@link AbstractConnection} builds the rules on top.
  *
  * <p>Package-private on purpose: transports extend {@link AbstractConnection}, and this is only the
- * lower half of that one class, split so each half reads in one sitting. The states live here as
- * plain fields of the same object, so the hot path pays no hop for the split.
+ * lower half of that one class, split so each half reads in one sitting; below it, the outbound
+ * queue ({@link OutboundQueue}) is the root of the same object. The states live here as plain
+ * fields of the same object, so the hot path pays no hop for the split.
  *
  * <p>Everything runs on the connection's loop thread.
  */
-abstract class SelectableConnection implements Connection {
+abstract class SelectableConnection extends OutboundQueue implements Connection {
 
     /** Selector interest bit: readable. */
     static final int READ = 1;
@@ -29,7 +30,6 @@ abstract class SelectableConnection implements Connection {
 
     protected final EventLoop loop;
     final ByteBufAllocator alloc;
-    final OutboundQueue outbound = new OutboundQueue();
     boolean readingPaused;
     boolean inputClosed;
     boolean closing;
@@ -192,7 +192,7 @@ abstract class SelectableConnection implements Connection {
         if (readPending && !inReadBatch) {
             readPendingLater(); // edge-triggered: no event will come for what is already there
         }
-        int want = (wantsRead() ? READ : 0) | (outbound.isEmpty() ? 0 : WRITE);
+        int want = (wantsRead() ? READ : 0) | (queueIsEmpty() ? 0 : WRITE);
         if (want != interest) {
             try {
                 kernelInterest(interest, want);

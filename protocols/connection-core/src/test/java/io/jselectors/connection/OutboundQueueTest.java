@@ -30,13 +30,14 @@ class OutboundQueueTest {
         }
     }
 
-    private final OutboundQueue queue = new OutboundQueue();
+    /** The queue alone: the connection's root class, with nothing of a connection above it. */
+    private final OutboundQueue queue = new OutboundQueue() {};
     private final List<ByteBuf> buffers = new ArrayList<>();
 
     private void add(int bytes) {
         ByteBuf b = Unpooled.directBuffer(bytes).writeZero(bytes);
         buffers.add(b);
-        queue.add(b, null);
+        queue.queueAdd(b, null);
     }
 
     @Test
@@ -44,30 +45,30 @@ class OutboundQueueTest {
         add(10);
         add(20);
         CountingRegion first = new CountingRegion(100);
-        queue.add(first);
+        queue.queueAdd(first);
         add(30);
         CountingRegion second = new CountingRegion(5);
-        queue.add(second);
-        assertThat(queue.bytes()).as("165 bytes in five entries").isEqualTo(165 + 5 * ConnectionLimits.ENTRY_OVERHEAD);
-        assertThat(queue.writeLimit()).isEqualTo(2);
-        assertThat(queue.headRegion()).isNull();
+        queue.queueAdd(second);
+        assertThat(queue.queueBytes()).as("165 bytes in five entries").isEqualTo(165 + 5 * ConnectionLimits.ENTRY_OVERHEAD);
+        assertThat(queue.queueWriteLimit()).isEqualTo(2);
+        assertThat(queue.queueHeadRegion()).isNull();
 
-        queue.consume(30); // both buffers ahead of the region
-        assertThat(queue.headRegion()).isSameAs(first);
-        assertThat(queue.writeLimit()).isZero();
+        queue.queueConsume(30); // both buffers ahead of the region
+        assertThat(queue.queueHeadRegion()).isSameAs(first);
+        assertThat(queue.queueWriteLimit()).isZero();
 
-        queue.regionSent(first, 60);
-        assertThat(queue.headRegion()).isSameAs(first);
-        queue.regionSent(first, 40);
+        queue.queueRegionSent(first, 60);
+        assertThat(queue.queueHeadRegion()).isSameAs(first);
+        queue.queueRegionSent(first, 40);
         assertThat(first.closed).isTrue();
-        assertThat(queue.writeLimit()).as("the buffer between the regions").isEqualTo(1);
+        assertThat(queue.queueWriteLimit()).as("the buffer between the regions").isEqualTo(1);
 
-        queue.consume(30);
-        assertThat(queue.headRegion()).isSameAs(second);
-        queue.regionSent(second, 5);
-        assertThat(queue.isEmpty()).isTrue();
-        assertThat(queue.bytes()).as("every entry's overhead left with it").isZero();
-        assertThat(queue.writeLimit()).isEqualTo(Integer.MAX_VALUE);
+        queue.queueConsume(30);
+        assertThat(queue.queueHeadRegion()).isSameAs(second);
+        queue.queueRegionSent(second, 5);
+        assertThat(queue.queueIsEmpty()).isTrue();
+        assertThat(queue.queueBytes()).as("every entry's overhead left with it").isZero();
+        assertThat(queue.queueWriteLimit()).isEqualTo(Integer.MAX_VALUE);
         assertThat(buffers).allMatch(b -> b.refCnt() == 0);
     }
 
@@ -75,22 +76,22 @@ class OutboundQueueTest {
     void oneBufferAtATimeNeedsNoDequeAndTwoMakeOne() {
         for (int i = 0; i < 5; i++) {
             add(10);
-            assertThat(queue.bufferCount()).isEqualTo(1);
-            queue.consume(4);
-            queue.consume(6);
-            assertThat(queue.isEmpty()).isTrue();
+            assertThat(queue.queueBufferCount()).isEqualTo(1);
+            queue.queueConsume(4);
+            queue.queueConsume(6);
+            assertThat(queue.queueIsEmpty()).isTrue();
         }
-        assertThat(queue.hasDeque()).as("a buffer per flush stays in the field").isFalse();
+        assertThat(queue.queueHasDeque()).as("a buffer per flush stays in the field").isFalse();
         add(1);
         add(2);
         add(3);
-        assertThat(queue.hasDeque()).isTrue();
-        assertThat(queue.bufferCount()).isEqualTo(3);
-        queue.consume(2); // the first and half the second
-        assertThat(queue.bufferCount()).isEqualTo(2);
-        assertThat(queue.bytes()).isEqualTo(4 + 2L * ConnectionLimits.ENTRY_OVERHEAD);
-        queue.discard();
-        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.queueHasDeque()).isTrue();
+        assertThat(queue.queueBufferCount()).isEqualTo(3);
+        queue.queueConsume(2); // the first and half the second
+        assertThat(queue.queueBufferCount()).isEqualTo(2);
+        assertThat(queue.queueBytes()).isEqualTo(4 + 2L * ConnectionLimits.ENTRY_OVERHEAD);
+        queue.queueDiscard();
+        assertThat(queue.queueIsEmpty()).isTrue();
         assertThat(buffers).allMatch(b -> b.refCnt() == 0);
     }
 
@@ -98,25 +99,25 @@ class OutboundQueueTest {
     void anEntryCostsItsOverheadUntilItIsFullySent() {
         add(1);
         add(1);
-        assertThat(queue.bytes()).isEqualTo(2 + 2L * ConnectionLimits.ENTRY_OVERHEAD);
-        queue.consume(1);
-        assertThat(queue.bytes()).isEqualTo(1 + ConnectionLimits.ENTRY_OVERHEAD);
-        queue.consume(1);
-        assertThat(queue.bytes()).isZero();
-        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.queueBytes()).isEqualTo(2 + 2L * ConnectionLimits.ENTRY_OVERHEAD);
+        queue.queueConsume(1);
+        assertThat(queue.queueBytes()).isEqualTo(1 + ConnectionLimits.ENTRY_OVERHEAD);
+        queue.queueConsume(1);
+        assertThat(queue.queueBytes()).isZero();
+        assertThat(queue.queueIsEmpty()).isTrue();
     }
 
     @Test
     void discardReleasesBuffersAndClosesRegions() {
         add(10);
         CountingRegion region = new CountingRegion(100);
-        queue.add(region);
+        queue.queueAdd(region);
         add(10);
-        queue.discard();
+        queue.queueDiscard();
         assertThat(region.closed).isTrue();
         assertThat(buffers).allMatch(b -> b.refCnt() == 0);
-        assertThat(queue.isEmpty()).isTrue();
-        assertThat(queue.bytes()).isZero();
+        assertThat(queue.queueIsEmpty()).isTrue();
+        assertThat(queue.queueBytes()).isZero();
     }
 
     @Test
@@ -152,28 +153,28 @@ class OutboundQueueTest {
     void bytesAheadOfTheRegionGoBeforeItAndAfterTheBuffersAlreadyAhead() {
         add(10);
         CountingRegion region = new CountingRegion(100);
-        queue.add(region);
+        queue.queueAdd(region);
         ByteBuf own = Unpooled.directBuffer(20).writeZero(20);
         buffers.add(own);
-        assertThat(queue.addAheadOfRegion(own, null)).isEqualTo(20);
-        assertThat(queue.writeLimit()).as("both buffers go before the region").isEqualTo(2);
-        queue.consume(10);
-        assertThat(queue.headRegion()).isNull();
-        queue.consume(20);
-        assertThat(queue.headRegion()).isSameAs(region);
-        assertThat(queue.bytes()).isEqualTo(100 + ConnectionLimits.ENTRY_OVERHEAD);
+        assertThat(queue.queueAddAheadOfRegion(own, null)).isEqualTo(20);
+        assertThat(queue.queueWriteLimit()).as("both buffers go before the region").isEqualTo(2);
+        queue.queueConsume(10);
+        assertThat(queue.queueHeadRegion()).isNull();
+        queue.queueConsume(20);
+        assertThat(queue.queueHeadRegion()).isSameAs(region);
+        assertThat(queue.queueBytes()).isEqualTo(100 + ConnectionLimits.ENTRY_OVERHEAD);
     }
 
     @Test
     void bytesAheadOfARegionNeedExactlyOneRegionLastInTheQueue() {
         ByteBuf none = Unpooled.directBuffer(1).writeZero(1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.addAheadOfRegion(none, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.queueAddAheadOfRegion(none, null))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(none.refCnt()).as("released").isZero();
-        queue.add(new CountingRegion(5));
+        queue.queueAdd(new CountingRegion(5));
         add(1);
         ByteBuf behind = Unpooled.directBuffer(1).writeZero(1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.addAheadOfRegion(behind, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.queueAddAheadOfRegion(behind, null))
                 .isInstanceOf(IllegalStateException.class);
     }
 }
