@@ -413,13 +413,6 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     /** Eight bytes of an array written as one {@code long}, in {@link #WORD}'s order. */
     private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte LF = '\n';
-    private static final long LFS = 0x0A0A_0A0A_0A0A_0A0AL;
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
-    /** Eight times SP, the lowest byte a field value takes without a closer look (HTAB is the other). */
-    private static final long SPACES = 0x2020_2020_2020_2020L;
-    /** Eight times DEL, the one byte above SP that no field value may hold. */
-    private static final long DELS = 0x7f7f_7f7f_7f7f_7f7fL;
     /** {@link #firstControl} when the line has none so far. */
     private static final int NO_CONTROL = Integer.MAX_VALUE;
     /** First size of {@link #line}: a typical request line fits, a longer one grows it. */
@@ -488,10 +481,10 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
         for (; i + Long.BYTES <= available; i += Long.BYTES) {
             long word = MEMORY.get(WORD, at + i);
             ARRAY_WORD.set(to, toFrom + i, word);
-            long controls = controls(word);
+            long controls = HttpSyntax.controlBytes(word);
             if (controls != 0) { // at least the LF's word: the first such byte of a line is noted once
                 noteControl(lineAt + i, controls);
-                long found = lfs(word);
+                long found = HttpSyntax.lineFeeds(word);
                 if (found != 0) {
                     return i + (Long.numberOfTrailingZeros(found) >>> 3);
                 }
@@ -508,18 +501,18 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
             // them is exact (a borrow starts only at a byte that matches); a control among them
             // was noted then, and if there is none the control match above them is exact too.
             long seen = -1L << ((i - last) * Byte.SIZE);
-            long controls = controls(word) & seen;
+            long controls = HttpSyntax.controlBytes(word) & seen;
             if (controls != 0) {
                 noteControl(lineAt + last, controls);
             }
-            long found = lfs(word) & seen;
+            long found = HttpSyntax.lineFeeds(word) & seen;
             return found != 0 ? last + (Long.numberOfTrailingZeros(found) >>> 3) : -1;
         }
         for (; i < available; i++) {
             byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
             to[toFrom + i] = b;
             if ((b >= 0 && b < ' ') || b == 0x7f) {
-                noteControl(lineAt + i, HIGHS & 0xff);
+                noteControl(lineAt + i, 0x80);
                 if (b == LF) {
                     return i;
                 }
@@ -533,21 +526,6 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
         if (firstControl == NO_CONTROL) {
             firstControl = wordAt + (Long.numberOfTrailingZeros(controls) >>> 3);
         }
-    }
-
-    /**
-     * The high bit of each byte of {@code word} below SP or equal to DEL (HTAB, CR and LF included),
-     * exact up to the first one (the lowest); any above it may be set too.
-     */
-    private static long controls(long word) {
-        long d = word ^ DELS;
-        return (((word - SPACES) & ~word) | ((d - ONES) & ~d)) & HIGHS;
-    }
-
-    /** The high bit of each byte of {@code word} that is an LF, exact up to the first one (the lowest); any above it may be set too. */
-    private static long lfs(long word) {
-        long x = word ^ LFS;
-        return (x - ONES) & ~x & HIGHS;
     }
 
     /**

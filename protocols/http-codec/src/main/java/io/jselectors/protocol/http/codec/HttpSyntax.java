@@ -27,6 +27,8 @@ public final class HttpSyntax {
     private static final long SPACES = 0x2020_2020_2020_2020L;
     /** Eight times 0x7f (DEL), the one byte above SP that no field value may hold. */
     private static final long DELS = 0x7f7f_7f7f_7f7f_7f7fL;
+    /** Eight times 0x0a (LF). */
+    private static final long LFS = 0x0A0A_0A0A_0A0A_0A0AL;
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -92,6 +94,27 @@ public final class HttpSyntax {
     }
 
     /**
+     * The high bit of each byte of {@code word} (eight bytes, either order) below SP or equal to
+     * DEL, HTAB, CR and LF included; exact up to the first such byte, the lowest in the word's
+     * order: a byte above it may be flagged too. A high bit in {@code (x - SPACES) & ~x} is a byte
+     * below 0x20; the same test on {@code x ^ DELS} is a byte equal to 0x7f.
+     */
+    public static long controlBytes(long word) {
+        long d = word ^ DELS;
+        return (((word - SPACES) & ~word) | ((d - ONES) & ~d)) & HIGHS;
+    }
+
+    /**
+     * The high bit of each byte of {@code word} that is an LF; exact up to the first LF, the lowest
+     * in the word's order (a byte above it may be flagged too), so with the first byte in the
+     * lowest bits {@code numberOfTrailingZeros(lineFeeds(word)) >>> 3} is the first LF's index.
+     */
+    public static long lineFeeds(long word) {
+        long x = word ^ LFS;
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /**
      * Whether every byte of {@code bytes[from, end)} may be in a field value. Eight bytes are
      * checked at a time for anything below SP or equal to DEL (obs-text, 0x80 and above, passes);
      * only a word holding such a byte is looked at byte by byte, where HTAB is the one allowed.
@@ -99,13 +122,9 @@ public final class HttpSyntax {
     public static boolean isFieldValue(byte[] bytes, int from, int end) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long x = (long) WORD.get(bytes, i);
-            // A high bit set in (x - SPACES) & ~x: some byte below 0x20. The same test on x ^ DELS
-            // finds a byte equal to 0x7f. Both may also flag bytes after the first such one: a
-            // flagged word is decided byte by byte, so that never matters.
-            long d = x ^ DELS;
-            long suspects = (((x - SPACES) & ~x) | ((d - ONES) & ~d)) & HIGHS;
-            if (suspects != 0 && !bytewiseFieldValue(bytes, i, i + Long.BYTES)) {
+            // A flagged word is decided byte by byte, so bytes flagged after the first control
+            // byte (controlBytes is exact only up to it) never matter.
+            if (controlBytes((long) WORD.get(bytes, i)) != 0 && !bytewiseFieldValue(bytes, i, i + Long.BYTES)) {
                 return false;
             }
         }

@@ -37,9 +37,6 @@ public final class LineScanner implements ByteProcessor {
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Eight bytes of the line array written as one {@code long}, in {@link #WORD}'s order. */
     private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LFS = 0x0A0A_0A0A_0A0A_0A0AL;
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
 
     /** Initial line buffer: a typical request line or field line fits, longer ones grow it. */
     private static final int INITIAL_LINE = 128;
@@ -107,8 +104,7 @@ public final class LineScanner implements ByteProcessor {
             // and find made the line that long): the copy costs no second pass and no bulk-copy
             // call; bytes past the LF are stored but not counted.
             ARRAY_WORD.set(to, base + i, word);
-            long x = word ^ LFS;
-            long found = (x - ONES) & ~x & HIGHS; // the lowest set high bit marks the first LF
+            long found = HttpSyntax.lineFeeds(word); // the lowest set high bit marks the first LF
             if (found != 0) {
                 lf = i + (Long.numberOfTrailingZeros(found) >>> 3);
                 break;
