@@ -7,13 +7,17 @@
 #   d e     jselectors vs Netty 4.2 HttpServerCodec (bench/NettyHttpServer), 1 worker
 #   d e     jselectors vs nginx (bench/nginx-hello.sh), 1 worker
 #   a d e   jselectors with 4 workers vs itself with 1 (per-op cost must not grow with loops)
+#   d e     the floor of that: a plain C HTTP server (bench/src/main/c/http_loops.c) with 4 loop
+#           threads vs itself with 1, both on the one server core (what the kernel charges any
+#           server for loops that take turns on a CPU)
 #
 # Every pair.sh summary line goes to RESULTS (default bench/target/toward-c.txt) with the load
 # average before and after it, and the exact commands to stdout. Needs the server and bench jars
 # (SKIP_BUILD=1 uses those already built); installs wrk, gcc and nginx if missing
 # (scripts/install-bench-tools.sh, Debian packages).
 # Environment: PAIRS (8), SLICE (4), SERVER_JAR / BENCH_JAR (the built ones), ONLY="a-c d-netty ..." to run some of the runs only
-# (names: a-c b-c c-c a-c-4w b-c-4w c-c-4w a-netty d-netty e-netty d-nginx e-nginx a-4v1 d-4v1 e-4v1).
+# (names: a-c b-c c-c a-c-4w b-c-4w c-c-4w a-netty d-netty e-netty d-nginx e-nginx a-4v1 d-4v1 e-4v1
+# d-c4v1 e-c4v1).
 # About 2 minutes per run, ~30 minutes in all; run it on a quiet machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +37,9 @@ if [ ! -x "$CBIN/echo_server" ]; then
     CBIN=/tmp/bench-c; mkdir -p "$CBIN"; cp "$ROOT"/../shared/bench/c/*.c "$ROOT"/../shared/bench/c/Makefile "$CBIN"/
     make -s -C "$CBIN"
 fi
+HTTP_LOOPS=$(mktemp /tmp/http_loops.XXXXXX)
+trap 'rm -f "$HTTP_LOOPS"' EXIT
+gcc -O2 -pthread -o "$HTTP_LOOPS" "$ROOT/bench/src/main/c/http_loops.c"
 
 ours() { # PROTOCOL PORT WORKERS
     echo "$J -jar $SERVER_JAR serve --listen $1=127.0.0.1:$2 --workers $3 --admin off"; }
@@ -62,4 +69,6 @@ done
 run a-4v1 a jselectors1 "$(ours echo @A@ 1)" jselectors4 "$(ours echo @B@ 4)"
 run d-4v1 d jselectors1 "$(ours http @A@ 1)" jselectors4 "$(ours http @B@ 4)"
 run e-4v1 e jselectors1 "$(ours http @A@ 1)" jselectors4 "$(ours http @B@ 4)"
+run d-c4v1 d c1 "$HTTP_LOOPS @A@ 1" c4 "$HTTP_LOOPS @B@ 4"
+run e-c4v1 e c1 "$HTTP_LOOPS @A@ 1" c4 "$HTTP_LOOPS @B@ 4"
 echo "results in $RESULTS"
