@@ -98,7 +98,9 @@ kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT   # writes /tm
 WORKER=$(perf report -i "$OUT/perf.data" --sort comm --stdio -g none 2>/dev/null | awk '/worker-/ && w == "" {w = $NF} END {print w}')
 report() { perf report -i "$OUT/perf.data" --no-children --comms "$WORKER" --stdio -g none "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' || true; }
 echo "== $WORKER's samples by where they ran (perf cpu-clock; [JIT] is Java code)" | tee -a "$OUT/summary.txt"
-report --sort dso | head -6 | tee -a "$OUT/summary.txt"
+# (--sort comm,dso, not dso alone: with --comms and call graphs recorded, this perf printed only
+# the [vdso] line for "--sort dso"; the comm column is left out anyway, --comms filtering it)
+report --sort comm,dso | head -6 | tee -a "$OUT/summary.txt"
 echo "== $WORKER's top user-space frames (self; JIT frames include what the JIT inlined into them)" | tee -a "$OUT/summary.txt"
 report --sort sym | grep -v '\[k\]' | head -25 | tee -a "$OUT/summary.txt"
 echo "== $WORKER's top kernel frames" | tee -a "$OUT/summary.txt"
