@@ -7,6 +7,7 @@
 #   d e     jselectors vs Netty 4.2 HttpServerCodec (bench/NettyHttpServer), 1 worker
 #   d e     jselectors vs nginx (bench/nginx-hello.sh), 1 worker
 #   a d e   jselectors with 4 workers vs itself with 1 (per-op cost must not grow with loops)
+#   d       the same for Netty 4.2 (its event loops, 4 against 1)
 #   d e     the floor of that: a plain C HTTP server (bench/src/main/c/http_loops.c) with 4 loop
 #           threads vs itself with 1, both on the one server core (what the kernel charges any
 #           server for loops that take turns on a CPU)
@@ -17,7 +18,7 @@
 # (scripts/install-bench-tools.sh, Debian packages).
 # Environment: PAIRS (8), SLICE (4), SERVER_JAR / BENCH_JAR (the built ones), ONLY="a-c d-netty ..." to run some of the runs only
 # (names: a-c b-c c-c a-c-4w b-c-4w c-c-4w a-netty d-netty e-netty d-nginx e-nginx a-4v1 d-4v1 e-4v1
-# d-c4v1 e-c4v1).
+# d-netty4v1 d-c4v1 e-c4v1).
 # About 2 minutes per run, ~30 minutes in all; run it on a quiet machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,8 +44,8 @@ gcc -O2 -pthread -o "$HTTP_LOOPS" "$ROOT/bench/src/main/c/http_loops.c"
 
 ours() { # PROTOCOL PORT WORKERS
     echo "$J -jar $SERVER_JAR serve --listen $1=127.0.0.1:$2 --workers $3 --admin off"; }
-netty() { # CLASS PORT
-    echo "$J --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench.$1 $2 1"; }
+netty() { # CLASS PORT [LOOPS]
+    echo "$J --sun-misc-unsafe-memory-access=allow -cp $BENCH_JAR io.jselectors.bench.$1 $2 ${3:-1}"; }
 free_port() { python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
 run() { # NAME SCENARIO LABEL_A CMD_A LABEL_B CMD_B (@A@ and @B@ in a command: its port, a free one per run)
     if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $1 "* ]]; then return 0; fi
@@ -69,6 +70,7 @@ done
 run a-4v1 a jselectors1 "$(ours echo @A@ 1)" jselectors4 "$(ours echo @B@ 4)"
 run d-4v1 d jselectors1 "$(ours http @A@ 1)" jselectors4 "$(ours http @B@ 4)"
 run e-4v1 e jselectors1 "$(ours http @A@ 1)" jselectors4 "$(ours http @B@ 4)"
+run d-netty4v1 d netty1 "$(netty NettyHttpServer @A@ 1)" netty4 "$(netty NettyHttpServer @B@ 4)"
 run d-c4v1 d c1 "$HTTP_LOOPS @A@ 1" c4 "$HTTP_LOOPS @B@ 4"
 run e-c4v1 e c1 "$HTTP_LOOPS @A@ 1" c4 "$HTTP_LOOPS @B@ 4"
 echo "results in $RESULTS"
