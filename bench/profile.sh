@@ -4,8 +4,8 @@
 #
 #   1. CPU samples of the worker loop thread: perf record at 4 kHz on the JIT's perf map (no
 #      safepoint bias, kernel frames too); the top frames by self time;
-#   2. allocation per operation: the worker thread's allocated bytes (jdk.ThreadAllocationStatistics)
-#      between two points of the run, divided by the operations the load did in between;
+#   2. allocation per operation: the worker thread's allocated bytes (jcmd Thread.print -e) at two
+#      points inside one load run, divided by the operations the load did in between;
 #   3. syscalls per operation: strace -c -f on the server for STRACE_S seconds of the same load
 #      (strace slows the server down; the counts per op are what matters, not the rate).
 #
@@ -66,14 +66,22 @@ threadalloc() { "$JCMD" "$SERVER" Thread.print -e 2>/dev/null | awk '/"[^"]*work
     for (i = 1; i <= NF; i++) if ($i ~ /^allocated=/) { v = $i; sub("allocated=", "", v); mult = 1;
         if (v ~ /K$/) mult = 1024; if (v ~ /M$/) mult = 1048576; if (v ~ /G$/) mult = 1073741824;
         sub(/[KMGB]+$/, "", v); t += v * mult } } END {printf "%.0f", t}'; }
+# Both readings inside one load run, 2 s after it began (its connections open, the worker steady):
+# readings around separate runs also counted each run's 100 connections being set up and torn down
+# (~3 KB each), 0.4-0.8 B per op at these rates, which is not the per-operation figure.
+LOADOUT=$(mktemp /tmp/profile-load.XXXXXX)
+load "$((DURATION + 4))" > "$LOADOUT" & LOADER=$!
+sleep 2
 a0=$(threadalloc)
-r=$(load "$DURATION")
+sleep "$DURATION"
 a1=$(threadalloc)
+wait $LOADER || true
+r=$(cat "$LOADOUT"); rm -f "$LOADOUT"
 rate=$(ops "$r")
 echo "load: $(tail -n 1 <<< "$r")" | tee "$OUT/summary.txt"
 awk -v a="$a0" -v b="$a1" -v r="$rate" -v d="$DURATION" 'BEGIN {
     if (a == "" || b == "" || r == 0) { print "alloc_per_op=unknown"; exit }
-    printf "alloc_per_op_bytes=%.3f (worker threads: %.0f bytes over %.0f ops)\n", (b - a) / (r * d), b - a, r * d }' | tee -a "$OUT/summary.txt"
+    printf "alloc_per_op_bytes=%.3f (worker threads: %.0f bytes over ~%.0f ops, steady state)\n", (b - a) / (r * d), b - a, r * d }' | tee -a "$OUT/summary.txt"
 
 # 1. CPU profile: perf sampling the server's threads at 4 kHz, user and kernel, for DURATION s.
 perf record -F 4000 -g -p "$SERVER" -o "$OUT/perf.data" -- sleep "$DURATION" > /dev/null 2>&1 & PERF=$!

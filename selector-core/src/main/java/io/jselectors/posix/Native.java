@@ -60,6 +60,21 @@ public final class Native {
         return LINKER.downcallHandle(address, descriptor, withCapture(options));
     }
 
+    /**
+     * Links {@code symbol} without errno capture: the handle takes the C arguments only. For a
+     * blocking call on a hot path whose caller learns the errno of a failure some other way (the
+     * epoll wait repeats a failed wait as a capturing poll). The reason: a capturing handle that is
+     * not critical takes a slice of the call state for every call, and that slice escapes into the
+     * call, so the JIT cannot remove it: one heap object per call (bench/PROFILE.md, eleventh pass).
+     *
+     * @throws UnsatisfiedLinkError if the symbol does not exist here
+     */
+    public static MethodHandle downcallWithoutErrno(String symbol, FunctionDescriptor descriptor) {
+        MemorySegment address = find(symbol)
+                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + symbol));
+        return LINKER.downcallHandle(address, descriptor);
+    }
+
     /** {@link #downcall} for a call that never blocks, linked as {@code critical(false)}. */
     public static MethodHandle downcallCritical(String symbol, FunctionDescriptor descriptor) {
         return downcall(symbol, descriptor, Linker.Option.critical(false));

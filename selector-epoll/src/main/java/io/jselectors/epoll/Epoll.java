@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
+import io.jselectors.posix.Errno;
 import io.jselectors.posix.ErrnoException;
 import io.jselectors.posix.Native;
 import io.jselectors.posix.Platform;
@@ -101,9 +102,11 @@ final class Epoll {
     private static final MethodHandle EPOLL_CTL = Native.downcallCritical(
             "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     // A blocking wait must not be critical: the thread would hold up every safepoint while it sleeps.
-    private static final MethodHandle EPOLL_WAIT = Native.downcall(
+    // Nor does it capture errno: a capturing call that is not critical costs a heap object per call
+    // (Native.downcallWithoutErrno); await learns a failure's errno by repeating it as a poll.
+    private static final MethodHandle EPOLL_WAIT = Native.downcallWithoutErrno(
             "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    // The same call with timeout 0 returns at once, so that form may be critical.
+    // The same call with timeout 0 returns at once, so that form may be critical (and capture errno).
     private static final MethodHandle EPOLL_WAIT_NOW = Native.downcallCritical(
             "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle EVENTFD =
@@ -148,20 +151,31 @@ final class Epoll {
 
     /**
      * {@code epoll_wait} into {@code maxEvents} structs at {@code events}: the number filled, or
-     * {@code -errno}. A zero timeout takes the critical handle; any other the ordinary one.
+     * {@code -errno}. A zero timeout takes the critical handle; any other the ordinary one, which
+     * captures no errno: when that wait fails, a poll of the set tells why (its errno, or {@code
+     * -EINTR} when it succeeds with nothing ready; with events ready it returns them).
      *
      * @param timeoutMillis -1 blocks, 0 polls
      */
     static int await(MemorySegment callState, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        int n;
         try {
-            n = timeoutMillis == 0
-                    ? (int) EPOLL_WAIT_NOW.invokeExact(callState, epfd, events, maxEvents, 0)
-                    : (int) EPOLL_WAIT.invokeExact(callState, epfd, events, maxEvents, timeoutMillis);
+            if (timeoutMillis != 0) {
+                // SAFETY: events is the caller's live array of maxEvents structs, owned by its selector.
+                int n = (int) EPOLL_WAIT.invokeExact(epfd, events, maxEvents, timeoutMillis);
+                if (n >= 0) {
+                    return n;
+                }
+                // Failed, errno not captured (nor readable now: the JVM may have made calls of its
+                // own on the way back). epoll_wait fails with EINTR, which passes, or with EBADF,
+                // EFAULT or EINVAL, which a poll of the same set repeats with its errno captured.
+                int polled = (int) EPOLL_WAIT_NOW.invokeExact(callState, epfd, events, maxEvents, 0);
+                return polled == 0 ? -Errno.EINTR : Native.result(polled, callState);
+            }
+            // SAFETY: as above.
+            return Native.result((int) EPOLL_WAIT_NOW.invokeExact(callState, epfd, events, maxEvents, 0), callState);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        return Native.result(n, callState);
     }
 
     /** Fills one {@code struct epoll_event}. */
