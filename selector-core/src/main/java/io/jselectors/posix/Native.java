@@ -55,9 +55,11 @@ public final class Native {
      * @throws UnsatisfiedLinkError if the symbol does not exist here
      */
     public static MethodHandle downcall(String symbol, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment address = find(symbol)
-                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + symbol));
-        return LINKER.downcallHandle(address, descriptor, withCapture(options));
+        return LINKER.downcallHandle(required(symbol), descriptor, withCapture(options));
+    }
+
+    private static MemorySegment required(String symbol) {
+        return find(symbol).orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + symbol));
     }
 
     /**
@@ -70,9 +72,7 @@ public final class Native {
      * @throws UnsatisfiedLinkError if the symbol does not exist here
      */
     public static MethodHandle downcallWithoutErrno(String symbol, FunctionDescriptor descriptor) {
-        MemorySegment address = find(symbol)
-                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + symbol));
-        return LINKER.downcallHandle(address, descriptor);
+        return LINKER.downcallHandle(required(symbol), descriptor);
     }
 
     /** {@link #downcall} for a call that never blocks, linked as {@code critical(false)}. */

@@ -9,15 +9,11 @@ import static io.jselectors.protocol.http.HttpLimits.MAX_REQUEST_LINE;
 
 import io.jselectors.protocol.http.codec.ChunkedDecoder;
 import io.jselectors.protocol.http.codec.HttpSyntax;
+import io.jselectors.protocol.http.codec.LineScanner;
 import io.jselectors.protocol.http.codec.StartLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ByteProcessor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -26,8 +22,9 @@ import java.util.Arrays;
  * from where the previous search stopped.
  *
  * <p>Each line is found and copied in one pass over the input (eight bytes at a time from a buffer
- * with a memory address, the server's pooled direct buffers): the request line into this decoder's
- * line array, a field line straight into the {@link HttpRequest}'s field bytes, where the route
+ * with a memory address, the server's pooled direct buffers, by {@link LineScanner#copyToLineFeed}):
+ * the request line into a {@link LineScanner}'s array, a field line straight into the
+ * {@link HttpRequest}'s field bytes, where the route
  * reads it, so a field is copied once and never through a line buffer (bench/PROFILE.md, tenth
  * pass). The lines are then checked with plain array scans. A line split across reads stays where
  * it was copied, and the next search goes on after it.
@@ -77,8 +74,8 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
      * its value, which then needs no second pass to be checked.
      */
     private int firstControl;
-    /** The request line being found, from index 0; made at the first one, grown to the longest (at most the limit). */
-    private byte[] line;
+    /** Finds and copies the request line (its array made at the first one, grown to the longest, at most the limit). */
+    private final LineScanner requestLine = new LineScanner();
     /** Where {@link #process} copies to, for a buffer without a memory address. */
     private byte[] processTo;
     private int processAt;
@@ -160,7 +157,7 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     int decode(ByteBuf in) {
         // Once per call: a pooled buffer's address is a reference-count check and a few dependent
         // loads away, and in does not move while decode runs.
-        long address = in.hasMemoryAddress() ? in.memoryAddress() : NO_ADDRESS;
+        long address = LineScanner.addressOf(in);
         while (true) {
             int result = switch (state) {
                 case REQUEST_LINE -> requestLine(in, address);
@@ -189,15 +186,16 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
 
     private int requestLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = requestLineEnd(in, address);
+        int lf = requestLine.find(in, address, MAX_REQUEST_LINE);
         if (lf < 0) {
             return in.readableBytes() > MAX_REQUEST_LINE ? fail(414) : NEED_MORE;
         }
+        requestLine.next(); // the line is consumed (or the request refused) below
         int length = lf - start + 1;
         if (length > MAX_REQUEST_LINE) {
             return fail(414);
         }
-        byte[] bytes = line;
+        byte[] bytes = requestLine.line();
         if (length < 2 || bytes[length - 2] != CR) { // the copy: no second read of the buffer
             return fail(400);
         }
@@ -403,34 +401,9 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     /** What {@link #decode} passes on for a buffer without a memory address. */
     private static final long NO_ADDRESS = 0;
 
-    /**
-     * All of the address space, to read a buffer's bytes at its memory address. Accesses through it
-     * are bounded by {@link #scan}'s arguments, never by the segment (see the SAFETY note there).
-     */
-    private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    /** Eight bytes, the first at the lowest address in the lowest bits whatever the platform's order. */
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Eight bytes of an array written as one {@code long}, in {@link #WORD}'s order. */
-    private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte LF = '\n';
     /** {@link #firstControl} when the line has none so far. */
-    private static final int NO_CONTROL = Integer.MAX_VALUE;
-    /** First size of {@link #line}: a typical request line fits, a longer one grows it. */
-    private static final int INITIAL_LINE = 128;
-
-    /** {@link #lineEnd} for the request line, copied into {@link #line} from index 0. */
-    private int requestLineEnd(ByteBuf in, long address) {
-        int from = in.readerIndex() + scanned;
-        int available = Math.min(in.writerIndex() - from, MAX_REQUEST_LINE + 1 - scanned);
-        if (available <= 0) {
-            return -1;
-        }
-        byte[] to = line;
-        if (to == null || to.length < scanned + available) {
-            to = growLine(scanned + available);
-        }
-        return lineEnd(in, address, from, available, to, 0);
-    }
+    private static final int NO_CONTROL = LineScanner.NO_CONTROL;
 
     /** {@link #lineEnd} for a field line, at most {@code limit} bytes kept, copied into the request's field bytes. */
     private int fieldLineEnd(ByteBuf in, long address, int limit) {
@@ -453,7 +426,7 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
         if (scanned == 0) {
             firstControl = NO_CONTROL; // a new line
         }
-        int lf = address != NO_ADDRESS ? scan(address + from, available, to, base + scanned)
+        int lf = address != LineScanner.NO_ADDRESS ? scan(address + from, available, to, base + scanned)
                 : scanBytes(in, from, available, to, base + scanned);
         if (lf < 0) {
             scanned += available;
@@ -464,68 +437,17 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     }
 
     /**
-     * The offset of the first LF in the {@code available} bytes at {@code at}, or -1; copies the
-     * bytes to {@code to[toFrom...]} as it reads them (the array has room for all of them). Eight
-     * bytes at a time: a word compared with eight LFs at once, and stored whole as it is read, so
-     * the copy costs no second pass; bytes past the LF are stored but not counted. The last few
-     * bytes of a line of eight or more are read as the word that ends with them (it overlaps bytes
-     * already searched): a line's end then costs one word instead of up to seven byte steps.
+     * The offset of the first LF in the {@code available} bytes at {@code at}, or -1, the bytes
+     * copied to {@code to[toFrom...]} on the way ({@link LineScanner#copyToLineFeed}, the one line
+     * search); notes the line's first control byte if this part of it holds the first.
      */
     private int scan(long at, int available, byte[] to, int toFrom) {
-        int lineAt = scanned; // the line offset of at: firstControl counts from the line's start
-        int i = 0;
-        // SAFETY (every access below): [at, at + available) lies within the buffer's bytes from
-        // its reader index to its writer index, memory the buffer owns and the caller holds for
-        // this call (decode read the address of the same buffer); words are read only where all
-        // eight bytes lie in that range.
-        for (; i + Long.BYTES <= available; i += Long.BYTES) {
-            long word = MEMORY.get(WORD, at + i);
-            ARRAY_WORD.set(to, toFrom + i, word);
-            long controls = HttpSyntax.controlBytes(word);
-            if (controls != 0) { // at least the LF's word: the first such byte of a line is noted once
-                noteControl(lineAt + i, controls);
-                long found = HttpSyntax.lineFeeds(word);
-                if (found != 0) {
-                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
-                }
-            }
+        long found = LineScanner.copyToLineFeed(at, available, to, toFrom);
+        int control = LineScanner.firstControl(found);
+        if (control != NO_CONTROL && firstControl == NO_CONTROL) {
+            firstControl = scanned + control; // scanned: the line offset of at
         }
-        if (i == available) {
-            return -1;
-        }
-        if (available >= Long.BYTES) {
-            int last = available - Long.BYTES;
-            long word = MEMORY.get(WORD, at + last);
-            ARRAY_WORD.set(to, toFrom + last, word); // the overlapped bytes again, the same values
-            // The low i - last bytes were searched already. None is an LF, so the LF match above
-            // them is exact (a borrow starts only at a byte that matches); a control among them
-            // was noted then, and if there is none the control match above them is exact too.
-            long seen = -1L << ((i - last) * Byte.SIZE);
-            long controls = HttpSyntax.controlBytes(word) & seen;
-            if (controls != 0) {
-                noteControl(lineAt + last, controls);
-            }
-            long found = HttpSyntax.lineFeeds(word) & seen;
-            return found != 0 ? last + (Long.numberOfTrailingZeros(found) >>> 3) : -1;
-        }
-        for (; i < available; i++) {
-            byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
-            to[toFrom + i] = b;
-            if ((b >= 0 && b < ' ') || b == 0x7f) {
-                noteControl(lineAt + i, 0x80);
-                if (b == LF) {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** Keeps the line offset of the lowest flagged byte of {@code controls} (a word at line offset {@code wordAt}) if it is the line's first. */
-    private void noteControl(int wordAt, long controls) {
-        if (firstControl == NO_CONTROL) {
-            firstControl = wordAt + (Long.numberOfTrailingZeros(controls) >>> 3);
-        }
+        return LineScanner.lineFeed(found);
     }
 
     /**
@@ -547,10 +469,5 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     public boolean process(byte value) {
         processTo[processAt++] = value;
         return value != LF;
-    }
-
-    private byte[] growLine(int needed) {
-        line = line == null ? new byte[Math.max(INITIAL_LINE, needed)] : Arrays.copyOf(line, Math.max(needed, line.length * 2));
-        return line;
     }
 }

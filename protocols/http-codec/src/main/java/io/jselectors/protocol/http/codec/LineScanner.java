@@ -16,7 +16,7 @@ import java.util.Arrays;
  * checks the line with plain array scans.
  *
  * <p>A buffer with a memory address (the server's pooled direct buffers) is searched by address
- * eight bytes at a time, and the line copied in one bulk copy: about a fifth less CPU than the byte loop
+ * eight bytes at a time ({@link #copyToLineFeed}), each word stored as it is read: about a fifth less CPU than the byte loop
  * for {@code /hello}'s three lines (bench/PROFILE.md, fourth pass; the scan is the largest parsing
  * frame of pipelined requests). Other buffers are read byte by byte through a processor, never with
  * {@code getBytes} into an array, which on a direct buffer without {@code sun.misc.Unsafe} (Netty's
@@ -29,7 +29,7 @@ public final class LineScanner implements ByteProcessor {
 
     /**
      * All of the address space, to read a buffer's bytes at its memory address. Accesses through it
-     * are bounded by {@link #find}'s arguments, never by the segment (see the SAFETY note there).
+     * are bounded by {@link #copyToLineFeed}'s arguments, never by the segment (see the SAFETY note there).
      */
     private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
@@ -86,42 +86,97 @@ public final class LineScanner implements ByteProcessor {
     }
 
     /**
-     * {@link #find} over the bytes at {@code address + from}: looks for the LF eight bytes at a time
-     * (a word compared with eight LFs at once), then copies the bytes it passed in one bulk copy.
+     * {@link #find} over the bytes at {@code address + from}, through {@link #copyToLineFeed}.
      */
     private int scan(long address, int from, int available) {
-        long at = address + from;
-        byte[] to = line;
-        int base = copied;
+        int lf = lineFeed(copyToLineFeed(address + from, available, line, copied));
+        copied += lf < 0 ? available : lf + 1;
+        return lf < 0 ? -1 : from + lf;
+    }
+
+    /** {@link #firstControl} of a search that met no byte below SP and no DEL. */
+    public static final int NO_CONTROL = Integer.MAX_VALUE;
+
+    /**
+     * The one line search of the HTTP code (this scanner's, and the request decoder's, which copies
+     * a field line straight into the request): looks for the first LF in the {@code available}
+     * bytes at address {@code at} and copies the bytes to {@code to[toFrom...]} as it reads them
+     * (the array must have room for all {@code available}; bytes past the LF are stored but not
+     * counted). Eight bytes at a time: a word compared with eight LFs at once and stored whole as
+     * it is read, so the copy costs no second pass; the last few bytes of a search of eight or more
+     * are read as the word that ends with them (it overlaps bytes already searched): a line's end
+     * costs one word instead of up to seven byte steps. The same words are tested for control
+     * bytes, so a caller learns for free whether a line holds any besides its CR and LF.
+     *
+     * @return both offsets (from {@code at}) in one value, read with {@link #lineFeed} (the LF's, or
+     *     -1) and {@link #firstControl} (the first byte below SP or equal to DEL, the LF included,
+     *     or {@link #NO_CONTROL})
+     */
+    public static long copyToLineFeed(long at, int available, byte[] to, int toFrom) {
+        int control = NO_CONTROL;
         int i = 0;
-        int lf = -1;
-        // SAFETY (every access below): [at, at + available) is the buffer's bytes from the reader
-        // index plus copied up to at most its writer index, memory the buffer owns and the caller
-        // holds for this call; words are read only where all eight bytes lie in that range.
+        // SAFETY (every access below): the caller passes [at, at + available) within a buffer's
+        // readable bytes, memory the buffer owns and the caller holds for this call (it read the
+        // address of that buffer); words are read only where all eight bytes lie in that range.
         for (; i + Long.BYTES <= available; i += Long.BYTES) {
             long word = MEMORY.get(WORD, at + i);
-            // Stored whole as it is read (a word is read only where all eight bytes are available,
-            // and find made the line that long): the copy costs no second pass and no bulk-copy
-            // call; bytes past the LF are stored but not counted.
-            ARRAY_WORD.set(to, base + i, word);
-            long found = HttpSyntax.lineFeeds(word); // the lowest set high bit marks the first LF
-            if (found != 0) {
-                lf = i + (Long.numberOfTrailingZeros(found) >>> 3);
-                break;
-            }
-        }
-        if (lf < 0) {
-            for (; i < available; i++) {
-                byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
-                to[base + i] = b;
-                if (b == LF) {
-                    lf = i;
-                    break;
+            ARRAY_WORD.set(to, toFrom + i, word);
+            long controls = HttpSyntax.controlBytes(word);
+            if (controls != 0) { // at least the LF's word
+                if (control == NO_CONTROL) {
+                    control = i + (Long.numberOfTrailingZeros(controls) >>> 3);
+                }
+                long found = HttpSyntax.lineFeeds(word);
+                if (found != 0) {
+                    return found(i + (Long.numberOfTrailingZeros(found) >>> 3), control);
                 }
             }
         }
-        copied += lf < 0 ? available : lf + 1;
-        return lf < 0 ? -1 : from + lf;
+        if (i == available) {
+            return found(-1, control);
+        }
+        if (available >= Long.BYTES) {
+            int last = available - Long.BYTES;
+            long word = MEMORY.get(WORD, at + last);
+            ARRAY_WORD.set(to, toFrom + last, word); // the overlapped bytes again, the same values
+            // The low i - last bytes were searched already. None is an LF, so the LF match above
+            // them is exact (a borrow starts only at a byte that matches); a control among them
+            // was noted then, and if there is none the control match above them is exact too.
+            long seen = -1L << ((i - last) * Byte.SIZE);
+            long controls = HttpSyntax.controlBytes(word) & seen;
+            if (controls != 0 && control == NO_CONTROL) {
+                control = last + (Long.numberOfTrailingZeros(controls) >>> 3);
+            }
+            long lf = HttpSyntax.lineFeeds(word) & seen;
+            return found(lf != 0 ? last + (Long.numberOfTrailingZeros(lf) >>> 3) : -1, control);
+        }
+        for (; i < available; i++) {
+            byte b = MEMORY.get(ValueLayout.JAVA_BYTE, at + i);
+            to[toFrom + i] = b;
+            if ((b >= 0 && b < ' ') || b == 0x7f) {
+                if (control == NO_CONTROL) {
+                    control = i;
+                }
+                if (b == LF) {
+                    return found(i, control);
+                }
+            }
+        }
+        return found(-1, control);
+    }
+
+    private static long found(int lineFeed, int firstControl) {
+        return ((long) firstControl << 32) | (lineFeed & 0xFFFF_FFFFL);
+    }
+
+    /** The LF's offset in a {@link #copyToLineFeed} result, or -1 if the bytes held none. */
+    public static int lineFeed(long found) {
+        return (int) found;
+    }
+
+    /** The first control byte's offset in a {@link #copyToLineFeed} result, or {@link #NO_CONTROL}. */
+    public static int firstControl(long found) {
+        return (int) (found >>> 32);
     }
 
     private void grow(int needed) {
