@@ -23,7 +23,7 @@ import java.util.Arrays;
  *
  * <p>Each line is found and copied in one pass over the input (eight bytes at a time from a buffer
  * with a memory address, the server's pooled direct buffers, by {@link LineScanner#copyToLineFeed}):
- * the request line into a {@link LineScanner}'s array, a field line straight into the
+ * the request line into this decoder's line array, a field line straight into the
  * {@link HttpRequest}'s field bytes, where the route
  * reads it, so a field is copied once and never through a line buffer (bench/PROFILE.md, tenth
  * pass). The lines are then checked with plain array scans. A line split across reads stays where
@@ -74,8 +74,11 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
      * its value, which then needs no second pass to be checked.
      */
     private int firstControl;
-    /** Finds and copies the request line (its array made at the first one, grown to the longest, at most the limit). */
-    private final LineScanner requestLine = new LineScanner();
+    /**
+     * The request line being found, from index 0; made at the first one, grown to the longest (at
+     * most the limit). Not a {@link LineScanner}: that would be one more object per connection.
+     */
+    private byte[] line;
     /** Where {@link #process} copies to, for a buffer without a memory address. */
     private byte[] processTo;
     private int processAt;
@@ -186,16 +189,15 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
 
     private int requestLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = requestLine.find(in, address, MAX_REQUEST_LINE);
+        int lf = lineEnd(in, address, MAX_REQUEST_LINE, true);
         if (lf < 0) {
             return in.readableBytes() > MAX_REQUEST_LINE ? fail(414) : NEED_MORE;
         }
-        requestLine.next(); // the line is consumed (or the request refused) below
         int length = lf - start + 1;
         if (length > MAX_REQUEST_LINE) {
             return fail(414);
         }
-        byte[] bytes = requestLine.line();
+        byte[] bytes = line;
         if (length < 2 || bytes[length - 2] != CR) { // the copy: no second read of the buffer
             return fail(400);
         }
@@ -285,7 +287,7 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
 
     private int headerLine(ByteBuf in, long address) {
         int start = in.readerIndex();
-        int lf = fieldLineEnd(in, address, MAX_HEADER_BYTES - headerBytes);
+        int lf = lineEnd(in, address, MAX_HEADER_BYTES - headerBytes, false);
         if (lf < 0) {
             return headerBytes + in.readableBytes() > MAX_HEADER_BYTES ? fail(431) : NEED_MORE;
         }
@@ -405,24 +407,32 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     /** {@link #firstControl} when the line has none so far. */
     private static final int NO_CONTROL = LineScanner.NO_CONTROL;
 
-    /** {@link #lineEnd} for a field line, at most {@code limit} bytes kept, copied into the request's field bytes. */
-    private int fieldLineEnd(ByteBuf in, long address, int limit) {
+    /** First size of {@link #line}: a typical request line fits, a longer one grows it. */
+    private static final int INITIAL_LINE = 128;
+
+    /**
+     * The index in {@code in} of the LF ending the line at its reader index, or -1 if it has not
+     * arrived (then at most {@code limit} bytes of it are kept, and the caller refuses the line if
+     * {@code in} holds more). Searches from the first byte not searched yet, copying the request
+     * line into {@link #line} from index 0, a field line into the request's field bytes after
+     * those in use. When the LF is found the caller consumes the line (or fails the request), so
+     * the next search starts afresh.
+     */
+    private int lineEnd(ByteBuf in, long address, int limit, boolean requestLine) {
         int from = in.readerIndex() + scanned;
         int available = Math.min(in.writerIndex() - from, limit + 1 - scanned);
         if (available <= 0) {
             return -1;
         }
-        byte[] to = request.fieldRoom(scanned + available);
-        return lineEnd(in, address, from, available, to, request.fieldBytesUsed());
-    }
-
-    /**
-     * The index in {@code in} of the LF ending the line at its reader index, or -1 if it has not
-     * arrived; searches the {@code available} bytes from {@code from} (the first not searched yet),
-     * copying them to {@code to} at {@code base} plus the bytes searched before. When the LF is
-     * found the caller consumes the line (or fails the request), so the next search starts afresh.
-     */
-    private int lineEnd(ByteBuf in, long address, int from, int available, byte[] to, int base) {
+        byte[] to;
+        int base;
+        if (requestLine) {
+            to = line == null || line.length < scanned + available ? growLine(scanned + available) : line;
+            base = 0;
+        } else {
+            to = request.fieldRoom(scanned + available);
+            base = request.fieldBytesUsed();
+        }
         if (scanned == 0) {
             firstControl = NO_CONTROL; // a new line
         }
@@ -469,5 +479,10 @@ final class RequestDecoder extends RequestHead implements ByteProcessor {
     public boolean process(byte value) {
         processTo[processAt++] = value;
         return value != LF;
+    }
+
+    private byte[] growLine(int needed) {
+        line = line == null ? new byte[Math.max(INITIAL_LINE, needed)] : Arrays.copyOf(line, Math.max(needed, line.length * 2));
+        return line;
     }
 }
