@@ -12,9 +12,9 @@
  *       io.jselectors.protocol.http.codec.TransferCoding}: what the framing fields say;
  *   <li>{@link io.jselectors.protocol.http.codec.ChunkedDecoder}: an incremental chunked body;
  *   <li>{@link io.jselectors.protocol.http.codec.LineScanner}: finds a line in a {@code ByteBuf}
- *       reading each byte once (the chunked body's lines, the request line); its {@code
- *       copyToLineFeed} is the one line search, which the server's request decoder also uses to
- *       copy field lines straight into the request's own field bytes.
+ *       reading each byte once (the chunked body's lines); its {@code copyToLineFeed} is the one
+ *       line search, which the server's request decoder also uses, copying its request line into
+ *       an array of its own and field lines straight into the request's field bytes.
  * </ul>
  *
  * <p>Strict where two parsers could disagree on where a message ends; each caller decides what
